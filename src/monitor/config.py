@@ -1,0 +1,295 @@
+"""Settings from config.toml, validated with pydantic.
+
+Everything a district can change lives in config.toml: windows and their dates, goals per
+measure and window, the approaching band, the minimum n, student groups, survey scale rules and
+column mappings. `load_settings()` reads it (path from MONITOR_CONFIG, else the project root)
+and turns any bad value into a `ConfigError` whose message names the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+MEASURE_IDS = (
+    "benchmark",
+    "iready_growth",
+    "esgi",
+    "performance_task",
+    "state_test",
+    "walkthrough",
+    "survey",
+)
+MeasureId = Literal[
+    "benchmark",
+    "iready_growth",
+    "esgi",
+    "performance_task",
+    "state_test",
+    "walkthrough",
+    "survey",
+]
+# Roster fields a student group may be defined on (fixed identifiers, never from user input).
+GroupField = Literal[
+    "race_ethnicity", "english_learner", "disability", "socioeconomic", "foster", "homeless"
+]
+
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+_SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class ConfigError(ValueError):
+    """config.toml is missing, unreadable or has a bad value; the message names the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def school_year_of(day: dt.date) -> str:
+    """The school year (July 1 - June 30) containing `day`, written `2025-26`."""
+    start = day.year if day.month >= 7 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def school_year_start(school_year: str) -> int:
+    match = _SCHOOL_YEAR.match(school_year)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValueError(f"school year {school_year!r} is not written like 2025-26")
+    return int(match.group(1))
+
+
+def previous_school_year(school_year: str) -> str:
+    start = school_year_start(school_year) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def date_in_school_year(school_year: str, month_day: str) -> dt.date:
+    """The calendar date of `MM-DD` inside a school year (July-December: its first year)."""
+    month, day = (int(part) for part in month_day.split("-"))
+    start = school_year_start(school_year)
+    year = start if month >= 7 else start + 1
+    if month == 2 and day == 29 and not _is_leap(year):
+        day = 28
+    return dt.date(year, month, day)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+class Window(_Strict):
+    id: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    start: str
+    end: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        if not _MONTH_DAY.match(value):
+            raise ValueError(f"{value!r} is not a month-day like 08-11")
+        return value
+
+    def dates(self, school_year: str) -> tuple[dt.date, dt.date]:
+        return date_in_school_year(school_year, self.start), date_in_school_year(
+            school_year, self.end
+        )
+
+
+class Calendar(_Strict):
+    label: str
+    windows: list[Window] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered_and_unique(self) -> Calendar:
+        ids = [w.id for w in self.windows]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"window ids repeat: {ids}")
+        probe = "2000-01"
+        previous_end = None
+        for window in self.windows:
+            start, end = window.dates(probe)
+            if end < start:
+                raise ValueError(f"window {window.id} ends ({window.end}) before it starts")
+            if previous_end is not None and start <= previous_end:
+                raise ValueError(f"window {window.id} overlaps or precedes the one before it")
+            previous_end = end
+        return self
+
+    @property
+    def ids(self) -> list[str]:
+        return [w.id for w in self.windows]
+
+    def label_of(self, window_id: str) -> str:
+        return next((w.label for w in self.windows if w.id == window_id), window_id)
+
+
+class Measure(_Strict):
+    label: str
+    calendar: str
+    goals: dict[str, float]
+    headline: bool = False
+    growth_expectation: dict[str, float] = {}
+    school_goals: dict[str, dict[str, float]] = {}
+
+    @field_validator("goals", "growth_expectation")
+    @classmethod
+    def _percentages(cls, value: dict[str, float]) -> dict[str, float]:
+        for window_id, target in value.items():
+            if not 0 <= target <= 100:
+                raise ValueError(f"window {window_id}: {target} is not a percent from 0 to 100")
+        return value
+
+
+class District(_Strict):
+    name: str = Field(min_length=1)
+    current_school_year: str = "auto"
+    as_of: str = ""
+
+    @field_validator("current_school_year")
+    @classmethod
+    def _year(cls, value: str) -> str:
+        if value != "auto":
+            school_year_start(value)
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of(cls, value: str) -> str:
+        if value:
+            dt.date.fromisoformat(value)
+        return value
+
+
+class Privacy(_Strict):
+    min_n: int = Field(10, ge=1)
+
+
+class Status(_Strict):
+    approaching_band: float = Field(5.0, ge=0, le=100)
+
+
+class Loading(_Strict):
+    nearest_window_days: int = Field(45, ge=0)
+    esgi_cut_percent: float = Field(80.0, ge=0, le=100)
+    proficient_level: Literal[
+        "Standard Exceeded", "Standard Met", "Standard Nearly Met", "Standard Not Met"
+    ] = "Standard Met"
+    percent_correct_cut: float = Field(70.0, ge=0, le=100)
+    exclude_rushed: bool = True
+
+
+class Group(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    field: GroupField
+    value: str
+
+
+class Surveys(_Strict):
+    favorable_top: dict[str, int] = {"5": 2, "7": 3}
+    excluded_answers: list[str] = ["I don't know", "Not applicable"]
+    reversed_items: list[str] = []
+
+
+class Settings(_Strict):
+    district: District
+    privacy: Privacy = Privacy()
+    status: Status = Status()
+    loading: Loading = Loading()
+    calendars: dict[str, Calendar]
+    measures: dict[MeasureId, Measure]
+    groups: list[Group] = []
+    surveys: Surveys = Surveys()
+    columns: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _references(self) -> Settings:
+        for measure_id, measure in self.measures.items():
+            if measure.calendar not in self.calendars:
+                raise ValueError(
+                    f"measures.{measure_id}.calendar: no calendar named {measure.calendar!r}"
+                )
+            known = set(self.calendars[measure.calendar].ids)
+            tables = {"goals": measure.goals, "growth_expectation": measure.growth_expectation}
+            tables |= {f"school_goals.{s}": g for s, g in measure.school_goals.items()}
+            for name, table in tables.items():
+                unknown = set(table) - known
+                if unknown:
+                    raise ValueError(
+                        f"measures.{measure_id}.{name}: unknown window(s) {sorted(unknown)}; "
+                        f"the {measure.calendar} calendar has {sorted(known)}"
+                    )
+        missing = set(MEASURE_IDS) - set(self.measures)
+        if missing:
+            raise ValueError(f"measures: missing {sorted(missing)}")
+        ids = [g.id for g in self.groups]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"groups: ids repeat: {ids}")
+        return self
+
+    # -- derived ---------------------------------------------------------------------------
+    def as_of_date(self) -> dt.date:
+        pinned = os.environ.get("MONITOR_AS_OF") or self.district.as_of
+        return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+    def current_school_year(self) -> str:
+        if self.district.current_school_year != "auto":
+            return self.district.current_school_year
+        return school_year_of(self.as_of_date())
+
+    def calendar_for(self, measure_id: str) -> Calendar:
+        return self.calendars[self.measures[measure_id].calendar]
+
+    @cached_property
+    def group_labels(self) -> dict[str, str]:
+        return {"all": "All students"} | {g.id: g.label for g in self.groups}
+
+
+def _format_error(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (is it mistyped?)"
+        elif item["type"] == "missing":
+            message = "required key is missing"
+        lines.append(f"  {key}: {message}")
+    return "\n".join(lines)
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("MONITOR_CONFIG") or PROJECT_ROOT / "config.toml")
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Read and validate config.toml; raise ConfigError naming the bad key."""
+    path = Path(path) if path else config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: configuration file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: invalid configuration\n{_format_error(exc)}") from exc

@@ -1,0 +1,127 @@
+"""The DuckDB database: where it lives, its schema, and the only door to the SQL files.
+
+Readers (the dashboard) open the file read-only. Writers (the loader) never touch the file
+readers have open: `writable_copy()` copies it, the load runs in transactions on the copy, and
+the copy replaces the original with one atomic rename. So a reader never sees a half-written
+load, a failed load leaves the database exactly as it was, and a running dashboard does not
+block a load. `Database.connection()` notices the new file and reopens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from monitor.config import PROJECT_ROOT
+
+SCHEMA_VERSION = "1"
+QUERY_DIR = Path(__file__).with_name("queries")
+
+
+def database_path() -> Path:
+    return Path(os.environ.get("MONITOR_DB") or PROJECT_ROOT / "data" / "monitor.duckdb")
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of queries/<name>.sql. Names are fixed strings in code, never user input."""
+    return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql("schema"))
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION}
+    )
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params: Mapping[str, Any] | None = None):
+    """The single value a query returns (fetching all of it, so the connection is free again)."""
+    return con.execute(query, dict(params or {})).fetchall()[0][0]
+
+
+class DatabaseMissing(RuntimeError):
+    """No database file yet: nothing has been loaded."""
+
+
+class Database:
+    """A read-only view of the database file that follows it when a load replaces it."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path else database_path()
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    def stamp(self) -> tuple[int, int]:
+        """Changes whenever a load replaces the file; use it in cache keys."""
+        try:
+            info = self.path.stat()
+        except FileNotFoundError as exc:
+            raise DatabaseMissing(
+                f"No database at {self.path}. Build the demo with `make demo`, "
+                "or load exports with `python -m monitor load FILE...`."
+            ) from exc
+        return info.st_ino, info.st_mtime_ns
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        stamp = self.stamp()
+        with self._lock:
+            if self._con is None or stamp != self._stamp:
+                # The old connection is left to the garbage collector: another thread may
+                # still be reading through a cursor of it.
+                self._con = duckdb.connect(str(self.path), read_only=True)
+                self._stamp = stamp
+            return self._con
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run queries/<name>.sql with bound parameters on a cursor of its own."""
+        cursor = self.connection().cursor()
+        try:
+            return cursor.execute(sql(name), dict(params or {})).df()
+        finally:
+            cursor.close()
+
+
+@contextlib.contextmanager
+def writable_copy(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a copy of the database, swapped in atomically on success.
+
+    Loads are serialised by a lock file beside the database. If the body raises, the copy is
+    thrown away and the database is untouched.
+    """
+    target = Path(path) if path else database_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        handle, tmp_name = tempfile.mkstemp(
+            prefix=target.name + ".", suffix=".loading", dir=target.parent
+        )
+        os.close(handle)
+        tmp = Path(tmp_name)
+        tmp.unlink()
+        try:
+            if target.exists():
+                shutil.copy2(target, tmp)
+            con = duckdb.connect(str(tmp))
+            try:
+                create_schema(con)
+                yield con
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)

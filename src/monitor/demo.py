@@ -1,0 +1,564 @@
+"""A synthetic demo district, written as the real exports a district would load.
+
+Deterministic for a seed: the same seed, size and as-of date give byte-identical files. Two
+school years (the last complete one and the current one up to the as-of date), about 50 schools
+for 30,000 students, in the export formats of SPEC section 3.
+
+The data tell stories a district would recognise:
+- every school has a trend: about a third improve through the year, a fifth slip;
+- walkthrough and survey indicators follow the same trend a window (a quarter) earlier than
+  test results, so practice visibly moves before outcomes;
+- groups carry persistent gaps (students with disabilities, English learners, socioeconomically
+  disadvantaged students);
+- a small alternative high school and small groups (foster youth, Pacific Islander students)
+  fall under the minimum n and must be suppressed;
+- one school (the last elementary school) has no results for the current year's first district
+  benchmark window.
+No real person is in it: names are drawn from short lists of common names.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from monitor.config import Settings, previous_school_year, school_year_of
+from monitor.items import ITEMS, SCALE_5
+
+RACES = [
+    ("Hispanic or Latino", 0.45, -0.15), ("White", 0.22, 0.20), ("Asian", 0.10, 0.35),
+    ("Black or African American", 0.08, -0.30), ("Two or More Races", 0.07, 0.05),
+    ("Filipino", 0.04, 0.15), ("Native Hawaiian or Pacific Islander", 0.004, -0.1),
+    ("American Indian or Alaska Native", 0.006, -0.2), ("Declined to State", 0.03, 0.0),
+]
+GRADES = ["TK", "K"] + [str(g) for g in range(1, 13)]
+FIRST = ["José", "María", "Ana", "Luis", "Emma", "Liam", "Olivia", "Noah", "Mai", "Minh",
+         "Aiden", "Sofía", "Jamal", "Aaliyah", "Wei", "Priya", "Ethan", "Chloe", "Mateo", "Zoë"]
+LAST = ["García", "Nguyễn", "Smith", "Johnson", "Hernández", "Lee", "Patel", "Brown",
+        "Martínez", "Kim", "Williams", "López", "Tran", "Davis", "O'Brien", "Rodríguez"]
+ELEM_NAMES = ["Oak Grove", "Riverside", "Sunset", "Mission", "Valley View", "Lincoln",
+              "Jefferson", "Hillcrest", "Meadowbrook", "Cesar Chavez", "Sierra Vista", "Bayside",
+              "Madrone", "Redwood", "Willow Creek", "Pioneer", "Harbor", "Del Mar", "Parkside",
+              "Rosa Parks", "Cedar", "Fairview", "Lakeview", "Monte Vista", "Glenwood",
+              "Highland", "Buena Vista", "Maple", "Pine Ridge", "Sequoia", "Alder", "Birch",
+              "Canyon", "Eastside", "Westwood", "Northgate", "Southside", "Brookside"]
+MIDDLE_NAMES = ["Dolores Huerta", "Thurgood Marshall", "Sally Ride", "Ernesto Galarza",
+                "Fred Korematsu", "Ruth Asawa", "John Muir", "Ellen Ochoa", "Jackie Robinson",
+                "Maya Angelou", "Carl Sagan", "Grace Hopper"]
+HIGH_NAMES = ["Riverside", "Valley", "Mission", "Central", "Kennedy", "Roosevelt", "Lincoln",
+              "Washington", "Jefferson", "Madison", "Monroe", "Adams"]
+OBSERVERS = [f"observer{i:02d}@riversidevalley.example.org" for i in range(1, 15)]
+SUBJECTS = ("ELA", "Math")
+
+
+@dataclass(frozen=True)
+class School:
+    code: str
+    name: str
+    level: str
+    grades: tuple[str, ...]
+    effect: float      # persistent level relative to the district
+    trend: float       # change per school year of elapsed time (+ improving, - slipping)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
+def _year_fraction(day: dt.date, school_year: str) -> float:
+    """0 at August 1, 1 at June 30 of the school year: elapsed instruction time."""
+    start = dt.date(int(school_year[:4]), 8, 1)
+    return min(max((day - start).days / 333, 0.0), 1.0)
+
+
+def _us(day: dt.date) -> str:
+    return f"{day.month}/{day.day}/{day.year}"
+
+
+class DemoDistrict:
+    def __init__(self, settings: Settings, students: int = 30_000, seed: int = 2026,
+                 as_of: dt.date | None = None):
+        self.settings = settings
+        self.n_students = students
+        self.rng = np.random.default_rng(seed)
+        self.as_of = as_of or dt.date.today()
+        self.current = school_year_of(self.as_of)
+        self.previous = previous_school_year(self.current)
+        self.years = (self.previous, self.current)
+        self.schools = self._make_schools()
+        self._pools: dict[str, list[School]] = {}
+        self.roster = self._make_roster()
+
+    # -- district ---------------------------------------------------------------------------
+    def _make_schools(self) -> list[School]:
+        n = max(6, round(self.n_students / 600))
+        n_high = max(1, round(n * 0.16))
+        n_mid = max(1, round(n * 0.20))
+        n_elem = n - n_high - n_mid - 1        # the last slot is a small alternative school
+        rng = self.rng
+        schools = []
+        trends = rng.choice([0.55, 0.05, -0.45], size=n, p=[0.35, 0.45, 0.20])
+        effects = rng.normal(0, 0.35, size=n)
+        levels = ([("Elementary", GRADES[:7])] * n_elem + [("Middle", GRADES[7:10])] * n_mid
+                  + [("High", GRADES[10:])] * (n_high + 1))
+        for i, (level, grades) in enumerate(levels):
+            if level == "Elementary":
+                name = f"{ELEM_NAMES[i % len(ELEM_NAMES)]} Elementary"
+                if i >= len(ELEM_NAMES):
+                    name = f"{ELEM_NAMES[i % len(ELEM_NAMES)]} {i // len(ELEM_NAMES) + 1} Elementary"
+            elif level == "Middle":
+                j = i - n_elem
+                name = f"{MIDDLE_NAMES[j % len(MIDDLE_NAMES)]} Middle"
+            elif i == len(levels) - 1:
+                name = "Horizon Continuation High"
+            else:
+                j = i - n_elem - n_mid
+                name = f"{HIGH_NAMES[j % len(HIGH_NAMES)]} High"
+            schools.append(School(f"0{610000 + 11 * (i + 1):06d}"[:7], name, level, grades,
+                                  float(effects[i]), float(trends[i])))
+        return schools
+
+    def _make_roster(self) -> pd.DataFrame:
+        rng = self.rng
+        n = self.n_students
+        # Last year's students, plus a new TK cohort that enters this year.
+        grade_weights = np.array([0.5] + [1.0] * 13)
+        grade_index = rng.choice(len(GRADES), size=n, p=grade_weights / grade_weights.sum())
+        n_new = int((grade_index == 0).sum())
+        total = n + n_new
+        ids = rng.choice(np.arange(1, 1_000_000), size=total, replace=False)
+        race_p = np.array([r[1] for r in RACES])
+        race = rng.choice(len(RACES), size=total, p=race_p / race_p.sum())
+        hisp_or_black = np.isin(race, [0, 3])
+        sed = rng.random(total) < np.where(hisp_or_black, 0.72, 0.35)
+        el = rng.random(total) < np.where(race == 0, 0.38, np.where(race == 2, 0.15, 0.03))
+        swd = rng.random(total) < 0.13
+        foster = rng.random(total) < 0.004
+        homeless = rng.random(total) < (0.02 + 0.02 * sed)
+        ability = (rng.normal(0, 1, total) + np.array([r[2] for r in RACES])[race]
+                   - 0.40 * sed - 0.45 * el - 0.75 * swd - 0.35 * foster - 0.25 * homeless)
+        region = rng.random(total)
+        alternative = rng.random(total) < 0.012
+        frame = pd.DataFrame({
+            "student_id": [f"{i:06d}" for i in ids],
+            "first": rng.choice(FIRST, total), "last": rng.choice(LAST, total),
+            "race": [RACES[r][0] for r in race], "el": el, "swd": swd, "sed": sed,
+            "foster": foster, "homeless": homeless, "ability": ability, "region": region,
+            "alternative": alternative,
+        })
+        prev_grade = np.concatenate([grade_index, np.full(n_new, -1)])
+        rows = []
+        for year, offset in ((self.previous, 0), (self.current, 1)):
+            grade = prev_grade + offset
+            enrolled = (grade >= 0) & (grade < len(GRADES))
+            if offset == 0:
+                enrolled &= np.arange(total) < n
+            part = frame[enrolled].copy()
+            part["grade"] = [GRADES[g] for g in grade[enrolled]]
+            part["school_year"] = year
+            part["school"] = [self._school_for(g, r, a) for g, r, a in
+                              zip(part["grade"], part["region"], part["alternative"], strict=True)]
+            # EL students reclassify over time: fewer in the upper grades.
+            rows.append(part)
+        roster = pd.concat(rows, ignore_index=True)
+        return roster
+
+    def _school_for(self, grade: str, region: float, alternative: bool) -> School:
+        level = "Elementary" if GRADES.index(grade) <= 6 else (
+            "Middle" if GRADES.index(grade) <= 9 else "High")
+        pool = self._pools.setdefault(level, [s for s in self.schools if s.level == level])
+        if level == "High":
+            if alternative and grade in ("11", "12"):
+                return pool[-1]
+            pool = pool[:-1]
+        return pool[min(int(region * len(pool)), len(pool) - 1)]
+
+    # -- shared mechanics -------------------------------------------------------------------
+    def _school_effects(self, frame: pd.DataFrame, day_fraction: np.ndarray, lead: float = 0.0):
+        by_code = {s.code: s for s in self.schools}
+        effect = frame["school"].map(lambda s: s.effect).to_numpy()
+        trend = frame["school"].map(lambda s: s.trend).to_numpy()
+        year_shift = np.where(frame["school_year"].to_numpy() == self.previous, -0.12, 0.0)
+        del by_code
+        return effect + trend * (day_fraction + lead) + year_shift
+
+    def _window_dates(self, calendar: str, year: str, school: School, window) -> dt.date:
+        start, end = window.dates(year)
+        span = max((end - start).days - 3, 0)
+        salt = sum(map(ord, window.id))  # not hash(): str hashes change between processes
+        offset = (int(school.code) * 7 + salt) % (span + 1) if span else 0
+        return start + dt.timedelta(days=offset)
+
+    def _students(self, year: str, grades: tuple[str, ...]) -> pd.DataFrame:
+        roster = self.roster
+        return roster[(roster["school_year"] == year) & roster["grade"].isin(grades)]
+
+    def _tested(self, frame: pd.DataFrame, rate: float = 0.95) -> pd.DataFrame:
+        return frame[self.rng.random(len(frame)) < rate]
+
+    def _events(self, calendar_name: str, grades: tuple[str, ...], skip=None):
+        """(year, window, students tested, test dates) for each window that has started."""
+        calendar = self.settings.calendars[calendar_name]
+        for year in self.years:
+            for window in calendar.windows:
+                students = self._tested(self._students(year, grades))
+                dates = students["school"].map(
+                    lambda s, w=window, y=year: self._window_dates(calendar_name, y, s, w))
+                jitter = self.rng.integers(0, 3, len(students))
+                dates = pd.Series([d + dt.timedelta(days=int(j)) for d, j in
+                                   zip(dates, jitter, strict=True)], index=students.index)
+                keep = dates <= self.as_of
+                if skip is not None:
+                    keep &= ~students["school"].map(lambda s, y=year, w=window: skip(s, y, w))
+                if keep.any():
+                    yield year, window, students[keep], dates[keep]
+
+    # -- files ------------------------------------------------------------------------------
+    def write(self, out: Path) -> list[Path]:
+        out.mkdir(parents=True, exist_ok=True)
+        writers = [self._write_roster, self._write_esgi, self._write_iready,
+                   self._write_benchmarks, self._write_performance_tasks, self._write_state_test,
+                   self._write_walkthroughs, self._write_student_survey,
+                   self._write_teacher_survey, self._write_leader_survey]
+        paths: list[Path] = []
+        for writer in writers:
+            paths.extend(writer(out))
+        return paths
+
+    def _write_roster(self, out: Path) -> list[Path]:
+        paths = []
+        for year in self.years:
+            part = self.roster[self.roster["school_year"] == year]
+            frame = pd.DataFrame({
+                "Student ID": part["student_id"], "Last Name": part["last"],
+                "First Name": part["first"],
+                "School Code": part["school"].map(lambda s: s.code),
+                "School Name": part["school"].map(lambda s: s.name), "Grade": part["grade"],
+                "Race/Ethnicity": part["race"],
+                "English Learner": np.where(part["el"], "Y", "N"),
+                "Students with Disabilities": np.where(part["swd"], "Y", "N"),
+                "Socioeconomically Disadvantaged": np.where(part["sed"], "Y", "N"),
+                "Foster Youth": np.where(part["foster"], "Y", "N"),
+                "Homeless": np.where(part["homeless"], "Y", "N"), "School Year": year,
+            })
+            path = out / f"roster_{year}.csv"
+            frame.to_csv(path, index=False)
+            paths.append(path)
+        return paths
+
+    def _write_esgi(self, out: Path) -> list[Path]:
+        rows = []
+        tests = {"ELA": ("Uppercase Letters", 26), "Math": ("Numbers 0-20", 21)}
+        for year, window, students, dates in self._events("esgi", ("TK", "K")):
+            fraction = np.array([_year_fraction(d, year) for d in dates])
+            for subject, (test, total) in tests.items():
+                latent = (students["ability"].to_numpy() + self._school_effects(students, fraction)
+                          + 3.4 * fraction - 0.6 + self.rng.normal(0, 0.6, len(students)))
+                score = np.clip(np.round(total * _sigmoid(1.2 * latent + 0.6)), 0, total)
+                rows.append(pd.DataFrame({
+                    "Student ID": students["student_id"],
+                    "Student Name": students["first"] + " " + students["last"],
+                    "Test Name": test, "Subject": subject, "Test Date": dates.map(_us),
+                    "Score": score.astype(int), "Total Questions": total,
+                }))
+        return self._write_by_year(out, "esgi", rows, "Test Date")
+
+    def _write_iready(self, out: Path) -> list[Path]:
+        paths = []
+        for subject in SUBJECTS:
+            rows = []
+            baseline: dict[tuple[str, str], float] = {}
+            for year, window, students, dates in self._events("iready", ("1", "2", "3")):
+                grade_num = students["grade"].astype(int).to_numpy()
+                fraction = np.array([_year_fraction(d, year) for d in dates])
+                base_level = 380 + 40 * grade_num + 22 * students["ability"].to_numpy()
+                typical = np.round(np.where(grade_num == 1, 46, np.where(grade_num == 2, 40, 33)))
+                growth_rate = 1.0 + 0.45 * self._school_effects(students, fraction) + \
+                    0.15 * students["ability"].to_numpy()
+                score = np.round(base_level + typical * growth_rate * fraction * 1.9
+                                 + self.rng.normal(0, 9, len(students)))
+                is_base = window.id == "1"
+                keys = list(zip([year] * len(students), students["student_id"], strict=True))
+                if is_base:
+                    baseline.update(zip(keys, score, strict=True))
+                base = np.array([baseline.get(k, np.nan) for k in keys])
+                gain = np.where(is_base, 0, score - base)
+                pct = np.round(100 * gain / typical)
+                rushed = self.rng.random(len(students)) < 0.03
+                rows.append(pd.DataFrame({
+                    "Last Name": students["last"], "First Name": students["first"],
+                    "Student ID": students["student_id"], "Student Grade": students["grade"],
+                    "Academic Year": f"{year[:4]}-{int(year[:4]) + 1}",
+                    "School": students["school"].map(lambda s: s.name),
+                    "Hispanic or Latino": np.where(students["race"] == "Hispanic or Latino",
+                                                   "Yes", "No"),
+                    "Race": students["race"],
+                    "English Language Learner": np.where(students["el"], "Yes", "No"),
+                    "Special Education": np.where(students["swd"], "Yes", "No"),
+                    "Economically Disadvantaged": np.where(students["sed"], "Yes", "No"),
+                    "Start Date": dates.map(lambda d: d.strftime("%m/%d/%Y")),
+                    "Completion Date": dates.map(lambda d: d.strftime("%m/%d/%Y")),
+                    "Norming Window": window.label,
+                    "Baseline Diagnostic (Y/N)": "Y" if is_base else "N",
+                    "Most Recent Diagnostic YTD (Y/N)": "N",
+                    "Duration (min)": self.rng.integers(25, 80, len(students)),
+                    "Rush Flag": np.where(rushed, "Yellow Rush Flag", ""),
+                    "Overall Scale Score": score.astype(int),
+                    "Overall Placement": "", "Overall Relative Placement": np.where(
+                        score >= base_level + 10, "Early On Grade Level", "1 Grade Level Below"),
+                    "Percentile": np.clip(np.round(50 + 25 * students["ability"]), 1, 99).astype(int),
+                    "Diagnostic Gain": np.where(is_base, "", pd.Series(gain).astype("Int64").astype(str)),
+                    "Annual Typical Growth Measure": typical.astype(int),
+                    "Annual Stretch Growth Measure": (typical * 1.9).round().astype(int),
+                    "Percent Progress to Annual Typical Growth (%)":
+                        np.where(is_base, "", pd.Series(pct).astype("Int64").astype(str)),
+                    "Percent Progress to Annual Stretch Growth (%)":
+                        np.where(is_base, "", pd.Series(np.round(pct / 1.9)).astype("Int64").astype(str)),
+                }))
+            frame = pd.concat(rows, ignore_index=True)
+            for year in self.years:
+                part = frame[frame["Academic Year"].str.startswith(year[:4])]
+                if len(part):
+                    path = out / f"iready_diagnostic_results_{subject.lower()}_{year}.csv"
+                    part.to_csv(path, index=False, encoding="utf-8-sig")
+                    paths.append(path)
+        return paths
+
+    def _benchmark_skip(self, school: School, year: str, window) -> bool:
+        # The story of a missing window: one school never sent its first benchmark this year.
+        elementary = [s for s in self.schools if s.level == "Elementary"]
+        return year == self.current and window.id == "1" and school == elementary[-1]
+
+    def _write_benchmarks(self, out: Path) -> list[Path]:
+        rows = []
+        grades = tuple(GRADES[5:])
+        for year, window, students, dates in self._events("benchmark", grades,
+                                                           skip=self._benchmark_skip):
+            fraction = np.array([_year_fraction(d, year) for d in dates])
+            for subject, shift in (("ELA", 0.1), ("Math", -0.15)):
+                latent = (students["ability"].to_numpy() + self._school_effects(students, fraction)
+                          + 1.1 * fraction + shift + 0.15 + self.rng.normal(0, 0.45, len(students)))
+                percent = np.clip(np.round(100 * _sigmoid(0.85 * latent + 0.75)), 0, 100)
+                rows.append(pd.DataFrame({
+                    "Student ID": students["student_id"],
+                    "Assessment": f"District {subject} Benchmark {window.id}",
+                    "Subject": subject, "Grade": students["grade"], "Test Date": dates.map(_us),
+                    "Percent Correct": percent.astype(int),
+                    "Performance Level": pd.cut(percent, [-1, 54, 69, 84, 100], labels=[
+                        "Standard Not Met", "Standard Nearly Met", "Standard Met",
+                        "Standard Exceeded"]).astype(str),
+                }))
+        return self._write_by_year(out, "district_benchmarks", rows, "Test Date")
+
+    def _write_performance_tasks(self, out: Path) -> list[Path]:
+        rows = []
+        grades = tuple(GRADES[:10])
+        for year, window, students, dates in self._events("performance_task", grades):
+            if window.id in ("08", "06", "12"):
+                continue                            # no task in August, December or June
+            subject = "ELA" if int(window.id) % 2 else "Math"
+            fraction = np.array([_year_fraction(d, year) for d in dates])
+            latent = (students["ability"].to_numpy() + self._school_effects(students, fraction)
+                      + 0.9 * fraction + self.rng.normal(0, 0.6, len(students)))
+            percent = np.clip(np.round(100 * _sigmoid(0.9 * latent + 1.15)), 0, 100)
+            rows.append(pd.DataFrame({
+                "Student ID": students["student_id"],
+                "Assessment": f"{subject} Performance Task {window.label}",
+                "Subject": subject, "Grade": students["grade"], "Test Date": dates.map(_us),
+                "Percent Correct": percent.astype(int),
+                "Performance Level": pd.cut(percent, [-1, 54, 69, 84, 100], labels=[
+                    "Standard Not Met", "Standard Nearly Met", "Standard Met",
+                    "Standard Exceeded"]).astype(str),
+            }))
+        return self._write_by_year(out, "performance_tasks", rows, "Test Date")
+
+    def _write_state_test(self, out: Path) -> list[Path]:
+        year = self.previous
+        students = self._tested(self._students(year, ("3", "4", "5", "6", "7", "8", "11")), 0.97)
+        rows = []
+        for subject, shift in (("ELA", 0.1), ("Math", -0.25)):
+            latent = (students["ability"].to_numpy()
+                      + self._school_effects(students, np.full(len(students), 0.85)) + shift
+                      + self.rng.normal(0, 0.5, len(students)))
+            level = np.digitize(latent, [-0.55, 0.05, 0.85]) + 1
+            rows.append(pd.DataFrame({
+                "Student ID": students["student_id"],
+                "School Code": students["school"].map(lambda s: s.code),
+                "Grade Assessed": students["grade"].map(lambda g: f"{int(g):02d}"),
+                "Test Year": year[:4][:2] + year[-2:], "Subject": subject,
+                "Scale Score": np.round(2400 + 60 * latent).astype(int),
+                "Achievement Level": level,
+            }))
+        path = out / f"state_test_scores_{year}.csv"
+        pd.concat(rows).to_csv(path, index=False)
+        return [path]
+
+    def _write_walkthroughs(self, out: Path) -> list[Path]:
+        calendar = self.settings.calendars["learning_walk"]
+        rows = []
+        for year in self.years:
+            for window in calendar.windows:
+                for school in self.schools:
+                    day = self._window_dates("learning_walk", year, school, window)
+                    if day > self.as_of:
+                        continue
+                    n_obs = 6 if school.name.startswith("Horizon") else int(self.rng.integers(9, 15))
+                    frac = _year_fraction(day, year)
+                    shift = -0.12 if year == self.previous else 0.0
+                    # Practice leads outcomes: same trend, a quarter of a year earlier.
+                    quality = school.effect + school.trend * (frac + 0.25) + shift + 0.5 * frac
+                    for k in range(n_obs):
+                        p = _sigmoid(quality + self.rng.normal(0, 0.5) - 0.1)
+                        yes = lambda q=p: "Yes" if self.rng.random() < q else "No"  # noqa: E731
+                        rating = int(np.clip(np.round(1 + 3 * p + self.rng.normal(0, 0.6)), 1, 4))
+                        rating3 = int(np.clip(rating + self.rng.integers(-1, 1), 1, 4))
+                        grade = str(self.rng.choice(school.grades))
+                        stamp = dt.datetime.combine(day, dt.time(8 + k % 7, 5 * k % 60))
+                        rows.append({
+                            "Timestamp": stamp.strftime("%Y/%m/%d %-I:%M:%S %p") + " GMT-7",
+                            "Email Address": str(self.rng.choice(OBSERVERS)),
+                            "School": school.name, "Observation Date": _us(day),
+                            "Grade": grade, "Subject": str(self.rng.choice(SUBJECTS)),
+                            "Teacher": f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}",
+                            "Core Action 1A: The lesson focuses on grade-level standards": yes(),
+                            "Core Action 1B: The lesson uses grade-level texts or problems": yes(),
+                            "Core Action 1C: The lesson builds on students' language and culture": yes(),
+                            "Core Action 2: Employ instructional practices that allow all students to learn":
+                                ["Not Yet", "Somewhat", "Mostly", "Yes"][rating - 1],
+                            "Core Action 3: Provide opportunities for all students to demonstrate mastery":
+                                ["Not Yet", "Somewhat", "Mostly", "Yes"][rating3 - 1],
+                            "HQIM in use": yes(p + 0.15), "Grade-appropriate assignment": yes(),
+                            "Strong instruction": yes(), "Deep engagement": yes(p - 0.1),
+                            "High expectations": yes(),
+                        })
+        frame = pd.DataFrame(rows)
+        frame["_year"] = frame["Observation Date"].map(
+            lambda d: school_year_of(dt.datetime.strptime(d, "%m/%d/%Y").date()))
+        paths = []
+        for year, part in frame.groupby("_year"):
+            path = out / f"walkthroughs_{year}.csv"
+            part.drop(columns="_year").to_csv(path, index=False)
+            paths.append(path)
+        return paths
+
+    def _survey_answers(self, quality: np.ndarray) -> np.ndarray:
+        latent = quality + self.rng.normal(0, 1.0, len(quality))
+        return np.digitize(latent, [-1.6, -0.8, -0.1, 1.1])   # 0..4 on the 5-point scale
+
+    def _administrations(self):
+        calendar = self.settings.calendars["survey"]
+        for year in self.years:
+            for window, (month, day) in zip(calendar.windows, ((10, 14), (4, 15)), strict=False):
+                start = dt.date(int(year[:4]) + (month < 7), month, day)
+                if start <= self.as_of:
+                    yield year, window, start
+
+    def _write_student_survey(self, out: Path) -> list[Path]:
+        items = [i for i in ITEMS if i.survey == "student"]
+        paths = []
+        for year, window, start in self._administrations():
+            students = self._students(year, tuple(GRADES[5:]))
+            students = students[self.rng.random(len(students)) < 0.45]
+            days = self.rng.integers(0, 21, len(students))
+            dates = [start + dt.timedelta(days=int(d)) for d in days]
+            fraction = np.array([_year_fraction(d, year) for d in dates])
+            quality = (0.75 + 0.8 * self._school_effects(students, fraction, lead=0.25)
+                       + 0.2 * students["ability"].to_numpy())
+            header = ["StartDate", "EndDate", "Status", "Progress", "Finished", "RecordedDate",
+                      "ResponseId", "DistributionChannel", "UserLanguage", "Student ID", "School"]
+            question = ["Start Date", "End Date", "Response Type", "Progress", "Finished",
+                        "Recorded Date", "Response ID", "Distribution Channel", "User Language",
+                        "Student ID", "School"]
+            columns = {}
+            for q, construct in enumerate(("belonging", "consistency", "coherence"), start=1):
+                for k, item in enumerate([i for i in items if i.construct == construct], 1):
+                    qid = f"Q{q}_{k}"
+                    header.append(qid)
+                    question.append(f"How much do you agree with each statement? - {item.statement}")
+                    answers = self._survey_answers(quality - (0.3 if construct == "coherence" else 0))
+                    labels = np.array([s.capitalize() for s in SCALE_5], dtype=object)[answers]
+                    labels[self.rng.random(len(students)) < 0.03] = "I don't know"
+                    labels[self.rng.random(len(students)) < 0.02] = ""
+                    columns[qid] = labels
+            import_ids = [json.dumps({"ImportId": h if h.startswith("Q") else h.lower()})
+                          for h in header]
+            path = out / f"student_survey_{window.id}_{year}_qualtrics.csv"
+            with open(path, "w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(header)
+                writer.writerow(question)
+                writer.writerow(import_ids)
+                for i, (_, student) in enumerate(students.iterrows()):
+                    stamp = f"{dates[i].isoformat()} 10:{i % 60:02d}:00"
+                    writer.writerow([stamp, stamp, "IP Address", "100", "True", stamp,
+                                     f"R_{year[:4]}{window.id[0]}{i:07d}", "anonymous", "EN",
+                                     student["student_id"], student["school"].name]
+                                    + [columns[h][i] for h in header[11:]])
+            paths.append(path)
+        return paths
+
+    def _write_teacher_survey(self, out: Path) -> list[Path]:
+        items = [i for i in ITEMS if i.survey == "teacher"]
+        paths = []
+        for year, window, start in self._administrations():
+            rows = []
+            for school in self.schools:
+                n = 4 if school.name.startswith("Horizon") else int(self.rng.integers(15, 40))
+                frac = _year_fraction(start, year)
+                q = 0.6 + 0.8 * (school.effect + school.trend * (frac + 0.25))
+                for t in range(n):
+                    day = start + dt.timedelta(days=int(self.rng.integers(0, 14)))
+                    row = {"Timestamp": f"{day.year}/{day.month:02d}/{day.day:02d} "
+                                        f"{3 + t % 8}:{t % 60:02d}:00 PM GMT-7",
+                           "School": school.name}
+                    for item in items:
+                        row[item.statement] = SCALE_5[self._survey_answers(np.array([q]))[0]].capitalize()
+                    rows.append(row)
+            path = out / f"teacher_survey_{window.id}_{year}_google_forms.csv"
+            pd.DataFrame(rows).to_csv(path, index=False)
+            paths.append(path)
+        return paths
+
+    def _write_leader_survey(self, out: Path) -> list[Path]:
+        items = [i for i in ITEMS if i.survey == "leader"]
+        rows = []
+        for year, window, start in self._administrations():
+            for school in self.schools:
+                for leader in range(3):
+                    respondent = f"L-{school.code}-{leader + 1}"
+                    for item in items:
+                        answer = SCALE_5[self._survey_answers(np.array([0.9 + school.effect]))[0]]
+                        rows.append({"Respondent ID": respondent, "School": school.code,
+                                     "Date": start.isoformat(), "Item": item.statement,
+                                     "Response": answer.capitalize()})
+        path = out / "leader_survey_long.csv"
+        pd.DataFrame(rows).to_csv(path, index=False)
+        return [path]
+
+    def _write_by_year(self, out: Path, stem: str, rows: list[pd.DataFrame],
+                       date_column: str) -> list[Path]:
+        if not rows:
+            return []
+        frame = pd.concat(rows, ignore_index=True)
+        years = frame[date_column].map(
+            lambda d: school_year_of(dt.datetime.strptime(d, "%m/%d/%Y").date()))
+        paths = []
+        for year in self.years:
+            part = frame[years == year]
+            if len(part):
+                path = out / f"{stem}_{year}.csv"
+                part.to_csv(path, index=False)
+                paths.append(path)
+        return paths
+
+
+def write_demo(out: Path, settings: Settings, students: int = 30_000, seed: int = 2026,
+               as_of: dt.date | None = None) -> list[Path]:
+    """Generate the demo district's export files into `out`; return their paths."""
+    return DemoDistrict(settings, students, seed, as_of).write(Path(out))

@@ -1,0 +1,1 @@
+"""Adapters that read real exports into the database; see load.py."""

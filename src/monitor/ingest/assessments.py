@@ -1,0 +1,182 @@
+"""Student-level assessment exports: ESGI, district benchmarks, performance tasks, state test."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from monitor.config import school_year_of
+from monitor.ingest.base import (
+    Adapted,
+    Columns,
+    Context,
+    dated_windows,
+    parse_required_dates,
+    require_values,
+)
+from monitor.ingest.common import (
+    Rejects,
+    blank,
+    normalise_school_year,
+    parse_dates,
+    parse_grades,
+    parse_numbers,
+    parse_subjects,
+)
+from monitor.ingest.readers import RawTable
+
+LEVELS = {
+    "standard not met": 1, "not met": 1, "standard nearly met": 2, "nearly met": 2,
+    "standard met": 3, "met": 3, "standard exceeded": 4, "exceeded": 4,
+}
+KEY = ("source", "school_year", "window_id", "student_id", "subject", "assessment", "test_date")
+PERFORMANCE_TASK = re.compile(r"performance\s*task|\bpt\b", re.IGNORECASE)
+
+
+def _level_ranks(series: pd.Series) -> pd.Series:
+    def rank(value: str) -> float | None:
+        text = " ".join(value.strip().lower().split())
+        if text in LEVELS:
+            return LEVELS[text]
+        match = re.fullmatch(r"(?:level\s*)?([1-4])", text)
+        return int(match.group(1)) if match else None
+
+    uniques = {v: rank(v) for v in series.dropna().unique()}
+    return series.map(uniques).astype("Float64")
+
+
+def _subjects(cols: Columns, rejects: Rejects, *names: str) -> pd.Series:
+    raw = cols.get(*names)
+    subject = parse_subjects(raw)
+    rejects.add(blank(raw), cols.name(*names) or names[0], "required value is blank")
+    rejects.add(~blank(raw) & subject.isna(), cols.name(*names) or names[0],
+                "not a known subject (ELA or Math)")
+    return subject
+
+
+def _optional_grade(cols: Columns, rejects: Rejects, *names: str) -> pd.Series:
+    raw = cols.get(*names)
+    grade = parse_grades(raw)
+    if cols.name(*names):
+        rejects.add(~blank(raw) & grade.isna(), cols.name(*names), "not a grade code (TK, K, 1-12)")
+    return grade
+
+
+def _school(cols: Columns, ctx: Context) -> pd.Series:
+    raw = cols.get("School Code", "School")
+    return raw.map(lambda v: ctx.school_code(v) if not pd.isna(v) and v else None)
+
+
+def adapt_esgi(table: RawTable, ctx: Context) -> Adapted:
+    cols = Columns(table)
+    cols.require("ESGI", "Student ID", "Test Name", "Subject", "Test Date", "Score",
+                 "Total Questions")
+    rejects = Rejects()
+    student = cols.get("Student ID")
+    test = cols.get("Test Name")
+    require_values(cols, rejects, {"Student ID": student, "Test Name": test})
+    subject = _subjects(cols, rejects, "Subject")
+    dates = parse_required_dates(cols, rejects, "Test Date")
+    years, windows, nearest = dated_windows(rejects, ctx, "esgi", "Test Date", dates)
+    score = parse_numbers(cols.get("Score"))
+    total = parse_numbers(cols.get("Total Questions"))
+    rejects.add(score.isna() | (score < 0), "Score", "not a number of 0 or more")
+    rejects.add(total.isna() | (total <= 0), "Total Questions", "not a number above 0")
+    rejects.add(score > total, "Score", "greater than Total Questions")
+    frame = pd.DataFrame({
+        "source": "esgi", "school_year": years, "window_id": windows, "student_id": student,
+        "school_code": _school(cols, ctx), "grade": _optional_grade(cols, rejects, "Grade"),
+        "subject": subject, "assessment": test, "test_date": dates, "score": score,
+        "points_possible": total, "percent_correct": 100 * score / total, "level_rank": None,
+    })
+    return Adapted("esgi", "assessment_results", frame, KEY, rejects, nearest)
+
+
+def is_performance_task(cols: Columns) -> bool:
+    names = cols.get("Assessment").dropna()
+    return bool(len(names)) and names.str.contains(PERFORMANCE_TASK).any()
+
+
+def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") -> Adapted:
+    cols = Columns(table)
+    label = "performance task" if source == "performance_task" else "district benchmark"
+    cols.require(label, "Student ID", "Assessment", "Subject", ("Test Date", "Window"),
+                 ("Percent Correct", "Performance Level"))
+    rejects = Rejects()
+    student = cols.get("Student ID")
+    assessment = cols.get("Assessment")
+    require_values(cols, rejects, {"Student ID": student, "Assessment": assessment})
+    subject = _subjects(cols, rejects, "Subject")
+    raw_dates = cols.get("Test Date")
+    window_column = cols.name("Window")
+    if window_column:
+        # A window column wins over dates; the year then comes from the date or School Year.
+        dates = parse_dates(raw_dates)
+        calendar = ctx.settings.calendars[source]
+        given = cols.get("Window").str.strip()
+        by_label = {w.label.lower(): w.id for w in calendar.windows}
+        by_label |= {w.id.lower(): w.id for w in calendar.windows}
+        windows = given.map(lambda v: by_label.get(str(v).lower()) if not pd.isna(v) else None)
+        rejects.add(windows.isna(), window_column,
+                    f"not a {calendar.label} ({', '.join(calendar.ids)})")
+        years = dates.map(lambda d: school_year_of(d) if d is not None and not pd.isna(d) else None)
+        year_col = cols.get("School Year")
+        years = years.fillna(year_col.map(
+            lambda v: normalise_school_year(v) if not pd.isna(v) else None))
+        rejects.add(years.isna(), "Test Date", "no school year: give a Test Date or School Year")
+        nearest = 0
+    else:
+        dates = parse_required_dates(cols, rejects, "Test Date")
+        years, windows, nearest = dated_windows(rejects, ctx, source, "Test Date", dates)
+    percent = parse_numbers(cols.get("Percent Correct"))
+    raw_percent = cols.get("Percent Correct")
+    rejects.add(~blank(raw_percent) & (percent.isna() | (percent < 0) | (percent > 100)),
+                "Percent Correct", "not a percent from 0 to 100")
+    raw_level = cols.get("Performance Level")
+    level = _level_ranks(raw_level)
+    rejects.add(~blank(raw_level) & level.isna(), "Performance Level",
+                "not a performance level (Standard Exceeded/Met/Nearly Met/Not Met)")
+    rejects.add(blank(raw_level) & blank(raw_percent), "Performance Level",
+                "no result: both Percent Correct and Performance Level are blank")
+    frame = pd.DataFrame({
+        "source": source, "school_year": years, "window_id": windows, "student_id": student,
+        "school_code": _school(cols, ctx), "grade": _optional_grade(cols, rejects, "Grade"),
+        "subject": subject, "assessment": assessment, "test_date": dates,
+        "score": parse_numbers(cols.get("Score")),
+        "points_possible": parse_numbers(cols.get("Points Possible")),
+        "percent_correct": percent, "level_rank": level,
+    })
+    return Adapted(source, "assessment_results", frame, KEY, rejects, nearest)
+
+
+def adapt_performance_task(table: RawTable, ctx: Context) -> Adapted:
+    return adapt_benchmark(table, ctx, "performance_task")
+
+
+def looks_like_state(cols: Columns) -> bool:
+    return cols.has("Student ID") and cols.name("Achievement Level") is not None
+
+
+def adapt_state_test(table: RawTable, ctx: Context) -> Adapted:
+    """Student score files: one row per student per test, achievement level 1-4."""
+    cols = Columns(table)
+    cols.require("state test score", "Student ID", "Subject", "Test Year", "Achievement Level")
+    rejects = Rejects()
+    student = cols.get("Student ID")
+    require_values(cols, rejects, {"Student ID": student})
+    subject = _subjects(cols, rejects, "Subject")
+    raw_year = cols.get("Test Year")
+    years = raw_year.map(lambda v: normalise_school_year(v) if not pd.isna(v) else None)
+    rejects.add(years.isna(), "Test Year", "not a test year like 2026 or 2025-26")
+    level = _level_ranks(cols.get("Achievement Level"))
+    rejects.add(level.isna(), "Achievement Level", "not an achievement level 1-4")
+    frame = pd.DataFrame({
+        "source": "state_test", "school_year": years, "window_id": "spring",
+        "student_id": student, "school_code": _school(cols, ctx),
+        "grade": _optional_grade(cols, rejects, "Grade Assessed", "Grade"),
+        "subject": subject, "assessment": "State test", "test_date": None,
+        "score": parse_numbers(cols.get("Scale Score")), "points_possible": None,
+        "percent_correct": None, "level_rank": level,
+    })
+    return Adapted("state_test", "assessment_results", frame, KEY, rejects)

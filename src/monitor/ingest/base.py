@@ -1,0 +1,126 @@
+"""What every adapter shares: finding columns by header, and what an adapter returns."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from monitor.config import Settings
+from monitor.ingest.common import Rejects, WindowAssignment, blank, parse_dates, window_assigner
+from monitor.ingest.readers import RawTable, UnreadableFile
+
+
+@dataclass
+class Context:
+    """What an adapter may know beyond its file: settings and the schools already loaded."""
+
+    settings: Settings
+    school_codes: dict[str, str] = field(default_factory=dict)  # lower code or name -> code
+
+    def school_code(self, value: str) -> str:
+        text = " ".join(value.split())
+        return self.school_codes.get(text.lower(), text)
+
+
+@dataclass
+class Adapted:
+    """An adapter's answer: canonical rows for one table, and the rows it refused."""
+
+    source: str
+    table: str
+    frame: pd.DataFrame               # canonical columns; index = raw row index
+    key: tuple[str, ...]              # natural key: a row already present is a duplicate
+    rejects: Rejects
+    nearest_window: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class Columns:
+    """Case- and space-insensitive access to a raw table's columns."""
+
+    def __init__(self, table: RawTable):
+        self.table = table
+        self.frame = table.frame
+        self._by_name = {c.lower(): c for c in table.frame.columns}
+
+    def has(self, *names: str) -> bool:
+        return all(n.lower() in self._by_name for n in names)
+
+    def name(self, *candidates: str) -> str | None:
+        for candidate in candidates:
+            if candidate.lower() in self._by_name:
+                return self._by_name[candidate.lower()]
+        return None
+
+    def starting(self, prefix: str) -> str | None:
+        prefix = prefix.lower()
+        return next((c for c in self.frame.columns if c.lower().startswith(prefix)), None)
+
+    def get(self, *candidates: str) -> pd.Series:
+        """The first candidate column present, stripped; an all-NA column when none is."""
+        name = self.name(*candidates)
+        if name is None:
+            return pd.Series(pd.NA, index=self.frame.index, dtype="string")
+        return self.frame[name].str.strip()
+
+    def require(self, source: str, *names: str | tuple[str, ...]) -> None:
+        """Refuse the file when a required column is missing, naming the closest matches."""
+        missing = []
+        for spec in names:
+            options = spec if isinstance(spec, tuple) else (spec,)
+            if self.name(*options) is None:
+                missing.append(" or ".join(f"'{o}'" for o in options))
+        if missing:
+            headers = list(self.frame.columns)
+            hints = []
+            for spec in names:
+                options = spec if isinstance(spec, tuple) else (spec,)
+                if self.name(*options) is None:
+                    close = difflib.get_close_matches(options[0], headers, n=2, cutoff=0.6)
+                    if close:
+                        hints.append(f"for '{options[0]}' found {', '.join(map(repr, close))}")
+            hint = f" (closest: {'; '.join(hints)})" if hints else ""
+            raise UnreadableFile(
+                f"{self.table.path.name}: not a {source} file: missing column(s) "
+                f"{', '.join(missing)}{hint}. Map district headers in config.toml [columns]."
+            )
+
+
+def require_values(cols: Columns, rejects: Rejects, columns: dict[str, pd.Series]) -> None:
+    """Reject rows whose required cells are blank."""
+    for name, series in columns.items():
+        rejects.add(blank(series), name, "required value is blank")
+
+
+def dated_windows(
+    rejects: Rejects, ctx: Context, calendar_name: str, date_column: str, dates: pd.Series,
+    override: pd.Series | None = None,
+) -> tuple[pd.Series, pd.Series, int]:
+    """Place each row's date in a school year and window: (school_year, window_id, n_nearest).
+
+    `override` holds window ids from a vendor window column; where given it wins over the date.
+    """
+    calendar = ctx.settings.calendars[calendar_name]
+    assign = window_assigner(calendar, ctx.settings.loading.nearest_window_days)
+    placed = dates.map(lambda d: assign(d) if d is not None and not pd.isna(d) else None)
+    if override is None:
+        override = pd.Series(None, index=dates.index, dtype="object")
+    given = override.notna()
+    outside = placed.map(lambda a: isinstance(a, WindowAssignment) and a.window_id is None)
+    days = ctx.settings.loading.nearest_window_days
+    rejects.add(outside & ~given, date_column,
+                f"date is more than {days} days from every {calendar.label}")
+    nearest = placed.map(lambda a: isinstance(a, WindowAssignment) and a.nearest) & ~given
+    years = placed.map(lambda a: a.school_year if isinstance(a, WindowAssignment) else None)
+    windows = placed.map(lambda a: a.window_id if isinstance(a, WindowAssignment) else None)
+    return years, override.where(given, windows), int((nearest & ~outside).sum())
+
+
+def parse_required_dates(cols: Columns, rejects: Rejects, column: str) -> pd.Series:
+    raw = cols.get(column)
+    dates = parse_dates(raw)
+    rejects.add(blank(raw), column, "required value is blank")
+    rejects.add(~blank(raw) & dates.isna(), column, "not a date (use YYYY-MM-DD or MM/DD/YYYY)")
+    return dates

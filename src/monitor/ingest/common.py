@@ -1,0 +1,166 @@
+"""Parsing helpers shared by the adapters: dates, grades, subjects, flags, windows, rejects.
+
+Each helper works on a whole column (pandas Series of strings) and returns parsed values with
+NaN/None where a cell could not be read, so an adapter can say which row and column failed.
+Unique values are parsed once, which keeps large exports fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from monitor.config import Calendar, school_year_of
+
+GRADE_ORDER = ["TK", "K"] + [str(g) for g in range(1, 13)]
+_GRADE_ALIASES = {
+    "TK": "TK", "TRANSITIONAL KINDERGARTEN": "TK", "-1": "TK", "PK": "TK",
+    "K": "K", "KG": "K", "KN": "K", "KINDERGARTEN": "K", "0": "K", "00": "K",
+}
+_DATE_FORMATS = (
+    "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y", "%d-%b-%Y", "%b %d, %Y",
+)
+_YES = {"Y", "YES", "TRUE", "1", "T"}
+_NO = {"N", "NO", "FALSE", "0", "F"}
+
+
+def grade_sort_key(grade: str) -> int:
+    return GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER)
+
+
+def _each_unique(series: pd.Series, parse: Callable[[str], object]) -> pd.Series:
+    uniques = {value: parse(value) for value in series.dropna().unique()}
+    return series.map(uniques)
+
+
+def _grade(value: str) -> str | None:
+    text = value.strip().upper().removeprefix("GRADE ").strip()
+    if text in _GRADE_ALIASES:
+        return _GRADE_ALIASES[text]
+    text = re.sub(r"(ST|ND|RD|TH)$", "", text).lstrip("0") or "0"
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return text
+    return _GRADE_ALIASES.get(text)
+
+
+def parse_grades(series: pd.Series) -> pd.Series:
+    """TK, K, 1..12 from the many ways exports write them; None where unknown."""
+    return _each_unique(series, _grade)
+
+
+def _date(value: str) -> dt.date | None:
+    text = value.strip()
+    # Timestamps: drop a time part and any zone ("2025/09/03 8:15:00 AM GMT-7").
+    text = re.split(r"[ T](?=\d{1,2}:\d{2})", text, maxsplit=1)[0].strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_dates(series: pd.Series) -> pd.Series:
+    """Dates in the usual ISO and US forms, with or without a time; None where unreadable."""
+    return _each_unique(series, _date)
+
+
+def _subject(value: str) -> str | None:
+    text = value.strip().lower()
+    if text in {"ela", "reading", "english language arts", "english", "literacy", "ela/literacy",
+                "english language arts/literacy", "read"}:
+        return "ELA"
+    if text in {"math", "mathematics", "maths"}:
+        return "Math"
+    if "math" in text:
+        return "Math"
+    if "read" in text or "ela" in text.split() or "literacy" in text or "english" in text:
+        return "ELA"
+    return None
+
+
+def parse_subjects(series: pd.Series) -> pd.Series:
+    return _each_unique(series, _subject)
+
+
+def parse_flags(series: pd.Series) -> pd.Series:
+    """Y/N-style flags to 'Y'/'N'; None where the cell is neither."""
+
+    def flag(value: str) -> str | None:
+        text = value.strip().upper()
+        return "Y" if text in _YES else "N" if text in _NO else None
+
+    return _each_unique(series, flag)
+
+
+def parse_numbers(series: pd.Series) -> pd.Series:
+    cleaned = series.str.strip().str.rstrip("%").str.replace(",", "", regex=False)
+    return pd.to_numeric(cleaned, errors="coerce")
+
+
+def normalise_school_year(value: str) -> str | None:
+    """'2025-26', '2025-2026', '2025 - 2026' -> '2025-26'; a bare '2026' is the year ending then."""
+    text = value.strip()
+    match = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})", text)
+    if match:
+        start, end = int(match.group(1)), int(match.group(2)[-2:])
+        if (start + 1) % 100 == end:
+            return f"{start}-{end:02d}"
+        return None
+    if re.fullmatch(r"\d{4}", text):
+        start = int(text) - 1
+        return f"{start}-{(start + 1) % 100:02d}"
+    return None
+
+
+@dataclass
+class WindowAssignment:
+    school_year: str | None
+    window_id: str | None
+    nearest: bool = False
+
+
+def window_assigner(calendar: Calendar, max_days: int) -> Callable[[dt.date], WindowAssignment]:
+    """A function placing a date in its school year's window, or the nearest within max_days."""
+
+    def assign(day: dt.date) -> WindowAssignment:
+        year = school_year_of(day)
+        best: tuple[int, str] | None = None
+        for window in calendar.windows:
+            start, end = window.dates(year)
+            if start <= day <= end:
+                return WindowAssignment(year, window.id)
+            distance = (start - day).days if day < start else (day - end).days
+            if best is None or distance < best[0]:
+                best = (distance, window.id)
+        if best is not None and best[0] <= max_days:
+            return WindowAssignment(year, best[1], nearest=True)
+        return WindowAssignment(year, None)
+
+    return assign
+
+
+@dataclass
+class Rejects:
+    """Row-level problems found while adapting one file: (row index, column, reason)."""
+
+    problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def add(self, mask: pd.Series, column: str, reason: str) -> None:
+        for index in mask[mask].index:
+            self.problems.setdefault(int(index), []).append((column, reason))
+
+    @property
+    def rows(self) -> set[int]:
+        return set(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+
+def blank(series: pd.Series) -> pd.Series:
+    return series.isna() | (series.astype("string").str.strip() == "")

@@ -1,0 +1,275 @@
+"""Load export files into the database: detect, adapt, validate, insert, report.
+
+Every input row is either loaded, skipped as a duplicate of a row already loaded, or written
+to the rejected-rows CSV with its file, row, column and reason. Each file loads in its own
+transaction; the whole run works on a copy of the database that replaces it only at the end
+(see `monitor.db.writable_copy`), so a crash mid-load leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from monitor.config import Settings
+from monitor.db import database_path, scalar, sql, writable_copy
+from monitor.ingest import assessments, iready, roster, surveys, walkthroughs
+from monitor.ingest.base import Adapted, Columns, Context
+from monitor.ingest.readers import RawTable, UnreadableFile, read_table
+
+SOURCES = {
+    "roster": roster.adapt,
+    "esgi": assessments.adapt_esgi,
+    "iready": iready.adapt,
+    "benchmark": assessments.adapt_benchmark,
+    "performance_task": assessments.adapt_performance_task,
+    "state_test": assessments.adapt_state_test,
+    "walkthrough": walkthroughs.adapt,
+    "survey": surveys.adapt,
+}
+# Tables an adapter may write; identifiers in the generated anti-join come only from here.
+TABLE_COLUMNS = {
+    "roster": ("school_year", "student_id", "school_code", "grade", "race_ethnicity",
+               "english_learner", "disability", "socioeconomic", "foster", "homeless"),
+    "assessment_results": ("source", "school_year", "window_id", "student_id", "school_code",
+                           "grade", "subject", "assessment", "test_date", "score",
+                           "points_possible", "percent_correct", "level_rank"),
+    "iready_results": ("school_year", "window_id", "student_id", "school_code", "grade",
+                       "subject", "completion_date", "is_baseline", "scale_score", "placement",
+                       "typical_growth", "stretch_growth", "pct_typical", "pct_stretch", "rushed"),
+    "walkthroughs": ("observation_id", "school_year", "window_id", "observed_on", "school_code",
+                     "grade", "subject", "observer", "teacher", "ca1a", "ca1b", "ca1c", "ca2",
+                     "ca3", "hqim", "grade_appropriate", "strong_instruction", "deep_engagement",
+                     "high_expectations"),
+    "survey_responses": ("school_year", "window_id", "survey", "respondent_id", "student_id",
+                         "school_code", "item_id", "construct", "response_value",
+                         "scale_points"),
+}
+DATE_COLUMNS = {"test_date", "completion_date", "observed_on"}
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass
+class FileReport:
+    file: str
+    source: str = "?"
+    rows_read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    nearest_window: int = 0
+    not_on_roster: int = 0
+    records: int = 0            # database rows written (a wide survey row gives several)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        if self.error:
+            return f"{self.file}: NOT LOADED: {self.error}"
+        extras = []
+        if self.nearest_window:
+            extras.append(f"{self.nearest_window} placed in the nearest window")
+        if self.not_on_roster:
+            extras.append(f"{self.not_on_roster} not on roster")
+        tail = f" ({'; '.join(extras)})" if extras else ""
+        return (f"{self.file} [{self.source}]: {self.rows_read} rows read, {self.loaded} loaded, "
+                f"{self.rejected} rejected, {self.duplicates} duplicates skipped{tail}")
+
+
+@dataclass
+class LoadResult:
+    reports: list[FileReport]
+    rejects_path: Path | None
+
+    @property
+    def exit_code(self) -> int:
+        if any(r.error for r in self.reports):
+            return EXIT_UNREADABLE
+        return EXIT_REJECTED if any(r.rejected for r in self.reports) else EXIT_OK
+
+
+def detect_source(table: RawTable) -> str:
+    """Which adapter a file needs, from its headers alone."""
+    cols = Columns(table)
+    if roster.looks_like(cols):
+        return "roster"
+    if iready.looks_like(cols):
+        return "iready"
+    if table.question_text is not None or surveys.is_long(cols) or surveys.is_wide(table):
+        return "survey"
+    if walkthroughs.looks_like(cols):
+        return "walkthrough"
+    if assessments.looks_like_state(cols):
+        return "state_test"
+    if cols.has("Test Name", "Total Questions"):
+        return "esgi"
+    if cols.has("Assessment"):
+        return "performance_task" if assessments.is_performance_task(cols) else "benchmark"
+    raise UnreadableFile(
+        f"{table.path.name}: cannot tell what kind of export this is from its headers "
+        f"({', '.join(list(table.frame.columns)[:12])}); use --source with one of "
+        f"{', '.join(SOURCES)}"
+    )
+
+
+def _context(con: duckdb.DuckDBPyConnection, settings: Settings) -> Context:
+    codes: dict[str, str] = {}
+    for code, name in con.execute("SELECT school_code, school_name FROM schools").fetchall():
+        codes[code.lower()] = code
+        codes[" ".join(name.split()).lower()] = code
+    return Context(settings, codes)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _staging(adapted: Adapted) -> pd.DataFrame:
+    """The adapter's accepted records in table order, `_row` naming the input row of each."""
+    frame = adapted.frame.drop(index=list(adapted.rejects.rows), errors="ignore")
+    columns = TABLE_COLUMNS[adapted.table]
+    staged = frame.reindex(columns=list(columns))
+    for column in DATE_COLUMNS & set(columns):
+        staged[column] = pd.to_datetime(staged[column])
+    staged["_row"] = frame.index
+    return staged.drop_duplicates(subset=list(adapted.key)).reset_index(drop=True)
+
+
+def _anti_join_insert(con, table: str, key: tuple[str, ...]) -> tuple[int, int]:
+    """Insert staged records whose key is not already in `table`.
+
+    Returns (input rows with at least one new record, records inserted): a wide survey row
+    becomes several records, and the report counts input rows.
+    """
+    if table not in TABLE_COLUMNS or not set(key) <= set(TABLE_COLUMNS[table]):
+        raise ValueError(f"unknown table or key: {table} {key}")
+    columns = ", ".join(f"s.{c}" for c in TABLE_COLUMNS[table])
+    new = "NOT EXISTS (SELECT 1 FROM {t} t WHERE {m})".format(
+        t=table, m=" AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in key))
+    new_rows = scalar(con, f"SELECT count(DISTINCT s._row) FROM staging s WHERE {new}")  # noqa: S608
+    before = scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608
+    con.execute(
+        f"INSERT INTO {table} BY NAME SELECT {columns}, $load_id AS load_id "  # noqa: S608
+        f"FROM staging s WHERE {new}",
+        {"load_id": scalar(con, "SELECT currval('load_ids')")},
+    )
+    return new_rows, scalar(con, f"SELECT count(*) FROM {table}") - before  # noqa: S608
+
+
+def _load_roster(con, staged: pd.DataFrame, settings: Settings, load_id: int) -> int:
+    """Roster rows replace the same student's row for that year (a roster is a snapshot)."""
+    unchanged = scalar(con, sql("roster_unchanged_count"))
+    con.execute(sql("roster_replace"))
+    con.execute(sql("roster_insert"), {"load_id": load_id})
+    years = sorted(staged["school_year"].dropna().unique().tolist())
+    con.execute("DELETE FROM roster_groups WHERE list_contains($years, school_year)",
+                {"years": years})
+    for group in settings.groups:
+        con.execute(sql("roster_groups_insert"),
+                    {"years": years, "group_id": group.id, "field": group.field,
+                     "value": group.value})
+    return unchanged
+
+
+def _load_one(con, path: Path, table: RawTable, adapted: Adapted, settings: Settings,
+              report: FileReport) -> None:
+    staged = _staging(adapted)
+    accepted_rows = report.rows_read - report.rejected
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load_id = scalar(con, "SELECT nextval('load_ids')")
+        con.register("staging", staged)
+        if adapted.table == "roster":
+            unchanged = _load_roster(con, staged, settings, load_id)
+            names = adapted.frame.loc[staged["_row"], "school_name"].to_numpy()
+            con.register("school_names", pd.DataFrame(
+                {"school_code": staged["school_code"], "school_name": names}))
+            con.execute(sql("schools_refresh"))
+            report.loaded = len(staged) - unchanged
+        else:
+            report.loaded, report.records = _anti_join_insert(con, adapted.table, adapted.key)
+            con.execute(sql("schools_add_unknown"))
+            if "student_id" in staged and adapted.table != "survey_responses":
+                report.not_on_roster = scalar(con, sql("staging_not_on_roster"))
+        report.duplicates = accepted_rows - report.loaded
+        years = ",".join(sorted(staged["school_year"].dropna().astype(str).unique()))
+        windows = ",".join(sorted(staged["window_id"].dropna().astype(str).unique())) \
+            if "window_id" in staged else ""
+        con.execute(
+            "INSERT INTO loads VALUES ($id, $file, $sha, $source, $at, $read, $loaded, $rej, "
+            "$dup, $nearest, $nor, $years, $windows)",
+            {"id": load_id, "file": path.name, "sha": _file_sha256(path), "source": report.source,
+             "at": dt.datetime.now(), "read": report.rows_read, "loaded": report.loaded,
+             "rej": report.rejected, "dup": report.duplicates, "nearest": report.nearest_window,
+             "nor": report.not_on_roster, "years": years, "windows": windows},
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for view in ("staging", "school_names"):
+            con.execute("DROP VIEW IF EXISTS " + view)
+
+
+def _reject_rows(table: RawTable, adapted: Adapted) -> list[dict[str, object]]:
+    rows = []
+    for index in sorted(adapted.rejects.rows):
+        raw = table.frame.loc[index]
+        values = "; ".join(f"{k}={v}" for k, v in raw.items() if not pd.isna(v) and v != "")
+        for column, reason in adapted.rejects.problems[index]:
+            rows.append({"file": table.path.name, "row": table.file_row(index),
+                         "column": column, "reason": reason, "values": values})
+    return rows
+
+
+def load_files(paths: list[Path | str], settings: Settings, source: str | None = None,
+               db_path: Path | str | None = None) -> LoadResult:
+    """Load each file; return one report per file and where the rejected rows were written."""
+    db_path = Path(db_path) if db_path else database_path()
+    reports: list[FileReport] = []
+    rejected: list[dict[str, object]] = []
+    # Rosters first, so results loaded in the same run find their students.
+    ordered = [Path(p) for p in paths]
+    with writable_copy(db_path) as con:
+        prepared = []
+        for path in ordered:
+            report = FileReport(path.name)
+            reports.append(report)
+            try:
+                table = read_table(path, settings.columns)
+                report.rows_read = len(table.frame)
+                report.source = source or detect_source(table)
+                prepared.append((path, table, report))
+            except UnreadableFile as exc:
+                report.error = str(exc)
+        prepared.sort(key=lambda item: item[2].source != "roster")
+        for path, table, report in prepared:
+            try:
+                adapted = SOURCES[report.source](table, _context(con, settings))
+            except UnreadableFile as exc:
+                report.error = str(exc)
+                continue
+            report.rejected = len(adapted.rejects)
+            report.nearest_window = adapted.nearest_window
+            report.notes = adapted.notes
+            rejected.extend(_reject_rows(table, adapted))
+            _load_one(con, path, table, adapted, settings, report)
+    rejects_path = None
+    if rejected:
+        rejects_path = db_path.with_name("rejected_rows.csv")
+        with open(rejects_path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["file", "row", "column", "reason", "values"])
+            writer.writeheader()
+            writer.writerows(rejected)
+    return LoadResult(reports, rejects_path)

@@ -1,0 +1,49 @@
+"""Roster (SIS) files: one row per student per school year."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from monitor.ingest.base import Adapted, Columns, Context, require_values
+from monitor.ingest.common import Rejects, blank, normalise_school_year, parse_flags, parse_grades
+from monitor.ingest.readers import RawTable
+
+FLAGS = {
+    "english_learner": ("English Learner", "EL", "English Language Learner"),
+    "disability": ("Students with Disabilities", "Student with Disability", "SWD",
+                   "Special Education"),
+    "socioeconomic": ("Socioeconomically Disadvantaged", "SED", "Economically Disadvantaged"),
+    "foster": ("Foster Youth", "Foster"),
+    "homeless": ("Homeless",),
+}
+
+
+def looks_like(cols: Columns) -> bool:
+    return cols.has("Student ID", "School Code", "Grade") and cols.has("School Year")
+
+
+def adapt(table: RawTable, ctx: Context) -> Adapted:
+    cols = Columns(table)
+    cols.require("roster", "Student ID", "School Code", "Grade", "School Year")
+    rejects = Rejects()
+    student = cols.get("Student ID")
+    school = cols.get("School Code")
+    require_values(cols, rejects, {"Student ID": student, "School Code": school})
+    raw_grade = cols.get("Grade")
+    grade = parse_grades(raw_grade)
+    rejects.add(grade.isna(), "Grade", "not a grade code (TK, K, 1-12)")
+    raw_year = cols.get("School Year")
+    year = raw_year.map(lambda v: normalise_school_year(v) if not pd.isna(v) else None)
+    rejects.add(year.isna(), "School Year", "not a school year like 2025-26")
+    frame = pd.DataFrame({
+        "school_year": year, "student_id": student, "school_code": school, "grade": grade,
+        "school_name": cols.get("School Name", "School"),
+        "race_ethnicity": cols.get("Race/Ethnicity", "Race Ethnicity", "Ethnicity", "Race"),
+    })
+    for field, names in FLAGS.items():
+        raw = cols.get(*names)
+        parsed = parse_flags(raw)
+        if cols.name(*names) is not None:
+            rejects.add(~blank(raw) & parsed.isna(), cols.name(*names), "not Y or N")
+        frame[field] = parsed
+    return Adapted("roster", "roster", frame, ("school_year", "student_id"), rejects)

@@ -1,0 +1,144 @@
+"""Survey exports: Qualtrics CSV (three header rows), Google Forms CSV, and long format.
+
+Wide files carry one respondent per row and one item per column; the item is recognised when
+its statement (monitor.items) appears in the header or, for Qualtrics, in the question-text
+row. Long files carry one row per respondent per item. Either way the output is one row per
+respondent per item with the answer's position on the scale; "don't know" and the like are kept
+with no value, so they leave the denominator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from monitor.ingest.base import Adapted, Columns, Context, dated_windows
+from monitor.ingest.common import Rejects, blank, parse_dates
+from monitor.ingest.readers import RawTable, UnreadableFile
+from monitor.items import ITEMS_BY_ID, Item, match_item, normalise_text, scale_value
+
+KEY = ("survey", "school_year", "window_id", "respondent_id", "item_id")
+DATE_COLUMNS = ("RecordedDate", "EndDate", "Timestamp", "Date", "Response Date", "StartDate")
+LONG_COLUMNS = (("Respondent ID", "Respondent", "ResponseId"), ("Item", "Question"),
+                ("Response", "Answer"))
+
+
+def is_long(cols: Columns) -> bool:
+    return all(cols.name(*names) for names in LONG_COLUMNS)
+
+
+def is_wide(table: RawTable) -> bool:
+    return bool(_item_columns(table))
+
+
+def _item_columns(table: RawTable) -> dict[str, Item]:
+    found = {}
+    for column in table.frame.columns:
+        text = (table.question_text or {}).get(column) or column
+        item = match_item(text) or match_item(column)
+        if item:
+            found[column] = item
+    return found
+
+
+def _respondents(cols: Columns) -> pd.Series:
+    given = cols.get("ResponseId", "Response ID", "Respondent ID")
+    # Google Forms has no response id: the row's own content identifies it.
+    fallback = cols.frame.fillna("").agg("|".join, axis=1).map(
+        lambda v: "r" + hashlib.sha1(v.encode(), usedforsecurity=False).hexdigest()[:16])
+    return given.fillna(fallback)
+
+
+def _placement(cols: Columns, ctx: Context, rejects: Rejects) -> tuple[pd.Series, ...]:
+    school = cols.get("School", "School Name", "School Code")
+    if cols.name("School", "School Name", "School Code") is None:
+        raise UnreadableFile(f"{cols.table.path.name}: survey export with no School column; "
+                             "add one (or map the district's header in config.toml [columns])")
+    rejects.add(blank(school), cols.name("School", "School Name", "School Code"),
+                "required value is blank")
+    date_column = cols.name(*DATE_COLUMNS)
+    if date_column is None:
+        raise UnreadableFile(f"{cols.table.path.name}: survey export with no date column "
+                             f"(one of {', '.join(DATE_COLUMNS)})")
+    raw = cols.get(date_column)
+    dates = parse_dates(raw)
+    rejects.add(blank(raw) | dates.isna(), date_column, "not a date")
+    years, windows, _ = dated_windows(rejects, ctx, "survey", date_column, dates)
+    codes = school.map(lambda v: ctx.school_code(v) if not pd.isna(v) else None)
+    return codes, years, windows
+
+
+def _answers(responses: pd.Series, excluded: set[str]) -> tuple[pd.Series, pd.Series]:
+    """(scale position or NA, unreadable mask) for a column of answers."""
+    text = responses.fillna("").map(normalise_text)
+    values = responses.fillna("").map(scale_value)
+    is_excluded = text.isin(excluded)
+    unreadable = (text != "") & values.isna() & ~is_excluded
+    return values.where(~is_excluded), unreadable
+
+
+def adapt(table: RawTable, ctx: Context) -> Adapted:
+    cols = Columns(table)
+    excluded = {normalise_text(a) for a in ctx.settings.surveys.excluded_answers}
+    rejects = Rejects()
+    if is_long(cols):
+        frame = _adapt_long(cols, ctx, rejects, excluded)
+    else:
+        items = _item_columns(table)
+        if not items:
+            questions = list((table.question_text or {}).values()) or list(table.frame.columns)
+            sample = "; ".join(q for q in questions if q and len(q) > 3)[:300]
+            raise UnreadableFile(
+                f"{table.path.name}: no known survey item in this export. The loader knows the "
+                f"belonging, consistency, coherence, teacher and leader items of SPEC section 2; "
+                f"this file asks: {sample}"
+            )
+        frame = _adapt_wide(cols, ctx, rejects, excluded, items)
+    return Adapted("survey", "survey_responses", frame, KEY, rejects)
+
+
+def _adapt_wide(cols, ctx, rejects, excluded, items: dict[str, Item]) -> pd.DataFrame:
+    schools, years, windows = _placement(cols, ctx, rejects)
+    respondents = _respondents(cols)
+    student = cols.get("Student ID")
+    parts = []
+    answered = pd.Series(False, index=cols.frame.index)
+    for column, item in items.items():
+        raw = cols.frame[column]
+        values, unreadable = _answers(raw, excluded)
+        rejects.add(unreadable, column, "not an answer on the agreement scale")
+        present = ~blank(raw)
+        answered |= present
+        parts.append(pd.DataFrame({
+            "school_year": years, "window_id": windows, "survey": item.survey,
+            "respondent_id": respondents, "student_id": student, "school_code": schools,
+            "item_id": item.id, "construct": item.construct, "response_value": values,
+            "scale_points": 5,
+        })[present])
+    rejects.add(~answered, next(iter(items)), "no answer to any known item")
+    return pd.concat(parts) if parts else pd.DataFrame()
+
+
+def _adapt_long(cols, ctx, rejects, excluded) -> pd.DataFrame:
+    schools, years, windows = _placement(cols, ctx, rejects)
+    item_text = cols.get(*LONG_COLUMNS[1])
+    matched = item_text.fillna("").map(
+        lambda v: match_item(v) or next((i for i in _by_id(v)), None))
+    rejects.add(matched.isna(), cols.name(*LONG_COLUMNS[1]), "not a known survey item")
+    values, unreadable = _answers(cols.get(*LONG_COLUMNS[2]), excluded)
+    rejects.add(unreadable | blank(cols.get(*LONG_COLUMNS[2])), cols.name(*LONG_COLUMNS[2]),
+                "not an answer on the agreement scale")
+    return pd.DataFrame({
+        "school_year": years, "window_id": windows,
+        "survey": matched.map(lambda i: i.survey if i else None),
+        "respondent_id": cols.get(*LONG_COLUMNS[0]), "student_id": cols.get("Student ID"),
+        "school_code": schools, "item_id": matched.map(lambda i: i.id if i else None),
+        "construct": matched.map(lambda i: i.construct if i else None),
+        "response_value": values, "scale_points": 5,
+    })
+
+
+def _by_id(value: str) -> list[Item]:
+
+    return [ITEMS_BY_ID[value]] if value in ITEMS_BY_ID else []

@@ -1,0 +1,233 @@
+"""Measures, goal trajectories, status and small-n suppression: the product's one way to count.
+
+`measure_cells` fetches the counts behind a measure (queries/measure_cells.sql) and everything
+else here is a pure function over those counts, so the district, a school, a grade band and a
+student group are all computed the same way, and suppression happens before any page, chart
+or export sees a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from monitor.config import Settings, previous_school_year
+from monitor.db import Database
+from monitor.ingest.common import GRADE_ORDER
+
+StatusName = Literal["met", "approaching", "not met"]
+LEVEL_RANKS = {"Standard Exceeded": 4, "Standard Met": 3, "Standard Nearly Met": 2,
+               "Standard Not Met": 1}
+GRADE_BANDS = {
+    "TK-K": ("TK", "K"),
+    "1-3": ("1", "2", "3"),
+    "Elementary (TK-5)": tuple(GRADE_ORDER[:7]),
+    "Middle (6-8)": ("6", "7", "8"),
+    "High (9-12)": ("9", "10", "11", "12"),
+}
+# Which subjects a measure is reported in; the first is its default.
+MEASURE_SUBJECTS = {
+    "benchmark": ("ELA", "Math"), "iready_growth": ("ELA", "Math"), "esgi": ("ELA", "Math"),
+    "performance_task": ("ELA", "Math"), "state_test": ("ELA", "Math"),
+    "walkthrough": ("ELA", "Math"), "survey": ("student", "teacher", "leader"),
+}
+
+
+class Filters(BaseModel):
+    """The user's choices, shared by every page. Frozen, so it is a hashable cache key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    school_year: str
+    school: str | None = None          # school code; None = district
+    subject: str | None = None         # None = all subjects pooled
+    grade: str | None = None           # a grade (TK, K, 1..12) or a GRADE_BANDS key
+    group: str = "all"                 # a configured group id, or "all"
+
+    def grades(self) -> list[str] | None:
+        if self.grade is None:
+            return None
+        return list(GRADE_BANDS.get(self.grade, (self.grade,)))
+
+
+def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
+    """The bound parameters of measure_outcomes() for a measure, from config.toml."""
+    loading = settings.loading
+    growth = settings.measures["iready_growth"].growth_expectation
+    top = settings.surveys.favorable_top
+    return {
+        "measure": measure,
+        "esgi_cut": loading.esgi_cut_percent,
+        "proficient_rank": LEVEL_RANKS[loading.proficient_level],
+        "percent_cut": loading.percent_correct_cut,
+        "growth_windows": list(growth) or ["-"],
+        "growth_values": list(growth.values()) or [0.0],
+        "exclude_rushed": loading.exclude_rushed,
+        "favorable_top5": top.get("5", 2),
+        "favorable_top7": top.get("7", 3),
+    }
+
+
+def measure_cells(db: Database, settings: Settings, measure: str, filters: Filters,
+                  years: list[str] | None = None, schools: list[str] | None = None) -> pd.DataFrame:
+    """Counts per (school_year, window_id, school_code, detail, group_id) for one measure.
+
+    Covers the filters' school year and the one before it (for change since last year).
+    """
+    years = years or [previous_school_year(filters.school_year), filters.school_year]
+    params = rule_parameters(settings, measure) | {
+        "years": years, "subject": filters.subject, "grades": filters.grades(),
+        "schools": schools,
+    }
+    return db.query("measure_cells", params)
+
+
+def summarise(cells: pd.DataFrame, by: list[str], min_n: int) -> pd.DataFrame:
+    """Sum counts over everything not in `by`; value = percent meeting, None when n < min_n."""
+    if cells.empty:
+        return pd.DataFrame(columns=[*by, "n", "n_records", "n_meeting", "value", "suppressed"])
+    out = cells.groupby(by, dropna=False, as_index=False)[["n", "n_records", "n_meeting"]].sum()
+    out["suppressed"] = out["n"] < min_n
+    percent = 100 * out["n_meeting"] / out["n_records"].where(out["n_records"] > 0)
+    out["value"] = percent.where(~out["suppressed"]).astype("Float64").round(1)
+    # A suppressed value's counts must not travel further either.
+    out.loc[out["suppressed"], "n_meeting"] = pd.NA
+    return out
+
+
+def goal_for(settings: Settings, measure: str, window_id: str,
+             school: str | None = None) -> float | None:
+    """The trajectory target at a window: configured points, linear between them.
+
+    A school's own goals replace the district's where configured. Windows before the first
+    configured point are the baseline (no target); after the last, the last target holds.
+    """
+    config = settings.measures[measure]
+    goals = config.school_goals.get(school or "", config.goals)
+    order = settings.calendar_for(measure).ids
+    if window_id not in order or not goals:
+        return None
+    points = sorted((order.index(w), target) for w, target in goals.items())
+    position = order.index(window_id)
+    if position < points[0][0]:
+        return None
+    xs, ys = zip(*points, strict=True)
+    return float(np.interp(position, xs, ys))
+
+
+def status_of(value: float | None, target: float | None, band: float) -> StatusName | None:
+    if value is None or target is None or pd.isna(value):
+        return None
+    if value >= target:
+        return "met"
+    return "approaching" if value >= target - band else "not met"
+
+
+def current_window(settings: Settings, measure: str, as_of: dt.date, school_year: str) -> str:
+    """The window open on the as-of date, else the last one that has started, else the first."""
+    windows = settings.calendar_for(measure).windows
+    started = [w for w in windows if w.dates(school_year)[0] <= as_of]
+    return started[-1].id if started else windows[0].id
+
+
+def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,
+               detail: str | None = None) -> pd.DataFrame:
+    """One row per window of the measure's calendar, this year and last, for the filters' scope.
+
+    Columns: window_id, window, value, n, target, status, last_year, last_year_n,
+    change_prior_window, change_last_year, suppressed.
+    """
+    scope = cells[cells["group_id"] == filters.group]
+    if filters.school:
+        scope = scope[scope["school_code"] == filters.school]
+    if detail is not None:
+        scope = scope[scope["detail"] == detail]
+    sums = summarise(scope, ["school_year", "window_id"], settings.privacy.min_n)
+    calendar = settings.calendar_for(measure)
+    rows = []
+    last_year = previous_school_year(filters.school_year)
+    band = settings.status.approaching_band
+    for window in calendar.windows:
+        now = sums[(sums["school_year"] == filters.school_year) & (sums["window_id"] == window.id)]
+        then = sums[(sums["school_year"] == last_year) & (sums["window_id"] == window.id)]
+        value = now["value"].iloc[0] if len(now) else None
+        target = goal_for(settings, measure, window.id, filters.school)
+        rows.append({
+            "window_id": window.id, "window": window.label,
+            "value": None if value is None or pd.isna(value) else float(value),
+            "n": int(now["n"].iloc[0]) if len(now) else 0,
+            "suppressed": bool(now["suppressed"].iloc[0]) if len(now) else False,
+            "target": target,
+            "status": status_of(value, target, band),
+            "last_year": (None if not len(then) or pd.isna(then["value"].iloc[0])
+                          else float(then["value"].iloc[0])),
+            "last_year_n": int(then["n"].iloc[0]) if len(then) else 0,
+        })
+    frame = pd.DataFrame(rows)
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    frame["change_prior_window"] = (values - values.ffill().shift(1)).round(1)
+    frame["change_last_year"] = (values - pd.to_numeric(frame["last_year"], errors="coerce")).round(1)
+    return frame
+
+
+def latest_point(frame: pd.DataFrame) -> pd.Series | None:
+    """The latest window of a trajectory that has students (a value, or a suppressed one)."""
+    has_data = frame[(frame["n"] > 0)]
+    return has_data.iloc[-1] if len(has_data) else None
+
+
+def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,
+              window_id: str, schools: pd.DataFrame, detail: str | None = None) -> pd.DataFrame:
+    """Each school's value at one window of the filters' year, with target and status."""
+    scope = cells[(cells["group_id"] == filters.group)
+                  & (cells["school_year"] == filters.school_year)
+                  & (cells["window_id"] == window_id)]
+    if detail is not None:
+        scope = scope[scope["detail"] == detail]
+    sums = summarise(scope, ["school_code"], settings.privacy.min_n)
+    out = schools.merge(sums, on="school_code", how="left")
+    out["n"] = out["n"].fillna(0).astype(int)
+    out["suppressed"] = out["suppressed"].astype("boolean").fillna(False)
+    out["target"] = [goal_for(settings, measure, window_id, code) for code in out["school_code"]]
+    band = settings.status.approaching_band
+    out["status"] = [status_of(None if pd.isna(v) else v, t, band)
+                     for v, t in zip(out["value"], out["target"], strict=True)]
+    return out
+
+
+def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
+             window_id: str) -> pd.DataFrame:
+    """Each student group's value at one window, with its gap to all students."""
+    scope = cells[(cells["school_year"] == filters.school_year) & (cells["window_id"] == window_id)]
+    if filters.school:
+        scope = scope[scope["school_code"] == filters.school]
+    sums = summarise(scope, ["group_id"], settings.privacy.min_n)
+    labels = settings.group_labels
+    sums = sums[sums["group_id"].isin(labels)]
+    sums["group"] = sums["group_id"].map(labels)
+    everyone = sums.loc[sums["group_id"] == "all", "value"]
+    base = everyone.iloc[0] if len(everyone) else pd.NA
+    sums["gap_to_all"] = (sums["value"] - base).round(1)
+    order = {gid: i for i, gid in enumerate(labels)}
+    return sums.sort_values("group_id", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters) -> pd.DataFrame:
+    """Per detail (walkthrough indicator or survey construct) and window, this year and last."""
+    scope = cells[cells["group_id"] == filters.group]
+    if filters.school:
+        scope = scope[scope["school_code"] == filters.school]
+    return summarise(scope, ["school_year", "window_id", "detail"], settings.privacy.min_n)
+
+
+def format_value(value: float | None, n: int, min_n: int) -> str:
+    """How a value is shown: '58%', 'n<10' when suppressed, '-' when there is no data."""
+    if n == 0:
+        return "-"
+    if n < min_n or value is None or pd.isna(value):
+        return f"n<{min_n}"
+    return f"{value:.0f}%"

@@ -1,0 +1,20 @@
+-- Which schools have results in which window, per source and school year.
+-- Grain: (source, school_year, window_id, school_code). Parameters: $years (list).
+WITH results AS (
+    SELECT a.source, a.school_year, a.window_id,
+           coalesce(r.school_code, a.school_code) AS school_code, a.student_id
+    FROM assessment_results a LEFT JOIN roster r USING (school_year, student_id)
+    UNION ALL
+    SELECT 'iready', i.school_year, i.window_id, coalesce(r.school_code, i.school_code),
+           i.student_id
+    FROM iready_results i LEFT JOIN roster r USING (school_year, student_id)
+    UNION ALL
+    SELECT 'walkthrough', school_year, window_id, school_code, observation_id FROM walkthroughs
+    UNION ALL
+    SELECT 'survey', school_year, window_id, school_code, respondent_id FROM survey_responses
+)
+SELECT source, school_year, window_id, school_code, count(DISTINCT student_id) AS n
+FROM results
+WHERE list_contains($years, school_year)
+GROUP BY ALL
+ORDER BY ALL;

@@ -1,0 +1,30 @@
+-- Counts behind one measure: students (or observations, or respondents) and how many meet,
+-- per school year, window, school, detail (indicator / construct) and student group.
+-- Grain: (school_year, window_id, school_code, detail, group_id); group 'all' = everyone.
+-- District and other aggregates are sums of these counts (see monitor.metrics).
+-- Parameters: $measure, the measure's rule parameters (see measure_outcomes in schema.sql),
+-- $years (list), $subject (NULL = all), $grades (NULL = all), $schools (NULL = all).
+WITH outcomes AS (
+    SELECT *
+    FROM measure_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
+                          $growth_windows, $growth_values, $exclude_rushed,
+                          $favorable_top5, $favorable_top7)
+    WHERE list_contains($years, school_year)
+      AND meets IS NOT NULL
+      AND ($subject IS NULL OR subject = $subject)
+      AND ($grades IS NULL OR list_contains($grades, grade))
+      AND ($schools IS NULL OR list_contains($schools, school_code))
+),
+memberships AS (
+    SELECT o.*, 'all' AS group_id FROM outcomes o
+    UNION ALL
+    SELECT o.*, g.group_id
+    FROM outcomes o JOIN roster_groups g USING (school_year, student_id)
+)
+SELECT school_year, window_id, school_code, detail, group_id,
+       count(DISTINCT student_id) AS n,
+       count(*) AS n_records,
+       count(*) FILTER (WHERE meets) AS n_meeting
+FROM memberships
+GROUP BY ALL
+ORDER BY ALL;

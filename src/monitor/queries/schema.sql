@@ -1,0 +1,205 @@
+-- The database schema: one table per data family, as loaded; measures are derived at query
+-- time by the table macros below, so a changed cut score or goal needs no reload.
+-- Grain of each table is in its comment. Identifiers only; values are always bound.
+
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+-- One row per file loaded (or refused).
+CREATE SEQUENCE IF NOT EXISTS load_ids START 1;
+CREATE TABLE IF NOT EXISTS loads (
+    load_id INTEGER PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    rows_read INTEGER NOT NULL,
+    rows_loaded INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    duplicates_skipped INTEGER NOT NULL,
+    nearest_window INTEGER NOT NULL,
+    not_on_roster INTEGER NOT NULL,
+    school_years VARCHAR,
+    windows VARCHAR
+);
+
+-- One row per school.
+CREATE TABLE IF NOT EXISTS schools (
+    school_code VARCHAR PRIMARY KEY,
+    school_name VARCHAR NOT NULL,
+    level VARCHAR NOT NULL          -- Elementary / Middle / High / Other, from grades served
+);
+
+-- One row per student per school year (the SIS roster).
+CREATE TABLE IF NOT EXISTS roster (
+    school_year VARCHAR NOT NULL,
+    student_id VARCHAR NOT NULL,
+    school_code VARCHAR NOT NULL,
+    grade VARCHAR NOT NULL,
+    race_ethnicity VARCHAR,
+    english_learner VARCHAR,
+    disability VARCHAR,
+    socioeconomic VARCHAR,
+    foster VARCHAR,
+    homeless VARCHAR,
+    load_id INTEGER NOT NULL
+);
+
+-- One row per student per school year per configured group the student belongs to.
+CREATE TABLE IF NOT EXISTS roster_groups (
+    school_year VARCHAR NOT NULL,
+    student_id VARCHAR NOT NULL,
+    group_id VARCHAR NOT NULL
+);
+
+-- One row per student test event: ESGI, district benchmarks, performance tasks, state test.
+CREATE TABLE IF NOT EXISTS assessment_results (
+    source VARCHAR NOT NULL,        -- esgi / benchmark / performance_task / state_test
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR NOT NULL,
+    student_id VARCHAR NOT NULL,
+    school_code VARCHAR,            -- from the file where it has one; else from the roster
+    grade VARCHAR,
+    subject VARCHAR NOT NULL,
+    assessment VARCHAR NOT NULL,
+    test_date DATE,
+    score DOUBLE,
+    points_possible DOUBLE,
+    percent_correct DOUBLE,
+    level_rank INTEGER,             -- 1 Not Met .. 4 Exceeded (state test: achievement level)
+    load_id INTEGER NOT NULL
+);
+
+-- One row per i-Ready diagnostic.
+CREATE TABLE IF NOT EXISTS iready_results (
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR NOT NULL,
+    student_id VARCHAR NOT NULL,
+    school_code VARCHAR,
+    grade VARCHAR,
+    subject VARCHAR NOT NULL,
+    completion_date DATE NOT NULL,
+    is_baseline BOOLEAN NOT NULL,
+    scale_score DOUBLE NOT NULL,
+    placement VARCHAR,
+    typical_growth DOUBLE,
+    stretch_growth DOUBLE,
+    pct_typical DOUBLE,
+    pct_stretch DOUBLE,
+    rushed BOOLEAN NOT NULL,
+    load_id INTEGER NOT NULL
+);
+
+-- One row per classroom observation.
+CREATE TABLE IF NOT EXISTS walkthroughs (
+    observation_id VARCHAR NOT NULL,
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR NOT NULL,     -- learning walk (Q1..Q4)
+    observed_on DATE NOT NULL,
+    school_code VARCHAR NOT NULL,
+    grade VARCHAR,
+    subject VARCHAR,
+    observer VARCHAR,
+    teacher VARCHAR,                -- kept for analysts; never selected by an aggregate query
+    ca1a BOOLEAN, ca1b BOOLEAN, ca1c BOOLEAN,
+    ca2 INTEGER, ca3 INTEGER,       -- 1 Not Yet .. 4 Yes
+    hqim BOOLEAN,
+    grade_appropriate BOOLEAN, strong_instruction BOOLEAN,
+    deep_engagement BOOLEAN, high_expectations BOOLEAN,
+    load_id INTEGER NOT NULL
+);
+
+-- One row per respondent per item.
+CREATE TABLE IF NOT EXISTS survey_responses (
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR NOT NULL,     -- fall / spring
+    survey VARCHAR NOT NULL,        -- student / teacher / leader / caregiver
+    respondent_id VARCHAR NOT NULL,
+    student_id VARCHAR,
+    school_code VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    construct VARCHAR NOT NULL,
+    response_value INTEGER,         -- position on the scale, 1 = least agreement; NULL = excluded
+    scale_points INTEGER NOT NULL,
+    load_id INTEGER NOT NULL
+);
+
+-- Per-unit outcomes of every measure, one shape for all:
+-- (school_year, window_id, school_code, grade, subject, detail, student_id, meets).
+-- `detail` is the walkthrough indicator or the survey construct; NULL elsewhere.
+CREATE OR REPLACE MACRO measure_outcomes(
+    measure, esgi_cut, proficient_rank, percent_cut, growth_windows, growth_values,
+    exclude_rushed, favorable_top5, favorable_top7
+) AS TABLE
+WITH
+placed AS (     -- results placed by the roster; the file's own school/grade when not on it
+    SELECT a.*,
+           coalesce(r.school_code, a.school_code) AS placed_school,
+           coalesce(a.grade, r.grade) AS placed_grade
+    FROM assessment_results a
+    LEFT JOIN roster r USING (school_year, student_id)
+    WHERE a.source = measure
+),
+esgi AS (       -- all of a student's ESGI tests in a subject and window, pooled
+    SELECT school_year, window_id, school_code, grade, subject, NULL::VARCHAR AS detail,
+           student_id, pct >= esgi_cut AS meets
+    FROM (
+        SELECT school_year, window_id, placed_school AS school_code,
+               any_value(placed_grade) AS grade, subject, student_id,
+               100 * sum(score) / nullif(sum(points_possible), 0) AS pct
+        FROM placed WHERE measure = 'esgi'
+        GROUP BY school_year, window_id, placed_school, subject, student_id
+    )
+),
+latest AS (     -- benchmarks, performance tasks, state test: each student's latest attempt
+    SELECT school_year, window_id, placed_school AS school_code, placed_grade AS grade,
+           subject, NULL::VARCHAR AS detail, student_id,
+           CASE WHEN measure = 'state_test' THEN level_rank >= 3
+                WHEN level_rank IS NOT NULL THEN level_rank >= proficient_rank
+                ELSE percent_correct >= percent_cut END AS meets
+    FROM placed WHERE measure IN ('benchmark', 'performance_task', 'state_test')
+    QUALIFY row_number() OVER (
+        PARTITION BY school_year, window_id, student_id, subject
+        ORDER BY test_date DESC NULLS LAST, load_id DESC) = 1
+),
+iready AS (
+    SELECT i.*, coalesce(r.school_code, i.school_code) AS placed_school,
+           coalesce(i.grade, r.grade) AS placed_grade
+    FROM iready_results i LEFT JOIN roster r USING (school_year, student_id)
+    WHERE measure = 'iready_growth' AND NOT (exclude_rushed AND i.rushed)
+),
+with_baseline AS (  -- growth counts only for students with a baseline in that subject and year
+    SELECT DISTINCT school_year, student_id, subject FROM iready WHERE is_baseline
+),
+growth AS (
+    SELECT i.school_year, i.window_id, i.placed_school AS school_code, i.placed_grade AS grade,
+           i.subject, NULL::VARCHAR AS detail, i.student_id,
+           i.pct_typical >= growth_values[list_position(growth_windows, i.window_id)] AS meets
+    FROM iready i SEMI JOIN with_baseline b USING (school_year, student_id, subject)
+    WHERE list_contains(growth_windows, i.window_id) AND NOT i.is_baseline
+    QUALIFY row_number() OVER (
+        PARTITION BY i.school_year, i.window_id, i.student_id, i.subject
+        ORDER BY i.completion_date DESC, i.load_id DESC) = 1
+),
+walk AS (       -- one row per observation per indicator; meets = Yes, or a rating of 3-4
+    SELECT school_year, window_id, school_code, grade, subject, detail,
+           observation_id AS student_id, meets
+    FROM (
+        SELECT *, ca2 >= 3 AS ca2_met, ca3 >= 3 AS ca3_met FROM walkthroughs
+        WHERE measure = 'walkthrough'
+    ) UNPIVOT (meets FOR detail IN (
+        ca1a, ca1b, ca1c, ca2_met AS ca2, ca3_met AS ca3, hqim, grade_appropriate,
+        strong_instruction, deep_engagement, high_expectations))
+),
+survey AS (     -- favorable = top 2 of 5 (top 3 of 7); excluded answers carry no value
+    SELECT s.school_year, s.window_id, s.school_code, r.grade, s.survey AS subject,
+           s.construct AS detail, coalesce(s.student_id, s.respondent_id) AS student_id,
+           s.response_value > s.scale_points
+               - CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END AS meets
+    FROM survey_responses s LEFT JOIN roster r USING (school_year, student_id)
+    WHERE measure = 'survey' AND s.response_value IS NOT NULL
+)
+SELECT * FROM esgi
+UNION ALL SELECT * FROM latest
+UNION ALL SELECT * FROM growth
+UNION ALL SELECT * FROM walk
+UNION ALL SELECT * FROM survey;
