@@ -231,3 +231,25 @@ def format_value(value: float | None, n: int, min_n: int) -> str:
     if n < min_n or value is None or pd.isna(value):
         return f"n<{min_n}"
     return f"{value:.0f}%"
+
+
+def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
+    """A chart title that states what the trajectory shows, e.g.
+    'ELA benchmark: 51% at BM1, 9 points below the 60% goal'."""
+    point = latest_point(frame)
+    if point is None:
+        return f"{subject}: no results yet this year"
+    if point["value"] is None or pd.isna(point["value"]):
+        return f"{subject}: {point['window']} has fewer than {min_n} students (n<{min_n})"
+    value, target = float(point["value"]), point["target"]
+    text = f"{subject}: {value:.0f}% at {point['window']}"
+    if target is None or pd.isna(target):
+        text += " (baseline window, no goal)"
+    elif value >= target:
+        text += f", at or above the {target:.0f}% goal"
+    else:
+        text += f", {target - value:.0f} points below the {target:.0f}% goal"
+    change = point["change_last_year"]
+    if change is not None and not pd.isna(change):
+        text += f"; {change:+.0f} vs last year"
+    return text

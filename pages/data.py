@@ -1,0 +1,64 @@
+"""Data: what has been loaded, what was rejected, and which schools have which windows."""
+
+import pandas as pd
+import streamlit as st
+
+from monitor import charts, metrics
+from monitor.config import previous_school_year
+from monitor.db import database_path
+from monitor.ui import components, data, filters, measures
+
+settings = data.settings()
+f = filters.current()
+as_of = settings.as_of_date()
+min_n = settings.privacy.min_n
+
+st.title("Data", anchor=False)
+counts = data.query("table_row_counts")
+cols = st.columns(len(counts))
+for col, (_, row) in zip(cols, counts.iterrows(), strict=True):
+    col.metric(row["table_name"].replace("_", " ").capitalize(), f"{int(row['row_count']):,}")
+
+# Coverage: one real measure per school and window, so gaps in arrival are plain to see.
+st.header("Coverage", anchor=False)
+source = st.selectbox("Source", ["benchmark", "iready", "esgi", "performance_task",
+                                 "state_test", "walkthrough", "survey"], key="data_source")
+coverage = data.query("coverage_by_school_window",
+                      years=[previous_school_year(f.school_year), f.school_year])
+coverage = coverage[coverage["source"] == source]
+# Schools expected to test: those with this source's results in either year.
+expected = set(coverage["school_code"])
+coverage = coverage[coverage["school_year"] == f.school_year]
+schools = data.schools()
+measure = {"iready": "iready_growth"}.get(source, source)
+calendar = settings.calendar_for(measure)
+grid = (coverage.pivot_table(index="school_code", columns="window_id", values="n", aggfunc="sum")
+        .reindex(index=schools["school_code"], columns=calendar.ids))
+started = [w.id for w in calendar.windows if w.dates(f.school_year)[0] <= as_of]
+missing = [code for code in schools["school_code"]
+           if code in expected and started and grid.loc[code, started].isna().any()]
+grid.index = schools["school_name"]
+grid.columns = [calendar.label_of(c) for c in grid.columns]
+names = schools.set_index("school_code")["school_name"]
+title = (f"{len(missing)} school(s) with a missing {calendar.label.lower()}: "
+         + ", ".join(names[c] for c in missing[:3]) if missing
+         else f"Every school with {source} data has every window that has started")
+st.subheader(title, anchor=False)
+st.caption(f"Students (or observations, respondents) with results, {f.school_year} · "
+           f"as of {as_of:%B %-d, %Y}")
+st.dataframe(grid.fillna(0).astype(int), key="data_coverage")
+
+frame = measures.trajectory(settings, measure if measure != "survey" else "survey", f)
+label = measures.subject_label(settings, measure, f)
+components.render_chart(
+    metrics.finding(label, frame, min_n), charts.goal_trajectory_chart(frame, label),
+    components.trajectory_table(frame, min_n), as_of=as_of,
+    n_note=measures.n_note(frame, measure), key="data_trajectory")
+
+st.header("Loads", anchor=False)
+loads = data.query("loads_recent")
+st.dataframe(loads, hide_index=True, key="data_loads")
+rejected = database_path().with_name("rejected_rows.csv")
+if rejected.exists():
+    st.caption(f"Rows rejected by the last load that had rejections, with reasons: {rejected}")
+    st.dataframe(pd.read_csv(rejected, dtype=str).head(200), hide_index=True, key="data_rejected")

@@ -1,0 +1,52 @@
+"""Student groups: where the gaps are, and whether they are closing."""
+
+import pandas as pd
+import streamlit as st
+
+from monitor import charts, metrics
+from monitor.ui import components, data, filters, measures
+
+settings = data.settings()
+f = filters.current()
+as_of = settings.as_of_date()
+min_n = settings.privacy.min_n
+
+st.title("Student groups", anchor=False)
+outcome_measures = [m for m in settings.measures if m not in ("walkthrough",)]
+choices = {m: settings.measures[m].label for m in outcome_measures}
+measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,
+                       key="groups_measure")
+scoped = measures.scoped_filters(measure, f)
+cells = data.cells(measure, scoped)
+everyone = measures.trajectory(settings, measure, scoped.model_copy(update={"group": "all"}))
+point = metrics.latest_point(everyone)
+label = measures.subject_label(settings, measure, scoped)
+if point is None:
+    components.no_data("No results for this measure yet this year.")
+    st.stop()
+
+groups = metrics.by_group(cells, settings, scoped, point["window_id"])
+gaps = groups[(groups["group_id"] != "all") & groups["gap_to_all"].notna()]
+widest = gaps.sort_values("gap_to_all").head(1)
+title = (f"{label} at {point['window']}: widest gap is {widest['group'].iloc[0]}, "
+         f"{widest['gap_to_all'].iloc[0]:+.0f} points" if len(widest)
+         else f"{label} at {point['window']} by student group")
+suppressed = int(groups["value"].isna().sum())
+table = groups[["group", "value", "n", "gap_to_all"]].rename(
+    columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
+components.render_chart(
+    title, charts.group_gap_chart(groups), table, as_of=as_of,
+    n_note=f"n = {int(point['n']):,} students; {suppressed} groups under n={min_n} suppressed",
+    key="groups_gaps")
+
+group = f.group if f.group != "all" else (widest["group_id"].iloc[0] if len(widest) else "all")
+chosen = measures.trajectory(settings, measure, scoped.model_copy(update={"group": group}))
+group_label = settings.group_labels[group]
+change = pd.to_numeric(chosen["value"], errors="coerce") - pd.to_numeric(everyone["value"],
+                                                                         errors="coerce")
+title = metrics.finding(f"{group_label}: {label}", chosen, min_n)
+components.render_chart(
+    title, charts.goal_trajectory_chart(chosen, f"{group_label}: {label}", comparison=everyone,
+                                        comparison_label="All students"),
+    components.trajectory_table(chosen, min_n).assign(**{"Gap to all students": change.round(1)}),
+    as_of=as_of, n_note=measures.n_note(chosen, measure), key="groups_trajectory")

@@ -1,0 +1,65 @@
+"""District overview: is the district on its goal trajectory, and which schools are off track?"""
+
+import streamlit as st
+
+from monitor import charts, metrics
+from monitor.ui import components, data, filters, measures
+
+settings = data.settings()
+f = filters.current()
+as_of = settings.as_of_date()
+min_n = settings.privacy.min_n
+scope = "District" if f.school is None else data.schools().set_index("school_code").loc[
+    f.school, "school_name"]
+
+st.title("District overview", anchor=False)
+st.caption(f"{scope} · {f.school_year} · {settings.group_labels[f.group]}"
+           + (f" · {f.grade}" if f.grade else ""))
+
+headline = [m for m, cfg in settings.measures.items() if cfg.headline]
+tiles = st.columns(len(headline))
+for tile, measure in zip(tiles, headline, strict=True):
+    frame = measures.trajectory(settings, measure, f)
+    point = metrics.latest_point(frame)
+    with tile, st.container(border=True):
+        label = measures.subject_label(settings, measure, f)
+        if point is None:
+            st.metric(label, "-", help="No results yet this year")
+            continue
+        value = metrics.format_value(point["value"], int(point["n"]), min_n)
+        change = point["change_last_year"]
+        st.metric(label, value,
+                  delta=None if change is None or change != change else f"{change:+.0f} pts vs last year")
+        goal = "baseline window" if point["target"] is None or point["target"] != point["target"] \
+            else f"goal {point['target']:.0f}%"
+        status = charts.STATUS_LABELS.get(point["status"]) if isinstance(point["status"], str) else ""
+        st.caption(f"{point['window']}: {goal}{' · ' + status if status else ''} · "
+                   f"n={int(point['n']):,}")
+
+choices = {m: settings.measures[m].label for m in settings.measures}
+measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,
+                       key="overview_measure")
+frame = measures.trajectory(settings, measure, f)
+label = measures.subject_label(settings, measure, f)
+components.render_chart(
+    metrics.finding(label, frame, min_n), charts.goal_trajectory_chart(frame, label),
+    components.trajectory_table(frame, min_n), as_of=as_of,
+    n_note=measures.n_note(frame, measure), key="overview_trajectory")
+
+point = metrics.latest_point(frame)
+if point is None:
+    components.no_data("No school has results for this measure yet this year.")
+else:
+    scoped = measures.scoped_filters(measure, f)
+    schools = metrics.by_school(data.cells(measure, scoped), settings, measure, scoped,
+                                point["window_id"], data.schools())
+    schools = schools[schools["n"] > 0]
+    off = schools[schools["status"] == "not met"]
+    title = (f"{len(off)} of {len(schools)} schools are below the approaching band at "
+             f"{point['window']}")
+    table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(
+        columns={"school_name": "School", "level": "Level", "value": "Value (%)",
+                 "target": "Goal (%)", "status": "Status"})
+    components.render_chart(title, charts.school_status_chart(schools, label), table,
+                            as_of=as_of, n_note=f"n = {len(schools)} schools with results",
+                            key="overview_schools")

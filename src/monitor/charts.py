@@ -1,0 +1,173 @@
+"""Plotly figure factories: tidy frame in, `go.Figure` out. No Streamlit here.
+
+One template and one colour-blind-safe palette (Okabe-Ito) are set here for every chart.
+Suppressed values are never plotted; the point is left out and labelled "n<10" instead.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Okabe-Ito, safe for the common forms of colour blindness.
+BLUE, ORANGE, VERMILLION, SKY, GREEN, GREY, BLACK = (
+    "#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#999999", "#000000")
+STATUS_COLOURS = {"met": BLUE, "approaching": ORANGE, "not met": VERMILLION, None: GREY}
+STATUS_LABELS = {"met": "Met", "approaching": "Approaching", "not met": "Not met", None: "No data"}
+
+pio.templates["monitor"] = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#222"),
+        colorway=[BLUE, ORANGE, GREEN, VERMILLION, SKY, "#CC79A7", "#F0E442"],
+        plot_bgcolor="white", paper_bgcolor="white",
+        xaxis=dict(showgrid=False, linecolor="#888"),
+        yaxis=dict(gridcolor="#e5e5e5", zeroline=False),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        margin=dict(l=10, r=10, t=40, b=10),
+        hoverlabel=dict(font_size=14),
+    )
+)
+pio.templates.default = "monitor"
+
+
+def status_colour(status: object) -> str:
+    return STATUS_COLOURS[status if isinstance(status, str) else None]
+
+
+def _percent_axis(fig: go.Figure, axis: str = "y") -> None:
+    fig.update_layout(**{f"{axis}axis": dict(range=[0, 105], ticksuffix="%", title=None)})
+
+
+def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
+                          comparison: pd.DataFrame | None = None,
+                          comparison_label: str = "District") -> go.Figure:
+    """Actual vs goal across a year's windows, last year faint behind.
+
+    `frame` is monitor.metrics.trajectory output; `comparison` (optional) another scope's
+    trajectory, e.g. the district behind a school.
+    """
+    fig = go.Figure()
+    x = frame["window"]
+    fig.add_trace(go.Scatter(
+        x=x, y=frame["last_year"], name="Last year", mode="lines+markers",
+        line=dict(color=GREY, width=2), marker=dict(size=6), opacity=0.55,
+        hovertemplate="%{x} last year: %{y:.0f}%<extra></extra>",
+    ))
+    if comparison is not None:
+        fig.add_trace(go.Scatter(
+            x=comparison["window"], y=comparison["value"], name=comparison_label,
+            mode="lines+markers", line=dict(color=SKY, width=2, dash="dot"),
+            hovertemplate=f"%{{x}} {comparison_label}: %{{y:.0f}}%<extra></extra>",
+        ))
+    fig.add_trace(go.Scatter(
+        x=x, y=frame["target"], name="Goal", mode="lines+markers",
+        line=dict(color=BLACK, width=2, dash="dash"), marker=dict(symbol="line-ew-open", size=12),
+        hovertemplate="%{x} goal: %{y:.0f}%<extra></extra>",
+    ))
+    colours = [status_colour(s) for s in frame["status"]]
+    labels = [
+        "" if n == 0 else ("n<10" if pd.isna(v) else f"{v:.0f}%")
+        for v, n in zip(frame["value"], frame["n"], strict=True)
+    ]
+    fig.add_trace(go.Scatter(
+        x=x, y=frame["value"], name="This year", mode="lines+markers+text",
+        line=dict(color=BLUE, width=4), marker=dict(size=14, color=colours,
+                                                    line=dict(color="white", width=2)),
+        text=labels, textposition="top center", textfont=dict(size=15),
+        customdata=frame[["n"]].to_numpy(),
+        hovertemplate="%{x}: %{y:.0f}% (n=%{customdata[0]:,})<extra></extra>",
+    ))
+    _percent_axis(fig)
+    fig.update_layout(height=380, title=dict(text=measure_label, font=dict(size=15), x=0,
+                                             y=0.98, yanchor="top", pad=dict(b=20)),
+                      margin=dict(t=70))
+    return fig
+
+
+def school_status_chart(frame: pd.DataFrame, value_label: str) -> go.Figure:
+    """Each school's value at a window as a bar coloured by status, its target as a tick."""
+    data = frame.sort_values("value", ascending=True, na_position="first")
+    fig = go.Figure()
+    for status in ("met", "approaching", "not met"):
+        part = data[data["status"] == status]
+        fig.add_trace(go.Bar(
+            y=part["school_name"], x=part["value"], orientation="h", name=STATUS_LABELS[status],
+            marker_color=STATUS_COLOURS[status], customdata=part[["n", "target"]].to_numpy(),
+            hovertemplate="%{y}: %{x:.0f}% (n=%{customdata[0]:,}; goal %{customdata[1]:.0f}%)"
+                          "<extra></extra>",
+        ))
+    fig.add_trace(go.Scatter(
+        y=data["school_name"], x=data["target"], mode="markers", name="Goal",
+        marker=dict(symbol="line-ns-open", size=16, color=BLACK, line=dict(width=3)),
+        hovertemplate="%{y} goal: %{x:.0f}%<extra></extra>",
+    ))
+    hidden = data[data["value"].isna()]
+    for name, n in zip(hidden["school_name"], hidden["n"], strict=True):
+        fig.add_annotation(y=name, x=2, text="no data" if n == 0 else "n<10", showarrow=False,
+                           xanchor="left", font=dict(color=GREY))
+    _percent_axis(fig, "x")
+    fig.update_layout(barmode="overlay", height=max(300, 22 * len(data) + 120),
+                      yaxis=dict(title=None, categoryorder="array",
+                                 categoryarray=list(data["school_name"])),
+                      xaxis_title=value_label)
+    return fig
+
+
+def group_gap_chart(frame: pd.DataFrame) -> go.Figure:
+    """Each student group's value beside all students', with the gap in the label."""
+    data = frame.iloc[::-1]
+    shown = data[data["value"].notna()]
+    labels = [
+        f"{v:.0f}%" if gid == "all" else f"{v:.0f}% ({g:+.0f})"
+        for v, g, gid in zip(shown["value"], shown["gap_to_all"], shown["group_id"], strict=True)
+    ]
+    colours = [BLACK if gid == "all" else (VERMILLION if g < -5 else ORANGE if g < 0 else BLUE)
+               for g, gid in zip(shown["gap_to_all"], shown["group_id"], strict=True)]
+    fig = go.Figure(go.Bar(
+        y=shown["group"], x=shown["value"], orientation="h", marker_color=colours,
+        text=labels, textposition="outside", customdata=shown[["n"]].to_numpy(),
+        hovertemplate="%{y}: %{x:.0f}% (n=%{customdata[0]:,})<extra></extra>", name="Value",
+    ))
+    everyone = frame.loc[frame["group_id"] == "all", "value"]
+    if len(everyone) and pd.notna(everyone.iloc[0]):
+        fig.add_vline(x=float(everyone.iloc[0]), line=dict(color=BLACK, dash="dot"))
+    hidden = data[data["value"].isna()]
+    for name in hidden["group"]:
+        fig.add_annotation(y=name, x=2, text="n<10", showarrow=False, xanchor="left",
+                           font=dict(color=GREY))
+    _percent_axis(fig, "x")
+    fig.update_layout(height=max(300, 28 * len(data) + 80), showlegend=False,
+                      yaxis=dict(title=None, categoryorder="array",
+                                 categoryarray=list(data["group"])))
+    return fig
+
+
+def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | None,
+                 this_label: str, last_label: str | None = None) -> go.Figure:
+    """Bars per indicator or construct, this window against last year's same window."""
+    fig = go.Figure()
+    order = [k for k in labels if k in set(frame["detail"])]
+    if last_label is not None and "last_year" in frame:
+        last = frame.set_index("detail").reindex(order)
+        fig.add_trace(go.Bar(
+            y=[labels[k] for k in order], x=last["last_year"], orientation="h", name=last_label,
+            marker_color=GREY, opacity=0.55,
+            hovertemplate="%{y}: %{x:.0f}%<extra>" + last_label + "</extra>",
+        ))
+    now = frame.set_index("detail").reindex(order)
+    fig.add_trace(go.Bar(
+        y=[labels[k] for k in order], x=now["value"], orientation="h", name=this_label,
+        marker_color=[BLUE if target is None or v >= target else VERMILLION for v in now["value"]],
+        text=[f"{v:.0f}%  n={n:,}" if pd.notna(v) else f"n<10" for v, n in
+              zip(now["value"], now["n"], strict=True)],
+        textposition="outside",
+        hovertemplate="%{y}: %{x:.0f}%<extra>" + this_label + "</extra>",
+    ))
+    if target is not None:
+        fig.add_vline(x=target, line=dict(color=BLACK, dash="dash"),
+                      annotation_text=f"Goal {target:.0f}%", annotation_position="top")
+    _percent_axis(fig, "x")
+    fig.update_layout(barmode="group", height=max(320, 48 * len(order) + 100),
+                      yaxis=dict(autorange="reversed", title=None))
+    return fig

@@ -1,0 +1,56 @@
+"""Cached access to the core for pages: the only place pages get data from.
+
+Streamlit's data cache is shared by every session, so every cached function takes everything
+that decides its answer as arguments: the database stamp (changes when a load replaces the
+file), the measure and the frozen Filters.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from monitor import metrics
+from monitor.config import Settings, load_settings
+from monitor.db import Database
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource
+def database() -> Database:
+    return Database()
+
+
+def stamp() -> tuple[int, int]:
+    return database().stamp()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cells(db_stamp: tuple[int, int], measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    return metrics.measure_cells(database(), settings(), measure, filters)
+
+
+def cells(measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    """Counts behind a measure for the filters' year and the year before (all schools)."""
+    # All schools and groups in one result: pages slice it, so switching school is a cache hit.
+    return _cells(stamp(), measure, filters.model_copy(update={"school": None, "group": "all"}))
+
+
+@st.cache_data(show_spinner=False)
+def _query(db_stamp: tuple[int, int], name: str, params: tuple = ()) -> pd.DataFrame:
+    return database().query(
+        name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """A named query from monitor/queries with bound parameters, cached per database stamp."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _query(stamp(), name, frozen)
+
+
+def schools() -> pd.DataFrame:
+    return query("schools")

@@ -1,0 +1,73 @@
+"""The shared sidebar filters, kept in the URL so a link reproduces the view.
+
+Session state holds only the user's choices (widget keys below); the URL query string mirrors
+them so a copied link opens the same view, and they persist as the user moves between pages.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor import metrics
+from monitor.config import Settings, previous_school_year
+from monitor.ingest.common import GRADE_ORDER
+from monitor.ui import data
+
+ALL = "__all__"
+KEYS = {"year": "f_year", "school": "f_school", "subject": "f_subject", "grade": "f_grade",
+        "group": "f_group"}
+
+
+def _options(settings: Settings) -> dict[str, dict[str, str]]:
+    current = settings.current_school_year()
+    schools = data.schools()
+    return {
+        "year": {current: current, previous_school_year(current): previous_school_year(current)},
+        "school": {ALL: "All schools (district)"}
+        | dict(zip(schools["school_code"], schools["school_name"], strict=True)),
+        "subject": {"ELA": "ELA", "Math": "Math"},
+        "grade": {ALL: "All grades"} | {band: band for band in metrics.GRADE_BANDS}
+        | {g: f"Grade {g}" for g in GRADE_ORDER},
+        "group": dict(settings.group_labels),
+    }
+
+
+def _seed_from_url(options: dict[str, dict[str, str]]) -> None:
+    """On a session's first run, take the filters from the URL where they are valid."""
+    if st.session_state.get("_filters_seeded"):
+        return
+    for name, key in KEYS.items():
+        value = st.query_params.get(name)
+        if value is not None and value in options[name]:
+            st.session_state[key] = value
+    st.session_state["_filters_seeded"] = True
+
+
+def render_sidebar(settings: Settings) -> metrics.Filters:
+    """Draw the shared filters in the sidebar; return them as a frozen Filters."""
+    options = _options(settings)
+    _seed_from_url(options)
+    labels = {"year": "School year", "school": "School", "subject": "Subject", "grade": "Grade",
+              "group": "Student group"}
+    with st.sidebar:
+        st.markdown(f"**{settings.district.name}**")
+        for name, key in KEYS.items():
+            choices = options[name]
+            if st.session_state.get(key) not in choices:
+                st.session_state[key] = next(iter(choices))
+            st.selectbox(labels[name], list(choices), key=key, format_func=choices.__getitem__)
+    chosen = {name: st.session_state[key] for name, key in KEYS.items()}
+    defaults = {name: next(iter(options[name])) for name in KEYS}
+    st.query_params.from_dict({k: v for k, v in chosen.items() if v != defaults[k]})
+    return metrics.Filters(
+        school_year=chosen["year"],
+        school=None if chosen["school"] == ALL else chosen["school"],
+        subject=chosen["subject"],
+        grade=None if chosen["grade"] == ALL else chosen["grade"],
+        group=chosen["group"],
+    )
+
+
+def current() -> metrics.Filters:
+    """The filters app.py drew this run."""
+    return st.session_state["filters"]

@@ -1,0 +1,42 @@
+"""Page-level helpers for showing one measure: its trajectory and its labels."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from monitor import metrics
+from monitor.config import Settings
+from monitor.ui import data
+
+# What a measure counts, in words, for captions.
+UNITS = {"walkthrough": "observations", "survey": "respondents"}
+
+
+def scoped_filters(measure: str, filters: metrics.Filters) -> metrics.Filters:
+    """Surveys are reported by survey (student/teacher/leader), not by ELA/Math."""
+    if measure == "survey":
+        return filters.model_copy(update={"subject": "student"})
+    return filters
+
+
+def trajectory(settings: Settings, measure: str, filters: metrics.Filters,
+               detail: str | None = None) -> pd.DataFrame:
+    scoped = scoped_filters(measure, filters)
+    return metrics.trajectory(data.cells(measure, scoped), settings, measure, scoped, detail)
+
+
+def subject_label(settings: Settings, measure: str, filters: metrics.Filters) -> str:
+    label = settings.measures[measure].label
+    if measure == "survey":
+        return f"Student survey: % favorable"
+    if filters.subject and measure != "walkthrough":
+        return f"{filters.subject} {label[0].lower()}{label[1:]}"
+    return label
+
+
+def n_note(frame: pd.DataFrame, measure: str) -> str:
+    point = metrics.latest_point(frame)
+    unit = UNITS.get(measure, "students")
+    if point is None:
+        return f"n = 0 {unit}"
+    return f"n = {int(point['n']):,} {unit} at {point['window']}"
