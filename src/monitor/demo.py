@@ -97,14 +97,14 @@ class DemoDistrict:
 
     # -- district ---------------------------------------------------------------------------
     def _make_schools(self) -> list[School]:
-        n = max(6, round(self.n_students / 600))
+        n = max(8, round(self.n_students / 600))
         n_high = max(1, round(n * 0.16))
         n_mid = max(1, round(n * 0.20))
         n_elem = n - n_high - n_mid - 1        # the last slot is a small alternative school
         rng = self.rng
         schools = []
         trends = rng.choice([0.55, 0.05, -0.45], size=n, p=[0.35, 0.45, 0.20])
-        effects = rng.normal(0, 0.35, size=n)
+        effects = rng.normal(0, 0.45, size=n)
         levels = ([("Elementary", GRADES[:7])] * n_elem + [("Middle", GRADES[7:10])] * n_mid
                   + [("High", GRADES[10:])] * (n_high + 1))
         for i, (level, grades) in enumerate(levels):
@@ -343,7 +343,7 @@ class DemoDistrict:
             fraction = np.array([_year_fraction(d, year) for d in dates])
             for subject, shift in (("ELA", 0.1), ("Math", -0.15)):
                 latent = (students["ability"].to_numpy() + self._school_effects(students, fraction)
-                          + 1.1 * fraction + shift + 0.15 + self.rng.normal(0, 0.45, len(students)))
+                          + 1.1 * fraction + shift + 0.25 + self.rng.normal(0, 0.45, len(students)))
                 percent = np.clip(np.round(100 * _sigmoid(0.85 * latent + 0.75)), 0, 100)
                 rows.append(pd.DataFrame({
                     "Student ID": students["student_id"],

@@ -34,7 +34,8 @@ def grade_sort_key(grade: str) -> int:
 
 def _each_unique(series: pd.Series, parse: Callable[[str], object]) -> pd.Series:
     uniques = {value: parse(value) for value in series.dropna().unique()}
-    return series.map(uniques)
+    out = series.map(uniques).astype(object)
+    return out.where(out.notna(), None)
 
 
 def _grade(value: str) -> str | None:

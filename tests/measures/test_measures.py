@@ -1,0 +1,138 @@
+"""Measures on small hand-made exports with answers worked out by hand."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from monitor import metrics
+from monitor.config import Privacy
+from monitor.db import Database
+from monitor.ingest.load import load_files
+
+YEAR = "2026-27"
+
+
+def write_csv(path: Path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory, settings):
+    """12 grade-4 students at school A (6 English learners), a few at school B."""
+    tmp = tmp_path_factory.mktemp("small")
+    roster = write_csv(tmp / "roster.csv",
+                       ["Student ID", "School Code", "School Name", "Grade", "English Learner",
+                        "School Year"],
+                       [[f"{i:03d}", "A", "Alpha Elementary", "2" if i > 12 else "4",
+                         "Y" if i <= 6 else "N", YEAR] for i in range(1, 19)])
+    bench = write_csv(tmp / "bench.csv",
+                      ["Student ID", "Assessment", "Subject", "Grade", "Test Date",
+                       "Percent Correct", "Performance Level"],
+                      # 001-009 proficient at BM1; 010-012 not. 010 retakes later and passes.
+                      [[f"{i:03d}", "BM1", "ELA", "4", "10/05/2026", "75",
+                        "Standard Met" if i <= 9 else "Standard Nearly Met"] for i in range(1, 13)]
+                      + [["010", "BM1 retake", "ELA", "4", "10/15/2026", "88", "Standard Exceeded"],
+                         ["001", "BM1", "Math", "4", "10/05/2026", "20", "Standard Not Met"]])
+    iready = write_csv(tmp / "iready.csv",
+                       ["Student ID", "Student Grade", "Academic Year", "School", "Subject",
+                        "Completion Date", "Baseline Diagnostic (Y/N)", "Overall Scale Score",
+                        "Annual Typical Growth Measure",
+                        "Percent Progress to Annual Typical Growth (%)", "Rush Flag"],
+                       [[f"{i:03d}", "2", "2026-2027", "Alpha Elementary", "Math", "09/01/2026",
+                         "Y", "400", "40", "", ""] for i in (13, 14, 15, 16)]
+                       + [["013", "2", "2026-2027", "Alpha Elementary", "Math", "12/10/2026", "N",
+                           "430", "40", "75", ""],       # meets (>= 50)
+                          ["014", "2", "2026-2027", "Alpha Elementary", "Math", "12/10/2026", "N",
+                           "410", "40", "25", ""],       # does not
+                          ["015", "2", "2026-2027", "Alpha Elementary", "Math", "12/10/2026", "N",
+                           "440", "40", "100", "Red Rush Flag"],   # rushed: left out
+                          ["017", "2", "2026-2027", "Alpha Elementary", "Math", "12/10/2026", "N",
+                           "440", "40", "100", ""]])     # no baseline: left out
+    walks = write_csv(tmp / "walks.csv",
+                      ["Timestamp", "Email Address", "School", "Observation Date", "Grade",
+                       "Subject", "Teacher", "Core Action 2 - practices", "HQIM in use"],
+                      [["2026/09/01 9:00:00 AM", "a@x.org", "Alpha Elementary", "9/1/2026", "4",
+                        "ELA", "T1", "Mostly", "Yes"],
+                       ["2026/09/01 10:00:00 AM", "a@x.org", "Alpha Elementary", "9/1/2026", "4",
+                        "ELA", "T2", "2", "No"],
+                       ["2026/09/02 9:00:00 AM", "b@x.org", "A", "9/2/2026", "4", "Math", "T3",
+                        "Yes", "Yes"],
+                       ["2026/09/02 9:30:00 AM", "b@x.org", "A", "9/2/2026", "4", "Math", "T4",
+                        "Not Yet", "Yes"]])
+    survey = write_csv(tmp / "survey.csv",
+                       ["Respondent ID", "School", "Date", "Item", "Response"],
+                       [["r1", "A", "2026-10-01", "I feel supported by my school.", "Agree"],
+                        ["r1", "A", "2026-10-01", "People at my school care about me.",
+                         "Strongly agree"],
+                        ["r2", "A", "2026-10-01", "I feel supported by my school.", "Neither agree nor disagree"],
+                        ["r2", "A", "2026-10-01", "People at my school care about me.",
+                         "I don't know"],
+                        ["r3", "A", "2026-10-02", "People at my school care about me.", "2"]])
+    db_path = tmp / "m.duckdb"
+    result = load_files([roster, bench, iready, walks, survey], settings, db_path=db_path)
+    assert result.exit_code == 0, [r.line() for r in result.reports]
+    exact = settings.model_copy(update={"privacy": Privacy(min_n=1)})
+    return Database(db_path), exact
+
+
+def value_at(db, settings, measure, window, subject=None, group="all", detail=None, min_n=None):
+    f = metrics.Filters(school_year=YEAR, subject=subject, group=group)
+    cells = metrics.measure_cells(db, settings, measure, f)
+    if min_n is not None:
+        settings = settings.model_copy(update={"privacy": Privacy(min_n=min_n)})
+    frame = metrics.trajectory(cells, settings, measure, f, detail=detail)
+    return frame.set_index("window_id").loc[window]
+
+
+def test_benchmark_latest_attempt_counts(small):
+    db, settings = small
+    point = value_at(db, settings, "benchmark", "1", subject="ELA")
+    assert (point["n"], point["value"]) == (12, round(100 * 10 / 12, 1))
+    assert point["target"] == 60 and point["status"] == "met"
+
+
+def test_benchmark_by_group_and_suppression(small):
+    db, settings = small
+    el = value_at(db, settings, "benchmark", "1", subject="ELA", group="el")
+    assert (el["n"], el["value"]) == (6, 100.0)
+    hidden = value_at(db, settings, "benchmark", "1", subject="ELA", group="el", min_n=10)
+    assert hidden["value"] is None and hidden["suppressed"] and hidden["status"] is None
+
+
+def test_iready_growth_needs_baseline_and_skips_rushed(small):
+    db, settings = small
+    point = value_at(db, settings, "iready_growth", "2", subject="Math")
+    assert (point["n"], point["value"], point["target"]) == (2, 50.0, 60)
+
+
+def test_walkthrough_meets_is_yes_or_rating_3_4(small):
+    db, settings = small
+    ca2 = value_at(db, settings, "walkthrough", "Q1", detail="ca2")
+    assert (ca2["n"], ca2["value"]) == (4, 50.0)
+    hqim = value_at(db, settings, "walkthrough", "Q1", detail="hqim")
+    assert hqim["value"] == 75.0
+
+
+def test_survey_favorable_excludes_dont_know(small):
+    db, settings = small
+    point = value_at(db, settings, "survey", "fall", detail="belonging")
+    # Valid answers: Agree, Strongly agree, Neither, 2 -> 2 of 4 favorable.
+    assert point["value"] == 50.0 and point["n"] == 3
+
+
+def test_by_school_and_group_gap(small):
+    db, settings = small
+    f = metrics.Filters(school_year=YEAR, subject="ELA")
+    cells = metrics.measure_cells(db, settings, "benchmark", f)
+    groups = metrics.by_group(cells, settings, f, "1").set_index("group_id")
+    assert groups.loc["el", "gap_to_all"] == round(100.0 - round(100 * 10 / 12, 1), 1)
+    schools = metrics.by_school(cells, settings, "benchmark", f, "1",
+                                db.query("schools")).set_index("school_code")
+    assert schools.loc["A", "status"] == "met"

@@ -1,0 +1,73 @@
+"""Goal trajectories, status and suppression: pure functions over counts."""
+
+import pandas as pd
+import pytest
+
+from monitor import metrics
+from monitor.config import load_settings
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return load_settings()
+
+
+def test_goal_trajectory_points_and_linear_between(settings):
+    assert metrics.goal_for(settings, "benchmark", "1") == 60
+    assert metrics.goal_for(settings, "benchmark", "3") == 80
+    # i-Ready: window 1 is the baseline, no target.
+    assert metrics.goal_for(settings, "iready_growth", "1") is None
+    # Performance tasks: 80 at August and June, so 80 every month between.
+    assert metrics.goal_for(settings, "performance_task", "01") == 80
+    # Learning walks configured at every quarter.
+    assert metrics.goal_for(settings, "walkthrough", "Q3") == 70
+
+
+def test_goal_interpolates_and_school_override(settings):
+    measure = settings.measures["benchmark"].model_copy(update={
+        "goals": {"1": 60, "3": 80}, "school_goals": {"101": {"1": 40, "2": 50, "3": 70}}})
+    custom = settings.model_copy(update={"measures": settings.measures | {"benchmark": measure}})
+    assert metrics.goal_for(custom, "benchmark", "2") == 70
+    assert metrics.goal_for(custom, "benchmark", "2", school="101") == 50
+    assert metrics.goal_for(custom, "benchmark", "2", school="999") == 70
+
+
+@pytest.mark.parametrize(("value", "target", "expected"), [
+    (60, 60, "met"), (59.9, 60, "approaching"), (55, 60, "approaching"),
+    (54.9, 60, "not met"), (None, 60, None), (70, None, None),
+])
+def test_status(value, target, expected):
+    assert metrics.status_of(value, target, band=5) == expected
+
+
+def test_summarise_sums_counts_and_suppresses_small_n():
+    cells = pd.DataFrame({
+        "school_code": ["A", "A", "B"], "window_id": ["1", "1", "1"],
+        "n": [6, 3, 20], "n_records": [6, 3, 20], "n_meeting": [3, 3, 5],
+    })
+    by_school = metrics.summarise(cells, ["school_code"], min_n=10).set_index("school_code")
+    assert by_school.loc["A", "n"] == 9
+    assert pd.isna(by_school.loc["A", "value"]) and by_school.loc["A", "suppressed"]
+    assert pd.isna(by_school.loc["A", "n_meeting"])       # no way back to the count
+    assert by_school.loc["B", "value"] == 25.0
+    district = metrics.summarise(cells, ["window_id"], min_n=10)
+    assert district["value"].iloc[0] == round(100 * 11 / 29, 1)
+
+
+def test_format_value():
+    assert metrics.format_value(57.6, 40, 10) == "58%"
+    assert metrics.format_value(None, 7, 10) == "n<10"
+    assert metrics.format_value(80.0, 7, 10) == "n<10"
+    assert metrics.format_value(None, 0, 10) == "-"
+
+
+def test_finding_states_the_gap(settings):
+    frame = pd.DataFrame({
+        "window_id": ["1", "2"], "window": ["BM1", "BM2"], "value": [51.0, None],
+        "n": [100, 0], "target": [60.0, 75.0], "status": ["not met", None],
+        "change_last_year": [6.7, None],
+    })
+    assert metrics.finding("ELA", frame, 10) == (
+        "ELA: 51% at BM1, 9 points below the 60% goal; +7 vs last year")
+    frame.loc[0, ["value", "n"]] = [None, 4]
+    assert "n<10" in metrics.finding("ELA", frame, 10)
