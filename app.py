@@ -1,4 +1,9 @@
-"""The frame: page config, every page in one st.navigation, the shared sidebar filters."""
+"""The frame: page config, every page in one st.navigation, the shared sidebar filters.
+
+Pages live in app_pages/, not pages/: Streamlit treats a folder named pages/ beside the entry
+script as an old-style multipage app, and then a request for a page's URL can run that page
+script on its own, without this frame (its filters, and later its access checks).
+"""
 
 import streamlit as st
 
@@ -20,13 +25,13 @@ except DatabaseMissing as exc:
     st.stop()
 
 pages = [
-    st.Page("pages/overview.py", title="District overview", icon=":material/dashboard:",
+    st.Page("app_pages/overview.py", title="District overview", icon=":material/dashboard:",
             default=True),
-    st.Page("pages/school.py", title="School", icon=":material/school:"),
-    st.Page("pages/groups.py", title="Student groups", icon=":material/diversity_3:"),
-    st.Page("pages/learning_walks.py", title="Learning walks", icon=":material/directions_walk:"),
-    st.Page("pages/surveys.py", title="Surveys", icon=":material/forum:"),
-    st.Page("pages/data.py", title="Data", icon=":material/database:"),
+    st.Page("app_pages/school.py", title="School", icon=":material/school:"),
+    st.Page("app_pages/groups.py", title="Student groups", icon=":material/diversity_3:"),
+    st.Page("app_pages/learning_walks.py", title="Learning walks", icon=":material/directions_walk:"),
+    st.Page("app_pages/surveys.py", title="Surveys", icon=":material/forum:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/database:"),
 ]
 page = st.navigation(pages)
 st.session_state["filters"] = filters.render_sidebar(settings)

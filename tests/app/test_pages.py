@@ -1,0 +1,143 @@
+"""Every page through Streamlit's AppTest, on the small demo district (no browser)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor.config import PROJECT_ROOT
+from monitor.db import Database
+
+from ..conftest import AS_OF
+
+PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "data"]
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def run_page(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def school_codes(db_path) -> list[str]:
+    return Database(db_path).query("schools")["school_code"].tolist()
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def trace_names(figure: dict) -> list[str]:
+    return [trace.get("name") for trace in figure["data"]]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_shows_a_measure_against_its_goal(page, use_demo_db):
+    at = run_page(page)
+    figs = figures(at)
+    assert figs, "no chart on the page"
+    assert any("Goal" in trace_names(f) or f["layout"].get("shapes") for f in figs)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"as of {AS_OF:%B %-d, %Y}" in captions
+    assert "n = " in captions
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_overview_tiles_and_trajectory(use_demo_db):
+    at = run_page("overview")
+    labels = [m.label for m in at.metric]
+    assert any("benchmark" in label for label in labels)
+    assert all(m.value.endswith("%") or m.value.startswith("n<") for m in at.metric)
+    titles = [s.value for s in at.subheader]
+    assert any("goal" in t for t in titles), titles
+    trajectory = figures(at)[0]
+    assert trace_names(trajectory) == ["Last year", "Goal", "This year"]
+
+
+def test_changing_measure_changes_the_chart(use_demo_db):
+    at = run_page("overview")
+    before = at.subheader[0].value
+    at.selectbox(key="overview_measure").set_value("walkthrough").run()
+    assert not at.exception
+    after = at.subheader[0].value
+    assert after != before and "Learning walks" in after
+
+
+def test_filters_go_into_the_url_and_come_back(use_demo_db):
+    at = run_page("overview")
+    code = school_codes(use_demo_db)[2]
+    at.sidebar.selectbox(key="f_school").set_value(code).run()
+    at.sidebar.selectbox(key="f_group").set_value("el").run()
+    assert at.query_params["school"] in (code, [code])
+    assert at.query_params["group"] in ("el", ["el"])
+    # A new session opened from that link shows the same view.
+    link = {"school": code, "group": "el", "subject": "Math"}
+    again = run_page("overview", link)
+    assert again.sidebar.selectbox(key="f_school").value == code
+    assert again.sidebar.selectbox(key="f_group").value == "el"
+    assert again.sidebar.selectbox(key="f_subject").value == "Math"
+    assert "English learners" in again.caption[0].value
+
+
+def test_url_with_unknown_values_falls_back_to_defaults(use_demo_db):
+    at = run_page("overview", {"school": "<script>", "group": "nope"})
+    assert at.sidebar.selectbox(key="f_school").value == "__all__"
+    assert at.sidebar.selectbox(key="f_group").value == "all"
+
+
+def test_school_page_compares_with_district(use_demo_db):
+    at = run_page("school")
+    names = trace_names(figures(at)[0])
+    assert "District" in names and "Goal" in names
+    assert at.title[0].value.endswith(("Elementary", "Middle", "High"))
+
+
+def test_school_filter_applies_on_school_page(use_demo_db):
+    at = run_page("overview")
+    schools = Database(use_demo_db).query("schools").set_index("school_name")["school_code"]
+    at.sidebar.selectbox(key="f_school").set_value(schools["Horizon Continuation High"]).run()
+    at.switch_page("app_pages/school.py").run()
+    assert at.title[0].value == "Horizon Continuation High"
+    # A tiny alternative school: its results are under the minimum n, so no value is shown.
+    assert "fewer than 10 students (n<10)" in at.subheader[0].value
+
+
+def test_groups_page_suppresses_small_groups(use_demo_db):
+    at = run_page("groups")
+    table = at.dataframe[0].value
+    small = table[table["n"] < 10]
+    assert len(small) and small["Value (%)"].isna().all()
+
+
+def test_data_page_flags_the_missing_window(use_demo_db):
+    at = run_page("data")
+    assert any("missing" in s.value for s in at.subheader)
+    assert at.metric[0].value != "0"
+
+
+def test_missing_database_is_a_message_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setenv("MONITOR_DB", str(tmp_path / "none.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "No database" in at.error[0].value
+
+
+def test_bad_config_is_a_message_naming_the_key(tmp_path, monkeypatch, use_demo_db):
+    text = (PROJECT_ROOT / "config.toml").read_text().replace("min_n = 10", "min_n = -1")
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    monkeypatch.setenv("MONITOR_CONFIG", str(path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "privacy.min_n" in at.error[0].value
