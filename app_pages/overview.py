@@ -1,5 +1,6 @@
 """District overview: is the district on its goal trajectory, and which schools are off track?"""
 
+import pandas as pd
 import streamlit as st
 
 from monitor import charts, metrics
@@ -22,18 +23,19 @@ for tile, measure in zip(tiles, headline, strict=True):
     frame = measures.trajectory(settings, measure, f)
     point = metrics.latest_point(frame)
     with tile, st.container(border=True):
-        label = measures.subject_label(settings, measure, f)
+        label = measures.tile_label(settings, measure, f)
         if point is None:
             st.metric(label, "-", help="No results yet this year")
             continue
         value = metrics.format_value(point["value"], int(point["n"]), min_n)
         change = point["change_last_year"]
-        st.metric(label, value,
-                  delta=None if change is None or change != change else f"{change:+.0f} pts vs last year")
+        st.metric(label, value, help=settings.measures[measure].label,
+                  delta=None if pd.isna(change) else f"{metrics.signed_points(change)} pts vs last year")
         goal = "baseline window" if point["target"] is None or point["target"] != point["target"] \
             else f"goal {point['target']:.0f}%"
         status = charts.STATUS_LABELS.get(point["status"]) if isinstance(point["status"], str) else ""
-        st.caption(f"{point['window']}: {goal}{' · ' + status if status else ''} · "
+        window = point["window"] + (" (open)" if point["state"] == "open" else "")
+        st.caption(f"{window}: {goal}{' · ' + status if status else ''} · "
                    f"n={int(point['n']):,}")
 
 choices = {m: settings.measures[m].label for m in settings.measures}

@@ -74,10 +74,17 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
         x=x, y=frame["value"], name="This year", mode="lines+markers+text",
         line=dict(color=BLUE, width=4), marker=dict(size=14, color=colours,
                                                     line=dict(color="white", width=2)),
-        text=labels, textposition="top center", textfont=dict(size=15),
+        text=labels, textposition="top center", textfont=dict(size=16, color=BLUE),
         customdata=frame[["n"]].to_numpy(),
         hovertemplate="%{x}: %{y:.0f}% (n=%{customdata[0]:,})<extra></extra>",
     ))
+    for window, state, n in zip(frame["window"], frame["state"], frame["n"], strict=True):
+        if state == "closed" and n == 0:
+            fig.add_annotation(x=window, y=8, text="no results", showarrow=False,
+                               font=dict(color=VERMILLION, size=13))
+        elif state == "open":
+            fig.add_annotation(x=window, y=3, text="open", showarrow=False,
+                               font=dict(color=GREY, size=12))
     _percent_axis(fig)
     fig.update_layout(height=380, title=dict(text=measure_label, font=dict(size=15), x=0,
                                              y=0.98, yanchor="top", pad=dict(b=20)),
@@ -159,7 +166,7 @@ def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | No
     fig.add_trace(go.Bar(
         y=[labels[k] for k in order], x=now["value"], orientation="h", name=this_label,
         marker_color=[BLUE if target is None or v >= target else VERMILLION for v in now["value"]],
-        text=[f"{v:.0f}%  n={n:,}" if pd.notna(v) else f"n<10" for v, n in
+        text=[f"{v:.0f}%  n={n:,}" if pd.notna(v) else "n<10" for v, n in
               zip(now["value"], now["n"], strict=True)],
         textposition="outside",
         hovertemplate="%{y}: %{x:.0f}%<extra>" + this_label + "</extra>",

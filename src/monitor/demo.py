@@ -255,7 +255,7 @@ class DemoDistrict:
     def _write_esgi(self, out: Path) -> list[Path]:
         rows = []
         tests = {"ELA": ("Uppercase Letters", 26), "Math": ("Numbers 0-20", 21)}
-        for year, window, students, dates in self._events("esgi", ("TK", "K")):
+        for year, _window, students, dates in self._events("esgi", ("TK", "K")):
             fraction = np.array([_year_fraction(d, year) for d in dates])
             for subject, (test, total) in tests.items():
                 latent = (students["ability"].to_numpy() + self._school_effects(students, fraction)
@@ -528,7 +528,7 @@ class DemoDistrict:
     def _write_leader_survey(self, out: Path) -> list[Path]:
         items = [i for i in ITEMS if i.survey == "leader"]
         rows = []
-        for year, window, start in self._administrations():
+        for _year, _window, start in self._administrations():
             for school in self.schools:
                 for leader in range(3):
                     respondent = f"L-{school.code}-{leader + 1}"

@@ -134,13 +134,18 @@ def current_window(settings: Settings, measure: str, as_of: dt.date, school_year
     return started[-1].id if started else windows[0].id
 
 
+def window_state(start: dt.date, end: dt.date, as_of: dt.date) -> str:
+    return "upcoming" if as_of < start else "open" if as_of <= end else "closed"
+
+
 def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,
                detail: str | None = None) -> pd.DataFrame:
     """One row per window of the measure's calendar, this year and last, for the filters' scope.
 
-    Columns: window_id, window, value, n, target, status, last_year, last_year_n,
-    change_prior_window, change_last_year, suppressed.
+    Columns: window_id, window, state (closed / open / upcoming on the as-of date), value, n,
+    target, status, last_year, last_year_n, change_prior_window, change_last_year, suppressed.
     """
+    as_of = settings.as_of_date()
     scope = cells[cells["group_id"] == filters.group]
     if filters.school:
         scope = scope[scope["school_code"] == filters.school]
@@ -158,6 +163,7 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
         target = goal_for(settings, measure, window.id, filters.school)
         rows.append({
             "window_id": window.id, "window": window.label,
+            "state": window_state(*window.dates(filters.school_year), as_of),
             "value": None if value is None or pd.isna(value) else float(value),
             "n": int(now["n"].iloc[0]) if len(now) else 0,
             "suppressed": bool(now["suppressed"].iloc[0]) if len(now) else False,
@@ -249,7 +255,15 @@ def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
         text += f", at or above the {target:.0f}% goal"
     else:
         text += f", {target - value:.0f} points below the {target:.0f}% goal"
+    if point["state"] == "open":
+        text += " (window still open)"
     change = point["change_last_year"]
     if change is not None and not pd.isna(change):
-        text += f"; {change:+.0f} vs last year"
+        text += f"; {signed_points(change)} vs last year"
     return text
+
+
+def signed_points(change: float) -> str:
+    """'+5', '-3', or '±0' for a change that rounds to nothing (never '-0')."""
+    rounded = round(float(change))
+    return "±0" if rounded == 0 else f"{rounded:+d}"

@@ -71,7 +71,8 @@ def small(tmp_path_factory, settings):
                        [["r1", "A", "2026-10-01", "I feel supported by my school.", "Agree"],
                         ["r1", "A", "2026-10-01", "People at my school care about me.",
                          "Strongly agree"],
-                        ["r2", "A", "2026-10-01", "I feel supported by my school.", "Neither agree nor disagree"],
+                        ["r2", "A", "2026-10-01", "I feel supported by my school.",
+                         "Neither agree nor disagree"],
                         ["r2", "A", "2026-10-01", "People at my school care about me.",
                          "I don't know"],
                         ["r3", "A", "2026-10-02", "People at my school care about me.", "2"]])

@@ -63,11 +63,16 @@ def test_format_value():
 
 def test_finding_states_the_gap(settings):
     frame = pd.DataFrame({
-        "window_id": ["1", "2"], "window": ["BM1", "BM2"], "value": [51.0, None],
+        "window_id": ["1", "2"], "window": ["BM1", "BM2"], "state": ["closed", "open"],
+        "value": [51.0, None],
         "n": [100, 0], "target": [60.0, 75.0], "status": ["not met", None],
         "change_last_year": [6.7, None],
     })
     assert metrics.finding("ELA", frame, 10) == (
         "ELA: 51% at BM1, 9 points below the 60% goal; +7 vs last year")
+    frame.loc[0, "change_last_year"] = -0.3
+    assert metrics.finding("ELA", frame, 10).endswith("; ±0 vs last year")
+    frame.loc[0, "state"] = "open"
+    assert "(window still open)" in metrics.finding("ELA", frame, 10)
     frame.loc[0, ["value", "n"]] = [None, 4]
     assert "n<10" in metrics.finding("ELA", frame, 10)

@@ -154,8 +154,8 @@ def _anti_join_insert(con, table: str, key: tuple[str, ...]) -> tuple[int, int]:
     if table not in TABLE_COLUMNS or not set(key) <= set(TABLE_COLUMNS[table]):
         raise ValueError(f"unknown table or key: {table} {key}")
     columns = ", ".join(f"s.{c}" for c in TABLE_COLUMNS[table])
-    new = "NOT EXISTS (SELECT 1 FROM {t} t WHERE {m})".format(
-        t=table, m=" AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in key))
+    match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in key)
+    new = f"NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"  # noqa: S608
     new_rows = scalar(con, f"SELECT count(DISTINCT s._row) FROM staging s WHERE {new}")  # noqa: S608
     before = scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608
     con.execute(

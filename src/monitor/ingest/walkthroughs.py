@@ -57,14 +57,14 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     dates = parse_required_dates(cols, rejects, "Observation Date")
     years, windows, nearest = dated_windows(rejects, ctx, "learning_walk", "Observation Date", dates)
     frame = pd.DataFrame(index=cols.frame.index)
-    for key, name in YES_NO.items():
+    for key in YES_NO:
         column = found[key]
         raw = cols.frame[column].str.strip() if column else pd.Series(pd.NA, index=frame.index)
         flags = parse_flags(raw)
         if column:
             rejects.add(~blank(raw) & flags.isna(), column, "not Yes or No")
         frame[key] = flags.map({"Y": True, "N": False})
-    for key, name in RATED.items():
+    for key in RATED:
         column = found[key]
         raw = cols.frame[column].str.strip() if column else pd.Series(pd.NA, index=frame.index)
         rating = raw.str.lower().str.split(r"\s*[-:(]", regex=True).str[0].str.strip().map(RATINGS)

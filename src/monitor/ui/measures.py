@@ -28,10 +28,21 @@ def trajectory(settings: Settings, measure: str, filters: metrics.Filters,
 def subject_label(settings: Settings, measure: str, filters: metrics.Filters) -> str:
     label = settings.measures[measure].label
     if measure == "survey":
-        return f"Student survey: % favorable"
+        return "Student survey: % favorable"
     if filters.subject and measure != "walkthrough":
         return f"{filters.subject} {label[0].lower()}{label[1:]}"
     return label
+
+
+SHORT = {"benchmark": "Benchmark", "iready_growth": "i-Ready growth", "esgi": "ESGI",
+         "performance_task": "Performance tasks", "state_test": "State test",
+         "walkthrough": "Learning walks", "survey": "Student survey"}
+
+
+def tile_label(settings: Settings, measure: str, filters: metrics.Filters) -> str:
+    """A label short enough for a headline tile; the full label goes in its help."""
+    subject = f" {filters.subject}" if filters.subject and measure not in UNITS else ""
+    return SHORT.get(measure, settings.measures[measure].label) + subject
 
 
 def n_note(frame: pd.DataFrame, measure: str) -> str:

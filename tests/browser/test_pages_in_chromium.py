@@ -1,0 +1,45 @@
+"""Open every page of the real server in headless Chromium: charts and goal lines render."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+PAGES = {
+    "": "District overview",
+    "school": None,
+    "groups": "Student groups",
+    "learning_walks": "Learning walks",
+    "surveys": "Surveys",
+    "data": "Data",
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_chart_with_goal_line(page: Page, server, artifacts, path):
+    page.goto(f"{server}/{path}")
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart).to_be_visible(timeout=30_000)
+    # The goal is drawn: a "Goal" legend entry, or a dashed goal line annotation.
+    goal = page.locator(".js-plotly-plot .legendtext", has_text="Goal").or_(
+        page.locator(".js-plotly-plot .annotation-text", has_text="Goal"))
+    expect(goal.first).to_be_attached(timeout=15_000)
+    if PAGES[path]:
+        expect(page.get_by_role("heading", name=PAGES[path], exact=True)).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    expect(page.get_by_text("as of February 15, 2027").first).to_be_visible()
+    page.screenshot(path=artifacts / f"page-{path or 'overview'}.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_link_with_filters_opens_the_same_view(page: Page, server, artifacts):
+    page.goto(f"{server}/groups?group=el&subject=Math")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("English learners: Math", exact=False).first).to_be_visible()
+    # Moving to another page keeps the filters in the URL.
+    page.get_by_role("link", name="District overview").click()
+    expect(page.get_by_text("English learners").first).to_be_visible(timeout=15_000)
+    page.wait_for_url("**group=el**")
+    page.screenshot(path=artifacts / "filters-in-url.png", full_page=True)
