@@ -25,7 +25,8 @@ for tile, measure in zip(tiles, headline, strict=True):
     with tile, st.container(border=True):
         label = measures.tile_label(settings, measure, f)
         if point is None:
-            st.metric(label, "-", help="No results yet this year")
+            st.metric(label, "-", help=settings.measures[measure].label)
+            st.caption(measures.next_window_note(settings, measure, f.school_year))
             continue
         value = metrics.format_value(point["value"], int(point["n"]), min_n)
         change = point["change_last_year"]
@@ -55,10 +56,14 @@ else:
     scoped = measures.scoped_filters(measure, f)
     schools = metrics.by_school(data.cells(measure, scoped), settings, measure, scoped,
                                 point["window_id"], data.schools())
+    expected = set(data.cells(measure, scoped)["school_code"])   # schools with any results
+    waiting = schools[(schools["n"] == 0) & schools["school_code"].isin(expected)]
     schools = schools[schools["n"] > 0]
     off = schools[schools["status"] == "not met"]
     title = (f"{len(off)} of {len(schools)} schools are below the approaching band at "
              f"{point['window']}")
+    if len(waiting):
+        title += f"; {len(waiting)} with no results: " + ", ".join(waiting["school_name"][:3])
     table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(
         columns={"school_name": "School", "level": "Level", "value": "Value (%)",
                  "target": "Goal (%)", "status": "Status"})

@@ -35,8 +35,10 @@ def status_colour(status: object) -> str:
     return STATUS_COLOURS[status if isinstance(status, str) else None]
 
 
-def _percent_axis(fig: go.Figure, axis: str = "y") -> None:
-    fig.update_layout(**{f"{axis}axis": dict(range=[0, 105], ticksuffix="%", title=None)})
+def _percent_axis(fig: go.Figure, axis: str = "y", room: float = 0) -> None:
+    """0-100% axis; `room` adds space past 100 for labels drawn outside bars."""
+    fig.update_layout(**{f"{axis}axis": dict(range=[0, 105 + room], ticksuffix="%", title=None,
+                                             tickvals=[0, 20, 40, 60, 80, 100])})
 
 
 def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
@@ -143,7 +145,7 @@ def group_gap_chart(frame: pd.DataFrame) -> go.Figure:
     for name in hidden["group"]:
         fig.add_annotation(y=name, x=2, text="n<10", showarrow=False, xanchor="left",
                            font=dict(color=GREY))
-    _percent_axis(fig, "x")
+    _percent_axis(fig, "x", room=15)
     fig.update_layout(height=max(300, 28 * len(data) + 80), showlegend=False,
                       yaxis=dict(title=None, categoryorder="array",
                                  categoryarray=list(data["group"])))
@@ -174,7 +176,7 @@ def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | No
     if target is not None:
         fig.add_vline(x=target, line=dict(color=BLACK, dash="dash"),
                       annotation_text=f"Goal {target:.0f}%", annotation_position="top")
-    _percent_axis(fig, "x")
+    _percent_axis(fig, "x", room=20)
     fig.update_layout(barmode="group", height=max(320, 48 * len(order) + 100),
                       yaxis=dict(autorange="reversed", title=None))
     return fig

@@ -468,7 +468,7 @@ class DemoDistrict:
             days = self.rng.integers(0, 21, len(students))
             dates = [start + dt.timedelta(days=int(d)) for d in days]
             fraction = np.array([_year_fraction(d, year) for d in dates])
-            quality = (0.75 + 0.8 * self._school_effects(students, fraction, lead=0.25)
+            quality = (0.6 + 0.5 * self._school_effects(students, fraction, lead=0.25)
                        + 0.2 * students["ability"].to_numpy())
             header = ["StartDate", "EndDate", "Status", "Progress", "Finished", "RecordedDate",
                       "ResponseId", "DistributionChannel", "UserLanguage", "Student ID", "School"]
@@ -511,7 +511,7 @@ class DemoDistrict:
             for school in self.schools:
                 n = 4 if school.name.startswith("Horizon") else int(self.rng.integers(15, 40))
                 frac = _year_fraction(start, year)
-                q = 0.6 + 0.8 * (school.effect + school.trend * (frac + 0.25))
+                q = 0.5 + 0.5 * (school.effect + school.trend * (frac + 0.25))
                 for t in range(n):
                     day = start + dt.timedelta(days=int(self.rng.integers(0, 14)))
                     row = {"Timestamp": f"{day.year}/{day.month:02d}/{day.day:02d} "

@@ -51,3 +51,15 @@ def n_note(frame: pd.DataFrame, measure: str) -> str:
     if point is None:
         return f"n = 0 {unit}"
     return f"n = {int(point['n']):,} {unit} at {point['window']}"
+
+
+def next_window_note(settings: Settings, measure: str, school_year: str) -> str:
+    """For a measure with nothing to show yet: when its next window opens."""
+    as_of = settings.as_of_date()
+    calendar = settings.calendar_for(measure)
+    for window in calendar.windows:
+        start, end = window.dates(school_year)
+        if as_of <= end and metrics.goal_for(settings, measure, window.id) is not None:
+            state = "open now" if start <= as_of else f"opens {start:%b %-d}"
+            return f"No results yet this year; first measured at {window.label} ({state})"
+    return "No results this year"
