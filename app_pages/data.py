@@ -46,7 +46,10 @@ title = (f"{len(missing)} school(s) with a missing {calendar.label.lower()}: "
 st.subheader(title, anchor=False)
 st.caption(f"Students (or observations, respondents) with results, {f.school_year} · "
            f"as of {as_of:%B %-d, %Y}")
-st.dataframe(grid.fillna(0).astype(int), key="data_coverage")
+# Windows that have started show 0 where nothing arrived; windows still to come stay blank.
+shown = grid.fillna(0).astype("Int64")
+shown[[calendar.label_of(c) for c in calendar.ids if c not in started]] = pd.NA
+st.dataframe(shown, key="data_coverage")
 
 frame = measures.trajectory(settings, measure if measure != "survey" else "survey", f)
 label = measures.subject_label(settings, measure, f)

@@ -37,8 +37,9 @@ def status_colour(status: object) -> str:
 
 def _percent_axis(fig: go.Figure, axis: str = "y", room: float = 0) -> None:
     """0-100% axis; `room` adds space past 100 for labels drawn outside bars."""
-    fig.update_layout(**{f"{axis}axis": dict(range=[0, 105 + room], ticksuffix="%", title=None,
-                                             tickvals=[0, 20, 40, 60, 80, 100])})
+    ticks = [0, 20, 40, 60, 80, 100]
+    fig.update_layout(**{f"{axis}axis": dict(range=[0, 105 + room], title=None, tickvals=ticks,
+                                             ticktext=[f"{t}%" for t in ticks])})
 
 
 def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,

@@ -138,6 +138,24 @@ def window_state(start: dt.date, end: dt.date, as_of: dt.date) -> str:
     return "upcoming" if as_of < start else "open" if as_of <= end else "closed"
 
 
+def scope(cells: pd.DataFrame, filters: Filters, detail: str | None = None,
+          by_detail: bool = False) -> pd.DataFrame:
+    """The cells of the filters' group and school: pooled over details unless one is named.
+
+    `by_detail=True` keeps every detail's own rows (for a per-indicator breakdown).
+    """
+    if by_detail or detail is not None:
+        rows = cells[~cells["all_details"]]
+        if detail is not None:
+            rows = rows[rows["detail"] == detail]
+    else:
+        rows = cells[cells["all_details"]]
+    rows = rows[rows["group_id"] == filters.group]
+    if filters.school:
+        rows = rows[rows["school_code"] == filters.school]
+    return rows
+
+
 def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,
                detail: str | None = None) -> pd.DataFrame:
     """One row per window of the measure's calendar, this year and last, for the filters' scope.
@@ -146,12 +164,8 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     target, status, last_year, last_year_n, change_prior_window, change_last_year, suppressed.
     """
     as_of = settings.as_of_date()
-    scope = cells[cells["group_id"] == filters.group]
-    if filters.school:
-        scope = scope[scope["school_code"] == filters.school]
-    if detail is not None:
-        scope = scope[scope["detail"] == detail]
-    sums = summarise(scope, ["school_year", "window_id"], settings.privacy.min_n)
+    sums = summarise(scope(cells, filters, detail), ["school_year", "window_id"],
+                     settings.privacy.min_n)
     calendar = settings.calendar_for(measure)
     rows = []
     last_year = previous_school_year(filters.school_year)
@@ -189,12 +203,9 @@ def latest_point(frame: pd.DataFrame) -> pd.Series | None:
 def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,
               window_id: str, schools: pd.DataFrame, detail: str | None = None) -> pd.DataFrame:
     """Each school's value at one window of the filters' year, with target and status."""
-    scope = cells[(cells["group_id"] == filters.group)
-                  & (cells["school_year"] == filters.school_year)
-                  & (cells["window_id"] == window_id)]
-    if detail is not None:
-        scope = scope[scope["detail"] == detail]
-    sums = summarise(scope, ["school_code"], settings.privacy.min_n)
+    rows = scope(cells, filters.model_copy(update={"school": None}), detail)
+    rows = rows[(rows["school_year"] == filters.school_year) & (rows["window_id"] == window_id)]
+    sums = summarise(rows, ["school_code"], settings.privacy.min_n)
     out = schools.merge(sums, on="school_code", how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     out["suppressed"] = out["suppressed"].astype("boolean").fillna(False)
@@ -208,10 +219,11 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
 def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
              window_id: str) -> pd.DataFrame:
     """Each student group's value at one window, with its gap to all students."""
-    scope = cells[(cells["school_year"] == filters.school_year) & (cells["window_id"] == window_id)]
+    rows = cells[cells["all_details"] & (cells["school_year"] == filters.school_year)
+                 & (cells["window_id"] == window_id)]
     if filters.school:
-        scope = scope[scope["school_code"] == filters.school]
-    sums = summarise(scope, ["group_id"], settings.privacy.min_n)
+        rows = rows[rows["school_code"] == filters.school]
+    sums = summarise(rows, ["group_id"], settings.privacy.min_n)
     labels = settings.group_labels
     sums = sums[sums["group_id"].isin(labels)]
     sums["group"] = sums["group_id"].map(labels)
@@ -224,10 +236,8 @@ def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
 
 def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters) -> pd.DataFrame:
     """Per detail (walkthrough indicator or survey construct) and window, this year and last."""
-    scope = cells[cells["group_id"] == filters.group]
-    if filters.school:
-        scope = scope[scope["school_code"] == filters.school]
-    return summarise(scope, ["school_year", "window_id", "detail"], settings.privacy.min_n)
+    return summarise(scope(cells, filters, by_detail=True),
+                     ["school_year", "window_id", "detail"], settings.privacy.min_n)
 
 
 def format_value(value: float | None, n: int, min_n: int) -> str:

@@ -119,6 +119,9 @@ def test_walkthrough_meets_is_yes_or_rating_3_4(small):
     assert (ca2["n"], ca2["value"]) == (4, 50.0)
     hqim = value_at(db, settings, "walkthrough", "Q1", detail="hqim")
     assert hqim["value"] == 75.0
+    # All indicators pooled: 5 of 8 ratings meet, and each observation counts once in n.
+    pooled = value_at(db, settings, "walkthrough", "Q1")
+    assert (pooled["n"], pooled["value"]) == (4, 62.5)
 
 
 def test_survey_favorable_excludes_dont_know(small):

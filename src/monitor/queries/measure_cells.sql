@@ -1,7 +1,9 @@
 -- Counts behind one measure: students (or observations, or respondents) and how many meet,
 -- per school year, window, school, detail (indicator / construct) and student group.
 -- Grain: (school_year, window_id, school_code, detail, group_id); group 'all' = everyone.
--- District and other aggregates are sums of these counts (see monitor.metrics).
+-- Rows with all_details = true pool every detail (all walkthrough indicators, all survey
+-- constructs): a student or observation counts once there, so n is never summed over details.
+-- Aggregates over schools are sums of these counts (see monitor.metrics).
 -- Parameters: $measure, the measure's rule parameters (see measure_outcomes in schema.sql),
 -- $years (list), $subject (NULL = all), $grades (NULL = all), $schools (NULL = all).
 WITH outcomes AS (
@@ -21,10 +23,16 @@ memberships AS (
     SELECT o.*, g.group_id
     FROM outcomes o JOIN roster_groups g USING (school_year, student_id)
 )
-SELECT school_year, window_id, school_code, detail, group_id,
+SELECT school_year, window_id, school_code,
+       CASE WHEN grouping(detail) = 1 THEN NULL ELSE detail END AS detail,
+       group_id,
+       grouping(detail) = 1 AS all_details,
        count(DISTINCT student_id) AS n,
        count(*) AS n_records,
        count(*) FILTER (WHERE meets) AS n_meeting
 FROM memberships
-GROUP BY ALL
+GROUP BY GROUPING SETS (
+    (school_year, window_id, school_code, detail, group_id),
+    (school_year, window_id, school_code, group_id)
+)
 ORDER BY ALL;

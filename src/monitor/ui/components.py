@@ -28,7 +28,8 @@ def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.d
     name = _slug(title)
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        st.plotly_chart(fig, key=f"{key}_chart", config={
+        # theme=None: our own template (monitor.charts) rather than Streamlit's restyling.
+        st.plotly_chart(fig, key=f"{key}_chart", theme=None, config={
             "displaylogo": False,
             "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
         })
