@@ -21,8 +21,8 @@ pio.templates["monitor"] = go.layout.Template(
         font=dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#222"),
         colorway=[BLUE, ORANGE, GREEN, VERMILLION, SKY, "#CC79A7", "#F0E442"],
         plot_bgcolor="white", paper_bgcolor="white",
-        xaxis=dict(showgrid=False, linecolor="#888"),
-        yaxis=dict(gridcolor="#e5e5e5", zeroline=False),
+        xaxis=dict(showgrid=False, linecolor="#888", automargin=True),
+        yaxis=dict(gridcolor="#e5e5e5", zeroline=False, automargin=True),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
         margin=dict(l=10, r=10, t=40, b=10),
         hoverlabel=dict(font_size=14),
@@ -39,7 +39,7 @@ def _percent_axis(fig: go.Figure, axis: str = "y", room: float = 0) -> None:
     """0-100% axis; `room` adds space past 100 for labels drawn outside bars."""
     ticks = [0, 20, 40, 60, 80, 100]
     fig.update_layout(**{f"{axis}axis": dict(range=[0, 105 + room], title=None, tickvals=ticks,
-                                             ticktext=[f"{t}%" for t in ticks])})
+                                             ticktext=[f"{t}%" for t in ticks], automargin=True)})
 
 
 def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
@@ -118,7 +118,7 @@ def school_status_chart(frame: pd.DataFrame, value_label: str) -> go.Figure:
                            xanchor="left", font=dict(color=GREY))
     _percent_axis(fig, "x")
     fig.update_layout(barmode="overlay", height=max(300, 22 * len(data) + 120),
-                      yaxis=dict(title=None, categoryorder="array",
+                      yaxis=dict(title=None, categoryorder="array", automargin=True,
                                  categoryarray=list(data["school_name"])),
                       xaxis_title=value_label)
     return fig
@@ -148,7 +148,7 @@ def group_gap_chart(frame: pd.DataFrame) -> go.Figure:
                            font=dict(color=GREY))
     _percent_axis(fig, "x", room=15)
     fig.update_layout(height=max(300, 28 * len(data) + 80), showlegend=False,
-                      yaxis=dict(title=None, categoryorder="array",
+                      yaxis=dict(title=None, categoryorder="array", automargin=True,
                                  categoryarray=list(data["group"])))
     return fig
 
@@ -179,5 +179,5 @@ def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | No
                       annotation_text=f"Goal {target:.0f}%", annotation_position="top")
     _percent_axis(fig, "x", room=20)
     fig.update_layout(barmode="group", height=max(320, 48 * len(order) + 100),
-                      yaxis=dict(autorange="reversed", title=None))
+                      yaxis=dict(autorange="reversed", title=None, automargin=True))
     return fig

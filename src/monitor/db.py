@@ -70,8 +70,8 @@ class Database:
             info = self.path.stat()
         except FileNotFoundError as exc:
             raise DatabaseMissing(
-                f"No database at {self.path}. Build the demo with `make demo`, "
-                "or load exports with `python -m monitor load FILE...`."
+                f"No database at {self.path}. `scripts/run.sh` builds the demo district; "
+                "real exports load with `python -m monitor load FILE...`."
             ) from exc
         return info.st_ino, info.st_mtime_ns
 
