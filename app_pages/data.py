@@ -3,10 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, metrics
 from monitor.config import previous_school_year
 from monitor.db import database_path
-from monitor.ui import components, data, filters, measures
+from monitor.ui import data, filters, measures
 
 settings = data.settings()
 f = filters.current()
@@ -53,10 +52,7 @@ st.dataframe(shown, key="data_coverage")
 
 frame = measures.trajectory(settings, measure if measure != "survey" else "survey", f)
 label = measures.subject_label(settings, measure, f)
-components.render_chart(
-    metrics.finding(label, frame, min_n), charts.goal_trajectory_chart(frame, label),
-    components.trajectory_table(frame, min_n), as_of=as_of,
-    n_note=measures.n_note(frame, measure), key="data_trajectory")
+measures.render_trajectory(settings, measure, frame, label, key="data_trajectory")
 
 st.header("Loads", anchor=False)
 loads = data.query("loads_recent")

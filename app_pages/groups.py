@@ -44,9 +44,8 @@ chosen = measures.trajectory(settings, measure, scoped.model_copy(update={"group
 group_label = settings.group_labels[group]
 change = pd.to_numeric(chosen["value"], errors="coerce") - pd.to_numeric(everyone["value"],
                                                                          errors="coerce")
-title = metrics.finding(f"{group_label}: {label}", chosen, min_n)
-components.render_chart(
-    title, charts.goal_trajectory_chart(chosen, f"{group_label}: {label}", comparison=everyone,
-                                        comparison_label="All students"),
-    components.trajectory_table(chosen, min_n).assign(**{"Gap to all students": change.round(1)}),
-    as_of=as_of, n_note=measures.n_note(chosen, measure), key="groups_trajectory")
+measures.render_trajectory(
+    settings, measure, chosen, f"{group_label}: {label}", key="groups_trajectory",
+    comparison=everyone, comparison_label="All students",
+    table=components.trajectory_table(chosen, min_n).assign(
+        **{"Gap to all students": change.round(1)}))

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from monitor import charts, metrics
-from monitor.config import previous_school_year
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
 from monitor.ui import components, data, filters, measures
 
@@ -20,21 +19,14 @@ st.caption("Percent of classroom observations meeting each indicator (Yes, or a 
 walk_filters = f.model_copy(update={"group": "all"})
 frame = measures.trajectory(settings, "walkthrough", walk_filters)
 label = "All indicators: % of observations meeting"
-components.render_chart(
-    metrics.finding(label, frame, min_n), charts.goal_trajectory_chart(frame, label),
-    components.trajectory_table(frame, min_n), as_of=as_of,
-    n_note=measures.n_note(frame, "walkthrough"), key="walk_trajectory")
+measures.render_trajectory(settings, "walkthrough", frame, label, key="walk_trajectory")
 
 point = metrics.latest_point(frame)
 if point is None:
     components.no_data("No learning walk has been recorded this year yet.")
     st.stop()
-details = metrics.by_detail(data.cells("walkthrough", walk_filters), settings, walk_filters)
-now = details[(details["school_year"] == f.school_year) & (details["window_id"] == point["window_id"])]
-then = details[(details["school_year"] == previous_school_year(f.school_year))
-               & (details["window_id"] == point["window_id"])]
-merged = now.merge(then[["detail", "value"]].rename(columns={"value": "last_year"}),
-                   on="detail", how="left")
+cells = data.cells("walkthrough", walk_filters)
+merged = metrics.by_detail(cells, settings, walk_filters, point["window_id"])
 target = metrics.goal_for(settings, "walkthrough", point["window_id"], f.school)
 below = merged[merged["value"] < (target or 0)]
 title = (f"{point['window']}: {len(below)} of {len(merged)} indicators below the "

@@ -44,10 +44,7 @@ measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__
                        key="overview_measure")
 frame = measures.trajectory(settings, measure, f)
 label = measures.subject_label(settings, measure, f)
-components.render_chart(
-    metrics.finding(label, frame, min_n), charts.goal_trajectory_chart(frame, label),
-    components.trajectory_table(frame, min_n), as_of=as_of,
-    n_note=measures.n_note(frame, measure), key="overview_trajectory")
+measures.render_trajectory(settings, measure, frame, label, key="overview_trajectory")
 
 point = metrics.latest_point(frame)
 if point is None:

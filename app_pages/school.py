@@ -28,11 +28,7 @@ measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__
 frame = measures.trajectory(settings, measure, f)
 district = measures.trajectory(settings, measure, f.model_copy(update={"school": None}))
 label = measures.subject_label(settings, measure, f)
-components.render_chart(
-    metrics.finding(label, frame, min_n),
-    charts.goal_trajectory_chart(frame, label, comparison=district),
-    components.trajectory_table(frame, min_n), as_of=as_of,
-    n_note=measures.n_note(frame, measure), key="school_trajectory")
+measures.render_trajectory(settings, measure, frame, label, comparison=district, key="school_trajectory")
 
 point = metrics.latest_point(frame)
 if point is not None:
@@ -52,7 +48,4 @@ for column, measure in ((left, "walkthrough"), (right, "survey")):
     with column:
         frame = measures.trajectory(settings, measure, f)
         label = measures.subject_label(settings, measure, f)
-        components.render_chart(
-            metrics.finding(label, frame, min_n), charts.goal_trajectory_chart(frame, label),
-            components.trajectory_table(frame, min_n), as_of=as_of,
-            n_note=measures.n_note(frame, measure), key=f"school_{measure}")
+        measures.render_trajectory(settings, measure, frame, label, key=f"school_{measure}")

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from monitor import charts, metrics
-from monitor.config import previous_school_year
 from monitor.items import CONSTRUCT_LABELS
 from monitor.ui import components, data, filters, measures
 
@@ -24,21 +23,13 @@ scoped = f.model_copy(update={"subject": survey,
 cells = data.cells("survey", scoped)
 frame = metrics.trajectory(cells, settings, "survey", scoped)
 label = f"{surveys[survey]}: % favorable"
-components.render_chart(
-    metrics.finding(label, frame, min_n), charts.goal_trajectory_chart(frame, label),
-    components.trajectory_table(frame, min_n), as_of=as_of,
-    n_note=measures.n_note(frame, "survey"), key="survey_trajectory")
+measures.render_trajectory(settings, "survey", frame, label, key="survey_trajectory")
 
 point = metrics.latest_point(frame)
 if point is None:
     components.no_data("No survey responses this year yet.")
     st.stop()
-details = metrics.by_detail(cells, settings, scoped)
-now = details[(details["school_year"] == f.school_year) & (details["window_id"] == point["window_id"])]
-then = details[(details["school_year"] == previous_school_year(f.school_year))
-               & (details["window_id"] == point["window_id"])]
-merged = now.merge(then[["detail", "value"]].rename(columns={"value": "last_year"}),
-                   on="detail", how="left")
+merged = metrics.by_detail(cells, settings, scoped, point["window_id"])
 target = metrics.goal_for(settings, "survey", point["window_id"], f.school)
 labels = {k: v for k, v in CONSTRUCT_LABELS.items() if k in set(merged["detail"])}
 lowest = merged.sort_values("value").head(1)

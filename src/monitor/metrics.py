@@ -234,10 +234,17 @@ def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
     return sums.sort_values("group_id", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters) -> pd.DataFrame:
-    """Per detail (walkthrough indicator or survey construct) and window, this year and last."""
-    return summarise(scope(cells, filters, by_detail=True),
+def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters,
+              window_id: str) -> pd.DataFrame:
+    """Per detail (walkthrough indicator or survey construct) at one window, beside the same
+    window last year: columns detail, value, n, n_records, last_year, suppressed."""
+    sums = summarise(scope(cells, filters, by_detail=True),
                      ["school_year", "window_id", "detail"], settings.privacy.min_n)
+    sums = sums[sums["window_id"] == window_id]
+    now = sums[sums["school_year"] == filters.school_year]
+    then = sums[sums["school_year"] == previous_school_year(filters.school_year)]
+    return now.merge(then[["detail", "value"]].rename(columns={"value": "last_year"}),
+                     on="detail", how="left").reset_index(drop=True)
 
 
 def format_value(value: float | None, n: int, min_n: int) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor import metrics
+from monitor import charts, metrics
 from monitor.config import Settings
-from monitor.ui import data
+from monitor.ui import components, data
 
 # What a measure counts, in words, for captions.
 UNITS = {"walkthrough": "observations", "survey": "respondents"}
@@ -63,3 +63,15 @@ def next_window_note(settings: Settings, measure: str, school_year: str) -> str:
             state = "open now" if start <= as_of else f"opens {start:%b %-d}"
             return f"No results yet this year; first measured at {window.label} ({state})"
     return "No results this year"
+
+
+def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, label: str, *,
+                      key: str, comparison: pd.DataFrame | None = None,
+                      comparison_label: str = "District", table: pd.DataFrame | None = None) -> None:
+    """A trajectory chart titled with its finding, with its n, as-of date, table and CSV."""
+    min_n = settings.privacy.min_n
+    components.render_chart(
+        metrics.finding(label, frame, min_n),
+        charts.goal_trajectory_chart(frame, label, comparison, comparison_label),
+        components.trajectory_table(frame, min_n) if table is None else table,
+        as_of=settings.as_of_date(), n_note=n_note(frame, measure), key=key)
