@@ -105,6 +105,9 @@ def writable_copy(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyCon
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target.with_name(target.name + ".lock"), "w") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
+        # Copies left by a load that was killed: nobody else can be loading (we hold the lock).
+        for stale in target.parent.glob(target.name + ".*.loading*"):
+            stale.unlink(missing_ok=True)
         handle, tmp_name = tempfile.mkstemp(
             prefix=target.name + ".", suffix=".loading", dir=target.parent
         )

@@ -171,3 +171,69 @@ def test_foreign_qualtrics_export_is_refused_clearly(shared_data, tmp_path, sett
     assert result.reports[0].source == "survey"
     assert "no known survey item" in result.reports[0].error
     assert not db.exists() or table(db, "SELECT count(*) AS n FROM survey_responses")["n"][0] == 0
+
+
+BENCH_HEADER = ["Student ID", "Assessment", "Subject", "Grade", "Test Date", "Percent Correct",
+                "Performance Level"]
+
+
+def bench_rows(levels: dict[str, str], date="10/05/2026"):
+    return [[sid, "BM1", "ELA", "4", date, "70", level] for sid, level in levels.items()]
+
+
+def test_corrected_file_replaces_what_its_earlier_version_contributed(tmp_path, settings):
+    db = tmp_path / "m.duckdb"
+    roster = write_csv(tmp_path / "roster.csv", ROSTER_HEADER, roster_rows())
+    first = {f"{i:06d}": "Standard Not Met" for i in range(1, 11)}
+    folder = tmp_path / "v1"
+    folder.mkdir()
+    v1 = write_csv(folder / "bm1.csv", BENCH_HEADER,
+                   bench_rows(first) + bench_rows({"000011": "Standard Met"}, "01/20/2027"))
+    load_files([roster, v1], settings, db_path=db)
+    # The district fixes BM1: every level was wrong, and one student was listed twice.
+    corrected = {f"{i:06d}": "Standard Met" for i in range(1, 10)}
+    folder2 = tmp_path / "v2"
+    folder2.mkdir()
+    v2 = write_csv(folder2 / "bm1.csv", BENCH_HEADER, bench_rows(corrected))
+    report = load_files([v2], settings, db_path=db).reports[0]
+    assert report.replaced == 10
+    rows = table(db, "SELECT window_id, level_rank, count(*) AS n FROM assessment_results "
+                     "GROUP BY ALL ORDER BY ALL")
+    # BM1 holds only the corrected rows; BM2, which the correction does not cover, stays.
+    assert rows.to_dict("records") == [
+        {"window_id": "1", "level_rank": 3, "n": 9},
+        {"window_id": "2", "level_rank": 3, "n": 1},
+    ]
+    # Loading the very same file again adds nothing and replaces nothing.
+    again = load_files([v2], settings, db_path=db).reports[0]
+    assert (again.loaded, again.duplicates, again.replaced) == (0, 9, 0)
+    history = table(db, "SELECT file_name, rows_loaded, rows_replaced FROM loads "
+                        "WHERE source = 'benchmark' ORDER BY load_id")
+    assert history["rows_replaced"].tolist() == [0, 10, 0]
+
+
+def test_reordered_extra_columns_stray_spaces_and_blank_trailing_rows(tmp_path, settings):
+    db = tmp_path / "m.duckdb"
+    roster = write_csv(tmp_path / "roster.csv", ROSTER_HEADER, roster_rows())
+    header = ["  performance level ", "Teacher", " STUDENT ID", "Test Date", "Subject ",
+              "Assessment", "Percent Correct", "Grade"]
+    rows = [["Standard Met", "Ms. Lee", "000001", "10/05/2026", "ELA", "BM1", "70", "4"],
+            ["Standard Exceeded", "Ms. Lee", "000002", "2026-10-06", "ELA", "BM1", "90", "04"],
+            ["", "", "", "", "", "", "", ""], ["", "", "", "", "", "", "", ""]]
+    path = write_csv(tmp_path / "bench.csv", header, rows)
+    result = load_files([roster, path], settings, db_path=db)
+    report = result.reports[1]
+    assert result.exit_code == EXIT_OK
+    assert (report.source, report.rows_read, report.loaded) == ("benchmark", 2, 2)
+    assert table(db, "SELECT student_id FROM assessment_results ORDER BY 1")[
+        "student_id"].tolist() == ["000001", "000002"]
+
+
+def test_column_mapping_from_config(tmp_path, settings):
+    db = tmp_path / "m.duckdb"
+    mapped = settings.model_copy(update={"columns": {"Student Number": "Student ID",
+                                                     "Campus": "School Code"}})
+    header = ["Student Number", "Campus", *ROSTER_HEADER[2:]]
+    path = write_csv(tmp_path / "sis.csv", header, [row[:1] + row[1:] for row in roster_rows()])
+    result = load_files([path], mapped, db_path=db)
+    assert result.exit_code == EXIT_OK and result.reports[0].loaded == 12

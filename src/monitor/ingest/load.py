@@ -66,6 +66,7 @@ class FileReport:
     nearest_window: int = 0
     not_on_roster: int = 0
     records: int = 0            # database rows written (a wide survey row gives several)
+    replaced: int = 0           # rows of an earlier version of this file that were replaced
     error: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -77,6 +78,8 @@ class FileReport:
             extras.append(f"{self.nearest_window} placed in the nearest window")
         if self.not_on_roster:
             extras.append(f"{self.not_on_roster} not on roster")
+        if self.replaced:
+            extras.append(f"replaced {self.replaced} rows of an earlier version of this file")
         tail = f" ({'; '.join(extras)})" if extras else ""
         return (f"{self.file} [{self.source}]: {self.rows_read} rows read, {self.loaded} loaded, "
                 f"{self.rejected} rejected, {self.duplicates} duplicates skipped{tail}")
@@ -166,6 +169,24 @@ def _anti_join_insert(con, table: str, key: tuple[str, ...]) -> tuple[int, int]:
     return new_rows, scalar(con, f"SELECT count(*) FROM {table}") - before  # noqa: S608
 
 
+def _replace_earlier_versions(con, table: str, file_name: str, source: str, sha: str) -> int:
+    """A corrected file (same name and source, new content) replaces what its earlier versions
+    contributed to the school years and windows it covers; other windows are left alone."""
+    if table not in TABLE_COLUMNS:
+        raise ValueError(f"unknown table: {table}")
+    earlier = [row[0] for row in con.execute(
+        sql("loads_earlier_versions"), {"file_name": file_name, "source": source, "sha": sha}
+    ).fetchall()]
+    if not earlier:
+        return 0
+    before = scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608
+    con.execute(
+        f"DELETE FROM {table} WHERE list_contains($earlier, load_id) "  # noqa: S608
+        "AND (school_year, window_id) IN (SELECT DISTINCT school_year, window_id FROM staging)",
+        {"earlier": earlier})
+    return before - scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608
+
+
 def _load_roster(con, staged: pd.DataFrame, settings: Settings, load_id: int) -> int:
     """Roster rows replace the same student's row for that year (a roster is a snapshot)."""
     unchanged = scalar(con, sql("roster_unchanged_count"))
@@ -185,6 +206,7 @@ def _load_one(con, path: Path, table: RawTable, adapted: Adapted, settings: Sett
               report: FileReport) -> None:
     staged = _staging(adapted)
     accepted_rows = report.rows_read - report.rejected
+    sha = _file_sha256(path)
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = scalar(con, "SELECT nextval('load_ids')")
@@ -197,6 +219,8 @@ def _load_one(con, path: Path, table: RawTable, adapted: Adapted, settings: Sett
             con.execute(sql("schools_refresh"))
             report.loaded = len(staged) - unchanged
         else:
+            report.replaced = _replace_earlier_versions(con, adapted.table, path.name,
+                                                        report.source, sha)
             report.loaded, report.records = _anti_join_insert(con, adapted.table, adapted.key)
             con.execute(sql("schools_add_unknown"))
             if "student_id" in staged and adapted.table != "survey_responses":
@@ -206,12 +230,15 @@ def _load_one(con, path: Path, table: RawTable, adapted: Adapted, settings: Sett
         windows = ",".join(sorted(staged["window_id"].dropna().astype(str).unique())) \
             if "window_id" in staged else ""
         con.execute(
-            "INSERT INTO loads VALUES ($id, $file, $sha, $source, $at, $read, $loaded, $rej, "
-            "$dup, $nearest, $nor, $years, $windows)",
-            {"id": load_id, "file": path.name, "sha": _file_sha256(path), "source": report.source,
+            "INSERT INTO loads (load_id, file_name, file_sha256, source, loaded_at, rows_read, "
+            "rows_loaded, rows_rejected, duplicates_skipped, nearest_window, not_on_roster, "
+            "school_years, windows, rows_replaced) VALUES ($id, $file, $sha, $source, $at, $read, "
+            "$loaded, $rej, $dup, $nearest, $nor, $years, $windows, $replaced)",
+            {"id": load_id, "file": path.name, "sha": sha, "source": report.source,
              "at": dt.datetime.now(), "read": report.rows_read, "loaded": report.loaded,
              "rej": report.rejected, "dup": report.duplicates, "nearest": report.nearest_window,
-             "nor": report.not_on_roster, "years": years, "windows": windows},
+             "nor": report.not_on_roster, "years": years, "windows": windows,
+             "replaced": report.replaced},
         )
         con.execute("COMMIT")
     except Exception:

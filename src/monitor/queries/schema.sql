@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS loads (
     school_years VARCHAR,
     windows VARCHAR
 );
+-- Rows an earlier version of the same file had contributed and this load replaced.
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS rows_replaced INTEGER DEFAULT 0;
 
 -- One row per school.
 CREATE TABLE IF NOT EXISTS schools (

@@ -1,0 +1,80 @@
+"""A load killed at random points never leaves a partial or corrupt database."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from monitor.config import PROJECT_ROOT
+from monitor.ingest.load import load_files
+
+from .test_load import ROSTER_HEADER, roster_rows, write_csv
+
+KILLS = 6
+
+
+def big_benchmark(path, rows: int):
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({
+        "Student ID": [f"{i % 12 + 1:06d}" for i in range(rows)],
+        "Assessment": [f"BM1 form {i}" for i in range(rows)],
+        "Subject": "ELA", "Grade": "4", "Test Date": "10/05/2026",
+        "Percent Correct": rng.integers(0, 101, rows),
+        "Performance Level": "Standard Met",
+    })
+    frame.to_csv(path, index=False)
+    return path
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_killed_loads_leave_the_database_as_it_was(tmp_path, settings):
+    db = tmp_path / "m.duckdb"
+    load_files([write_csv(tmp_path / "roster.csv", ROSTER_HEADER, roster_rows())], settings,
+               db_path=db)
+    before = digest(db)
+    big = big_benchmark(tmp_path / "big.csv", 300_000)
+    env = os.environ | {"MONITOR_DB": str(db)}
+    command = [sys.executable, "-m", "monitor", "load", str(big)]
+
+    started = time.monotonic()
+    subprocess.run(command, env=env | {"MONITOR_DB": str(tmp_path / "timing.duckdb")},
+                   cwd=PROJECT_ROOT, capture_output=True, check=True)
+    full = time.monotonic() - started
+
+    rng = random.Random(42)
+    killed = 0
+    for _ in range(KILLS):
+        process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, full * 0.95))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait()
+        if process.returncode == -signal.SIGKILL:
+            assert digest(db) == before, "a killed load changed the database"
+        else:                       # it finished first: undo by starting again from before
+            break
+        con = duckdb.connect(str(db), read_only=True)
+        assert con.execute("SELECT count(*) FROM assessment_results").fetchall()[0][0] == 0
+        con.close()
+    assert killed >= KILLS // 2
+    # The next load works, and clears the copies the killed loads left behind.
+    finished = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert list(tmp_path.glob("m.duckdb.*.loading*")) == []
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM assessment_results").fetchall()[0][0] == 300_000
+    con.close()
