@@ -4,8 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.config import previous_school_year
-from monitor.db import database_path
-from monitor.ui import data, filters, measures
+from monitor.ui import data, filters, measures, upload
 
 settings = data.settings()
 f = filters.current()
@@ -46,8 +45,8 @@ st.subheader(title, anchor=False)
 st.caption(f"Students (or observations, respondents) with results, {f.school_year} · "
            f"as of {as_of:%B %-d, %Y}")
 # Windows that have started show 0 where nothing arrived; windows still to come stay blank.
-shown = grid.fillna(0).astype("Int64")
-shown[[calendar.label_of(c) for c in calendar.ids if c not in started]] = pd.NA
+shown = grid.fillna(0).astype(int).astype(object)
+shown[[calendar.label_of(c) for c in calendar.ids if c not in started]] = "not yet"
 st.dataframe(shown, key="data_coverage")
 
 frame = measures.trajectory(settings, measure if measure != "survey" else "survey", f)
@@ -55,9 +54,10 @@ label = measures.subject_label(settings, measure, f)
 measures.render_trajectory(settings, measure, frame, label, key="data_trajectory")
 
 st.header("Loads", anchor=False)
-loads = data.query("loads_recent")
-st.dataframe(loads, hide_index=True, key="data_loads")
-rejected = database_path().with_name("rejected_rows.csv")
+upload.render_upload()
+st.subheader("Load history", anchor=False)
+st.dataframe(data.query("loads_recent"), hide_index=True, key="data_loads")
+rejected = data.database().path.with_name("rejected_rows.csv")
 if rejected.exists():
-    st.caption(f"Rows rejected by the last load that had rejections, with reasons: {rejected}")
+    st.subheader("Rejected rows of the last load that had any", anchor=False)
     st.dataframe(pd.read_csv(rejected, dtype=str).head(200), hide_index=True, key="data_rejected")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -35,12 +38,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(demo_db, tmp_path_factory):
-    """`streamlit run app.py` on the demo database; yields its base URL."""
+@contextlib.contextmanager
+def running_server(db: Path, log: Path):
+    """`streamlit run app.py` on a database; yields its base URL."""
     port = _free_port()
-    env = os.environ | {"MONITOR_DB": str(demo_db)}
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = os.environ | {"MONITOR_DB": str(db)}
     with open(log, "w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
@@ -68,3 +70,19 @@ def server(demo_db, tmp_path_factory):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(demo_db, tmp_path_factory):
+    """The real server on the (read-only in spirit) shared demo database."""
+    with running_server(demo_db, tmp_path_factory.mktemp("server") / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture
+def writable_server(demo_db, tmp_path):
+    """A server on a private copy of the demo database, for tests that load files."""
+    db = tmp_path / "monitor.duckdb"
+    shutil.copy2(demo_db, db)
+    with running_server(db, tmp_path / "streamlit.log") as base:
+        yield base, db

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -261,8 +262,12 @@ def _reject_rows(table: RawTable, adapted: Adapted) -> list[dict[str, object]]:
 
 
 def load_files(paths: list[Path | str], settings: Settings, source: str | None = None,
-               db_path: Path | str | None = None) -> LoadResult:
-    """Load each file; return one report per file and where the rejected rows were written."""
+               db_path: Path | str | None = None,
+               progress: Callable[[int, int, str], None] | None = None) -> LoadResult:
+    """Load each file; return one report per file and where the rejected rows were written.
+
+    `progress(index, total, file_name)` is called as each file starts (for the upload page).
+    """
     db_path = Path(db_path) if db_path else database_path()
     reports: list[FileReport] = []
     rejected: list[dict[str, object]] = []
@@ -281,7 +286,9 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             except UnreadableFile as exc:
                 report.error = str(exc)
         prepared.sort(key=lambda item: item[2].source != "roster")
-        for path, table, report in prepared:
+        for index, (path, table, report) in enumerate(prepared):
+            if progress:
+                progress(index, len(prepared), path.name)
             try:
                 adapted = SOURCES[report.source](table, _context(con, settings))
             except UnreadableFile as exc:

@@ -1,0 +1,39 @@
+"""An analyst loads an export on the Data page and reads the load report."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from playwright.sync_api import Page, expect
+
+
+@pytest.mark.browser
+def test_upload_shows_the_load_report(page: Page, writable_server, tmp_path, artifacts):
+    base, db = writable_server
+    con = duckdb.connect(str(db), read_only=True)
+    student = con.execute("SELECT student_id FROM roster WHERE grade = '6' LIMIT 1").fetchall()[0][0]
+    before = con.execute("SELECT count(*) FROM assessment_results").fetchall()[0][0]
+    con.close()
+    export = tmp_path / "late_benchmark.csv"
+    export.write_text(
+        "Student ID,Assessment,Subject,Grade,Test Date,Percent Correct,Performance Level\n"
+        f"{student},Makeup BM2,ELA,6,01/30/2027,81,Standard Met\n"
+        f"{student},Makeup BM2,Math,6,01/30/2027,181,\n", encoding="utf-8")
+
+    page.goto(f"{base}/data")
+    expect(page.get_by_role("heading", name="Load export files")).to_be_visible(timeout=30_000)
+    page.locator("input[type='file']").set_input_files(str(export))
+    expect(page.get_by_text("late_benchmark.csv").first).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="Load files").click()
+    expect(page.get_by_text("Loaded, with some rows rejected")).to_be_visible(timeout=30_000)
+    report = page.get_by_test_id("stDataFrame").filter(has_text="late_benchmark.csv").first
+    expect(report).to_be_visible()
+    page.screenshot(path=artifacts / "data-upload-report.png", full_page=True)
+
+    con = duckdb.connect(str(db), read_only=True)
+    after = con.execute("SELECT count(*) FROM assessment_results").fetchall()[0][0]
+    history = con.execute("SELECT rows_loaded, rows_rejected FROM loads "
+                          "WHERE file_name = 'late_benchmark.csv'").fetchall()
+    con.close()
+    assert after == before + 1
+    assert history == [(1, 1)]
