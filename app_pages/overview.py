@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import charts, metrics
+from monitor.config import previous_school_year
 from monitor.ui import components, data, filters, measures
 
 settings = data.settings()
@@ -67,3 +68,22 @@ else:
     components.render_chart(title, charts.school_status_chart(schools, label), table,
                             as_of=as_of, n_note=f"n = {len(schools)} schools with results",
                             key="overview_schools")
+
+# The state test against the county and the state, from the public CAASPP research files.
+state_year = previous_school_year(f.school_year) if f.school_year == settings.current_school_year() \
+    else f.school_year
+comparison = data.caaspp_comparison(f, state_year)
+reference = comparison[comparison["level"] != "School"].set_index("level")["pct_met_above"]
+if "District" in reference and pd.notna(reference["District"]):
+    parts = [f"{level.lower()} {reference[level]:.0f}%" for level in ("State", "County")
+             if level in reference and pd.notna(reference[level])]
+    title = (f"State test {state_year}, {f.subject}: district {reference['District']:.0f}% met or "
+             f"exceeded" + (f" (vs {', '.join(parts)})" if parts else ""))
+    table = comparison.rename(columns={"level": "Level", "entity": "Entity",
+                                       "school_code": "School code",
+                                       "students_tested": "Students tested",
+                                       "pct_met_above": "% met or exceeded"})
+    components.render_chart(title, charts.comparison_chart(comparison), table, as_of=as_of,
+                            n_note=f"n = {int(comparison['students_tested'].max()):,} tested "
+                                   "(largest entity) · CAASPP research file",
+                            key="overview_caaspp")

@@ -181,3 +181,25 @@ def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | No
     fig.update_layout(barmode="group", height=max(320, 48 * len(order) + 100),
                       yaxis=dict(autorange="reversed", title=None, automargin=True))
     return fig
+
+
+def comparison_chart(frame: pd.DataFrame) -> go.Figure:
+    """State, county and district as reference lines; each school as a bar against them."""
+    schools = frame[frame["level"] == "School"].sort_values("pct_met_above", na_position="first")
+    fig = go.Figure(go.Bar(
+        y=schools["entity"], x=schools["pct_met_above"], orientation="h", name="Schools",
+        marker_color=SKY, customdata=schools[["students_tested"]].to_numpy(),
+        hovertemplate="%{y}: %{x:.0f}% (n=%{customdata[0]:,.0f})<extra></extra>",
+    ))
+    styles = {"State": (GREY, "dot"), "County": (ORANGE, "dash"), "District": (BLUE, "solid")}
+    for _, row in frame[frame["level"] != "School"].iterrows():
+        if pd.isna(row["pct_met_above"]):
+            continue
+        colour, dash = styles[row["level"]]
+        fig.add_vline(x=row["pct_met_above"], line=dict(color=colour, dash=dash, width=3),
+                      annotation_text=f"{row['level']} {row['pct_met_above']:.0f}%",
+                      annotation_position="top", annotation_font_color=colour)
+    _percent_axis(fig, "x")
+    fig.update_layout(height=max(300, 22 * len(schools) + 140), showlegend=False,
+                      yaxis=dict(title=None, automargin=True), margin=dict(t=60))
+    return fig

@@ -162,6 +162,8 @@ class District(_Strict):
     name: str = Field(min_length=1)
     current_school_year: str = "auto"
     as_of: str = ""
+    cds_county: str = Field("", pattern=r"^(\d{2})?$")
+    cds_district: str = Field("", pattern=r"^(\d{5})?$")
 
     @field_validator("current_school_year")
     @classmethod
@@ -201,6 +203,7 @@ class Group(_Strict):
     label: str = Field(min_length=1)
     field: GroupField
     value: str
+    caaspp_id: int | None = None
 
 
 class Surveys(_Strict):

@@ -225,7 +225,7 @@ class DemoDistrict:
         writers = [self._write_roster, self._write_esgi, self._write_iready,
                    self._write_benchmarks, self._write_performance_tasks, self._write_state_test,
                    self._write_walkthroughs, self._write_student_survey,
-                   self._write_teacher_survey, self._write_leader_survey]
+                   self._write_teacher_survey, self._write_leader_survey, self._write_caaspp]
         paths: list[Path] = []
         for writer in writers:
             paths.extend(writer(out))
@@ -395,9 +395,77 @@ class DemoDistrict:
                 "Scale Score": np.round(2400 + 60 * latent).astype(int),
                 "Achievement Level": level,
             }))
+        frame = pd.concat(rows)
+        self._state_scores = frame.assign(
+            proficient=frame["Achievement Level"] >= 3,
+            **{f"_{c}": np.tile(students[c].to_numpy(), 2)
+               for c in ("race", "el", "swd", "sed", "foster", "homeless")})
         path = out / f"state_test_scores_{year}.csv"
-        pd.concat(rows).to_csv(path, index=False)
+        frame.to_csv(path, index=False)
         return [path]
+
+    def _write_caaspp(self, out: Path) -> list[Path]:
+        """A CAASPP research file and entity lookup for the demo district (fictional codes).
+
+        District and school rows are computed from the demo's own state test scores, with the
+        state's rule of `*` for groups of 10 or fewer; the state and county rows are invented
+        around them so the comparison has something to say.
+        """
+        scores = self._state_scores
+        test_year = self.previous[:2] + self.previous[-2:]
+        county = self.settings.district.cds_county or "99"
+        district = self.settings.district.cds_district or "99001"
+        fields = {"race_ethnicity": "_race", "english_learner": "_el", "disability": "_swd",
+                  "socioeconomic": "_sed", "foster": "_foster", "homeless": "_homeless"}
+        groups = [(1, pd.Series(True, index=scores.index))] + [
+            (g.caaspp_id, scores[fields[g.field]] == (g.value if g.field == "race_ethnicity"
+                                                      else True))
+            for g in self.settings.groups if g.caaspp_id is not None]
+        entities = [("0000000", scores.index == scores.index)] + [
+            (school.code, (scores["School Code"] == school.code).to_numpy())
+            for school in self.schools]
+        rows = []
+        for subject, test_id in (("ELA", 1), ("Math", 2)):
+            for group_id, in_group in groups:
+                for grade in ("03", "04", "05", "06", "07", "08", "11", "13"):
+                    grade_mask = (scores["Grade Assessed"] == grade) if grade != "13" else True
+                    base = (scores["Subject"] == subject) & in_group & grade_mask
+                    for code, entity_mask in entities:
+                        part = scores[base & entity_mask]
+                        n = len(part)
+                        if n == 0:
+                            continue
+                        pct = f"{100 * part['proficient'].mean():.2f}" if n > 10 else "*"
+                        rows.append((county, district, code, group_id, grade, test_id, n, pct))
+                        if code == "0000000" and pct != "*":
+                            for c, d, shift, scale in (("00", "00000", -4.0, 400),
+                                                       (county, "00000", 1.5, 6)):
+                                rows.append((c, d, "0000000", group_id, grade, test_id,
+                                             n * scale, f"{min(max(float(pct) + shift, 0), 100):.2f}"))
+        header = ("County Code^District Code^School Code^Filler^Test Year^Student Group ID^"
+                  "Test Type^Total Tested at Reporting Level^Total Tested with Scores at "
+                  "Reporting Level^Grade^Test ID^Students Enrolled^Students Tested^"
+                  "Mean Scale Score^Percentage Standard Exceeded^Percentage Standard Met^"
+                  "Percentage Standard Met and Above^Percentage Standard Nearly Met^"
+                  "Percentage Standard Not Met^Students with Scores")
+        research = out / f"sb_ca{test_year}_all_{county}_csv_demo.txt"
+        with open(research, "w", encoding="cp1252", newline="\r\n") as handle:
+            handle.write(header + "\n")
+            for c, d, code, group_id, grade, test_id, n, pct in sorted(set(rows)):
+                handle.write(f"{c}^{d}^{code}^^{test_year}^{group_id}^B^{n}^{n}^{grade}^{test_id}"
+                             f"^{n}^{n}^^^^{pct}^^^{n}\n")
+        lookup = out / f"sb_ca{test_year}entities_demo.txt"
+        name = self.settings.district.name
+        with open(lookup, "w", encoding="cp1252", newline="\r\n") as handle:
+            handle.write("County Code^District Code^School Code^Type ID^Filler^Test Year^"
+                         "County Name^District Name^School Name^Zip Code\n")
+            handle.write(f"00^00000^0000000^4^^{test_year}^State Of California^^^\n")
+            handle.write(f"{county}^00000^0000000^5^^{test_year}^Demo County^^^\n")
+            handle.write(f"{county}^{district}^0000000^6^^{test_year}^Demo County^{name}^^\n")
+            for school in self.schools:
+                handle.write(f"{county}^{district}^{school.code}^7^^{test_year}^Demo County^"
+                             f"{name}^{school.name}^99999\n")
+        return [research, lookup]
 
     def _write_walkthroughs(self, out: Path) -> list[Path]:
         calendar = self.settings.calendars["learning_walk"]

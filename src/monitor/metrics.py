@@ -284,3 +284,27 @@ def signed_points(change: float) -> str:
     """'+5', '-3', or '±0' for a change that rounds to nothing (never '-0')."""
     rounded = round(float(change))
     return "±0" if rounded == 0 else f"{rounded:+d}"
+
+
+def caaspp_comparison(db: Database, settings: Settings, filters: Filters,
+                      school_year: str) -> pd.DataFrame:
+    """State, county, district and school percent met and above from CAASPP research files.
+
+    Empty when the district's CDS codes are not configured, the filters' group has no CAASPP
+    id, or no research file for that year is loaded. The state's own suppression stays NULL,
+    and our minimum n applies on top of it.
+    """
+    district = settings.district
+    group_ids = {"all": 1} | {g.id: g.caaspp_id for g in settings.groups}
+    group_id = group_ids.get(filters.group)
+    grade = filters.grade if filters.grade in {"3", "4", "5", "6", "7", "8", "11"} else "all"
+    if not (district.cds_county and district.cds_district) or group_id is None:
+        return pd.DataFrame(columns=["level", "entity", "school_code", "students_tested",
+                                     "pct_met_above"])
+    frame = db.query("caaspp_comparison", {
+        "school_year": school_year, "subject": filters.subject or "ELA",
+        "group_id": str(group_id), "grade": grade, "county": district.cds_county,
+        "district": district.cds_district})
+    small = frame["students_tested"].fillna(0) < settings.privacy.min_n
+    frame.loc[small, "pct_met_above"] = None
+    return frame

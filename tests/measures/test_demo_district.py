@@ -64,3 +64,25 @@ def test_stories(demo_db, settings):
     # Small groups suppressed: some school-level foster youth cells are under the minimum n.
     foster = cells[(cells["group_id"] == "foster")]
     assert (foster["n"] < settings.privacy.min_n).any()
+
+
+def test_state_comparison_agrees_with_student_level_scores(demo_db, settings):
+    db = Database(demo_db)
+    f = metrics.Filters(school_year="2025-26", subject="ELA")
+    comparison = metrics.caaspp_comparison(db, settings, f, "2025-26").set_index("level")
+    assert {"State", "County", "District", "School"} <= set(comparison.index)
+    cells = metrics.measure_cells(db, settings, "state_test", f)
+    student_level = metrics.trajectory(cells, settings, "state_test", f).iloc[0]["value"]
+    assert abs(comparison.loc["District", "pct_met_above"] - student_level) < 0.06
+    # Small groups: the state's * and our own minimum n both leave no value.
+    foster = metrics.caaspp_comparison(db, settings, f.model_copy(update={"group": "foster"}),
+                                       "2025-26")
+    schools = foster[foster["level"] == "School"]
+    assert schools["pct_met_above"].isna().all()
+
+
+def test_no_comparison_without_cds_codes(demo_db, settings):
+    district = settings.district.model_copy(update={"cds_county": "", "cds_district": ""})
+    bare = settings.model_copy(update={"district": district})
+    f = metrics.Filters(school_year="2025-26", subject="ELA")
+    assert metrics.caaspp_comparison(Database(demo_db), bare, f, "2025-26").empty

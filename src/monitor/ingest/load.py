@@ -20,7 +20,7 @@ import pandas as pd
 
 from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
-from monitor.ingest import assessments, iready, roster, surveys, walkthroughs
+from monitor.ingest import assessments, caaspp, iready, roster, surveys, walkthroughs
 from monitor.ingest.base import Adapted, Columns, Context
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
 
@@ -33,6 +33,9 @@ SOURCES = {
     "state_test": assessments.adapt_state_test,
     "walkthrough": walkthroughs.adapt,
     "survey": surveys.adapt,
+    "caaspp_research": caaspp.adapt_research,
+    "caaspp_entities": caaspp.adapt_entities,
+    "caaspp_groups": caaspp.adapt_groups,
 }
 # Tables an adapter may write; identifiers in the generated anti-join come only from here.
 TABLE_COLUMNS = {
@@ -51,7 +54,17 @@ TABLE_COLUMNS = {
     "survey_responses": ("school_year", "window_id", "survey", "respondent_id", "student_id",
                          "school_code", "item_id", "construct", "response_value",
                          "scale_points"),
+    "caaspp_results": ("school_year", "window_id", "test_year", "county_code", "district_code",
+                       "school_code", "student_group_id", "grade", "subject", "students_tested",
+                       "pct_met_above"),
+    "caaspp_entities": ("test_year", "county_code", "district_code", "school_code", "type_id",
+                        "county_name", "district_name", "school_name"),
+    "caaspp_groups": ("student_group_id", "group_name", "category"),
 }
+# The district's own results, placed in its schools (the CAASPP tables describe the state).
+DISTRICT_RESULTS = {"assessment_results", "iready_results", "walkthroughs", "survey_responses"}
+# Tables whose rows belong to a school year and window (so a corrected file replaces by them).
+WINDOWED = {t for t, columns in TABLE_COLUMNS.items() if {"school_year", "window_id"} <= set(columns)}
 DATE_COLUMNS = {"test_date", "completion_date", "observed_on"}
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -101,6 +114,12 @@ class LoadResult:
 def detect_source(table: RawTable) -> str:
     """Which adapter a file needs, from its headers alone."""
     cols = Columns(table)
+    if caaspp.looks_like_research(cols):
+        return "caaspp_research"
+    if caaspp.looks_like_entities(cols):
+        return "caaspp_entities"
+    if caaspp.looks_like_groups(cols):
+        return "caaspp_groups"
     if roster.looks_like(cols):
         return "roster"
     if iready.looks_like(cols):
@@ -220,14 +239,17 @@ def _load_one(con, path: Path, table: RawTable, adapted: Adapted, settings: Sett
             con.execute(sql("schools_refresh"))
             report.loaded = len(staged) - unchanged
         else:
-            report.replaced = _replace_earlier_versions(con, adapted.table, path.name,
-                                                        report.source, sha)
+            if adapted.table in WINDOWED:
+                report.replaced = _replace_earlier_versions(con, adapted.table, path.name,
+                                                            report.source, sha)
             report.loaded, report.records = _anti_join_insert(con, adapted.table, adapted.key)
-            con.execute(sql("schools_add_unknown"))
+            if adapted.table in DISTRICT_RESULTS:
+                con.execute(sql("schools_add_unknown"))
             if "student_id" in staged and adapted.table != "survey_responses":
                 report.not_on_roster = scalar(con, sql("staging_not_on_roster"))
         report.duplicates = accepted_rows - report.loaded
-        years = ",".join(sorted(staged["school_year"].dropna().astype(str).unique()))
+        years = ",".join(sorted(staged["school_year"].dropna().astype(str).unique())) \
+            if "school_year" in staged else ""
         windows = ",".join(sorted(staged["window_id"].dropna().astype(str).unique())) \
             if "window_id" in staged else ""
         con.execute(

@@ -125,6 +125,44 @@ CREATE TABLE IF NOT EXISTS survey_responses (
     load_id INTEGER NOT NULL
 );
 
+-- California CAASPP public research files: one row per entity x group x grade x test.
+-- pct_met_above is NULL where the state suppressed it (*).
+CREATE TABLE IF NOT EXISTS caaspp_results (
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR NOT NULL,
+    test_year VARCHAR NOT NULL,
+    county_code VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    school_code VARCHAR NOT NULL,
+    student_group_id VARCHAR NOT NULL,
+    grade VARCHAR NOT NULL,         -- 3..8, 11, or 'all' (the files' grade 13)
+    subject VARCHAR NOT NULL,
+    students_tested DOUBLE,
+    pct_met_above DOUBLE,
+    load_id INTEGER NOT NULL
+);
+
+-- Names of CAASPP entities per test year (Type ID 4 state, 5 county, 6 district, 7+ school).
+CREATE TABLE IF NOT EXISTS caaspp_entities (
+    test_year VARCHAR NOT NULL,
+    county_code VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    school_code VARCHAR NOT NULL,
+    type_id VARCHAR,
+    county_name VARCHAR,
+    district_name VARCHAR,
+    school_name VARCHAR,
+    load_id INTEGER NOT NULL
+);
+
+-- Names of CAASPP student groups.
+CREATE TABLE IF NOT EXISTS caaspp_groups (
+    student_group_id VARCHAR NOT NULL,
+    group_name VARCHAR,
+    category VARCHAR,
+    load_id INTEGER NOT NULL
+);
+
 -- Per-unit outcomes of every measure, one shape for all:
 -- (school_year, window_id, school_code, grade, subject, detail, student_id, meets).
 -- `detail` is the walkthrough indicator or the survey construct; NULL elsewhere.

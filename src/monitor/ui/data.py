@@ -54,3 +54,12 @@ def query(name: str, **params) -> pd.DataFrame:
 
 def schools() -> pd.DataFrame:
     return query("schools")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _caaspp(db_stamp: tuple[int, int], filters: metrics.Filters, school_year: str) -> pd.DataFrame:
+    return metrics.caaspp_comparison(database(), settings(), filters, school_year)
+
+
+def caaspp_comparison(filters: metrics.Filters, school_year: str) -> pd.DataFrame:
+    return _caaspp(stamp(), filters.model_copy(update={"school": None}), school_year)
