@@ -81,9 +81,32 @@ class Database:
             if self._con is None or stamp != self._stamp:
                 # The old connection is left to the garbage collector: another thread may
                 # still be reading through a cursor of it.
-                self._con = duckdb.connect(str(self.path), read_only=True)
-                self._stamp = stamp
+                self._con, self._stamp = self._open_current()
             return self._con
+
+    def _open_current(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int]]:
+        """Open the file now at `path` under a name of its own (a hard link per version).
+
+        DuckDB keeps one database instance per path in a process, so reconnecting to the same
+        path after a load swapped the file would hand back the old data. Each version gets its
+        own name, and so its own instance.
+        """
+        for attempt in range(3):
+            staging = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            staging.unlink(missing_ok=True)
+            try:
+                os.link(self.path, staging)
+            except FileNotFoundError as exc:
+                raise DatabaseMissing(f"No database at {self.path}") from exc
+            info = staging.stat()
+            link = self.path.with_name(f".{self.path.name}.{info.st_ino}.read")
+            os.replace(staging, link)
+            try:
+                return duckdb.connect(str(link), read_only=True), (info.st_ino, info.st_mtime_ns)
+            except duckdb.IOException:
+                if attempt == 2:        # a load removed that version's name meanwhile: retry
+                    raise
+        raise AssertionError("unreachable")
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql with bound parameters on a cursor of its own."""
@@ -92,6 +115,14 @@ class Database:
             return cursor.execute(sql(name), dict(params or {})).df()
         finally:
             cursor.close()
+
+
+def _forget_old_versions(target: Path) -> None:
+    """Remove readers' names for versions a load has replaced (open readers keep their data)."""
+    current = target.stat().st_ino
+    for link in target.parent.glob(f".{target.name}.*.read"):
+        if link.name != f".{target.name}.{current}.read":
+            link.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -125,6 +156,7 @@ def writable_copy(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyCon
             finally:
                 con.close()
             os.replace(tmp, target)
+            _forget_old_versions(target)
         finally:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)

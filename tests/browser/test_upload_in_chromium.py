@@ -37,3 +37,31 @@ def test_upload_shows_the_load_report(page: Page, writable_server, tmp_path, art
     con.close()
     assert after == before + 1
     assert history == [(1, 1)]
+
+
+@pytest.mark.browser
+def test_a_command_line_load_shows_up_in_the_running_dashboard(page: Page, writable_server,
+                                                                tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from monitor.config import PROJECT_ROOT
+
+    base, db = writable_server
+    page.goto(f"{base}/data")
+    expect(page.get_by_role("heading", name="Load history")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("walk_extra.csv")).to_have_count(0)
+    export = tmp_path / "walk_extra.csv"
+    export.write_text(
+        "Timestamp,Email Address,School,Observation Date,Grade,Subject,Teacher,HQIM in use\n"
+        "2027/02/10 9:00:00 AM,o@x.org,Riverside High,2/10/2027,9,Math,T,Yes\n", encoding="utf-8")
+    # The server holds the database open for reading while the command line loads into it.
+    loaded = subprocess.run([sys.executable, "-m", "monitor", "load", str(export)],
+                            env=os.environ | {"MONITOR_DB": str(db)}, cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    page.reload()
+    expect(page.get_by_role("heading", name="Load history")).to_be_visible(timeout=30_000)
+    history = page.get_by_test_id("stDataFrame").filter(has_text="walk_extra.csv")
+    expect(history.first).to_be_visible(timeout=15_000)

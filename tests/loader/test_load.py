@@ -237,3 +237,32 @@ def test_column_mapping_from_config(tmp_path, settings):
     path = write_csv(tmp_path / "sis.csv", header, [row[:1] + row[1:] for row in roster_rows()])
     result = load_files([path], mapped, db_path=db)
     assert result.exit_code == EXIT_OK and result.reports[0].loaded == 12
+
+
+def test_messages_never_echo_student_values_but_the_rejects_file_keeps_them(tmp_path, settings):
+    db = tmp_path / "m.duckdb"
+    roster = write_csv(tmp_path / "roster.csv", ROSTER_HEADER, roster_rows())
+    secret_id, secret_score = "987654", "=HYPERLINK(1)"
+    bench = write_csv(tmp_path / "bench.csv", BENCH_HEADER,
+                      [[secret_id, "BM1", "ELA", "4", "10/05/2026", secret_score, ""]])
+    result = load_files([roster, bench], settings, db_path=db)
+    printed = "\n".join(r.line() for r in result.reports)
+    assert secret_id not in printed and "HYPERLINK" not in printed
+    rejects = result.rejects_path.read_text(encoding="utf-8")
+    assert secret_id in rejects                      # the analyst's one place to see them
+    row = pd.read_csv(result.rejects_path, dtype=str).iloc[0]
+    assert row["column"] == "Percent Correct" and row["row"] == "2"
+
+
+def test_an_open_reader_sees_the_next_load(tmp_path, settings):
+    from monitor.db import Database
+
+    db = tmp_path / "m.duckdb"
+    load_files([write_csv(tmp_path / "r.csv", ROSTER_HEADER, roster_rows())], settings, db_path=db)
+    reader = Database(db)
+    assert len(reader.query("loads_recent")) == 1
+    load_files([write_csv(tmp_path / "b.csv", BENCH_HEADER, bench_rows({"000001": "Standard Met"}))],
+               settings, db_path=db)
+    assert reader.query("loads_recent")["file_name"].tolist() == ["b.csv", "r.csv"]
+    # Readers' names for replaced versions are cleared; only the current one remains.
+    assert len(list(tmp_path.glob(".m.duckdb.*.read"))) == 1

@@ -78,8 +78,12 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     rejects.add(scale.isna() | (scale < 0) | (scale > 1000), "Overall Scale Score",
                 "not a scale score from 0 to 1000")
     baseline_column = cols.name(*BASELINE)
-    baseline = parse_flags(cols.get(*BASELINE))
-    rejects.add(baseline.isna(), baseline_column, "not Y or N")
+    raw_baseline = cols.get(*BASELINE)
+    baseline = parse_flags(raw_baseline)
+    rejects.add(~blank(raw_baseline) & baseline.isna(), baseline_column, "not Y or N")
+    # Exports leave the flag blank on diagnostics that set no growth measure: not a baseline.
+    blank_flags = int(blank(raw_baseline).sum())
+    notes = [f"{blank_flags} rows with a blank baseline flag read as N"] if blank_flags else []
     typical = parse_numbers(cols.get("Annual Typical Growth Measure"))
     stretch = parse_numbers(cols.get("Annual Stretch Growth Measure"))
     grade = parse_grades(cols.get("Student Grade", "Grade"))
@@ -97,7 +101,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     })
     if not cols.name("Percent Progress to Annual Typical Growth (%)"):
         frame = _progress_from_baseline(frame)
-    return Adapted("iready", "iready_results", frame, KEY, rejects, nearest)
+    return Adapted("iready", "iready_results", frame, KEY, rejects, nearest, notes)
 
 
 def _progress_from_baseline(frame: pd.DataFrame) -> pd.DataFrame:

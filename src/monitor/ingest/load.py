@@ -8,7 +8,6 @@ transaction; the whole run works on a copy of the database that replaces it only
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 from collections.abc import Callable
@@ -20,6 +19,7 @@ import pandas as pd
 
 from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
+from monitor.exports import neutralise_formulas
 from monitor.ingest import assessments, caaspp, iready, roster, surveys, walkthroughs
 from monitor.ingest.base import Adapted, Columns, Context
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
@@ -67,6 +67,7 @@ DISTRICT_RESULTS = {"assessment_results", "iready_results", "walkthroughs", "sur
 WINDOWED = {t for t, columns in TABLE_COLUMNS.items() if {"school_year", "window_id"} <= set(columns)}
 DATE_COLUMNS = {"test_date", "completion_date", "observed_on"}
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+REJECT_COLUMNS = ["file", "row", "column", "reason", "values"]
 
 
 @dataclass
@@ -94,6 +95,7 @@ class FileReport:
             extras.append(f"{self.not_on_roster} not on roster")
         if self.replaced:
             extras.append(f"replaced {self.replaced} rows of an earlier version of this file")
+        extras.extend(self.notes)
         tail = f" ({'; '.join(extras)})" if extras else ""
         return (f"{self.file} [{self.source}]: {self.rows_read} rows read, {self.loaded} loaded, "
                 f"{self.rejected} rejected, {self.duplicates} duplicates skipped{tail}")
@@ -324,8 +326,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
     rejects_path = None
     if rejected:
         rejects_path = db_path.with_name("rejected_rows.csv")
-        with open(rejects_path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=["file", "row", "column", "reason", "values"])
-            writer.writeheader()
-            writer.writerows(rejected)
+        # Opened in spreadsheets by analysts: cells that look like formulas are neutralised.
+        neutralise_formulas(pd.DataFrame(rejected, columns=REJECT_COLUMNS)).to_csv(
+            rejects_path, index=False, encoding="utf-8")
     return LoadResult(reports, rejects_path)

@@ -32,7 +32,8 @@ INDICATOR_LABELS = {
 
 
 def looks_like(cols: Columns) -> bool:
-    return cols.has("Observation Date") and cols.starting("Core Action") is not None
+    return cols.has("Observation Date") and any(
+        _indicator_column(cols, name) for name in (YES_NO | RATED).values())
 
 
 def _indicator_column(cols: Columns, name: str) -> str | None:
