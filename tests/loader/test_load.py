@@ -266,3 +266,16 @@ def test_an_open_reader_sees_the_next_load(tmp_path, settings):
     assert reader.query("loads_recent")["file_name"].tolist() == ["b.csv", "r.csv"]
     # Readers' names for replaced versions are cleared; only the current one remains.
     assert len(list(tmp_path.glob(".m.duckdb.*.read"))) == 1
+
+
+def test_progress_is_told_each_stage(tmp_path, settings):
+    seen = []
+    roster = write_csv(tmp_path / "roster.csv", ROSTER_HEADER, roster_rows())
+    bench = write_csv(tmp_path / "bench.csv", BENCH_HEADER, bench_rows({"000001": "Standard Met"}))
+    load_files([bench, roster], settings, db_path=tmp_path / "m.duckdb",
+               progress=lambda fraction, text: seen.append((round(fraction, 2), text)))
+    assert [text.split()[0] for _, text in seen] == [
+        "Reading", "Reading", "Checking", "Writing", "Checking", "Writing"]
+    assert seen[2][1] == "Checking 12 rows of roster.csv"      # rosters go first
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] < 1

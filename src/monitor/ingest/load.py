@@ -287,21 +287,30 @@ def _reject_rows(table: RawTable, adapted: Adapted) -> list[dict[str, object]]:
 
 def load_files(paths: list[Path | str], settings: Settings, source: str | None = None,
                db_path: Path | str | None = None,
-               progress: Callable[[int, int, str], None] | None = None) -> LoadResult:
+               progress: Callable[[float, str], None] | None = None) -> LoadResult:
     """Load each file; return one report per file and where the rejected rows were written.
 
-    `progress(index, total, file_name)` is called as each file starts (for the upload page).
+    `progress(fraction, text)` is told as each file is read, validated and written (for the
+    upload page's progress bar).
     """
     db_path = Path(db_path) if db_path else database_path()
     reports: list[FileReport] = []
     rejected: list[dict[str, object]] = []
-    # Rosters first, so results loaded in the same run find their students.
     ordered = [Path(p) for p in paths]
+    stages, done = 3 * len(ordered), 0
+
+    def step(text: str) -> None:
+        nonlocal done
+        if progress:
+            progress(min(done / max(stages, 1), 1.0), text)
+        done += 1
+
     with writable_copy(db_path) as con:
         prepared = []
         for path in ordered:
             report = FileReport(path.name)
             reports.append(report)
+            step(f"Reading {path.name}")
             try:
                 table = read_table(path, settings.columns)
                 report.rows_read = len(table.frame)
@@ -309,10 +318,11 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
                 prepared.append((path, table, report))
             except UnreadableFile as exc:
                 report.error = str(exc)
+        # Rosters first, so results loaded in the same run find their students.
         prepared.sort(key=lambda item: item[2].source != "roster")
-        for index, (path, table, report) in enumerate(prepared):
-            if progress:
-                progress(index, len(prepared), path.name)
+        done = len(ordered) + 2 * (len(ordered) - len(prepared))
+        for path, table, report in prepared:
+            step(f"Checking {report.rows_read:,} rows of {path.name}")
             try:
                 adapted = SOURCES[report.source](table, _context(con, settings))
             except UnreadableFile as exc:
@@ -322,6 +332,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             report.nearest_window = adapted.nearest_window
             report.notes = adapted.notes
             rejected.extend(_reject_rows(table, adapted))
+            step(f"Writing {path.name}")
             _load_one(con, path, table, adapted, settings, report)
     rejects_path = None
     if rejected:

@@ -45,11 +45,9 @@ def render_upload() -> None:
             path.write_bytes(upload.getvalue())
             paths.append(path)
 
-        def progress(index: int, total: int, name: str) -> None:
-            bar.progress(index / max(total, 1), text=f"Loading {name} ({index + 1} of {total})")
-
         result = load_files(paths, data.settings(), source=source or None,
-                            db_path=data.database().path, progress=progress)
+                            db_path=data.database().path,
+                            progress=lambda fraction, text: bar.progress(fraction, text=text))
     bar.progress(1.0, text="Done")
     report = pd.DataFrame([{
         "File": r.file, "Kind": r.source, "Rows read": r.rows_read, "Loaded": r.loaded,
