@@ -54,7 +54,7 @@ else:
     scoped = measures.scoped_filters(measure, f)
     schools = metrics.by_school(data.cells(measure, scoped), settings, measure, scoped,
                                 point["window_id"], data.schools())
-    expected = set(data.cells(measure, scoped)["school_code"])   # schools with any results
+    expected = set(data.cells(measure, scoped)["scope"])   # schools with any results
     waiting = schools[(schools["n"] == 0) & schools["school_code"].isin(expected)]
     schools = schools[schools["n"] > 0]
     off = schools[schools["status"] == "not met"]

@@ -182,6 +182,7 @@ class District(_Strict):
 
 class Privacy(_Strict):
     min_n: int = Field(10, ge=1)
+    disclosive_n: int = Field(20, ge=0)
 
 
 class Status(_Strict):

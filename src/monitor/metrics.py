@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from monitor import privacy
 from monitor.config import Settings, previous_school_year
 from monitor.db import Database
 from monitor.ingest.common import GRADE_ORDER
@@ -74,29 +75,17 @@ def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
 
 def measure_cells(db: Database, settings: Settings, measure: str, filters: Filters,
                   years: list[str] | None = None, schools: list[str] | None = None) -> pd.DataFrame:
-    """Counts per (school_year, window_id, school_code, detail, group_id) for one measure.
+    """One measure's cells per (school_year, window_id, scope, detail, group_id), protected.
 
-    Covers the filters' school year and the one before it (for change since last year).
+    `scope` is a school code or privacy.DISTRICT. Values and counts of suppressed cells are
+    already gone (monitor.privacy). Covers the filters' school year and the one before it.
     """
     years = years or [previous_school_year(filters.school_year), filters.school_year]
     params = rule_parameters(settings, measure) | {
         "years": years, "subject": filters.subject, "grades": filters.grades(),
         "schools": schools,
     }
-    return db.query("measure_cells", params)
-
-
-def summarise(cells: pd.DataFrame, by: list[str], min_n: int) -> pd.DataFrame:
-    """Sum counts over everything not in `by`; value = percent meeting, None when n < min_n."""
-    if cells.empty:
-        return pd.DataFrame(columns=[*by, "n", "n_records", "n_meeting", "value", "suppressed"])
-    out = cells.groupby(by, dropna=False, as_index=False)[["n", "n_records", "n_meeting"]].sum()
-    out["suppressed"] = out["n"] < min_n
-    percent = 100 * out["n_meeting"] / out["n_records"].where(out["n_records"] > 0)
-    out["value"] = percent.where(~out["suppressed"]).astype("Float64").round(1)
-    # A suppressed value's counts must not travel further either.
-    out.loc[out["suppressed"], "n_meeting"] = pd.NA
-    return out
+    return privacy.protect(db.query("measure_cells", params), settings)
 
 
 def goal_for(settings: Settings, measure: str, window_id: str,
@@ -139,10 +128,11 @@ def window_state(start: dt.date, end: dt.date, as_of: dt.date) -> str:
 
 
 def scope(cells: pd.DataFrame, filters: Filters, detail: str | None = None,
-          by_detail: bool = False) -> pd.DataFrame:
-    """The cells of the filters' group and school: pooled over details unless one is named.
+          by_detail: bool = False, schools: bool = False) -> pd.DataFrame:
+    """The protected cells of the filters' group and school (the district when none).
 
-    `by_detail=True` keeps every detail's own rows (for a per-indicator breakdown).
+    Pooled over details unless one is named; `by_detail=True` keeps each detail's own rows;
+    `schools=True` gives every school's rows instead of the filters' one scope.
     """
     if by_detail or detail is not None:
         rows = cells[~cells["all_details"]]
@@ -151,9 +141,9 @@ def scope(cells: pd.DataFrame, filters: Filters, detail: str | None = None,
     else:
         rows = cells[cells["all_details"]]
     rows = rows[rows["group_id"] == filters.group]
-    if filters.school:
-        rows = rows[rows["school_code"] == filters.school]
-    return rows
+    if schools:
+        return rows[~rows["scope"].isin([privacy.DISTRICT, privacy.UNPLACED])]
+    return rows[rows["scope"] == (filters.school or privacy.DISTRICT)]
 
 
 def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,
@@ -164,8 +154,7 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     target, status, last_year, last_year_n, change_prior_window, change_last_year, suppressed.
     """
     as_of = settings.as_of_date()
-    sums = summarise(scope(cells, filters, detail), ["school_year", "window_id"],
-                     settings.privacy.min_n)
+    sums = scope(cells, filters, detail)
     calendar = settings.calendar_for(measure)
     rows = []
     last_year = previous_school_year(filters.school_year)
@@ -203,10 +192,11 @@ def latest_point(frame: pd.DataFrame) -> pd.Series | None:
 def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,
               window_id: str, schools: pd.DataFrame, detail: str | None = None) -> pd.DataFrame:
     """Each school's value at one window of the filters' year, with target and status."""
-    rows = scope(cells, filters.model_copy(update={"school": None}), detail)
+    rows = scope(cells, filters, detail, schools=True)
     rows = rows[(rows["school_year"] == filters.school_year) & (rows["window_id"] == window_id)]
-    sums = summarise(rows, ["school_code"], settings.privacy.min_n)
-    out = schools.merge(sums, on="school_code", how="left")
+    rows = rows.rename(columns={"scope": "school_code"})[
+        ["school_code", "n", "n_records", "n_meeting", "value", "suppressed"]]
+    out = schools.merge(rows, on="school_code", how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     out["suppressed"] = out["suppressed"].astype("boolean").fillna(False)
     out["target"] = [goal_for(settings, measure, window_id, code) for code in out["school_code"]]
@@ -219,13 +209,12 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
 def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
              window_id: str) -> pd.DataFrame:
     """Each student group's value at one window, with its gap to all students."""
-    rows = cells[cells["all_details"] & (cells["school_year"] == filters.school_year)
+    where = filters.school or privacy.DISTRICT
+    rows = cells[cells["all_details"] & (cells["scope"] == where)
+                 & (cells["school_year"] == filters.school_year)
                  & (cells["window_id"] == window_id)]
-    if filters.school:
-        rows = rows[rows["school_code"] == filters.school]
-    sums = summarise(rows, ["group_id"], settings.privacy.min_n)
     labels = settings.group_labels
-    sums = sums[sums["group_id"].isin(labels)]
+    sums = rows[rows["group_id"].isin(labels)].copy()
     sums["group"] = sums["group_id"].map(labels)
     everyone = sums.loc[sums["group_id"] == "all", "value"]
     base = everyone.iloc[0] if len(everyone) else pd.NA
@@ -238,11 +227,10 @@ def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters,
               window_id: str) -> pd.DataFrame:
     """Per detail (walkthrough indicator or survey construct) at one window, beside the same
     window last year: columns detail, value, n, n_records, last_year, suppressed."""
-    sums = summarise(scope(cells, filters, by_detail=True),
-                     ["school_year", "window_id", "detail"], settings.privacy.min_n)
-    sums = sums[sums["window_id"] == window_id]
-    now = sums[sums["school_year"] == filters.school_year]
-    then = sums[sums["school_year"] == previous_school_year(filters.school_year)]
+    rows = scope(cells, filters, by_detail=True)
+    rows = rows[rows["window_id"] == window_id]
+    now = rows[rows["school_year"] == filters.school_year]
+    then = rows[rows["school_year"] == previous_school_year(filters.school_year)]
     return now.merge(then[["detail", "value"]].rename(columns={"value": "last_year"}),
                      on="detail", how="left").reset_index(drop=True)
 

@@ -79,15 +79,15 @@ def small(tmp_path_factory, settings):
     db_path = tmp / "m.duckdb"
     result = load_files([roster, bench, iready, walks, survey], settings, db_path=db_path)
     assert result.exit_code == 0, [r.line() for r in result.reports]
-    exact = settings.model_copy(update={"privacy": Privacy(min_n=1)})
+    exact = settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0)})
     return Database(db_path), exact
 
 
 def value_at(db, settings, measure, window, subject=None, group="all", detail=None, min_n=None):
     f = metrics.Filters(school_year=YEAR, subject=subject, group=group)
-    cells = metrics.measure_cells(db, settings, measure, f)
     if min_n is not None:
         settings = settings.model_copy(update={"privacy": Privacy(min_n=min_n)})
+    cells = metrics.measure_cells(db, settings, measure, f)
     frame = metrics.trajectory(cells, settings, measure, f, detail=detail)
     return frame.set_index("window_id").loc[window]
 

@@ -40,20 +40,6 @@ def test_status(value, target, expected):
     assert metrics.status_of(value, target, band=5) == expected
 
 
-def test_summarise_sums_counts_and_suppresses_small_n():
-    cells = pd.DataFrame({
-        "school_code": ["A", "A", "B"], "window_id": ["1", "1", "1"],
-        "n": [6, 3, 20], "n_records": [6, 3, 20], "n_meeting": [3, 3, 5],
-    })
-    by_school = metrics.summarise(cells, ["school_code"], min_n=10).set_index("school_code")
-    assert by_school.loc["A", "n"] == 9
-    assert pd.isna(by_school.loc["A", "value"]) and by_school.loc["A", "suppressed"]
-    assert pd.isna(by_school.loc["A", "n_meeting"])       # no way back to the count
-    assert by_school.loc["B", "value"] == 25.0
-    district = metrics.summarise(cells, ["window_id"], min_n=10)
-    assert district["value"].iloc[0] == round(100 * 11 / 29, 1)
-
-
 def test_format_value():
     assert metrics.format_value(57.6, 40, 10) == "58%"
     assert metrics.format_value(None, 7, 10) == "n<10"

@@ -1,0 +1,140 @@
+"""Small-group suppression: the only place a value is hidden, before any page sees it.
+
+`protect` takes the counts behind a measure at school grain, adds the district rows, and hides:
+
+1. primary: cells of fewer than `min_n` students (or observations, respondents);
+2. disclosive: cells of fewer than `disclosive_n` where everyone shares one outcome (0% or
+   100%), which would tell each student's result;
+3. complementary: wherever one hidden sensitive cell could be recovered by subtraction, the next
+   smallest shown cell of the same partition is hidden too. The partitions are
+   - a yes/no group (English learners, ...) and its complement, against all students;
+   - the race/ethnicity groups of one school (or the district), against all students;
+   - the schools of the district, for one group.
+   The complement or remainder of a partition (students in none of its shown cells) is never
+   shown, so it counts as hidden; it is sensitive when it is itself small.
+Passes repeat until nothing changes (hiding only ever grows, so this ends).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from monitor.config import Settings
+
+DISTRICT = "__district__"
+UNPLACED = "__unplaced__"
+NO_DETAIL = "__none__"
+KEYS = ["school_year", "window_id", "detail", "all_details"]
+SMALL, ONE_OUTCOME, COMPLEMENT = "small", "one outcome", "complementary"
+
+
+def _sensitive(n: np.ndarray, meeting: np.ndarray, min_n: int, disclosive_n: int) -> np.ndarray:
+    """Cells whose own value must not be known: small, or small enough and all one outcome."""
+    n = np.asarray(n, dtype=float)
+    meeting = np.asarray(meeting, dtype=float)
+    same = (meeting == 0) | (meeting == n)
+    return (n > 0) & ((n < min_n) | ((n < disclosive_n) & same))
+
+
+def _partition_pass(n, meeting, hidden, total_n, total_meeting, total_hidden, min_n,
+                    disclosive_n) -> tuple[np.ndarray, np.ndarray]:
+    """One pass over many partitions at once (rows = partitions, columns = members).
+
+    Returns (members to hide, totals to hide): in each partition where exactly one unknown
+    remains (a hidden member, the unshown remainder, or a hidden total) and it is sensitive,
+    the smallest shown member; the total itself when no member is left to hide.
+    """
+    present = n > 0
+    res_n = total_n - np.where(present, n, 0).sum(axis=1)
+    res_meeting = total_meeting - np.where(present, meeting, 0).sum(axis=1)
+    res_unknown = res_n > 0
+    unknown = (hidden & present).sum(axis=1) + res_unknown + total_hidden
+    member_sensitive = (hidden & present & _sensitive(n, meeting, min_n, disclosive_n)).any(axis=1)
+    res_sensitive = res_unknown & _sensitive(res_n, res_meeting, min_n, disclosive_n)
+    total_sensitive = total_hidden & _sensitive(total_n, total_meeting, min_n, disclosive_n)
+    exposed = (unknown == 1) & (member_sensitive | res_sensitive | total_sensitive)
+    candidates = np.where(present & ~hidden, n, np.inf)
+    has_candidate = np.isfinite(candidates.min(axis=1)) if candidates.shape[1] else exposed & False
+    rows = np.flatnonzero(exposed & has_candidate)
+    to_hide = np.zeros_like(hidden)
+    to_hide[rows, candidates.argmin(axis=1)[rows]] = True
+    return to_hide, exposed & ~has_candidate & ~total_hidden
+
+
+def _apply(frame: pd.DataFrame, index: list[str], column: str, members: list[str],
+           total_key: str, settings: Settings) -> bool:
+    """Run one kind of partition over the frame; mark new complementary suppressions.
+
+    `index` names a partition, `column` its members (`members`, with `total_key` the total).
+    """
+    if not members:
+        return False
+    keyed = frame[frame[column].isin([*members, total_key])].set_index(index + [column])
+    wide = keyed[["n", "n_meeting", "hidden", "row"]].unstack(column)
+    if total_key not in wide["n"].columns:
+        return False
+    wide = wide[wide[("n", total_key)].notna()]
+    if wide.empty:
+        return False
+
+    def part(name: str, columns: list[str]) -> np.ndarray:
+        return wide[name].reindex(columns=columns).to_numpy(dtype=float)
+
+    privacy = settings.privacy
+    to_hide, hide_total = _partition_pass(
+        np.nan_to_num(part("n", members)), np.nan_to_num(part("n_meeting", members)),
+        np.nan_to_num(part("hidden", members)).astype(bool),
+        part("n", [total_key])[:, 0], part("n_meeting", [total_key])[:, 0],
+        part("hidden", [total_key])[:, 0].astype(bool), privacy.min_n, privacy.disclosive_n)
+    rows = np.concatenate([part("row", members)[to_hide], part("row", [total_key])[hide_total, 0]])
+    rows = rows[~np.isnan(rows)].astype(int)
+    if not len(rows):
+        return False
+    frame.loc[rows, "hidden"] = True
+    frame.loc[rows, "reason"] = COMPLEMENT
+    return True
+
+
+def protect(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """School rows plus district rows, with every suppression applied (see module docstring)."""
+    counts = ["n", "n_records", "n_meeting"]
+    # A sentinel for "no detail", so partition keys never hold a missing value.
+    schools = cells.assign(scope=cells["school_code"].fillna(UNPLACED),
+                           detail=cells["detail"].fillna(NO_DETAIL)).drop(columns="school_code")
+    group_keys = KEYS + ["group_id"]
+    district = schools.groupby(group_keys, dropna=False, as_index=False)[counts].sum()
+    district["scope"] = DISTRICT
+    frame = pd.concat([schools, district], ignore_index=True)
+    frame[counts] = frame[counts].astype(float)
+    frame["row"] = np.arange(len(frame), dtype=float)
+    privacy = settings.privacy
+    small = frame["n"].to_numpy() < privacy.min_n
+    disclosive = _sensitive(frame["n"].to_numpy(), frame["n_meeting"].to_numpy(),
+                            privacy.min_n, privacy.disclosive_n) & ~small
+    frame["hidden"] = small | disclosive
+    frame["reason"] = np.where(small, SMALL, np.where(disclosive, ONE_OUTCOME, None))
+
+    by_field: dict[str, list[str]] = {}
+    for group in settings.groups:
+        by_field.setdefault(group.field, []).append(group.id)
+    present_groups = set(frame["group_id"])
+    yes_no = [[g] for field, ids in by_field.items() if field != "race_ethnicity"
+              for g in ids if g in present_groups]
+    races = [g for g in by_field.get("race_ethnicity", []) if g in present_groups]
+    school_scopes = sorted(set(frame["scope"]) - {DISTRICT})
+    changed = True
+    while changed:
+        changed = False
+        for members in [*yes_no, races]:
+            changed |= _apply(frame, KEYS + ["scope"], "group_id", members, "all", settings)
+        changed |= _apply(frame, KEYS + ["group_id"], "scope", school_scopes, DISTRICT, settings)
+
+    frame["suppressed"] = frame["hidden"]
+    value = 100 * frame["n_meeting"] / frame["n_records"].where(frame["n_records"] > 0)
+    frame["value"] = value.where(~frame["suppressed"]).astype("Float64").round(1)
+    frame["n_meeting"] = frame["n_meeting"].where(~frame["suppressed"])
+    frame["n"] = frame["n"].astype(int)
+    frame["n_records"] = frame["n_records"].astype(int)
+    frame["detail"] = frame["detail"].replace(NO_DETAIL, None)
+    return frame.drop(columns=["hidden", "row"]).reset_index(drop=True)
