@@ -47,5 +47,5 @@ change = pd.to_numeric(chosen["value"], errors="coerce") - pd.to_numeric(everyon
 measures.render_trajectory(
     settings, measure, chosen, f"{group_label}: {label}", key="groups_trajectory",
     comparison=everyone, comparison_label="All students",
-    table=components.trajectory_table(chosen, min_n).assign(
+    table=components.trajectory_table(chosen).assign(
         **{"Gap to all students": change.round(1)}))

@@ -1,7 +1,8 @@
 """Plotly figure factories: tidy frame in, `go.Figure` out. No Streamlit here.
 
 One template and one colour-blind-safe palette (Okabe-Ito) are set here for every chart.
-Suppressed values are never plotted; the point is left out and labelled "n<10" instead.
+Suppressed values are never plotted; the point is left out and labelled with the frame's
+`display` text ("n<10" or "suppressed", from monitor.metrics) instead.
 """
 
 from __future__ import annotations
@@ -69,10 +70,7 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
         hovertemplate="%{x} goal: %{y:.0f}%<extra></extra>",
     ))
     colours = [status_colour(s) for s in frame["status"]]
-    labels = [
-        "" if n == 0 else ("n<10" if pd.isna(v) else f"{v:.0f}%")
-        for v, n in zip(frame["value"], frame["n"], strict=True)
-    ]
+    labels = ["" if d == "-" else d for d in frame["display"]]
     fig.add_trace(go.Scatter(
         x=x, y=frame["value"], name="This year", mode="lines+markers+text",
         line=dict(color=BLUE, width=4), marker=dict(size=14, color=colours,
@@ -113,8 +111,8 @@ def school_status_chart(frame: pd.DataFrame, value_label: str) -> go.Figure:
         hovertemplate="%{y} goal: %{x:.0f}%<extra></extra>",
     ))
     hidden = data[data["value"].isna()]
-    for name, n in zip(hidden["school_name"], hidden["n"], strict=True):
-        fig.add_annotation(y=name, x=2, text="no data" if n == 0 else "n<10", showarrow=False,
+    for name, text in zip(hidden["school_name"], hidden["display"], strict=True):
+        fig.add_annotation(y=name, x=2, text="no data" if text == "-" else text, showarrow=False,
                            xanchor="left", font=dict(color=GREY))
     _percent_axis(fig, "x")
     fig.update_layout(barmode="overlay", height=max(300, 22 * len(data) + 120),
@@ -143,8 +141,8 @@ def group_gap_chart(frame: pd.DataFrame) -> go.Figure:
     if len(everyone) and pd.notna(everyone.iloc[0]):
         fig.add_vline(x=float(everyone.iloc[0]), line=dict(color=BLACK, dash="dot"))
     hidden = data[data["value"].isna()]
-    for name in hidden["group"]:
-        fig.add_annotation(y=name, x=2, text="n<10", showarrow=False, xanchor="left",
+    for name, text in zip(hidden["group"], hidden["display"], strict=True):
+        fig.add_annotation(y=name, x=2, text=text, showarrow=False, xanchor="left",
                            font=dict(color=GREY))
     _percent_axis(fig, "x", room=15)
     fig.update_layout(height=max(300, 28 * len(data) + 80), showlegend=False,
@@ -169,8 +167,8 @@ def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | No
     fig.add_trace(go.Bar(
         y=[labels[k] for k in order], x=now["value"], orientation="h", name=this_label,
         marker_color=[BLUE if target is None or v >= target else VERMILLION for v in now["value"]],
-        text=[f"{v:.0f}%  n={n:,}" if pd.notna(v) else "n<10" for v, n in
-              zip(now["value"], now["n"], strict=True)],
+        text=[f"{v:.0f}%  n={n:,}" if pd.notna(v) else d for v, n, d in
+              zip(now["value"], now["n"], now["display"], strict=True)],
         textposition="outside",
         hovertemplate="%{y}: %{x:.0f}%<extra>" + this_label + "</extra>",
     ))

@@ -180,7 +180,7 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     values = pd.to_numeric(frame["value"], errors="coerce")
     frame["change_prior_window"] = (values - values.ffill().shift(1)).round(1)
     frame["change_last_year"] = (values - pd.to_numeric(frame["last_year"], errors="coerce")).round(1)
-    return frame
+    return with_display(frame, settings.privacy.min_n)
 
 
 def latest_point(frame: pd.DataFrame) -> pd.Series | None:
@@ -203,7 +203,7 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
     band = settings.status.approaching_band
     out["status"] = [status_of(None if pd.isna(v) else v, t, band)
                      for v, t in zip(out["value"], out["target"], strict=True)]
-    return out
+    return with_display(out, settings.privacy.min_n)
 
 
 def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
@@ -220,7 +220,8 @@ def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
     base = everyone.iloc[0] if len(everyone) else pd.NA
     sums["gap_to_all"] = (sums["value"] - base).round(1)
     order = {gid: i for i, gid in enumerate(labels)}
-    return sums.sort_values("group_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    sums = sums.sort_values("group_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    return with_display(sums, settings.privacy.min_n)
 
 
 def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters,
@@ -231,17 +232,29 @@ def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters,
     rows = rows[rows["window_id"] == window_id]
     now = rows[rows["school_year"] == filters.school_year]
     then = rows[rows["school_year"] == previous_school_year(filters.school_year)]
-    return now.merge(then[["detail", "value"]].rename(columns={"value": "last_year"}),
-                     on="detail", how="left").reset_index(drop=True)
+    merged = now.merge(then[["detail", "value"]].rename(columns={"value": "last_year"}),
+                       on="detail", how="left").reset_index(drop=True)
+    return with_display(merged, settings.privacy.min_n)
 
 
 def format_value(value: float | None, n: int, min_n: int) -> str:
-    """How a value is shown: '58%', 'n<10' when suppressed, '-' when there is no data."""
+    """How a value is shown: '58%'; 'n<10' when too few; 'suppressed' when hidden to protect
+    another small cell or a one-outcome group; '-' when there is no data."""
     if n == 0:
         return "-"
-    if n < min_n or value is None or pd.isna(value):
+    if n < min_n:
         return f"n<{min_n}"
+    if value is None or pd.isna(value):
+        return "suppressed"
     return f"{value:.0f}%"
+
+
+def with_display(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Add `display`: each row's value as a chart label or table cell shows it."""
+    frame = frame.copy()
+    frame["display"] = [format_value(None if pd.isna(v) else float(v), int(n), min_n)
+                        for v, n in zip(frame["value"], frame["n"], strict=True)]
+    return frame
 
 
 def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
@@ -251,7 +264,9 @@ def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
     if point is None:
         return f"{subject}: no results yet this year"
     if point["value"] is None or pd.isna(point["value"]):
-        return f"{subject}: {point['window']} has fewer than {min_n} students (n<{min_n})"
+        if point["n"] < min_n:
+            return f"{subject}: {point['window']} has fewer than {min_n} students (n<{min_n})"
+        return f"{subject}: {point['window']} is suppressed to protect a small group"
     value, target = float(point["value"]), point["target"]
     text = f"{subject}: {value:.0f}% at {point['window']}"
     if target is None or pd.isna(target):

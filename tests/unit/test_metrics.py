@@ -45,6 +45,7 @@ def test_format_value():
     assert metrics.format_value(None, 7, 10) == "n<10"
     assert metrics.format_value(80.0, 7, 10) == "n<10"
     assert metrics.format_value(None, 0, 10) == "-"
+    assert metrics.format_value(None, 40, 10) == "suppressed"
 
 
 def test_finding_states_the_gap(settings):

@@ -39,12 +39,12 @@ def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.d
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:")
 
 
-def trajectory_table(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """The table behind a trajectory chart, with suppressed values shown as n<10."""
+def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table behind a trajectory chart, suppressed values shown as n<10 or suppressed."""
     shown = pd.DataFrame({
         "Window": frame["window"],
-        "Value": [("-" if n == 0 else f"n<{min_n}") if pd.isna(v) else f"{v:.1f}%"
-                  for v, n in zip(frame["value"], frame["n"], strict=True)],
+        "Value": [d if pd.isna(v) else f"{v:.1f}%"
+                  for v, d in zip(frame["value"], frame["display"], strict=True)],
         "n": frame["n"],
         "Goal": [None if pd.isna(t) else f"{t:.0f}%" for t in frame["target"]],
         "Status": [STATUS_LABELS.get(s) if isinstance(s, str) else "" for s in frame["status"]],

@@ -73,5 +73,5 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
     components.render_chart(
         metrics.finding(label, frame, min_n),
         charts.goal_trajectory_chart(frame, label, comparison, comparison_label),
-        components.trajectory_table(frame, min_n) if table is None else table,
+        components.trajectory_table(frame) if table is None else table,
         as_of=settings.as_of_date(), n_note=n_note(frame, measure), key=key)
