@@ -29,7 +29,7 @@ for tile, measure in zip(tiles, headline, strict=True):
             st.metric(label, "-", help=settings.measures[measure].label)
             st.caption(measures.next_window_note(settings, measure, f.school_year))
             continue
-        value = metrics.format_value(point["value"], int(point["n"]), min_n)
+        value = point["display"]
         change = point["change_last_year"]
         st.metric(label, value, help=settings.measures[measure].label,
                   delta=None if pd.isna(change) else f"{metrics.signed_points(change)} pts vs last year")

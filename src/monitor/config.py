@@ -183,6 +183,7 @@ class District(_Strict):
 class Privacy(_Strict):
     min_n: int = Field(10, ge=1)
     disclosive_n: int = Field(20, ge=0)
+    min_observations: int = Field(5, ge=1)
 
 
 class Status(_Strict):

@@ -85,7 +85,13 @@ def measure_cells(db: Database, settings: Settings, measure: str, filters: Filte
         "years": years, "subject": filters.subject, "grades": filters.grades(),
         "schools": schools,
     }
-    return privacy.protect(db.query("measure_cells", params), settings)
+    counts = db.query("measure_cells", params)
+    if measure == "walkthrough":
+        # Observations of classrooms, not students: a lower floor, so one teacher's lesson is
+        # never shown alone, and no one-outcome rule.
+        return privacy.protect(counts, settings, min_n=settings.privacy.min_observations,
+                               disclosive_n=0)
+    return privacy.protect(counts, settings)
 
 
 def goal_for(settings: Settings, measure: str, window_id: str,
@@ -170,6 +176,7 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
             "value": None if value is None or pd.isna(value) else float(value),
             "n": int(now["n"].iloc[0]) if len(now) else 0,
             "suppressed": bool(now["suppressed"].iloc[0]) if len(now) else False,
+            "hidden_label": now["hidden_label"].iloc[0] if len(now) else None,
             "target": target,
             "status": status_of(value, target, band),
             "last_year": (None if not len(then) or pd.isna(then["value"].iloc[0])
@@ -180,7 +187,7 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     values = pd.to_numeric(frame["value"], errors="coerce")
     frame["change_prior_window"] = (values - values.ffill().shift(1)).round(1)
     frame["change_last_year"] = (values - pd.to_numeric(frame["last_year"], errors="coerce")).round(1)
-    return with_display(frame, settings.privacy.min_n)
+    return with_display(frame)
 
 
 def latest_point(frame: pd.DataFrame) -> pd.Series | None:
@@ -203,7 +210,7 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
     band = settings.status.approaching_band
     out["status"] = [status_of(None if pd.isna(v) else v, t, band)
                      for v, t in zip(out["value"], out["target"], strict=True)]
-    return with_display(out, settings.privacy.min_n)
+    return with_display(out)
 
 
 def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
@@ -221,7 +228,7 @@ def by_group(cells: pd.DataFrame, settings: Settings, filters: Filters,
     sums["gap_to_all"] = (sums["value"] - base).round(1)
     order = {gid: i for i, gid in enumerate(labels)}
     sums = sums.sort_values("group_id", key=lambda s: s.map(order)).reset_index(drop=True)
-    return with_display(sums, settings.privacy.min_n)
+    return with_display(sums)
 
 
 def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters,
@@ -234,26 +241,17 @@ def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters,
     then = rows[rows["school_year"] == previous_school_year(filters.school_year)]
     merged = now.merge(then[["detail", "value"]].rename(columns={"value": "last_year"}),
                        on="detail", how="left").reset_index(drop=True)
-    return with_display(merged, settings.privacy.min_n)
+    return with_display(merged)
 
 
-def format_value(value: float | None, n: int, min_n: int) -> str:
-    """How a value is shown: '58%'; 'n<10' when too few; 'suppressed' when hidden to protect
-    another small cell or a one-outcome group; '-' when there is no data."""
-    if n == 0:
-        return "-"
-    if n < min_n:
-        return f"n<{min_n}"
-    if value is None or pd.isna(value):
-        return "suppressed"
-    return f"{value:.0f}%"
-
-
-def with_display(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Add `display`: each row's value as a chart label or table cell shows it."""
+def with_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add `display`: how each row's value is shown: '58%'; 'n<10' when too few; 'suppressed'
+    when hidden to protect another small cell or a one-outcome group; '-' when no data."""
     frame = frame.copy()
-    frame["display"] = [format_value(None if pd.isna(v) else float(v), int(n), min_n)
-                        for v, n in zip(frame["value"], frame["n"], strict=True)]
+    labels = frame["hidden_label"] if "hidden_label" in frame else [None] * len(frame)
+    frame["display"] = [
+        f"{v:.0f}%" if pd.notna(v) else "-" if n == 0 else (label or "suppressed")
+        for v, n, label in zip(frame["value"], frame["n"], labels, strict=True)]
     return frame
 
 
@@ -264,8 +262,9 @@ def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
     if point is None:
         return f"{subject}: no results yet this year"
     if point["value"] is None or pd.isna(point["value"]):
-        if point["n"] < min_n:
-            return f"{subject}: {point['window']} has fewer than {min_n} students (n<{min_n})"
+        label = point.get("hidden_label")
+        if label and label.startswith("n<"):
+            return f"{subject}: {point['window']} has too few to show ({label})"
         return f"{subject}: {point['window']} is suppressed to protect a small group"
     value, target = float(point["value"]), point["target"]
     text = f"{subject}: {value:.0f}% at {point['window']}"

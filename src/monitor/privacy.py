@@ -63,7 +63,7 @@ def _partition_pass(n, meeting, hidden, total_n, total_meeting, total_hidden, mi
 
 
 def _apply(frame: pd.DataFrame, index: list[str], column: str, members: list[str],
-           total_key: str, settings: Settings) -> bool:
+           total_key: str, min_n: int, disclosive_n: int) -> bool:
     """Run one kind of partition over the frame; mark new complementary suppressions.
 
     `index` names a partition, `column` its members (`members`, with `total_key` the total).
@@ -81,12 +81,11 @@ def _apply(frame: pd.DataFrame, index: list[str], column: str, members: list[str
     def part(name: str, columns: list[str]) -> np.ndarray:
         return wide[name].reindex(columns=columns).to_numpy(dtype=float)
 
-    privacy = settings.privacy
     to_hide, hide_total = _partition_pass(
         np.nan_to_num(part("n", members)), np.nan_to_num(part("n_meeting", members)),
         np.nan_to_num(part("hidden", members)).astype(bool),
         part("n", [total_key])[:, 0], part("n_meeting", [total_key])[:, 0],
-        part("hidden", [total_key])[:, 0].astype(bool), privacy.min_n, privacy.disclosive_n)
+        part("hidden", [total_key])[:, 0].astype(bool), min_n, disclosive_n)
     rows = np.concatenate([part("row", members)[to_hide], part("row", [total_key])[hide_total, 0]])
     rows = rows[~np.isnan(rows)].astype(int)
     if not len(rows):
@@ -96,8 +95,15 @@ def _apply(frame: pd.DataFrame, index: list[str], column: str, members: list[str
     return True
 
 
-def protect(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """School rows plus district rows, with every suppression applied (see module docstring)."""
+def protect(cells: pd.DataFrame, settings: Settings, min_n: int | None = None,
+            disclosive_n: int | None = None) -> pd.DataFrame:
+    """School rows plus district rows, with every suppression applied (see module docstring).
+
+    `min_n` / `disclosive_n` override the configured ones (walkthroughs count observations,
+    not students). Adds `hidden_label`: "n<10" for a small cell, "suppressed" for the others.
+    """
+    min_n = settings.privacy.min_n if min_n is None else min_n
+    disclosive_n = settings.privacy.disclosive_n if disclosive_n is None else disclosive_n
     counts = ["n", "n_records", "n_meeting"]
     # A sentinel for "no detail", so partition keys never hold a missing value.
     schools = cells.assign(scope=cells["school_code"].fillna(UNPLACED),
@@ -108,10 +114,9 @@ def protect(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     frame = pd.concat([schools, district], ignore_index=True)
     frame[counts] = frame[counts].astype(float)
     frame["row"] = np.arange(len(frame), dtype=float)
-    privacy = settings.privacy
-    small = frame["n"].to_numpy() < privacy.min_n
+    small = frame["n"].to_numpy() < min_n
     disclosive = _sensitive(frame["n"].to_numpy(), frame["n_meeting"].to_numpy(),
-                            privacy.min_n, privacy.disclosive_n) & ~small
+                            min_n, disclosive_n) & ~small
     frame["hidden"] = small | disclosive
     frame["reason"] = np.where(small, SMALL, np.where(disclosive, ONE_OUTCOME, None))
 
@@ -127,10 +132,14 @@ def protect(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     while changed:
         changed = False
         for members in [*yes_no, races]:
-            changed |= _apply(frame, KEYS + ["scope"], "group_id", members, "all", settings)
-        changed |= _apply(frame, KEYS + ["group_id"], "scope", school_scopes, DISTRICT, settings)
+            changed |= _apply(frame, KEYS + ["scope"], "group_id", members, "all", min_n,
+                              disclosive_n)
+        changed |= _apply(frame, KEYS + ["group_id"], "scope", school_scopes, DISTRICT, min_n,
+                          disclosive_n)
 
     frame["suppressed"] = frame["hidden"]
+    frame["hidden_label"] = np.where(~frame["hidden"], None,
+                                     np.where(frame["reason"] == SMALL, f"n<{min_n}", "suppressed"))
     value = 100 * frame["n_meeting"] / frame["n_records"].where(frame["n_records"] > 0)
     frame["value"] = value.where(~frame["suppressed"]).astype("Float64").round(1)
     frame["n_meeting"] = frame["n_meeting"].where(~frame["suppressed"])

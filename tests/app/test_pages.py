@@ -108,7 +108,7 @@ def test_school_filter_applies_on_school_page(use_demo_db):
     at.switch_page("app_pages/school.py").run()
     assert at.title[0].value == "Horizon Continuation High"
     # A tiny alternative school: its results are under the minimum n, so no value is shown.
-    assert "fewer than 10 students (n<10)" in at.subheader[0].value
+    assert "too few to show (n<10)" in at.subheader[0].value
 
 
 def test_groups_page_suppresses_small_groups(use_demo_db):
@@ -116,6 +116,7 @@ def test_groups_page_suppresses_small_groups(use_demo_db):
     table = at.dataframe[0].value
     small = table[table["n"] < 10]
     assert len(small) and small["Value (%)"].isna().all()
+    assert "n<10" in " ".join(json.dumps(f) for f in figures(at))
 
 
 def test_data_page_flags_the_missing_window(use_demo_db):

@@ -79,7 +79,7 @@ def small(tmp_path_factory, settings):
     db_path = tmp / "m.duckdb"
     result = load_files([roster, bench, iready, walks, survey], settings, db_path=db_path)
     assert result.exit_code == 0, [r.line() for r in result.reports]
-    exact = settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0)})
+    exact = settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0, min_observations=1)})
     return Database(db_path), exact
 
 
@@ -140,3 +140,13 @@ def test_by_school_and_group_gap(small):
     schools = metrics.by_school(cells, settings, "benchmark", f, "1",
                                 db.query("schools")).set_index("school_code")
     assert schools.loc["A", "status"] == "met"
+
+
+def test_walkthroughs_use_the_observation_floor(small):
+    db, settings = small
+    floor = settings.model_copy(update={"privacy": Privacy(min_n=10, min_observations=5)})
+    f = metrics.Filters(school_year=YEAR)
+    cells = metrics.measure_cells(db, floor, "walkthrough", f)
+    point = metrics.trajectory(cells, floor, "walkthrough", f).set_index("window_id").loc["Q1"]
+    # 4 observations: under the floor of 5, shown as such (not as n<10).
+    assert point["value"] is None and point["display"] == "n<5"

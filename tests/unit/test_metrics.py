@@ -40,12 +40,11 @@ def test_status(value, target, expected):
     assert metrics.status_of(value, target, band=5) == expected
 
 
-def test_format_value():
-    assert metrics.format_value(57.6, 40, 10) == "58%"
-    assert metrics.format_value(None, 7, 10) == "n<10"
-    assert metrics.format_value(80.0, 7, 10) == "n<10"
-    assert metrics.format_value(None, 0, 10) == "-"
-    assert metrics.format_value(None, 40, 10) == "suppressed"
+def test_display_text():
+    frame = pd.DataFrame({"value": [57.6, None, None, None],
+                          "n": [40, 7, 0, 40],
+                          "hidden_label": [None, "n<10", None, "suppressed"]})
+    assert metrics.with_display(frame)["display"].tolist() == ["58%", "n<10", "-", "suppressed"]
 
 
 def test_finding_states_the_gap(settings):
@@ -62,4 +61,8 @@ def test_finding_states_the_gap(settings):
     frame.loc[0, "state"] = "open"
     assert "(window still open)" in metrics.finding("ELA", frame, 10)
     frame.loc[0, ["value", "n"]] = [None, 4]
-    assert "n<10" in metrics.finding("ELA", frame, 10)
+    frame["hidden_label"] = ["n<10", None]
+    assert "(n<10)" in metrics.finding("ELA", frame, 10)
+    frame["hidden_label"] = ["suppressed", None]
+    frame.loc[0, "n"] = 40
+    assert "suppressed to protect a small group" in metrics.finding("ELA", frame, 10)
