@@ -35,6 +35,38 @@ def _load(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _measures(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from monitor import metrics
+    from monitor.db import Database
+
+    settings = load_settings()
+    db = Database()
+    year = args.year or settings.current_school_year()
+    frames = []
+    for measure in [args.measure] if args.measure else list(settings.measures):
+        subjects = [args.subject] if args.subject else list(metrics.MEASURE_SUBJECTS[measure])
+        for subject in subjects:
+            filters = metrics.Filters(school_year=year, subject=subject, grade=args.grade)
+            cells = metrics.measure_cells(db, settings, measure, filters)
+            frames.append(metrics.measure_table(cells, settings, measure, subject, args.grade))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if args.school:
+        table = table[table["school"] == args.school]
+    if args.group:
+        table = table[table["group"] == args.group]
+    if args.window:
+        table = table[table["window"] == args.window]
+    if not args.all_details:
+        table = table[table["detail"].isna()].drop(columns="detail")
+    if args.format == "json":
+        print(table.to_json(orient="records", indent=1))
+    else:
+        print(table.to_csv(index=False), end="")
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -49,6 +81,10 @@ def _status(args: argparse.Namespace) -> int:
         count = scalar(con, "SELECT count(*) FROM query_table($t)", {"t": table})
         print(f"{table:20s} {count:>10,d}")
     return 0
+
+
+MEASURE_CHOICES = ("benchmark", "iready_growth", "esgi", "performance_task", "state_test",
+                   "walkthrough", "survey")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +116,25 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--source", choices=sorted(SOURCES),
                       help="force the kind of export instead of detecting it from the headers")
     load.set_defaults(run=_load)
+    measures = sub.add_parser(
+        "measures", help="print the measures table (values, targets, status, suppression)",
+        description="Print every measure's value per subject, school, student group, grade, "
+                    "school year and window, with n, target, status and suppression, as the "
+                    "dashboard computes them. Suppressed rows have an empty value.")
+    measures.add_argument("--measure", choices=sorted(MEASURE_CHOICES))
+    measures.add_argument("--subject", help="ELA or Math (surveys: student, teacher, leader)")
+    measures.add_argument("--school", help="a school code, or 'district'")
+    measures.add_argument("--group", help="all, el, swd, sed, foster, homeless, or "
+                                          "race_ethnicity:<label>")
+    measures.add_argument("--grade", help="a grade (TK, K, 1-12) or band such as 'High (9-12)'; "
+                                          "default all grades")
+    measures.add_argument("--year", help="school year, e.g. 2026-27 (default: the current one; "
+                                         "the year before is included for change)")
+    measures.add_argument("--window", help="a window id, e.g. 1 or Q2")
+    measures.add_argument("--all-details", action="store_true",
+                          help="also print each walkthrough indicator and survey construct")
+    measures.add_argument("--format", choices=["csv", "json"], default="csv")
+    measures.set_defaults(run=_measures)
     status = sub.add_parser("status", help="row counts per table")
     status.set_defaults(run=_status)
     return parser

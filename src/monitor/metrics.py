@@ -310,3 +310,107 @@ def caaspp_comparison(db: Database, settings: Settings, filters: Filters,
     small = frame["students_tested"].fillna(0) < settings.privacy.min_n
     frame.loc[small, "pct_met_above"] = None
     return frame
+
+
+def group_name(settings: Settings, group_id: str) -> str:
+    """The stable name of a group in exports: all, el, swd, sed, foster, homeless, or
+    race_ethnicity:<value> (whatever the district called the group in config.toml)."""
+    canonical = {"english_learner": "el", "disability": "swd", "socioeconomic": "sed",
+                 "foster": "foster", "homeless": "homeless"}
+    for group in settings.groups:
+        if group.id == group_id:
+            if group.field == "race_ethnicity":
+                return f"race_ethnicity:{group.value}"
+            return canonical[group.field]
+    return group_id
+
+
+def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject: str | None,
+                  grade: str | None) -> pd.DataFrame:
+    """Every protected cell of one measure as a row of the measures table.
+
+    Columns: measure, subject, detail, school, group, grade, year, window, n, value, target,
+    status, suppressed, change_prior_window, change_last_year, gap_to_all, gap_to_district,
+    projected_year_end, below_trajectory_last_two. `school` is a school code or "district".
+    """
+    calendar = settings.calendar_for(measure)
+    order = {w: i for i, w in enumerate(calendar.ids)}
+    # Measures without details return each cell twice (pooled and "per detail", both NULL).
+    rows = cells[cells["all_details"] | cells["detail"].notna()].copy()
+    rows["school"] = rows["scope"].replace({privacy.DISTRICT: "district"})
+    rows = rows[rows["scope"] != privacy.UNPLACED]
+    rows["detail"] = rows["detail"].where(~rows["all_details"], None)
+    rows["position"] = rows["window_id"].map(order)
+    band = settings.status.approaching_band
+    rows["target"] = [goal_for(settings, measure, w, None if s == "district" else s)
+                      for w, s in zip(rows["window_id"], rows["school"], strict=True)]
+    rows["status"] = [status_of(None if pd.isna(v) else float(v), t, band)
+                      for v, t in zip(rows["value"], rows["target"], strict=True)]
+    value = pd.to_numeric(rows["value"], errors="coerce")
+    rows["_value"] = value
+    series = ["detail", "school", "group_id", "school_year"]
+    rows = rows.sort_values([*series, "position"], na_position="first")
+    keyed = rows.fillna({"detail": "-"})
+    rows["change_prior_window"] = (value - keyed.groupby(series)["_value"].transform(
+        lambda v: v.ffill().shift(1))).round(1)
+    last_year = rows.assign(school_year=rows["school_year"].map(_next_year))[
+        ["detail", "school", "group_id", "school_year", "window_id", "_value"]].rename(
+        columns={"_value": "_last"})
+    rows = rows.merge(last_year, on=["detail", "school", "group_id", "school_year", "window_id"],
+                      how="left")
+    rows["change_last_year"] = (rows["_value"] - rows["_last"]).round(1)
+    everyone = rows[rows["group_id"] == "all"][
+        ["detail", "school", "school_year", "window_id", "_value"]].rename(
+        columns={"_value": "_all"})
+    rows = rows.merge(everyone, on=["detail", "school", "school_year", "window_id"], how="left")
+    rows["gap_to_all"] = (rows["_value"] - rows["_all"]).round(1)
+    district = rows[rows["school"] == "district"][
+        ["detail", "group_id", "school_year", "window_id", "_value"]].rename(
+        columns={"_value": "_district"})
+    rows = rows.merge(district, on=["detail", "group_id", "school_year", "window_id"], how="left")
+    rows["gap_to_district"] = (rows["_value"] - rows["_district"]).round(1)
+    rows = _projection(rows, calendar.ids, series, band)
+    rows["measure"] = measure
+    rows["subject"] = subject or "all"
+    rows["grade"] = grade or "all"
+    rows["group"] = rows["group_id"].map(lambda g: group_name(settings, g))
+    rows = rows.rename(columns={"school_year": "year", "window_id": "window"})
+    columns = ["measure", "subject", "detail", "school", "group", "grade", "year", "window", "n",
+               "value", "target", "status", "suppressed", "change_prior_window",
+               "change_last_year", "gap_to_all", "gap_to_district", "projected_year_end",
+               "below_trajectory_last_two"]
+    return rows.sort_values(["detail", "school", "group", "year", "position"],
+                            na_position="first")[columns].reset_index(drop=True)
+
+
+def _next_year(school_year: str) -> str:
+    start = int(school_year[:4]) + 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _projection(rows: pd.DataFrame, windows: list[str], series: list[str],
+                band: float) -> pd.DataFrame:
+    """Where each series lands at the year's last window if it keeps its current rate (the
+    change per window between its first and latest values), on the latest row only; and the
+    decision rule: the last two windows with values both short of their targets."""
+    del band
+    rows = rows.reset_index(drop=True)
+    rows["projected_year_end"] = np.nan
+    rows["below_trajectory_last_two"] = False
+    shown = rows[rows["_value"].notna()].sort_values("position")
+    if shown.empty:
+        return rows
+    keys = shown[series].fillna("-").astype(str).agg("|".join, axis=1)
+    grouped = shown.groupby(keys)
+    first, latest = grouped.head(1), grouped.tail(1)
+    first = first.set_index(keys[first.index])
+    latest_keyed = latest.set_index(keys[latest.index])
+    span = latest_keyed["position"] - first["position"].reindex(latest_keyed.index)
+    rate = (latest_keyed["_value"] - first["_value"].reindex(latest_keyed.index)) / span.where(
+        span > 0)
+    projected = (latest_keyed["_value"] + rate * (len(windows) - 1 - latest_keyed["position"]))
+    rows.loc[latest.index, "projected_year_end"] = projected.clip(0, 100).round(1).to_numpy()
+    short = (shown["_value"] < shown["target"]) & shown["target"].notna()
+    last_two = short.groupby(keys).transform(lambda s: s.tail(2).all() and len(s) >= 2)
+    rows.loc[latest.index, "below_trajectory_last_two"] = last_two[latest.index].to_numpy()
+    return rows

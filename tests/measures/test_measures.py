@@ -150,3 +150,39 @@ def test_walkthroughs_use_the_observation_floor(small):
     point = metrics.trajectory(cells, floor, "walkthrough", f).set_index("window_id").loc["Q1"]
     # 4 observations: under the floor of 5, shown as such (not as n<10).
     assert point["value"] is None and point["display"] == "n<5"
+
+
+def test_measures_command_prints_the_layer(small, tmp_path):
+    import io
+    import os
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from monitor.config import PROJECT_ROOT
+
+    db, _ = small
+    env = os.environ | {"MONITOR_DB": str(db.path), "MONITOR_AS_OF": "2027-02-15"}
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "measures", "--measure", "benchmark", "--subject",
+         "ELA", "--year", YEAR], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+        timeout=120)
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    for column in ("measure", "subject", "school", "group", "grade", "year", "window", "n",
+                   "value", "target", "status", "suppressed"):
+        assert column in table.columns
+    district = table[(table["school"] == "district") & (table["group"] == "all")
+                     & (table["window"] == "1")].iloc[0]
+    # 10 of 12 proficient (latest attempts), worked out by hand; the goal at BM1 is 60.
+    assert (district["n"], district["value"], district["target"], district["status"]) == (
+        "12", "83.3", "60.0", "met")
+    el = table[(table["school"] == "district") & (table["group"] == "el")].iloc[0]
+    assert el["suppressed"] == "True" and el["value"] == ""         # 6 students < 10
+    as_json = subprocess.run(
+        [sys.executable, "-m", "monitor", "measures", "--measure", "benchmark", "--subject",
+         "ELA", "--year", YEAR, "--group", "all", "--school", "district", "--format", "json"],
+        env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    rows = pd.read_json(io.StringIO(as_json.stdout))
+    assert set(rows["group"]) == {"all"} and set(rows["school"]) == {"district"}
