@@ -112,6 +112,9 @@ class Database:
         """Run queries/<name>.sql with bound parameters on a cursor of its own."""
         cursor = self.connection().cursor()
         try:
+            # TEMP macros belong to one connection, and each cursor is a connection of its own.
+            if "measure_outcomes(" in sql(name):
+                cursor.execute(sql("macros"))
             return cursor.execute(sql(name), dict(params or {})).df()
         finally:
             cursor.close()

@@ -70,6 +70,8 @@ def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
         "exclude_rushed": loading.exclude_rushed,
         "favorable_top5": top.get("5", 2),
         "favorable_top7": top.get("7", 3),
+        # A list that is never empty, so DuckDB knows its type.
+        "reversed_items": [*settings.surveys.reversed_items, "-"],
     }
 
 

@@ -186,3 +186,13 @@ def test_measures_command_prints_the_layer(small, tmp_path):
         env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     rows = pd.read_json(io.StringIO(as_json.stdout))
     assert set(rows["group"]) == {"all"} and set(rows["school"]) == {"district"}
+
+
+def test_negatively_worded_items_are_reversed(small):
+    db, settings = small
+    surveys = settings.surveys.model_copy(update={"reversed_items": ["belong_2"]})
+    reversed_settings = settings.model_copy(update={"surveys": surveys})
+    point = value_at(db, reversed_settings, "survey", "fall", detail="belonging")
+    # belong_2 reversed: Agree and Neither are now unfavorable; belong_3 unchanged:
+    # Strongly agree favorable, 2 (Disagree) not -> 1 of 4.
+    assert point["value"] == 25.0

@@ -4,13 +4,13 @@
 -- Rows with all_details = true pool every detail (all walkthrough indicators, all survey
 -- constructs): a student or observation counts once there, so n is never summed over details.
 -- Aggregates over schools are sums of these counts (see monitor.metrics).
--- Parameters: $measure, the measure's rule parameters (see measure_outcomes in schema.sql),
+-- Parameters: $measure, the measure's rule parameters (see measure_outcomes in macros.sql),
 -- $years (list), $subject (NULL = all), $grades (NULL = all), $schools (NULL = all).
 WITH outcomes AS (
     SELECT *
     FROM measure_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
                           $growth_windows, $growth_values, $exclude_rushed,
-                          $favorable_top5, $favorable_top7)
+                          $favorable_top5, $favorable_top7, $reversed_items)
     WHERE list_contains($years, school_year)
       AND meets IS NOT NULL
       AND ($subject IS NULL OR subject = $subject)

@@ -1,0 +1,88 @@
+-- Query-time definitions, created on every reader connection (TEMP: they live with the code,
+-- not in the database file, so a database built by an older version reads the current rules).
+
+-- Per-unit outcomes of every measure, one shape for all:
+-- (school_year, window_id, school_code, grade, subject, detail, student_id, meets).
+-- `detail` is the walkthrough indicator or the survey construct; NULL elsewhere.
+CREATE OR REPLACE TEMP MACRO measure_outcomes(
+    measure, esgi_cut, proficient_rank, percent_cut, growth_windows, growth_values,
+    exclude_rushed, favorable_top5, favorable_top7, reversed_items
+) AS TABLE
+WITH
+placed AS (     -- results placed by the roster; the file's own school/grade when not on it
+    SELECT a.*,
+           coalesce(r.school_code, a.school_code) AS placed_school,
+           coalesce(a.grade, r.grade) AS placed_grade
+    FROM assessment_results a
+    LEFT JOIN roster r USING (school_year, student_id)
+    WHERE a.source = measure
+),
+esgi AS (       -- all of a student's ESGI tests in a subject and window, pooled
+    SELECT school_year, window_id, school_code, grade, subject, NULL::VARCHAR AS detail,
+           student_id, pct >= esgi_cut AS meets
+    FROM (
+        SELECT school_year, window_id, placed_school AS school_code,
+               any_value(placed_grade) AS grade, subject, student_id,
+               100 * sum(score) / nullif(sum(points_possible), 0) AS pct
+        FROM placed WHERE measure = 'esgi'
+        GROUP BY school_year, window_id, placed_school, subject, student_id
+    )
+),
+latest AS (     -- benchmarks, performance tasks, state test: each student's latest attempt
+    SELECT school_year, window_id, placed_school AS school_code, placed_grade AS grade,
+           subject, NULL::VARCHAR AS detail, student_id,
+           CASE WHEN measure = 'state_test' THEN level_rank >= 3
+                WHEN level_rank IS NOT NULL THEN level_rank >= proficient_rank
+                ELSE percent_correct >= percent_cut END AS meets
+    FROM placed WHERE measure IN ('benchmark', 'performance_task', 'state_test')
+    QUALIFY row_number() OVER (
+        PARTITION BY school_year, window_id, student_id, subject
+        ORDER BY test_date DESC NULLS LAST, load_id DESC) = 1
+),
+iready AS (
+    SELECT i.*, coalesce(r.school_code, i.school_code) AS placed_school,
+           coalesce(i.grade, r.grade) AS placed_grade
+    FROM iready_results i LEFT JOIN roster r USING (school_year, student_id)
+    WHERE measure = 'iready_growth' AND NOT (exclude_rushed AND i.rushed)
+),
+with_baseline AS (  -- growth counts only for students with a baseline in that subject and year
+    SELECT DISTINCT school_year, student_id, subject FROM iready WHERE is_baseline
+),
+growth AS (
+    SELECT i.school_year, i.window_id, i.placed_school AS school_code, i.placed_grade AS grade,
+           i.subject, NULL::VARCHAR AS detail, i.student_id,
+           i.pct_typical >= growth_values[list_position(growth_windows, i.window_id)] AS meets
+    FROM iready i SEMI JOIN with_baseline b USING (school_year, student_id, subject)
+    WHERE list_contains(growth_windows, i.window_id) AND NOT i.is_baseline
+    QUALIFY row_number() OVER (
+        PARTITION BY i.school_year, i.window_id, i.student_id, i.subject
+        ORDER BY i.completion_date DESC, i.load_id DESC) = 1
+),
+walk AS (       -- one row per observation per indicator; meets = Yes, or a rating of 3-4
+    SELECT school_year, window_id, school_code, grade, subject, detail,
+           observation_id AS student_id, meets
+    FROM (
+        SELECT *, ca2 >= 3 AS ca2_met, ca3 >= 3 AS ca3_met FROM walkthroughs
+        WHERE measure = 'walkthrough'
+    ) UNPIVOT (meets FOR detail IN (
+        ca1a, ca1b, ca1c, ca2_met AS ca2, ca3_met AS ca3, hqim, grade_appropriate,
+        strong_instruction, deep_engagement, high_expectations))
+),
+survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items;
+                -- excluded answers carry no value
+    SELECT s.school_year, s.window_id, s.school_code, r.grade, s.survey AS subject,
+           s.construct AS detail, coalesce(s.student_id, s.respondent_id) AS student_id,
+           CASE WHEN list_contains(reversed_items, s.item_id)
+                THEN s.response_value
+                     <= CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END
+                ELSE s.response_value > s.scale_points
+                     - CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END
+           END AS meets
+    FROM survey_responses s LEFT JOIN roster r USING (school_year, student_id)
+    WHERE measure = 'survey' AND s.response_value IS NOT NULL
+)
+SELECT * FROM esgi
+UNION ALL SELECT * FROM latest
+UNION ALL SELECT * FROM growth
+UNION ALL SELECT * FROM walk
+UNION ALL SELECT * FROM survey;
