@@ -116,6 +116,29 @@ def goal_for(settings: Settings, measure: str, window_id: str,
     return float(np.interp(position, xs, ys))
 
 
+def year_end_only(settings: Settings, measure: str, school: str | None = None) -> bool:
+    """True when a measure's only goal is at its calendar's last window."""
+    config = settings.measures[measure]
+    goals = config.school_goals.get(school or "", config.goals)
+    return list(goals) == [settings.calendar_for(measure).ids[-1]]
+
+
+def target_at(settings: Settings, measure: str, window_id: str, school: str | None,
+              baseline: float | None) -> float | None:
+    """The target at a window. A measure with only a year-end goal gets a straight line from
+    its baseline (the value at the first window) to that goal; otherwise `goal_for`."""
+    if not year_end_only(settings, measure, school):
+        return goal_for(settings, measure, window_id, school)
+    ids = settings.calendar_for(measure).ids
+    position = ids.index(window_id) if window_id in ids else -1
+    goal = goal_for(settings, measure, ids[-1], school)
+    if position == len(ids) - 1:
+        return goal
+    if position <= 0 or baseline is None or pd.isna(baseline):
+        return None
+    return round(float(baseline + (goal - baseline) * position / (len(ids) - 1)), 1)
+
+
 def status_of(value: float | None, target: float | None, band: float) -> StatusName | None:
     if value is None or target is None or pd.isna(value):
         return None
@@ -167,11 +190,14 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     rows = []
     last_year = previous_school_year(filters.school_year)
     band = settings.status.approaching_band
+    first = sums[(sums["school_year"] == filters.school_year)
+                 & (sums["window_id"] == calendar.ids[0])]["value"]
+    baseline = first.iloc[0] if len(first) else None
     for window in calendar.windows:
         now = sums[(sums["school_year"] == filters.school_year) & (sums["window_id"] == window.id)]
         then = sums[(sums["school_year"] == last_year) & (sums["window_id"] == window.id)]
         value = now["value"].iloc[0] if len(now) else None
-        target = goal_for(settings, measure, window.id, filters.school)
+        target = target_at(settings, measure, window.id, filters.school, baseline)
         rows.append({
             "window_id": window.id, "window": window.label,
             "state": window_state(*window.dates(filters.school_year), as_of),
@@ -208,7 +234,12 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
     out = schools.merge(rows, on="school_code", how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     out["suppressed"] = out["suppressed"].astype("boolean").fillna(False)
-    out["target"] = [goal_for(settings, measure, window_id, code) for code in out["school_code"]]
+    first = scope(cells, filters, detail, schools=True)
+    first = first[(first["school_year"] == filters.school_year)
+                  & (first["window_id"] == settings.calendar_for(measure).ids[0])]
+    baselines = dict(zip(first["scope"], first["value"], strict=True))
+    out["target"] = [target_at(settings, measure, window_id, code, baselines.get(code))
+                     for code in out["school_code"]]
     band = settings.status.approaching_band
     out["status"] = [status_of(None if pd.isna(v) else v, t, band)
                      for v, t in zip(out["value"], out["target"], strict=True)]
@@ -344,8 +375,14 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     rows["detail"] = rows["detail"].where(~rows["all_details"], None)
     rows["position"] = rows["window_id"].map(order)
     band = settings.status.approaching_band
-    rows["target"] = [goal_for(settings, measure, w, None if s == "district" else s)
-                      for w, s in zip(rows["window_id"], rows["school"], strict=True)]
+    first = rows[rows["window_id"] == calendar.ids[0]].set_index(
+        ["detail", "school", "group_id", "school_year"])["value"]
+    baselines = {key: value for key, value in first.items()}
+    rows["target"] = [
+        target_at(settings, measure, w, None if s == "district" else s,
+                  baselines.get((d, s, g, y)))
+        for w, s, d, g, y in zip(rows["window_id"], rows["school"], rows["detail"],
+                                 rows["group_id"], rows["school_year"], strict=True)]
     rows["status"] = [status_of(None if pd.isna(v) else float(v), t, band)
                       for v, t in zip(rows["value"], rows["target"], strict=True)]
     value = pd.to_numeric(rows["value"], errors="coerce")

@@ -66,3 +66,16 @@ def test_finding_states_the_gap(settings):
     frame["hidden_label"] = ["suppressed", None]
     frame.loc[0, "n"] = 40
     assert "suppressed to protect a small group" in metrics.finding("ELA", frame, 10)
+
+
+def test_a_year_end_goal_draws_a_line_from_the_baseline(settings):
+    measure = settings.measures["benchmark"].model_copy(update={"goals": {"3": 80}})
+    custom = settings.model_copy(update={"measures": settings.measures | {"benchmark": measure}})
+    assert metrics.year_end_only(custom, "benchmark")
+    # Baseline 50 at BM1, goal 80 at BM3: 65 at BM2, halfway along the straight line.
+    assert metrics.target_at(custom, "benchmark", "1", None, 50.0) is None
+    assert metrics.target_at(custom, "benchmark", "2", None, 50.0) == 65.0
+    assert metrics.target_at(custom, "benchmark", "3", None, 50.0) == 80.0
+    assert metrics.target_at(custom, "benchmark", "2", None, None) is None
+    # With the usual trajectory the baseline does not matter.
+    assert metrics.target_at(settings, "benchmark", "2", None, 50.0) == 75.0
