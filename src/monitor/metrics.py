@@ -453,3 +453,34 @@ def _projection(rows: pd.DataFrame, windows: list[str], series: list[str],
     last_two = short.groupby(keys).transform(lambda s: s.tail(2).all() and len(s) >= 2)
     rows.loc[latest.index, "below_trajectory_last_two"] = last_two[latest.index].to_numpy()
     return rows
+
+
+STATISTICS = {
+    "iready_growth": {"median_a": "median_progress_typical", "median_b": "median_progress_stretch",
+                      "n_excluded": "without_baseline"},
+    "benchmark": {"mean_a": "mean_percent_correct"},
+    "performance_task": {"mean_a": "mean_percent_correct"},
+    "esgi": {"mean_a": "mean_percent_correct"},
+}
+
+
+def measure_statistics(db: Database, settings: Settings, measure: str,
+                       filters: Filters) -> pd.DataFrame:
+    """A measure's second statistics per (school_year, window_id, scope, group_id).
+
+    i-Ready: median percent progress to typical and to stretch growth among students with a
+    baseline, and how many were left out for having none. Benchmarks, performance tasks,
+    ESGI: mean percent correct. Groups under the minimum n show no statistic.
+    """
+    names = STATISTICS.get(measure, {})
+    years = [previous_school_year(filters.school_year), filters.school_year]
+    params = rule_parameters(settings, measure) | {
+        "years": years, "subject": filters.subject, "grades": filters.grades(), "schools": None}
+    frame = db.query("measure_statistics", params)
+    frame["scope"] = np.where(frame["district"], privacy.DISTRICT,
+                              frame["school_code"].fillna(privacy.UNPLACED))
+    small = frame["n"] < settings.privacy.min_n
+    for column in ("median_a", "mean_a", "median_b"):
+        frame[column] = frame[column].where(~small).round(1)
+    return frame.rename(columns=names)[
+        ["school_year", "window_id", "scope", "group_id", "n", *names.values()]]

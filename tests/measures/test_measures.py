@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from monitor import metrics
@@ -196,3 +197,28 @@ def test_negatively_worded_items_are_reversed(small):
     # belong_2 reversed: Agree and Neither are now unfavorable; belong_3 unchanged:
     # Strongly agree favorable, 2 (Disagree) not -> 1 of 4.
     assert point["value"] == 25.0
+
+
+def test_iready_medians_and_students_without_a_baseline(small):
+    db, settings = small
+    f = metrics.Filters(school_year=YEAR, subject="Math")
+    stats = metrics.measure_statistics(db, settings.model_copy(
+        update={"privacy": Privacy(min_n=1)}), "iready_growth", f)
+    row = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "all")
+                & (stats["window_id"] == "2")].iloc[0]
+    # With a baseline and not rushed: 013 (75) and 014 (25); 015 was rushed; 017 had none.
+    assert row["n"] == 2 and row["median_progress_typical"] == 50.0
+    assert row["without_baseline"] == 1
+
+
+def test_benchmark_mean_percent_correct_uses_latest_attempts(small):
+    db, settings = small
+    f = metrics.Filters(school_year=YEAR, subject="ELA")
+    stats = metrics.measure_statistics(db, settings, "benchmark", f)
+    row = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "all")].iloc[0]
+    # 11 students at 75% and student 010's retake at 88%: (11 * 75 + 88) / 12.
+    assert row["mean_percent_correct"] == round((11 * 75 + 88) / 12, 1)
+    default = settings.model_copy(update={"privacy": Privacy()})
+    stats = metrics.measure_statistics(db, default, "benchmark", f)
+    el = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "el")].iloc[0]
+    assert el["n"] == 6 and pd.isna(el["mean_percent_correct"])    # under the minimum n

@@ -2,7 +2,10 @@
 -- not in the database file, so a database built by an older version reads the current rules).
 
 -- Per-unit outcomes of every measure, one shape for all:
--- (school_year, window_id, school_code, grade, subject, detail, student_id, meets).
+-- (school_year, window_id, school_code, grade, subject, detail, student_id, meets, stat_a,
+-- stat_b). stat_a/stat_b carry a second statistic: percent correct (ESGI, benchmarks,
+-- performance tasks) or percent progress to typical / stretch growth (i-Ready). An i-Ready
+-- student without a baseline has meets NULL: not counted, but countable as excluded.
 -- `detail` is the walkthrough indicator or the survey construct; NULL elsewhere.
 CREATE OR REPLACE TEMP MACRO measure_outcomes(
     measure, esgi_cut, proficient_rank, percent_cut, growth_windows, growth_values,
@@ -19,7 +22,7 @@ placed AS (     -- results placed by the roster; the file's own school/grade whe
 ),
 esgi AS (       -- all of a student's ESGI tests in a subject and window, pooled
     SELECT school_year, window_id, school_code, grade, subject, NULL::VARCHAR AS detail,
-           student_id, pct >= esgi_cut AS meets
+           student_id, pct >= esgi_cut AS meets, pct AS stat_a, NULL::DOUBLE AS stat_b
     FROM (
         SELECT school_year, window_id, placed_school AS school_code,
                any_value(placed_grade) AS grade, subject, student_id,
@@ -33,7 +36,8 @@ latest AS (     -- benchmarks, performance tasks, state test: each student's lat
            subject, NULL::VARCHAR AS detail, student_id,
            CASE WHEN measure = 'state_test' THEN level_rank >= 3
                 WHEN level_rank IS NOT NULL THEN level_rank >= proficient_rank
-                ELSE percent_correct >= percent_cut END AS meets
+                ELSE percent_correct >= percent_cut END AS meets,
+           percent_correct AS stat_a, NULL::DOUBLE AS stat_b
     FROM placed WHERE measure IN ('benchmark', 'performance_task', 'state_test')
     QUALIFY row_number() OVER (
         PARTITION BY school_year, window_id, student_id, subject
@@ -48,11 +52,15 @@ iready AS (
 with_baseline AS (  -- growth counts only for students with a baseline in that subject and year
     SELECT DISTINCT school_year, student_id, subject FROM iready WHERE is_baseline
 ),
-growth AS (
+growth AS (      -- students without a baseline stay, with no outcome, to be counted as such
     SELECT i.school_year, i.window_id, i.placed_school AS school_code, i.placed_grade AS grade,
            i.subject, NULL::VARCHAR AS detail, i.student_id,
-           i.pct_typical >= growth_values[list_position(growth_windows, i.window_id)] AS meets
-    FROM iready i SEMI JOIN with_baseline b USING (school_year, student_id, subject)
+           CASE WHEN b.student_id IS NOT NULL
+                THEN i.pct_typical >= growth_values[list_position(growth_windows, i.window_id)]
+           END AS meets,
+           CASE WHEN b.student_id IS NOT NULL THEN i.pct_typical END AS stat_a,
+           CASE WHEN b.student_id IS NOT NULL THEN i.pct_stretch END AS stat_b
+    FROM iready i LEFT JOIN with_baseline b USING (school_year, student_id, subject)
     WHERE list_contains(growth_windows, i.window_id) AND NOT i.is_baseline
     QUALIFY row_number() OVER (
         PARTITION BY i.school_year, i.window_id, i.student_id, i.subject
@@ -60,7 +68,7 @@ growth AS (
 ),
 walk AS (       -- one row per observation per indicator; meets = Yes, or a rating of 3-4
     SELECT school_year, window_id, school_code, grade, subject, detail,
-           observation_id AS student_id, meets
+           observation_id AS student_id, meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
     FROM (
         SELECT *, ca2 >= 3 AS ca2_met, ca3 >= 3 AS ca3_met FROM walkthroughs
         WHERE measure = 'walkthrough'
@@ -77,7 +85,7 @@ survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed
                      <= CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END
                 ELSE s.response_value > s.scale_points
                      - CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END
-           END AS meets
+           END AS meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
     FROM survey_responses s LEFT JOIN roster r USING (school_year, student_id)
     WHERE measure = 'survey' AND s.response_value IS NOT NULL
 )
