@@ -79,3 +79,34 @@ def test_a_year_end_goal_draws_a_line_from_the_baseline(settings):
     assert metrics.target_at(custom, "benchmark", "2", None, None) is None
     # With the usual trajectory the baseline does not matter.
     assert metrics.target_at(settings, "benchmark", "2", None, 50.0) == 75.0
+
+
+def test_measure_table_projection_decision_rule_and_gaps(settings):
+    from monitor.privacy import protect
+
+    def cell(window, school, group, n, meeting):
+        return {"school_year": "2026-27", "window_id": window, "school_code": school,
+                "detail": None, "group_id": group, "all_details": True, "n": n,
+                "n_records": n, "n_meeting": meeting}
+
+    cells = pd.DataFrame([
+        cell("1", "A", "all", 100, 50), cell("2", "A", "all", 100, 60),
+        cell("1", "B", "all", 100, 70), cell("2", "B", "all", 100, 80),
+        cell("1", "A", "el", 40, 10), cell("2", "A", "el", 40, 16),
+        cell("1", "B", "el", 40, 20), cell("2", "B", "el", 40, 24),
+    ])
+    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    rows = table.set_index(["school", "group", "window"])
+    a = rows.loc[("A", "all", "2")]
+    # 50 -> 60 over one window: 70 at BM3 if the rate holds; 50 < 60 and 60 < 75: flagged.
+    assert (a["value"], a["target"], a["status"]) == (60.0, 75.0, "not met")
+    assert (a["change_prior_window"], a["projected_year_end"]) == (10.0, 70.0)
+    assert bool(a["below_trajectory_last_two"])
+    b = rows.loc[("B", "all", "2")]
+    assert b["status"] == "met" and not b["below_trajectory_last_two"]
+    assert b["projected_year_end"] == 90.0
+    el = rows.loc[("A", "el", "2")]
+    assert (el["gap_to_all"], el["gap_to_district"]) == (40.0 - 60.0, 40.0 - 50.0)
+    district = rows.loc[("district", "all", "2")]
+    assert (district["n"], district["value"], district["gap_to_district"]) == (200, 70.0, 0.0)
+    assert table["group"].isin(["all", "el"]).all()
