@@ -23,10 +23,18 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
+    from monitor.ingest.common import normalise_school_year
     from monitor.ingest.load import load_files
 
     settings = load_settings()
-    result = load_files(args.files, settings, source=args.source)
+    school_year = None
+    if args.school_year:
+        school_year = normalise_school_year(args.school_year)
+        if school_year is None:
+            print(f"--school-year {args.school_year!r} is not a school year like 2025-26",
+                  file=sys.stderr)
+            return 2
+    result = load_files(args.files, settings, source=args.source, school_year=school_year)
     for report in result.reports:
         print(report.line())
     if result.rejects_path:
@@ -115,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("files", nargs="+", help="CSV or .xlsx export files")
     load.add_argument("--source", choices=sorted(SOURCES),
                       help="force the kind of export instead of detecting it from the headers")
+    load.add_argument("--school-year", help="school year (e.g. 2025-26) for rows whose file "
+                                            "gives no date or year")
     load.set_defaults(run=_load)
     measures = sub.add_parser(
         "measures", help="print the measures table (values, targets, status, suppression)",

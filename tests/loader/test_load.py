@@ -279,3 +279,25 @@ def test_progress_is_told_each_stage(tmp_path, settings):
     assert seen[2][1] == "Checking 12 rows of roster.csv"      # rosters go first
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] < 1
+
+
+def test_wide_screening_file_loads_through_the_column_mapping(shared_data, tmp_path, settings):
+    """esvis: one row per student per season, a score column per subject, no date or year."""
+    db = tmp_path / "m.duckdb"
+    mapped = settings.model_copy(update={"columns": {"sid": "Student ID", "season": "Window"}})
+    path = shared_data / "esvis" / "esvis_benchmarks_synthetic.csv"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    result = load_files([path], mapped, db_path=db, school_year="2025-26")
+    report = result.reports[0]
+    assert report.source == "benchmark" and report.error is None, report.line()
+    assert report.rows_read == len(raw)
+    assert report.rows_read == report.loaded + report.rejected + report.duplicates
+    blank_reading = int((raw["reading"] == "").sum())
+    assert report.records == 2 * len(raw) - blank_reading - (report.duplicates * 2)
+    assert any("scale score" in note for note in report.notes)
+    got = table(db, "SELECT subject, window_id, count(*) AS n FROM assessment_results "
+                    "GROUP BY ALL ORDER BY ALL")
+    assert set(got["subject"]) == {"ELA", "Math"} and set(got["window_id"]) == {"1", "2", "3"}
+    # Without a year the rows cannot be placed: rejected with a reason, nothing lost.
+    again = load_files([path], mapped, db_path=tmp_path / "n.duckdb")
+    assert again.reports[0].rejected == len(raw)

@@ -98,14 +98,64 @@ def is_performance_task(cols: Columns) -> bool:
     return bool(len(names)) and names.str.contains(PERFORMANCE_TASK).any()
 
 
+WIDE_SUBJECTS = {"ela": "ELA", "reading": "ELA", "math": "Math", "mathematics": "Math"}
+SEASONS = ("fall", "winter", "spring")
+
+
+def wide_subject_columns(cols: Columns) -> dict[str, str]:
+    """Columns named after a subject (a wide screening export): column -> subject."""
+    if cols.name("Subject"):
+        return {}
+    return {c: WIDE_SUBJECTS[c.lower()] for c in cols.frame.columns if c.lower() in WIDE_SUBJECTS}
+
+
+def looks_like_wide_benchmark(cols: Columns) -> bool:
+    return (cols.has("Student ID") and cols.name("Window", "Test Date") is not None
+            and bool(wide_subject_columns(cols)))
+
+
+def _long_from_wide(table: RawTable, wide: dict[str, str]) -> RawTable:
+    """One row per student per subject from a file with a score column per subject.
+
+    Rows keep their file row's index, so problems are reported against the file's row. A
+    blank score is no result for that subject; a row with none at all stays, to be rejected.
+    """
+    frame = table.frame
+    parts = []
+    for column, subject in wide.items():
+        part = frame.drop(columns=list(wide)).assign(Subject=subject, Score=frame[column])
+        parts.append(part)
+    long = pd.concat(parts)
+    has_score = ~blank(long["Score"])
+    answered = has_score.groupby(level=0).transform("any")
+    keep = has_score | (~answered & ~long.index.duplicated())
+    return RawTable(table.path, long[keep].sort_index(kind="stable"), table.header_rows,
+                    table.question_text, table.encoding)
+
+
+def _window_ids(given: pd.Series, calendar) -> pd.Series:
+    """Window ids from a window column: ids, labels, or seasons (fall, winter, spring)."""
+    by_label = {w.label.lower(): w.id for w in calendar.windows}
+    by_label |= {w.id.lower(): w.id for w in calendar.windows}
+    ids = calendar.ids
+    seasons = {"fall": ids[0], "winter": ids[len(ids) // 2], "spring": ids[-1]}
+    return given.map(lambda v: None if pd.isna(v) else by_label.get(
+        str(v).strip().lower(), seasons.get(str(v).strip().lower())))
+
+
 def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") -> Adapted:
-    cols = Columns(table)
     label = "performance task" if source == "performance_task" else "district benchmark"
-    cols.require(label, "Student ID", "Assessment", "Subject", ("Test Date", "Window"),
-                 ("Percent Correct", "Performance Level"))
+    wide = wide_subject_columns(Columns(table))
+    if wide:
+        table = _long_from_wide(table, wide)
+    cols = Columns(table)
+    cols.require(label, "Student ID", "Subject", ("Test Date", "Window"),
+                 ("Percent Correct", "Performance Level", "Score"))
+    if not wide:
+        cols.require(label, "Assessment")
     rejects = Rejects()
     student = cols.get("Student ID")
-    assessment = cols.get("Assessment")
+    assessment = cols.get("Assessment").fillna(table.path.stem)
     require_values(cols, rejects, {"Student ID": student, "Assessment": assessment})
     subject = _subjects(cols, rejects, "Subject")
     raw_dates = cols.get("Test Date")
@@ -114,17 +164,18 @@ def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") ->
         # A window column wins over dates; the year then comes from the date or School Year.
         dates = parse_dates(raw_dates)
         calendar = ctx.settings.calendars[source]
-        given = cols.get("Window").str.strip()
-        by_label = {w.label.lower(): w.id for w in calendar.windows}
-        by_label |= {w.id.lower(): w.id for w in calendar.windows}
-        windows = given.map(lambda v: by_label.get(str(v).lower()) if not pd.isna(v) else None)
+        windows = _window_ids(cols.get("Window"), calendar)
         rejects.add(windows.isna(), window_column,
-                    f"not a {calendar.label} ({', '.join(calendar.ids)})")
+                    f"not a {calendar.label} ({', '.join(calendar.ids)}, or fall/winter/spring)")
         years = dates.map(lambda d: school_year_of(d) if d is not None and not pd.isna(d) else None)
         year_col = cols.get("School Year")
         years = years.fillna(year_col.map(
             lambda v: normalise_school_year(v) if not pd.isna(v) else None))
-        rejects.add(years.isna(), "Test Date", "no school year: give a Test Date or School Year")
+        if ctx.school_year:
+            years = years.fillna(ctx.school_year)
+        rejects.add(years.isna(), "Test Date",
+                    "no school year: give a Test Date or School Year column, or load with "
+                    "--school-year")
         nearest = 0
     else:
         dates = parse_required_dates(cols, rejects, "Test Date")
@@ -137,17 +188,25 @@ def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") ->
     level = _level_ranks(raw_level)
     rejects.add(~blank(raw_level) & level.isna(), "Performance Level",
                 "not a performance level (Standard Exceeded/Met/Nearly Met/Not Met)")
-    rejects.add(blank(raw_level) & blank(raw_percent), "Performance Level",
-                "no result: both Percent Correct and Performance Level are blank")
+    raw_score = cols.get("Score")
+    score = parse_numbers(raw_score)
+    rejects.add(~blank(raw_score) & score.isna(), "Score", "not a number")
+    rejects.add(blank(raw_level) & blank(raw_percent) & blank(raw_score), "Performance Level",
+                "no result: Percent Correct, Performance Level and Score are all blank")
+    notes = []
+    scores_only = blank(raw_level) & blank(raw_percent) & ~blank(raw_score)
+    if scores_only.any():
+        notes.append(f"{int(scores_only.sum())} results have a scale score but no percent "
+                     "correct or performance level: kept, not counted as proficient or not")
     frame = pd.DataFrame({
         "source": source, "school_year": years, "window_id": windows, "student_id": student,
         "school_code": _school(cols, ctx), "grade": _optional_grade(cols, rejects, "Grade"),
         "subject": subject, "assessment": assessment, "test_date": dates,
-        "score": parse_numbers(cols.get("Score")),
+        "score": score,
         "points_possible": parse_numbers(cols.get("Points Possible")),
         "percent_correct": percent, "level_rank": level,
     })
-    return Adapted(source, "assessment_results", frame, KEY, rejects, nearest)
+    return Adapted(source, "assessment_results", frame, KEY, rejects, nearest, notes)
 
 
 def adapt_performance_task(table: RawTable, ctx: Context) -> Adapted:

@@ -18,6 +18,7 @@ class Context:
 
     settings: Settings
     school_codes: dict[str, str] = field(default_factory=dict)  # lower code or name -> code
+    school_year: str | None = None   # for files that carry no date or year (--school-year)
 
     def school_code(self, value: str) -> str:
         text = " ".join(value.split())

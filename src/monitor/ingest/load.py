@@ -136,6 +136,8 @@ def detect_source(table: RawTable) -> str:
         return "esgi"
     if cols.has("Assessment"):
         return "performance_task" if assessments.is_performance_task(cols) else "benchmark"
+    if assessments.looks_like_wide_benchmark(cols):
+        return "benchmark"
     raise UnreadableFile(
         f"{table.path.name}: cannot tell what kind of export this is from its headers "
         f"({', '.join(list(table.frame.columns)[:12])}); use --source with one of "
@@ -143,12 +145,13 @@ def detect_source(table: RawTable) -> str:
     )
 
 
-def _context(con: duckdb.DuckDBPyConnection, settings: Settings) -> Context:
+def _context(con: duckdb.DuckDBPyConnection, settings: Settings,
+             school_year: str | None = None) -> Context:
     codes: dict[str, str] = {}
     for code, name in con.execute("SELECT school_code, school_name FROM schools").fetchall():
         codes[code.lower()] = code
         codes[" ".join(name.split()).lower()] = code
-    return Context(settings, codes)
+    return Context(settings, codes, school_year)
 
 
 def _file_sha256(path: Path) -> str:
@@ -287,7 +290,8 @@ def _reject_rows(table: RawTable, adapted: Adapted) -> list[dict[str, object]]:
 
 def load_files(paths: list[Path | str], settings: Settings, source: str | None = None,
                db_path: Path | str | None = None,
-               progress: Callable[[float, str], None] | None = None) -> LoadResult:
+               progress: Callable[[float, str], None] | None = None,
+               school_year: str | None = None) -> LoadResult:
     """Load each file; return one report per file and where the rejected rows were written.
 
     `progress(fraction, text)` is told as each file is read, validated and written (for the
@@ -324,7 +328,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
         for path, table, report in prepared:
             step(f"Checking {report.rows_read:,} rows of {path.name}")
             try:
-                adapted = SOURCES[report.source](table, _context(con, settings))
+                adapted = SOURCES[report.source](table, _context(con, settings, school_year))
             except UnreadableFile as exc:
                 report.error = str(exc)
                 continue
