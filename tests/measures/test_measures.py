@@ -77,8 +77,26 @@ def small(tmp_path_factory, settings):
                         ["r2", "A", "2026-10-01", "People at my school care about me.",
                          "I don't know"],
                         ["r3", "A", "2026-10-02", "People at my school care about me.", "2"]])
+    esgi = write_csv(tmp / "esgi.csv",
+                     ["Student ID", "Test Name", "Subject", "Test Date", "Score", "Total Questions"],
+                     [["001", "Uppercase Letters", "ELA", "10/25/2026", "20", "26"],
+                      ["001", "Lowercase Letters", "ELA", "10/28/2026", "26", "26"],
+                      ["002", "Uppercase Letters", "ELA", "10/25/2026", "20", "26"],
+                      ["003", "Uppercase Letters", "ELA", "10/25/2026", "21", "26"]])
+    tasks = write_csv(tmp / "tasks.csv",
+                      ["Student ID", "Assessment", "Subject", "Grade", "Test Date",
+                       "Percent Correct", "Performance Level"],
+                      [[f"{i:03d}", "ELA Performance Task: Opinion Writing", "ELA", "4",
+                        "10/14/2026", "", "Standard Met" if i <= 8 else "Standard Not Met"]
+                       for i in range(1, 11)])
+    state = write_csv(tmp / "state.csv",
+                      ["Student ID", "School Code", "Grade Assessed", "Test Year", "Subject",
+                       "Scale Score", "Achievement Level"],
+                      [[f"{i:03d}", "A", "04", "2027", "ELA", "2450", str(1 + i % 4)]
+                       for i in range(1, 13)])
     db_path = tmp / "m.duckdb"
-    result = load_files([roster, bench, iready, walks, survey], settings, db_path=db_path)
+    result = load_files([roster, bench, iready, walks, survey, esgi, tasks, state], settings,
+                        db_path=db_path)
     assert result.exit_code == 0, [r.line() for r in result.reports]
     exact = settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0, min_observations=1)})
     return Database(db_path), exact
@@ -222,3 +240,28 @@ def test_benchmark_mean_percent_correct_uses_latest_attempts(small):
     stats = metrics.measure_statistics(db, default, "benchmark", f)
     el = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "el")].iloc[0]
     assert el["n"] == 6 and pd.isna(el["mean_percent_correct"])    # under the minimum n
+
+
+def test_esgi_pools_a_students_tests_in_a_window(small):
+    db, settings = small
+    point = value_at(db, settings, "esgi", "2", subject="ELA")
+    # 001: 46 of 52 (88%) meets the 80% cut; 002: 77% does not; 003: 81% does -> 2 of 3.
+    assert (point["n"], point["value"], point["target"], point["status"]) == (
+        3, round(100 * 2 / 3, 1), 50, "met")
+
+
+def test_performance_task_at_exactly_the_goal_is_met(small):
+    db, settings = small
+    point = value_at(db, settings, "performance_task", "10", subject="ELA")
+    assert (point["n"], point["value"], point["target"], point["status"]) == (
+        10, 80.0, 80, "met")
+
+
+def test_state_test_counts_levels_three_and_four(small):
+    db, settings = small
+    f = metrics.Filters(school_year=YEAR, subject="ELA")
+    cells = metrics.measure_cells(db, settings, "state_test", f)
+    point = metrics.trajectory(cells, settings, "state_test", f).iloc[0]
+    # Levels 1 + i % 4 for i = 1..12: levels 3 and 4 for i = 2, 3, 6, 7, 10, 11 -> 6 of 12.
+    assert (point["n"], point["value"], point["target"], point["status"]) == (
+        12, 50.0, 50, "met")
