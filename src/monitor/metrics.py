@@ -72,11 +72,14 @@ def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
         "favorable_top7": top.get("7", 3),
         # A list that is never empty, so DuckDB knows its type.
         "reversed_items": [*settings.surveys.reversed_items, "-"],
+        # Survey details: constructs, or with "item" each item (pooled values are the same).
+        "survey_detail": "construct",
     }
 
 
 def measure_cells(db: Database, settings: Settings, measure: str, filters: Filters,
-                  years: list[str] | None = None, schools: list[str] | None = None) -> pd.DataFrame:
+                  years: list[str] | None = None, schools: list[str] | None = None,
+                  survey_items: bool = False) -> pd.DataFrame:
     """One measure's cells per (school_year, window_id, scope, detail, group_id), protected.
 
     `scope` is a school code or privacy.DISTRICT. Values and counts of suppressed cells are
@@ -85,7 +88,7 @@ def measure_cells(db: Database, settings: Settings, measure: str, filters: Filte
     years = years or [previous_school_year(filters.school_year), filters.school_year]
     params = rule_parameters(settings, measure) | {
         "years": years, "subject": filters.subject, "grades": filters.grades(),
-        "schools": schools,
+        "schools": schools, "survey_detail": "item" if survey_items else "construct",
     }
     counts = db.query("measure_cells", params)
     if measure == "walkthrough":

@@ -265,3 +265,16 @@ def test_state_test_counts_levels_three_and_four(small):
     # Levels 1 + i % 4 for i = 1..12: levels 3 and 4 for i = 2, 3, 6, 7, 10, 11 -> 6 of 12.
     assert (point["n"], point["value"], point["target"], point["status"]) == (
         12, 50.0, 50, "met")
+
+
+def test_survey_items_have_their_own_values(small):
+    db, settings = small
+    f = metrics.Filters(school_year=YEAR)
+    cells = metrics.measure_cells(db, settings, "survey", f, survey_items=True)
+    items = metrics.by_detail(cells, settings, f, "fall").set_index("detail")
+    # "I feel supported": Agree (fav), Neither -> 50%. "People care": Strongly agree (fav),
+    # don't know (left out), 2 -> 50% of 2 valid answers.
+    assert items.loc["belong_2", "value"] == 50.0 and items.loc["belong_2", "n"] == 2
+    assert items.loc["belong_3", "value"] == 50.0 and items.loc["belong_3", "n_records"] == 2
+    pooled = metrics.trajectory(cells, settings, "survey", f).set_index("window_id").loc["fall"]
+    assert pooled["value"] == 50.0 and pooled["n"] == 3

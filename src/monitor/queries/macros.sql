@@ -9,7 +9,7 @@
 -- `detail` is the walkthrough indicator or the survey construct; NULL elsewhere.
 CREATE OR REPLACE TEMP MACRO measure_outcomes(
     measure, esgi_cut, proficient_rank, percent_cut, growth_windows, growth_values,
-    exclude_rushed, favorable_top5, favorable_top7, reversed_items
+    exclude_rushed, favorable_top5, favorable_top7, reversed_items, survey_detail
 ) AS TABLE
 WITH
 placed AS (     -- results placed by the roster; the file's own school/grade when not on it
@@ -79,7 +79,8 @@ walk AS (       -- one row per observation per indicator; meets = Yes, or a rati
 survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items;
                 -- excluded answers carry no value
     SELECT s.school_year, s.window_id, s.school_code, r.grade, s.survey AS subject,
-           s.construct AS detail, coalesce(s.student_id, s.respondent_id) AS student_id,
+           CASE survey_detail WHEN 'item' THEN s.item_id ELSE s.construct END AS detail,
+           coalesce(s.student_id, s.respondent_id) AS student_id,
            CASE WHEN list_contains(reversed_items, s.item_id)
                 THEN s.response_value
                      <= CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END

@@ -6,7 +6,8 @@ WITH outcomes AS (
     SELECT *
     FROM measure_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
                           $growth_windows, $growth_values, $exclude_rushed,
-                          $favorable_top5, $favorable_top7, $reversed_items)
+                          $favorable_top5, $favorable_top7, $reversed_items,
+                          $survey_detail)
     WHERE list_contains($years, school_year)
       AND detail IS NULL
       AND ($subject IS NULL OR subject = $subject)
