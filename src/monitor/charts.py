@@ -190,14 +190,18 @@ def comparison_chart(frame: pd.DataFrame) -> go.Figure:
         hovertemplate="%{y}: %{x:.0f}% (n=%{customdata[0]:,.0f})<extra></extra>",
     ))
     styles = {"State": (GREY, "dot"), "County": (ORANGE, "dash"), "District": (BLUE, "solid")}
+    # Reference lines are legend entries (their values are often too close for labels).
     for _, row in frame[frame["level"] != "School"].iterrows():
         if pd.isna(row["pct_met_above"]):
             continue
         colour, dash = styles[row["level"]]
-        fig.add_vline(x=row["pct_met_above"], line=dict(color=colour, dash=dash, width=3),
-                      annotation_text=f"{row['level']} {row['pct_met_above']:.0f}%",
-                      annotation_position="top", annotation_font_color=colour)
+        fig.add_trace(go.Scatter(
+            x=[row["pct_met_above"]] * 2, y=[0, 1], yaxis="y2", mode="lines",
+            line=dict(color=colour, dash=dash, width=3),
+            name=f"{row['level']} {row['pct_met_above']:.0f}%",
+            hovertemplate=f"{row['entity']}: %{{x:.0f}}%<extra></extra>"))
     _percent_axis(fig, "x")
-    fig.update_layout(height=max(300, 22 * len(schools) + 140), showlegend=False,
-                      yaxis=dict(title=None, automargin=True), margin=dict(t=60))
+    fig.update_layout(height=max(300, 22 * len(schools) + 140), showlegend=True,
+                      yaxis=dict(title=None, automargin=True),
+                      yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
     return fig

@@ -233,7 +233,7 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
     rows = scope(cells, filters, detail, schools=True)
     rows = rows[(rows["school_year"] == filters.school_year) & (rows["window_id"] == window_id)]
     rows = rows.rename(columns={"scope": "school_code"})[
-        ["school_code", "n", "n_records", "n_meeting", "value", "suppressed"]]
+        ["school_code", "n", "n_records", "n_meeting", "value", "suppressed", "hidden_label"]]
     out = schools.merge(rows, on="school_code", how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     out["suppressed"] = out["suppressed"].astype("boolean").fillna(False)
