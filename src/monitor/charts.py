@@ -76,6 +76,11 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
         line=dict(color=BLUE, width=4), marker=dict(size=14, color=colours,
                                                     line=dict(color="white", width=2)),
         text=labels, textposition="top center", textfont=dict(size=16, color=BLUE),
+        # The 95% interval: a small group's swing inside it is not a trend.
+        error_y=dict(type="data", symmetric=False, color=BLUE, thickness=1.5, width=6,
+                     array=(frame["ci_high"] - frame["value"]).astype(float).to_numpy(),
+                     arrayminus=(frame["value"] - frame["ci_low"]).astype(float).to_numpy())
+        if {"ci_low", "ci_high"} <= set(frame.columns) else None,
         customdata=frame[["n"]].to_numpy(),
         hovertemplate="%{x}: %{y:.0f}% (n=%{customdata[0]:,})<extra></extra>",
     ))

@@ -208,6 +208,8 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
             "n": int(now["n"].iloc[0]) if len(now) else 0,
             "suppressed": bool(now["suppressed"].iloc[0]) if len(now) else False,
             "hidden_label": now["hidden_label"].iloc[0] if len(now) else None,
+            "ci_low": now["ci_low"].iloc[0] if len(now) else None,
+            "ci_high": now["ci_high"].iloc[0] if len(now) else None,
             "target": target,
             "status": status_of(value, target, band),
             "last_year": (None if not len(then) or pd.isna(then["value"].iloc[0])
@@ -418,7 +420,8 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     rows["group"] = rows["group_id"].map(lambda g: group_name(settings, g))
     rows = rows.rename(columns={"school_year": "year", "window_id": "window"})
     columns = ["measure", "subject", "detail", "school", "group", "grade", "year", "window", "n",
-               "value", "target", "status", "suppressed", "change_prior_window",
+               "value", "ci_low", "ci_high", "target", "status", "suppressed",
+               "change_prior_window",
                "change_last_year", "gap_to_all", "gap_to_district", "projected_year_end",
                "below_trajectory_last_two"]
     return rows.sort_values(["detail", "school", "group", "year", "position"],

@@ -29,6 +29,17 @@ KEYS = ["school_year", "window_id", "detail", "all_details"]
 SMALL, ONE_OUTCOME, COMPLEMENT = "small", "one outcome", "complementary"
 
 
+def wilson_interval(meeting: np.ndarray, n: np.ndarray,
+                    z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson score interval of meeting / n, in percent (NaN where n is 0)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = meeting / n
+        denominator = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+    return 100 * np.clip(centre - half, 0, 1), 100 * np.clip(centre + half, 0, 1)
+
+
 def _sensitive(n: np.ndarray, meeting: np.ndarray, min_n: int, disclosive_n: int) -> np.ndarray:
     """Cells whose own value must not be known: small, or small enough and all one outcome."""
     n = np.asarray(n, dtype=float)
@@ -142,6 +153,10 @@ def protect(cells: pd.DataFrame, settings: Settings, min_n: int | None = None,
                                      np.where(frame["reason"] == SMALL, f"n<{min_n}", "suppressed"))
     value = 100 * frame["n_meeting"] / frame["n_records"].where(frame["n_records"] > 0)
     frame["value"] = value.where(~frame["suppressed"]).astype("Float64").round(1)
+    low, high = wilson_interval(frame["n_meeting"].to_numpy(float),
+                                frame["n_records"].to_numpy(float))
+    frame["ci_low"] = pd.Series(low, index=frame.index).where(~frame["suppressed"]).round(1)
+    frame["ci_high"] = pd.Series(high, index=frame.index).where(~frame["suppressed"]).round(1)
     frame["n_meeting"] = frame["n_meeting"].where(~frame["suppressed"])
     frame["n"] = frame["n"].astype(int)
     frame["n_records"] = frame["n_records"].astype(int)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -162,3 +163,19 @@ def test_no_suppressed_value_is_recoverable(settings, rows):
     # Every suppressed cell really has no value.
     hidden = out[out["suppressed"]]
     assert hidden["value"].isna().all() and hidden["n_meeting"].isna().all()
+
+
+def test_wilson_interval_matches_the_textbook():
+    from monitor.privacy import wilson_interval
+
+    # 8 of 10: the 95% Wilson interval is 49.0% to 94.3% (Wilson 1927; Newcombe 1998).
+    low, high = wilson_interval(np.array([8.0, 0.0]), np.array([10.0, 20.0]))
+    assert (round(low[0], 1), round(high[0], 1)) == (49.0, 94.3)
+    assert low[1] == 0 and round(high[1], 1) == 16.1
+
+
+def test_interval_travels_with_the_value_and_is_hidden_with_it(settings):
+    out = protect(cells([("A", "all", 40, 20), ("A", "foster", 6, 3)]), settings)
+    shown, hidden = cell(out, "A", "all"), cell(out, "A", "foster")
+    assert shown["ci_low"] < 50 < shown["ci_high"]
+    assert pd.isna(hidden["ci_low"]) and pd.isna(hidden["ci_high"])

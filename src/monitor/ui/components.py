@@ -46,6 +46,8 @@ def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Value": [d if pd.isna(v) else f"{v:.1f}%"
                   for v, d in zip(frame["value"], frame["display"], strict=True)],
         "n": frame["n"],
+        "95% interval": [f"{lo:.0f}-{hi:.0f}%" if pd.notna(lo) else "" for lo, hi in
+                         zip(frame["ci_low"], frame["ci_high"], strict=True)],
         "Goal": [None if pd.isna(t) else f"{t:.0f}%" for t in frame["target"]],
         "Status": [STATUS_LABELS.get(s) if isinstance(s, str) else "" for s in frame["status"]],
         "Change from prior window": frame["change_prior_window"],
