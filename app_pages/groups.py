@@ -49,3 +49,33 @@ measures.render_trajectory(
     comparison=everyone, comparison_label="All students",
     table=components.trajectory_table(chosen).assign(
         **{"Gap to all students": change.round(1)}))
+
+# Catching up: of the students below standard at the year's first window, how many reach it.
+first_window = settings.calendar_for(measure).ids[0]
+if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] != first_window:
+    table = data.catching_up(measure, scoped, first_window, point["window_id"])
+    where = scoped.school or "__district__"
+    rows = table[table["scope"] == where].copy()
+    rows["group"] = rows["group_id"].map(settings.group_labels)
+    rows = rows[rows["group"].notna()]
+    everyone = rows[rows["group_id"] == "all"]
+    first_label = settings.calendar_for(measure).label_of(first_window)
+    if len(everyone) and pd.notna(everyone["value"].iloc[0]):
+        title = (f"Catching up: {everyone['value'].iloc[0]:.0f}% of students below standard at "
+                 f"{first_label} reached it by {point['window']}")
+    else:
+        title = f"Catching up from {first_label} to {point['window']}"
+    st.subheader(title, anchor=False)
+    st.caption(f"n = students below standard at {first_label}; 95% interval shown · as of "
+               f"{as_of:%B %-d, %Y}")
+    st.dataframe(rows.assign(**{"Caught up": rows["display"]})[
+        ["group", "n", "Caught up", "ci_low", "ci_high", "n_at_standard", "n_fell_behind"]].rename(
+        columns={"group": "Group", "n": "Below at start", "ci_low": "95% low",
+                 "ci_high": "95% high", "n_at_standard": "At standard at start",
+                 "n_fell_behind": "Fell behind"}), hide_index=True, key="groups_catching_up")
+    if measure in ("benchmark", "performance_task"):
+        st.subheader(f"From level to level, {first_label} to {point['window']}", anchor=False)
+        st.caption(f"Students (rows: level at {first_label}; columns: at {point['window']}); "
+                   f"cells under {min_n} hidden")
+        st.dataframe(data.level_transitions(measure, scoped, first_window, point["window_id"]),
+                     key="groups_transitions")

@@ -311,7 +311,8 @@ def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
     elif value >= target:
         text += f", at or above the {target:.0f}% goal"
     else:
-        text += f", {target - value:.0f} points below the {target:.0f}% goal"
+        gap = round(target - value)
+        text += f", {gap} point{'s' if gap != 1 else ''} below the {target:.0f}% goal"
     if point["state"] == "open":
         text += " (window still open)"
     change = point["change_last_year"]
@@ -490,3 +491,53 @@ def measure_statistics(db: Database, settings: Settings, measure: str,
         frame[column] = frame[column].where(~small).round(1)
     return frame.rename(columns=names)[
         ["school_year", "window_id", "scope", "group_id", "n", *names.values()]]
+
+
+def catching_up(db: Database, settings: Settings, measure: str, filters: Filters,
+                from_window: str, to_window: str) -> pd.DataFrame:
+    """Of the students below standard at `from_window`, the share at or above it at
+    `to_window`, per scope (school or district) and group, protected like every measure.
+
+    Columns: scope, group_id, n (students below at the start), value (percent caught up),
+    ci_low, ci_high, suppressed, display, plus n_at_standard and n_fell_behind (counts of
+    students at standard who fell behind; hidden with the cell).
+    """
+    params = rule_parameters(settings, measure) | {
+        "year": filters.school_year, "from_window": from_window, "to_window": to_window,
+        "subject": filters.subject, "grades": filters.grades(), "survey_detail": "construct"}
+    counts = db.query("catching_up", params)
+    shaped = pd.DataFrame({
+        "school_year": filters.school_year, "window_id": to_window,
+        "school_code": counts["school_code"].where(~counts["district"], None),
+        "detail": None, "group_id": counts["group_id"], "all_details": True,
+        "n": counts["n_below"], "n_records": counts["n_below"],
+        "n_meeting": counts["n_caught_up"]})
+    schools_only = shaped[~counts["district"].to_numpy()]
+    protected = privacy.protect(schools_only, settings)
+    extra = counts.assign(scope=np.where(counts["district"], privacy.DISTRICT,
+                                         counts["school_code"].fillna(privacy.UNPLACED)))[
+        ["scope", "group_id", "n_at_standard", "n_fell_behind"]]
+    out = protected.merge(extra, on=["scope", "group_id"], how="left")
+    out.loc[out["suppressed"], ["n_fell_behind"]] = np.nan
+    return with_display(out[["scope", "group_id", "n", "value", "ci_low", "ci_high",
+                             "suppressed", "hidden_label", "n_at_standard", "n_fell_behind"]])
+
+
+def level_transitions(db: Database, settings: Settings, source: str, filters: Filters,
+                      from_window: str, to_window: str) -> pd.DataFrame:
+    """Students moving from each performance level to each between two windows, as a 4 x 4
+    table (rows: level at `from_window`; columns: level at `to_window`). Cells under the
+    minimum n are NaN."""
+    frame = db.query("level_transitions", {
+        "source": source, "year": filters.school_year, "from_window": from_window,
+        "to_window": to_window, "subject": filters.subject or "ELA", "school": filters.school,
+        "group": filters.group})
+    levels = [1, 2, 3, 4]
+    matrix = (frame.pivot_table(index="from_level", columns="to_level", values="n",
+                                aggfunc="sum", fill_value=0)
+              .reindex(index=levels, columns=levels, fill_value=0).astype(float))
+    matrix[(matrix > 0) & (matrix < settings.privacy.min_n)] = np.nan
+    names = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}
+    matrix.index = [names[i] for i in matrix.index]
+    matrix.columns = [names[i] for i in matrix.columns]
+    return matrix

@@ -119,6 +119,13 @@ def test_groups_page_suppresses_small_groups(use_demo_db):
     assert "n<10" in " ".join(json.dumps(f) for f in figures(at))
 
 
+def test_groups_page_shows_catching_up_and_transitions(use_demo_db):
+    at = run_page("groups")
+    titles = [s.value for s in at.subheader]
+    assert any(t.startswith("Catching up:") and "reached it by BM2" in t for t in titles), titles
+    assert any(t.startswith("From level to level") for t in titles)
+
+
 def test_data_page_flags_the_missing_window(use_demo_db):
     at = run_page("data")
     assert any("missing" in s.value for s in at.subheader)

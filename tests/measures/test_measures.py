@@ -278,3 +278,47 @@ def test_survey_items_have_their_own_values(small):
     assert items.loc["belong_3", "value"] == 50.0 and items.loc["belong_3", "n_records"] == 2
     pooled = metrics.trajectory(cells, settings, "survey", f).set_index("window_id").loc["fall"]
     assert pooled["value"] == 50.0 and pooled["n"] == 3
+
+
+@pytest.fixture(scope="module")
+def two_windows(tmp_path_factory, settings):
+    """24 grade-5 students: 12 below standard at BM1 (level 2), 12 at it (level 3).
+    At BM2: 9 of the 12 below have caught up (level 3); 2 of the 12 at standard fell to 2."""
+    tmp = tmp_path_factory.mktemp("two")
+    roster = write_csv(tmp / "roster.csv",
+                       ["Student ID", "School Code", "School Name", "Grade", "School Year"],
+                       [[f"{i:03d}", "A", "Alpha", "5", YEAR] for i in range(1, 25)])
+    rows = []
+    for i in range(1, 25):
+        before = 2 if i <= 12 else 3
+        after = (3 if i <= 9 else 2) if i <= 12 else (2 if i <= 14 else 3)
+        names = {2: "Standard Nearly Met", 3: "Standard Met"}
+        rows.append([f"{i:03d}", "BM1", "ELA", "5", "10/05/2026", "", names[before]])
+        rows.append([f"{i:03d}", "BM2", "ELA", "5", "01/20/2027", "", names[after]])
+    bench = write_csv(tmp / "bench.csv", ["Student ID", "Assessment", "Subject", "Grade",
+                                          "Test Date", "Percent Correct", "Performance Level"],
+                      rows)
+    db_path = tmp / "m.duckdb"
+    assert load_files([roster, bench], settings, db_path=db_path).exit_code == 0
+    return Database(db_path)
+
+
+def test_catching_up_share_and_falling_behind(two_windows, settings):
+    f = metrics.Filters(school_year=YEAR, subject="ELA")
+    table = metrics.catching_up(two_windows, settings, "benchmark", f, "1", "2")
+    district = table[(table["scope"] == "__district__") & (table["group_id"] == "all")].iloc[0]
+    assert (district["n"], district["value"]) == (12, 75.0)         # 9 of the 12 below
+    assert (district["n_at_standard"], district["n_fell_behind"]) == (12, 2)
+    assert district["ci_low"] < 75 < district["ci_high"]
+
+
+def test_level_transition_matrix(two_windows, settings):
+    f = metrics.Filters(school_year=YEAR, subject="ELA")
+    low = settings.model_copy(update={"privacy": Privacy(min_n=1)})
+    matrix = metrics.level_transitions(two_windows, low, "benchmark", f, "1", "2")
+    assert matrix.loc["Nearly Met", "Met"] == 9 and matrix.loc["Nearly Met", "Nearly Met"] == 3
+    assert matrix.loc["Met", "Nearly Met"] == 2 and matrix.loc["Met", "Met"] == 10
+    assert matrix.loc["Not Met"].sum() == 0
+    # With the usual minimum n, the small cells (3 and 2 students) are hidden.
+    hidden = metrics.level_transitions(two_windows, settings, "benchmark", f, "1", "2")
+    assert pd.isna(hidden.loc["Nearly Met", "Nearly Met"]) and hidden.loc["Met", "Met"] == 10

@@ -63,3 +63,23 @@ def _caaspp(db_stamp: tuple[int, int], filters: metrics.Filters, school_year: st
 
 def caaspp_comparison(filters: metrics.Filters, school_year: str) -> pd.DataFrame:
     return _caaspp(stamp(), filters.model_copy(update={"school": None}), school_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _catching_up(db_stamp, measure: str, filters: metrics.Filters, start: str, end: str):
+    return metrics.catching_up(database(), settings(), measure, filters, start, end)
+
+
+def catching_up(measure: str, filters: metrics.Filters, start: str, end: str) -> pd.DataFrame:
+    plain = filters.model_copy(update={"school": None, "group": "all"})
+    return _catching_up(stamp(), measure, plain, start, end)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _transitions(db_stamp, source: str, filters: metrics.Filters, start: str, end: str):
+    return metrics.level_transitions(database(), settings(), source, filters, start, end)
+
+
+def level_transitions(source: str, filters: metrics.Filters, start: str,
+                      end: str) -> pd.DataFrame:
+    return _transitions(stamp(), source, filters, start, end)
