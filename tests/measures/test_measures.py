@@ -322,3 +322,26 @@ def test_level_transition_matrix(two_windows, settings):
     # With the usual minimum n, the small cells (3 and 2 students) are hidden.
     hidden = metrics.level_transitions(two_windows, settings, "benchmark", f, "1", "2")
     assert pd.isna(hidden.loc["Nearly Met", "Nearly Met"]) and hidden.loc["Met", "Met"] == 10
+
+
+def test_core_action_one_as_a_whole(tmp_path, settings):
+    roster = write_csv(tmp_path / "roster.csv", ["Student ID", "School Code", "School Name",
+                                                 "Grade", "School Year"],
+                       [["001", "A", "Alpha", "4", YEAR]])
+    header = ["Timestamp", "Email Address", "School", "Observation Date", "Grade", "Subject",
+              "Teacher", "Core Action 1A", "Core Action 1B", "Core Action 1C"]
+    walks = write_csv(tmp_path / "walks.csv", header, [
+        ["2026/09/01 9:00", "a@x.org", "A", "9/1/2026", "4", "ELA", "T1", "Yes", "Yes", "Yes"],
+        ["2026/09/01 10:00", "a@x.org", "A", "9/1/2026", "4", "ELA", "T2", "Yes", "No", "Yes"],
+        ["2026/09/01 11:00", "a@x.org", "A", "9/1/2026", "4", "ELA", "T3", "Yes", "Yes", ""],
+    ])
+    db_path = tmp_path / "m.duckdb"
+    assert load_files([roster, walks], settings, db_path=db_path).exit_code == 0
+    exact = settings.model_copy(update={"privacy": Privacy(min_n=1, min_observations=1)})
+    db = Database(db_path)
+    ca1 = value_at(db, exact, "walkthrough", "Q1", detail="ca1")
+    # Observation 1 meets, 2 does not, 3 is not rated on 1C: 1 of 2.
+    assert (ca1["n"], ca1["value"]) == (2, 50.0)
+    pooled = value_at(db, exact, "walkthrough", "Q1")
+    # The parts only: 1A 3/3, 1B 2/3, 1C 2/2 -> 7 of 8 ratings.
+    assert (pooled["n"], pooled["value"]) == (3, 87.5)

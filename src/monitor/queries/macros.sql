@@ -66,14 +66,16 @@ growth AS (      -- students without a baseline stay, with no outcome, to be cou
         PARTITION BY i.school_year, i.window_id, i.student_id, i.subject
         ORDER BY i.completion_date DESC, i.load_id DESC) = 1
 ),
-walk AS (       -- one row per observation per indicator; meets = Yes, or a rating of 3-4
+walk AS (       -- one row per observation per indicator; meets = Yes, or a rating of 3-4;
+                -- Core Action 1 as a whole (ca1) meets when 1A, 1B and 1C all do
     SELECT school_year, window_id, school_code, grade, subject, detail,
            observation_id AS student_id, meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
     FROM (
-        SELECT *, ca2 >= 3 AS ca2_met, ca3 >= 3 AS ca3_met FROM walkthroughs
+        SELECT *, ca1a AND ca1b AND ca1c AS ca1_met, ca2 >= 3 AS ca2_met, ca3 >= 3 AS ca3_met
+        FROM walkthroughs
         WHERE measure = 'walkthrough'
     ) UNPIVOT (meets FOR detail IN (
-        ca1a, ca1b, ca1c, ca2_met AS ca2, ca3_met AS ca3, hqim, grade_appropriate,
+        ca1_met AS ca1, ca1a, ca1b, ca1c, ca2_met AS ca2, ca3_met AS ca3, hqim, grade_appropriate,
         strong_instruction, deep_engagement, high_expectations))
 ),
 survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items;
