@@ -60,6 +60,8 @@ def _measures(args: argparse.Namespace) -> int:
             cells = metrics.measure_cells(db, settings, measure, filters)
             frames.append(metrics.measure_table(cells, settings, measure, subject, args.grade))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if args.year:
+        table = table[table["year"] == year]
     if args.school:
         table = table[table["school"] == args.school]
     if args.group:
@@ -138,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "race_ethnicity:<label>")
     measures.add_argument("--grade", help="a grade (TK, K, 1-12) or band such as 'High (9-12)'; "
                                           "default all grades")
-    measures.add_argument("--year", help="school year, e.g. 2026-27 (default: the current one; "
-                                         "the year before is included for change)")
+    measures.add_argument("--year", help="only this school year, e.g. 2026-27 (default: the "
+                                         "current one and the year before)")
     measures.add_argument("--window", help="a window id, e.g. 1 or Q2")
     measures.add_argument("--all-details", action="store_true",
                           help="also print each walkthrough indicator and survey construct")

@@ -346,9 +346,8 @@ def caaspp_comparison(db: Database, settings: Settings, filters: Filters,
         "school_year": school_year, "subject": filters.subject or "ELA",
         "group_id": str(group_id), "grade": grade, "county": district.cds_county,
         "district": district.cds_district})
-    small = frame["students_tested"].fillna(0) < settings.privacy.min_n
-    frame.loc[small, "pct_met_above"] = None
-    return frame
+    return privacy.mask_small(frame, "students_tested", ["pct_met_above"],
+                              settings.privacy.min_n)
 
 
 def group_name(settings: Settings, group_id: str) -> str:
@@ -486,9 +485,9 @@ def measure_statistics(db: Database, settings: Settings, measure: str,
     frame = db.query("measure_statistics", params)
     frame["scope"] = np.where(frame["district"], privacy.DISTRICT,
                               frame["school_code"].fillna(privacy.UNPLACED))
-    small = frame["n"] < settings.privacy.min_n
-    for column in ("median_a", "mean_a", "median_b"):
-        frame[column] = frame[column].where(~small).round(1)
+    frame[["median_a", "mean_a", "median_b"]] = frame[["median_a", "mean_a", "median_b"]].round(1)
+    frame = privacy.mask_small(frame, "n", ["median_a", "mean_a", "median_b"],
+                               settings.privacy.min_n)
     return frame.rename(columns=names)[
         ["school_year", "window_id", "scope", "group_id", "n", *names.values()]]
 
@@ -536,7 +535,13 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     matrix = (frame.pivot_table(index="from_level", columns="to_level", values="n",
                                 aggfunc="sum", fill_value=0)
               .reindex(index=levels, columns=levels, fill_value=0).astype(float))
-    matrix[(matrix > 0) & (matrix < settings.privacy.min_n)] = np.nan
+    matrix.index.name, matrix.columns.name = "from_level", "to_level"
+    cells = matrix.stack().rename("n").reset_index()
+    cells = privacy.mask_small(cells.assign(shown=cells["n"]), "n", ["shown"],
+                               settings.privacy.min_n)
+    cells.loc[cells["n"] == 0, "shown"] = 0.0        # an empty cell discloses no one
+    matrix = cells.pivot(index="from_level", columns="to_level", values="shown").reindex(
+        index=levels, columns=levels)
     names = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}
     matrix.index = [names[i] for i in matrix.index]
     matrix.columns = [names[i] for i in matrix.columns]

@@ -162,3 +162,14 @@ def protect(cells: pd.DataFrame, settings: Settings, min_n: int | None = None,
     frame["n_records"] = frame["n_records"].astype(int)
     frame["detail"] = frame["detail"].replace(NO_DETAIL, None)
     return frame.drop(columns=["hidden", "row"]).reset_index(drop=True)
+
+
+def mask_small(frame: pd.DataFrame, n_column: str, value_columns: list[str],
+               min_n: int) -> pd.DataFrame:
+    """For tables that are not measure cells (medians, transitions, published comparisons):
+    values of rows counting fewer than `min_n` students are dropped."""
+    frame = frame.copy()
+    small = frame[n_column].fillna(0) < min_n
+    for column in value_columns:
+        frame[column] = frame[column].where(~small)
+    return frame

@@ -23,7 +23,8 @@ YES_NO = {
 RATED = {"ca2": "Core Action 2", "ca3": "Core Action 3"}
 RATINGS = {"not yet": 1, "somewhat": 2, "mostly": 3, "yes": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 INDICATOR_LABELS = {
-    "ca1": "Core Action 1 (1A, 1B and 1C)", "ca1a": "CA1A: standards-aligned content", "ca1b": "CA1B: grade-level texts/problems",
+    "ca1": "Core Action 1 (1A, 1B and 1C)", "ca1a": "CA1A: standards-aligned content",
+    "ca1b": "CA1B: grade-level texts/problems",
     "ca1c": "CA1C: language and culture", "ca2": "Core Action 2", "ca3": "Core Action 3",
     "hqim": "HQIM in use", "grade_appropriate": "Grade-appropriate assignment",
     "strong_instruction": "Strong instruction", "deep_engagement": "Deep engagement",
