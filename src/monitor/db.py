@@ -113,7 +113,7 @@ class Database:
         cursor = self.connection().cursor()
         try:
             # TEMP macros belong to one connection, and each cursor is a connection of its own.
-            if "measure_outcomes(" in sql(name):
+            if "_outcomes(" in sql(name):
                 cursor.execute(sql("macros"))
             return cursor.execute(sql(name), dict(params or {})).df()
         finally:

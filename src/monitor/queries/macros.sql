@@ -97,3 +97,24 @@ UNION ALL SELECT * FROM latest
 UNION ALL SELECT * FROM growth
 UNION ALL SELECT * FROM walk
 UNION ALL SELECT * FROM survey;
+
+-- The outcomes of one measure in scope (school years, subject, grades, schools; NULL = all),
+-- each once for "all students" and once more for every configured group the student is in.
+CREATE OR REPLACE TEMP MACRO group_outcomes(
+    measure, esgi_cut, proficient_rank, percent_cut, growth_windows, growth_values,
+    exclude_rushed, favorable_top5, favorable_top7, reversed_items, survey_detail,
+    p_years, p_subject, p_grades, p_schools
+) AS TABLE
+WITH outcomes AS (
+    SELECT *
+    FROM measure_outcomes(measure, esgi_cut, proficient_rank, percent_cut, growth_windows,
+                          growth_values, exclude_rushed, favorable_top5, favorable_top7,
+                          reversed_items, survey_detail)
+    WHERE list_contains(p_years, school_year)
+      AND (p_subject IS NULL OR subject = p_subject)
+      AND (p_grades IS NULL OR list_contains(p_grades, grade))
+      AND (p_schools IS NULL OR list_contains(p_schools, school_code))
+)
+SELECT o.*, 'all' AS group_id FROM outcomes o
+UNION ALL
+SELECT o.*, g.group_id FROM outcomes o JOIN roster_groups g USING (school_year, student_id);

@@ -7,23 +7,13 @@
 -- Aggregates over schools are sums of these counts (see monitor.metrics).
 -- Parameters: $measure, the measure's rule parameters (see measure_outcomes in macros.sql),
 -- $years (list), $subject (NULL = all), $grades (NULL = all), $schools (NULL = all).
-WITH outcomes AS (
+WITH memberships AS (
     SELECT *
-    FROM measure_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
-                          $growth_windows, $growth_values, $exclude_rushed,
-                          $favorable_top5, $favorable_top7, $reversed_items,
-                          $survey_detail)
-    WHERE list_contains($years, school_year)
-      AND meets IS NOT NULL
-      AND ($subject IS NULL OR subject = $subject)
-      AND ($grades IS NULL OR list_contains($grades, grade))
-      AND ($schools IS NULL OR list_contains($schools, school_code))
-),
-memberships AS (
-    SELECT o.*, 'all' AS group_id FROM outcomes o
-    UNION ALL
-    SELECT o.*, g.group_id
-    FROM outcomes o JOIN roster_groups g USING (school_year, student_id)
+    FROM group_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
+                        $growth_windows, $growth_values, $exclude_rushed,
+                        $favorable_top5, $favorable_top7, $reversed_items, $survey_detail,
+                        $years, $subject, $grades, $schools)
+    WHERE meets IS NOT NULL
 )
 SELECT school_year, window_id, school_code, detail, group_id, false AS all_details,
        count(DISTINCT student_id) AS n,

@@ -2,23 +2,13 @@
 -- students were left out (i-Ready: no baseline), per school year, window, school (or the
 -- district, school_code NULL) and student group.
 -- Grain: (school_year, window_id, school_code, group_id). Parameters as measure_cells.sql.
-WITH outcomes AS (
+WITH memberships AS (
     SELECT *
-    FROM measure_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
-                          $growth_windows, $growth_values, $exclude_rushed,
-                          $favorable_top5, $favorable_top7, $reversed_items,
-                          $survey_detail)
-    WHERE list_contains($years, school_year)
-      AND detail IS NULL
-      AND ($subject IS NULL OR subject = $subject)
-      AND ($grades IS NULL OR list_contains($grades, grade))
-      AND ($schools IS NULL OR list_contains($schools, school_code))
-),
-memberships AS (
-    SELECT o.*, 'all' AS group_id FROM outcomes o
-    UNION ALL
-    SELECT o.*, g.group_id
-    FROM outcomes o JOIN roster_groups g USING (school_year, student_id)
+    FROM group_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
+                        $growth_windows, $growth_values, $exclude_rushed,
+                        $favorable_top5, $favorable_top7, $reversed_items, $survey_detail,
+                        $years, $subject, $grades, $schools)
+    WHERE detail IS NULL
 )
 SELECT school_year, window_id, school_code, group_id,
        grouping(school_code) = 1 AS district,
