@@ -517,9 +517,15 @@ def catching_up(db: Database, settings: Settings, measure: str, filters: Filters
                                          counts["school_code"].fillna(privacy.UNPLACED)))[
         ["scope", "group_id", "n_at_standard", "n_fell_behind"]]
     out = protected.merge(extra, on=["scope", "group_id"], how="left")
-    out.loc[out["suppressed"], ["n_fell_behind"]] = np.nan
-    return with_display(out[["scope", "group_id", "n", "value", "ci_low", "ci_high",
-                             "suppressed", "hidden_label", "n_at_standard", "n_fell_behind"]])
+    out = with_display(out)
+    # Here every count is an outcome of the first window (how many were below or at standard):
+    # a hidden cell keeps none of them.
+    hidden = out["suppressed"].to_numpy()
+    out["n"] = out["n"].astype("Int64").mask(hidden)
+    out[["n_at_standard", "n_fell_behind"]] = out[["n_at_standard", "n_fell_behind"]].astype(
+        "Int64").mask(hidden[:, None].repeat(2, axis=1))
+    return out[["scope", "group_id", "n", "value", "ci_low", "ci_high", "suppressed",
+                "hidden_label", "display", "n_at_standard", "n_fell_behind"]]
 
 
 def level_transitions(db: Database, settings: Settings, source: str, filters: Filters,

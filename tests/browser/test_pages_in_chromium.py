@@ -28,7 +28,10 @@ def test_page_renders_chart_with_goal_line(page: Page, server, artifacts, path):
     if PAGES[path]:
         expect(page.get_by_role("heading", name=PAGES[path], exact=True)).to_be_visible()
     page.wait_for_load_state("networkidle")
+    # Let the script finish before judging the page: charts appear before the last element.
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
     expect(page.get_by_text("as of February 15, 2027").first).to_be_visible()
     page.screenshot(path=artifacts / f"page-{path or 'overview'}.png", full_page=True)
 

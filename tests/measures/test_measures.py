@@ -345,3 +345,14 @@ def test_core_action_one_as_a_whole(tmp_path, settings):
     pooled = value_at(db, exact, "walkthrough", "Q1")
     # The parts only: 1A 3/3, 1B 2/3, 1C 2/2 -> 7 of 8 ratings.
     assert (pooled["n"], pooled["value"]) == (3, 87.5)
+
+
+def test_catching_up_hides_every_count_of_a_hidden_group(two_windows, settings):
+    f = metrics.Filters(school_year=YEAR, subject="ELA")
+    strict = settings.model_copy(update={"privacy": Privacy(min_n=13)})
+    table = metrics.catching_up(two_windows, strict, "benchmark", f, "1", "2")
+    row = table[(table["scope"] == "__district__") & (table["group_id"] == "all")].iloc[0]
+    # 12 below at the start: under 13, so neither the share nor any count is shown.
+    assert row["suppressed"] and row["display"] == "n<13"
+    assert pd.isna(row["value"]) and pd.isna(row["n"])
+    assert pd.isna(row["n_at_standard"]) and pd.isna(row["n_fell_behind"])
