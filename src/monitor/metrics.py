@@ -150,13 +150,6 @@ def status_of(value: float | None, target: float | None, band: float) -> StatusN
     return "approaching" if value >= target - band else "not met"
 
 
-def current_window(settings: Settings, measure: str, as_of: dt.date, school_year: str) -> str:
-    """The window open on the as-of date, else the last one that has started, else the first."""
-    windows = settings.calendar_for(measure).windows
-    started = [w for w in windows if w.dates(school_year)[0] <= as_of]
-    return started[-1].id if started else windows[0].id
-
-
 def window_state(start: dt.date, end: dt.date, as_of: dt.date) -> str:
     return "upcoming" if as_of < start else "open" if as_of <= end else "closed"
 

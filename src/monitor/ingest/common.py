@@ -28,10 +28,6 @@ _YES = {"Y", "YES", "TRUE", "1", "T"}
 _NO = {"N", "NO", "FALSE", "0", "F"}
 
 
-def grade_sort_key(grade: str) -> int:
-    return GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER)
-
-
 def _each_unique(series: pd.Series, parse: Callable[[str], object]) -> pd.Series:
     uniques = {value: parse(value) for value in series.dropna().unique()}
     out = series.map(uniques).astype(object)
