@@ -87,3 +87,38 @@ if "District" in reference and pd.notna(reference["District"]):
                             n_note=f"n = {int(comparison['students_tested'].max()):,} tested "
                                    "(largest entity) · CAASPP research file",
                             key="overview_caaspp")
+
+# The assessment calendar: which windows are closed, open now or coming, and what has arrived.
+calendar = metrics.assessment_calendar(
+    settings, data.query("coverage_by_school_window",
+                         years=[previous_school_year(f.school_year), f.school_year]),
+    f.school_year, as_of)
+open_now = calendar[calendar["state"] == "open"]
+if len(open_now):
+    waiting = open_now[open_now["schools_with_results"] < open_now["schools_expected"]]
+    title = (f"{len(open_now)} window(s) open now; " + (
+        ", ".join(f"{r.window} ({r.label.split(':')[0]}): {r.schools_with_results} of "
+                  f"{r.schools_expected} schools in" for r in waiting.itertuples())
+        if len(waiting) else "every school's results are in"))
+else:
+    title = "No assessment window is open on the as-of date"
+table = calendar.rename(columns={"label": "Measure", "window": "Window", "start": "Opens",
+                                 "end": "Closes", "state": "State",
+                                 "schools_with_results": "Schools with results",
+                                 "schools_expected": "Schools taking it"}).drop(
+    columns=["measure", "window_id"])
+components.render_chart(title, charts.calendar_strip_chart(calendar, as_of), table, as_of=as_of,
+                        n_note=f"{calendar['schools_expected'].max()} schools",
+                        key="overview_calendar")
+
+# New since last week: the files loaded in the seven days before now.
+loads = data.query("loads_recent")
+recent = loads[pd.to_datetime(loads["loaded_at"]) >= pd.Timestamp.now() - pd.Timedelta(days=7)]
+st.subheader(f"New since last week: {len(recent)} file(s) loaded" if len(recent)
+             else "Nothing new loaded in the last seven days", anchor=False)
+if len(recent):
+    st.dataframe(recent[["file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
+                         "school_years", "windows"]].rename(columns={
+        "file_name": "File", "source": "Kind", "loaded_at": "Loaded", "rows_loaded": "Rows loaded",
+        "rows_rejected": "Rows rejected", "school_years": "School years", "windows": "Windows"}),
+        hide_index=True, key="overview_new")

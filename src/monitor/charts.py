@@ -210,3 +210,32 @@ def comparison_chart(frame: pd.DataFrame) -> go.Figure:
                       yaxis=dict(title=None, automargin=True),
                       yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
     return fig
+
+
+CALENDAR_COLOURS = {"closed": GREY, "open": ORANGE, "upcoming": SKY}
+
+
+def calendar_strip_chart(frame: pd.DataFrame, as_of) -> go.Figure:
+    """The year's windows per measure on a date axis: closed, open now, or coming, with the
+    count of schools whose results have arrived written on open and closed windows."""
+    fig = go.Figure()
+    for state, colour in CALENDAR_COLOURS.items():
+        part = frame[frame["state"] == state]
+        if part.empty:
+            continue
+        days = [(e - s).days + 1 for s, e in zip(part["start"], part["end"], strict=True)]
+        text = [f"{w} {a}/{x}" if st != "upcoming" else w for w, a, x, st in zip(
+            part["window"], part["schools_with_results"], part["schools_expected"],
+            part["state"], strict=True)]
+        fig.add_trace(go.Bar(
+            y=part["label"], x=[d * 86_400_000 for d in days],
+            base=[pd.Timestamp(s) for s in part["start"]], orientation="h", name=state.title(),
+            marker_color=colour, text=text, textposition="inside", insidetextanchor="middle",
+            customdata=part[["window", "schools_with_results", "schools_expected"]].to_numpy(),
+            hovertemplate="%{y} %{customdata[0]}: results from %{customdata[1]} of "
+                          "%{customdata[2]} schools<extra></extra>"))
+    fig.add_vline(x=pd.Timestamp(as_of).value / 1e6, line=dict(color=BLACK, dash="dot"))
+    fig.update_layout(barmode="overlay", height=60 + 34 * frame["label"].nunique(),
+                      xaxis=dict(type="date", automargin=True),
+                      yaxis=dict(title=None, autorange="reversed", automargin=True))
+    return fig

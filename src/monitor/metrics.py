@@ -545,3 +545,34 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     matrix.index = [names[i] for i in matrix.index]
     matrix.columns = [names[i] for i in matrix.columns]
     return matrix
+
+
+# Sources in the coverage query, by the measure whose calendar they follow.
+COVERAGE_SOURCES = {"benchmark": "benchmark", "iready_growth": "iready", "esgi": "esgi",
+                    "performance_task": "performance_task", "state_test": "state_test",
+                    "walkthrough": "walkthrough", "survey": "survey"}
+
+
+def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year: str,
+                        as_of: dt.date) -> pd.DataFrame:
+    """Every window of every measure this school year: dates, state on the as-of date, and how
+    many of the schools that take it (results in this year or last) have results in it.
+
+    `coverage` is queries/coverage_by_school_window.sql (source, school_year, window_id,
+    school_code, n). Columns: measure, label, window_id, window, start, end, state,
+    schools_with_results, schools_expected.
+    """
+    rows = []
+    for measure, config in settings.measures.items():
+        source = coverage[coverage["source"] == COVERAGE_SOURCES[measure]]
+        expected = source["school_code"].dropna().nunique()
+        this_year = source[source["school_year"] == school_year]
+        calendar = settings.calendar_for(measure)
+        for window in calendar.windows:
+            start, end = window.dates(school_year)
+            arrived = this_year.loc[this_year["window_id"] == window.id, "school_code"].nunique()
+            rows.append({"measure": measure, "label": config.label, "window_id": window.id,
+                         "window": window.label, "start": start, "end": end,
+                         "state": window_state(start, end, as_of),
+                         "schools_with_results": arrived, "schools_expected": expected})
+    return pd.DataFrame(rows)

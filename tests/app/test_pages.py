@@ -63,6 +63,15 @@ def test_overview_tiles_and_trajectory(use_demo_db):
     assert trace_names(trajectory) == ["Last year", "Goal", "This year"]
 
 
+def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):
+    at = run_page("overview")
+    titles = [s.value for s in at.subheader]
+    # As of February 15: ESGI window 3, learning walk Q3, the spring survey window, February's
+    # performance tasks are open.
+    assert any(t.startswith("4 window(s) open now") for t in titles), titles
+    assert any(t.startswith("New since last week:") for t in titles)
+
+
 def test_changing_measure_changes_the_chart(use_demo_db):
     at = run_page("overview")
     before = at.subheader[0].value

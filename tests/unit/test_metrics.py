@@ -110,3 +110,24 @@ def test_measure_table_projection_decision_rule_and_gaps(settings):
     district = rows.loc[("district", "all", "2")]
     assert (district["n"], district["value"], district["gap_to_district"]) == (200, 70.0, 0.0)
     assert table["group"].isin(["all", "el"]).all()
+
+
+def test_assessment_calendar_states_and_arrivals(settings):
+    import datetime as dt
+
+    coverage = pd.DataFrame([
+        # Two schools take benchmarks (both had results last year); one has BM1 this year.
+        {"source": "benchmark", "school_year": "2025-26", "window_id": "1", "school_code": "A",
+         "n": 50},
+        {"source": "benchmark", "school_year": "2025-26", "window_id": "1", "school_code": "B",
+         "n": 40},
+        {"source": "benchmark", "school_year": "2026-27", "window_id": "1", "school_code": "A",
+         "n": 52},
+    ])
+    calendar = metrics.assessment_calendar(settings, coverage, "2026-27", dt.date(2026, 10, 10))
+    bench = calendar[calendar["measure"] == "benchmark"].set_index("window_id")
+    assert bench.loc["1", "state"] == "open" and bench.loc["2", "state"] == "upcoming"
+    assert (bench.loc["1", "schools_with_results"], bench.loc["1", "schools_expected"]) == (1, 2)
+    assert bench.loc["1", "start"] == dt.date(2026, 10, 1)
+    walks = calendar[calendar["measure"] == "walkthrough"].set_index("window_id")
+    assert walks.loc["Q1", "state"] == "closed" and walks.loc["Q1", "schools_expected"] == 0
