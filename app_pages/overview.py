@@ -69,6 +69,47 @@ else:
                             as_of=as_of, n_note=f"n = {len(schools)} schools with results",
                             key="overview_schools")
 
+# Schools x measures at each measure's latest window, and who needs attention.
+grid_measures = [m for m in settings.measures if m not in ("state_test",)]
+tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)):
+          data.measure_table(m, measures.scoped_filters(m, f)) for m in grid_measures}
+school_list = data.schools()
+grid = metrics.status_grid(tables, school_list, f.school_year)
+labels = list(tables)
+met = {label: (int((grid[f"{label} status"] == "met").sum()),
+               int(grid[f"{label} status"].notna().sum())) for label in labels}
+st.subheader("Schools at goal, latest window: " + ", ".join(
+    f"{label} {m} of {n}" for label, (m, n) in met.items() if n), anchor=False)
+st.caption("Each school at each measure's latest window with results; colour = status; "
+           f"as of {as_of:%B %-d, %Y}. Open a school from the link in its row.")
+shown = grid.assign(Page="/school?school=" + grid["school_code"])
+
+
+def _colour(status):
+    return {"met": "background-color: #cce3f2", "approaching": "background-color: #fbe6b8",
+            "not met": "background-color: #f6d0b8"}.get(status, "")
+
+
+styled = shown[["Page", "school_name", "level", *labels]].style.format(
+    {label: "{:.0f}%" for label in labels}, na_rep="-").apply(
+    lambda column: [_colour(s) for s in grid[f"{column.name} status"]], subset=labels)
+st.dataframe(styled, hide_index=True, key="overview_grid", column_config={
+    "Page": st.column_config.LinkColumn("School page", display_text="open"),
+    "school_name": "School", "level": "Level"})
+
+group_names = {metrics.group_name(settings, g): label
+               for g, label in settings.group_labels.items()}
+attention = metrics.needs_attention(
+    tables, dict(zip(school_list["school_code"], school_list["school_name"], strict=True)),
+    group_names, f.school_year)
+st.subheader(f"Needs attention: {len(attention)} schools and groups off track" if len(attention)
+             else "Needs attention: nothing off track", anchor=False)
+if len(attention):
+    st.dataframe(attention.rename(columns={
+        "who": "School / group", "measure": "Measure", "window": "Window", "value": "Value (%)",
+        "target": "Goal (%)", "gap": "Points short", "why": "Why"}), hide_index=True,
+        key="overview_attention")
+
 # The state test against the county and the state, from the public CAASPP research files.
 state_year = previous_school_year(f.school_year) if f.school_year == settings.current_school_year() \
     else f.school_year

@@ -411,8 +411,10 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     rows["subject"] = subject or "all"
     rows["grade"] = grade or "all"
     rows["group"] = rows["group_id"].map(lambda g: group_name(settings, g))
+    rows["window_label"] = rows["window_id"].map(calendar.label_of)
     rows = rows.rename(columns={"school_year": "year", "window_id": "window"})
-    columns = ["measure", "subject", "detail", "school", "group", "grade", "year", "window", "n",
+    columns = ["measure", "subject", "detail", "school", "group", "grade", "year", "window",
+               "window_label", "n",
                "value", "ci_low", "ci_high", "target", "status", "suppressed",
                "change_prior_window",
                "change_last_year", "gap_to_all", "gap_to_district", "projected_year_end",
@@ -576,3 +578,71 @@ def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year:
                          "state": window_state(start, end, as_of),
                          "schools_with_results": arrived, "schools_expected": expected})
     return pd.DataFrame(rows)
+
+
+def latest_rows(table: pd.DataFrame, school_year: str) -> pd.DataFrame:
+    """From a measures table: each series' latest window with data in `school_year`."""
+    rows = table[(table["year"] == school_year) & (table["n"] > 0)]
+    if rows.empty:
+        return rows
+    order = rows.groupby(["measure", "subject", "school", "group"], dropna=False).cumcount()
+    last = rows.assign(_order=order).groupby(
+        ["measure", "subject", "school", "group"], dropna=False)["_order"].transform("max")
+    return rows[order == last]
+
+
+def status_grid(tables: dict[str, pd.DataFrame], schools: pd.DataFrame,
+                school_year: str) -> pd.DataFrame:
+    """Schools x measures at each measure's latest window: value, status and window.
+
+    `tables` maps a column label to that measure's measures table (all students, pooled).
+    One row per school; per label the columns `<label>`, `<label> status`.
+    """
+    grid = schools[["school_code", "school_name", "level"]].copy()
+    for label, table in tables.items():
+        rows = latest_rows(table[(table["group"] == "all") & (table["school"] != "district")],
+                           school_year)
+        rows = rows.set_index("school")
+        grid[label] = grid["school_code"].map(rows["value"]).astype(float)
+        grid[f"{label} status"] = grid["school_code"].map(rows["status"])
+    return grid
+
+
+def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str],
+                    group_labels: dict[str, str], school_year: str,
+                    limit: int = 15) -> pd.DataFrame:
+    """Schools and student groups off track, ranked by how far below target they are.
+
+    `group_labels` maps the measures table's group names (see `group_name`) to labels.
+    A series needs attention when at its latest window it is not met and either below
+    trajectory for the last two windows, slipping (down on the prior window or last year), or
+    more than 10 points short. Columns: who, measure, value, target, gap, why.
+    """
+    found = []
+    for label, table in tables.items():
+        rows = latest_rows(table, school_year)
+        rows = rows[(rows["status"] == "not met") & rows["value"].notna()]
+        for row in rows.itertuples():
+            reasons = []
+            if row.below_trajectory_last_two:
+                reasons.append("below trajectory at the last two windows")
+            if pd.notna(row.change_prior_window) and row.change_prior_window < 0:
+                reasons.append(f"down {abs(row.change_prior_window):.0f} points since the last "
+                               "window")
+            if pd.notna(row.change_last_year) and row.change_last_year < 0:
+                reasons.append(f"{abs(row.change_last_year):.0f} points below last year")
+            gap = row.target - row.value
+            if gap > 10:
+                reasons.append(f"{gap:.0f} points short of the {row.target:.0f}% goal")
+            if not reasons:
+                continue
+            school = "District" if row.school == "district" else school_names.get(
+                row.school, row.school)
+            group = group_labels.get(row.group, row.group)
+            who = school if row.group == "all" else f"{school}: {group}"
+            found.append({"who": who, "measure": label, "window": row.window_label,
+                          "value": row.value, "target": row.target, "gap": round(gap, 1),
+                          "why": "; ".join(reasons)})
+    frame = pd.DataFrame(found, columns=["who", "measure", "window", "value", "target", "gap",
+                                         "why"])
+    return frame.sort_values("gap", ascending=False).head(limit).reset_index(drop=True)

@@ -70,6 +70,10 @@ def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):
     # performance tasks are open.
     assert any(t.startswith("4 window(s) open now") for t in titles), titles
     assert any(t.startswith("New since last week:") for t in titles)
+    assert any(t.startswith("Schools at goal, latest window: Benchmark ELA") for t in titles)
+    assert any(t.startswith("Needs attention:") for t in titles)
+    grids = [d.value for d in at.dataframe if "Page" in d.value.columns]
+    assert grids and grids[0]["Page"].str.startswith("/school?school=").all()
 
 
 def test_changing_measure_changes_the_chart(use_demo_db):

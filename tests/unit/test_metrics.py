@@ -131,3 +131,32 @@ def test_assessment_calendar_states_and_arrivals(settings):
     assert bench.loc["1", "start"] == dt.date(2026, 10, 1)
     walks = calendar[calendar["measure"] == "walkthrough"].set_index("window_id")
     assert walks.loc["Q1", "state"] == "closed" and walks.loc["Q1", "schools_expected"] == 0
+
+
+def test_status_grid_and_needs_attention(settings):
+    from monitor.privacy import protect
+
+    def cell(window, school, group, n, meeting, year="2026-27"):
+        return {"school_year": year, "window_id": window, "school_code": school,
+                "detail": None, "group_id": group, "all_details": True, "n": n,
+                "n_records": n, "n_meeting": meeting}
+
+    cells = pd.DataFrame([
+        cell("1", "A", "all", 100, 50), cell("2", "A", "all", 100, 45),   # slipping, short
+        cell("1", "B", "all", 100, 70), cell("2", "B", "all", 100, 80),   # met
+        cell("2", "A", "all", 100, 60, year="2025-26"),
+    ])
+    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    schools = pd.DataFrame({"school_code": ["A", "B", "C"], "school_name": ["Ash", "Birch", "Cedar"],
+                            "level": ["Elementary"] * 3})
+    grid = metrics.status_grid({"Benchmark": table}, schools, "2026-27").set_index("school_code")
+    assert (grid.loc["A", "Benchmark"], grid.loc["A", "Benchmark status"]) == (45.0, "not met")
+    assert grid.loc["B", "Benchmark status"] == "met" and pd.isna(grid.loc["C", "Benchmark"])
+    attention = metrics.needs_attention({"Benchmark": table}, {"A": "Ash", "B": "Birch"},
+                                        {"all": "All students"}, "2026-27")
+    assert attention["who"].tolist() == ["Ash", "District"]
+    ash = attention.iloc[0]
+    assert (ash["window"], ash["value"], ash["target"], ash["gap"]) == ("BM2", 45.0, 75.0, 30.0)
+    assert "below trajectory at the last two windows" in ash["why"]
+    assert "down 5 points since the last window" in ash["why"]
+    assert "15 points below last year" in ash["why"]

@@ -83,3 +83,15 @@ def _transitions(db_stamp, source: str, filters: metrics.Filters, start: str, en
 def level_transitions(source: str, filters: metrics.Filters, start: str,
                       end: str) -> pd.DataFrame:
     return _transitions(stamp(), source, filters, start, end)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _measure_table(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    cells = _cells(db_stamp, measure, filters)
+    return metrics.measure_table(cells, settings(), measure, filters.subject, filters.grade)
+
+
+def measure_table(measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    """The measures table (values, targets, status, changes, projection, flags) of a measure."""
+    plain = filters.model_copy(update={"school": None, "group": "all"})
+    return _measure_table(stamp(), measure, plain)
