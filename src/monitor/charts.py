@@ -69,6 +69,11 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
         line=dict(color=BLACK, width=2, dash="dash"), marker=dict(symbol="line-ew-open", size=12),
         hovertemplate="%{x} goal: %{y:.0f}%<extra></extra>",
     ))
+    if "projection" in frame and frame["projection"].notna().any():
+        fig.add_trace(go.Scatter(
+            x=x, y=frame["projection"], name="Projected at this rate", mode="lines",
+            line=dict(color=BLUE, width=2, dash="dot"),
+            hovertemplate="%{x} projected: %{y:.0f}%<extra></extra>"))
     colours = [status_colour(s) for s in frame["status"]]
     labels = ["" if d == "-" else d for d in frame["display"]]
     fig.add_trace(go.Scatter(

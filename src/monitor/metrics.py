@@ -213,7 +213,23 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     values = pd.to_numeric(frame["value"], errors="coerce")
     frame["change_prior_window"] = (values - values.ffill().shift(1)).round(1)
     frame["change_last_year"] = (values - pd.to_numeric(frame["last_year"], errors="coerce")).round(1)
+    frame["projection"] = _projected_line(values)
     return with_display(frame)
+
+
+def _projected_line(values: pd.Series) -> list[float | None]:
+    """The dotted line from the latest value to the year's last window at the current rate
+    (change per window from the first value to the latest); None where it is not drawn."""
+    known = values.dropna()
+    line: list[float | None] = [None] * len(values)
+    if len(known) < 2 or known.index[-1] == len(values) - 1:
+        return line
+    first, latest = known.index[0], known.index[-1]
+    rate = (known.iloc[-1] - known.iloc[0]) / (latest - first)
+    for position in range(latest, len(values)):
+        projected = known.iloc[-1] + rate * (position - latest)
+        line[position] = round(float(min(max(projected, 0), 100)), 1)
+    return line
 
 
 def latest_point(frame: pd.DataFrame) -> pd.Series | None:

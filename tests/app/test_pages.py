@@ -60,7 +60,7 @@ def test_overview_tiles_and_trajectory(use_demo_db):
     titles = [s.value for s in at.subheader]
     assert any("goal" in t for t in titles), titles
     trajectory = figures(at)[0]
-    assert trace_names(trajectory) == ["Last year", "Goal", "This year"]
+    assert trace_names(trajectory) == ["Last year", "Goal", "Projected at this rate", "This year"]
 
 
 def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):

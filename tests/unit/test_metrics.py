@@ -160,3 +160,12 @@ def test_status_grid_and_needs_attention(settings):
     assert "below trajectory at the last two windows" in ash["why"]
     assert "down 5 points since the last window" in ash["why"]
     assert "15 points below last year" in ash["why"]
+
+
+def test_projection_line_runs_from_the_latest_value_at_the_current_rate():
+    from monitor.metrics import _projected_line
+
+    assert _projected_line(pd.Series([50.0, 60.0, None])) == [None, 60.0, 70.0]
+    assert _projected_line(pd.Series([50.0, None, None, None])) == [None] * 4   # one point
+    assert _projected_line(pd.Series([50.0, 60.0, 70.0])) == [None] * 3         # year is done
+    assert _projected_line(pd.Series([90.0, 99.0, None, None]))[-1] == 100.0     # capped
