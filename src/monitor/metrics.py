@@ -217,6 +217,13 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     return with_display(frame)
 
 
+def _at_current_rate(first, first_position, latest, latest_position, position):
+    """The value at `position` if the change per window from the first value to the latest
+    goes on, kept within 0-100. Works on numbers and on numpy arrays alike."""
+    rate = (latest - first) / (latest_position - first_position)
+    return np.clip(latest + rate * (position - latest_position), 0, 100)
+
+
 def _projected_line(values: pd.Series) -> list[float | None]:
     """The dotted line from the latest value to the year's last window at the current rate
     (change per window from the first value to the latest); None where it is not drawn."""
@@ -225,10 +232,9 @@ def _projected_line(values: pd.Series) -> list[float | None]:
     if len(known) < 2 or known.index[-1] == len(values) - 1:
         return line
     first, latest = known.index[0], known.index[-1]
-    rate = (known.iloc[-1] - known.iloc[0]) / (latest - first)
     for position in range(latest, len(values)):
-        projected = known.iloc[-1] + rate * (position - latest)
-        line[position] = round(float(min(max(projected, 0), 100)), 1)
+        projected = _at_current_rate(known.iloc[0], first, known.iloc[-1], latest, position)
+        line[position] = round(float(projected), 1)
     return line
 
 
@@ -422,7 +428,7 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
         columns={"_value": "_district"})
     rows = rows.merge(district, on=["detail", "group_id", "school_year", "window_id"], how="left")
     rows["gap_to_district"] = (rows["_value"] - rows["_district"]).round(1)
-    rows = _projection(rows, calendar.ids, series, band)
+    rows = _projection(rows, calendar.ids, series)
     rows["measure"] = measure
     rows["subject"] = subject or "all"
     rows["grade"] = grade or "all"
@@ -444,12 +450,10 @@ def _next_year(school_year: str) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def _projection(rows: pd.DataFrame, windows: list[str], series: list[str],
-                band: float) -> pd.DataFrame:
+def _projection(rows: pd.DataFrame, windows: list[str], series: list[str]) -> pd.DataFrame:
     """Where each series lands at the year's last window if it keeps its current rate (the
     change per window between its first and latest values), on the latest row only; and the
     decision rule: the last two windows with values both short of their targets."""
-    del band
     rows = rows.reset_index(drop=True)
     rows["projected_year_end"] = np.nan
     rows["below_trajectory_last_two"] = False
@@ -461,11 +465,12 @@ def _projection(rows: pd.DataFrame, windows: list[str], series: list[str],
     first, latest = grouped.head(1), grouped.tail(1)
     first = first.set_index(keys[first.index])
     latest_keyed = latest.set_index(keys[latest.index])
-    span = latest_keyed["position"] - first["position"].reindex(latest_keyed.index)
-    rate = (latest_keyed["_value"] - first["_value"].reindex(latest_keyed.index)) / span.where(
-        span > 0)
-    projected = (latest_keyed["_value"] + rate * (len(windows) - 1 - latest_keyed["position"]))
-    rows.loc[latest.index, "projected_year_end"] = projected.clip(0, 100).round(1).to_numpy()
+    first = first.reindex(latest_keyed.index)
+    span = latest_keyed["position"] - first["position"]
+    projected = _at_current_rate(first["_value"], first["position"].where(span > 0),
+                                 latest_keyed["_value"], latest_keyed["position"],
+                                 len(windows) - 1)
+    rows.loc[latest.index, "projected_year_end"] = projected.round(1).to_numpy()
     short = (shown["_value"] < shown["target"]) & shown["target"].notna()
     last_two = short.groupby(keys).transform(lambda s: s.tail(2).all() and len(s) >= 2)
     rows.loc[latest.index, "below_trajectory_last_two"] = last_two[latest.index].to_numpy()

@@ -124,7 +124,7 @@ def _adapt_long(cols, ctx, rejects, excluded) -> pd.DataFrame:
     schools, years, windows = _placement(cols, ctx, rejects)
     item_text = cols.get(*LONG_COLUMNS[1])
     matched = item_text.fillna("").map(
-        lambda v: match_item(v) or next((i for i in _by_id(v)), None))
+        lambda v: match_item(v) or ITEMS_BY_ID.get(v))
     rejects.add(matched.isna(), cols.name(*LONG_COLUMNS[1]), "not a known survey item")
     values, unreadable = _answers(cols.get(*LONG_COLUMNS[2]), excluded)
     rejects.add(unreadable | blank(cols.get(*LONG_COLUMNS[2])), cols.name(*LONG_COLUMNS[2]),
@@ -137,8 +137,3 @@ def _adapt_long(cols, ctx, rejects, excluded) -> pd.DataFrame:
         "construct": matched.map(lambda i: i.construct if i else None),
         "response_value": values, "scale_points": 5,
     })
-
-
-def _by_id(value: str) -> list[Item]:
-
-    return [ITEMS_BY_ID[value]] if value in ITEMS_BY_ID else []
