@@ -162,6 +162,8 @@ def test_iready_current_layout_uses_norming_window(shared_data, tmp_path, settin
     assert all(r.error is None for r in result.reports), [r.line() for r in result.reports]
     subjects = table(db, "SELECT DISTINCT subject FROM iready_results ORDER BY 1")["subject"]
     assert subjects.tolist() == ["ELA", "Math"]
+    # "Winter (November 16 - March 1)" places the row itself: no date needs the nearest window.
+    assert [r.nearest_window for r in result.reports] == [0, 0]
 
 
 def test_foreign_qualtrics_export_is_refused_clearly(shared_data, tmp_path, settings):

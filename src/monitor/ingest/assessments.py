@@ -14,6 +14,7 @@ from monitor.ingest.base import (
     dated_windows,
     parse_required_dates,
     require_values,
+    window_ids,
 )
 from monitor.ingest.common import (
     Rejects,
@@ -133,16 +134,6 @@ def _long_from_wide(table: RawTable, wide: dict[str, str]) -> RawTable:
                     table.question_text, table.encoding)
 
 
-def _window_ids(given: pd.Series, calendar) -> pd.Series:
-    """Window ids from a window column: ids, labels, or seasons (fall, winter, spring)."""
-    by_label = {w.label.lower(): w.id for w in calendar.windows}
-    by_label |= {w.id.lower(): w.id for w in calendar.windows}
-    ids = calendar.ids
-    seasons = {"fall": ids[0], "winter": ids[len(ids) // 2], "spring": ids[-1]}
-    return given.map(lambda v: None if pd.isna(v) else by_label.get(
-        str(v).strip().lower(), seasons.get(str(v).strip().lower())))
-
-
 def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") -> Adapted:
     label = "performance task" if source == "performance_task" else "district benchmark"
     wide = wide_subject_columns(Columns(table))
@@ -164,7 +155,7 @@ def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") ->
         # A window column wins over dates; the year then comes from the date or School Year.
         dates = parse_dates(raw_dates)
         calendar = ctx.settings.calendars[source]
-        windows = _window_ids(cols.get("Window"), calendar)
+        windows = window_ids(cols.get("Window"), calendar)
         rejects.add(windows.isna(), window_column,
                     f"not a {calendar.label} ({', '.join(calendar.ids)}, or fall/winter/spring)")
         years = dates.map(lambda d: school_year_of(d) if d is not None and not pd.isna(d) else None)

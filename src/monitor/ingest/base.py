@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from monitor.config import Settings
+from monitor.config import Calendar, Settings
 from monitor.ingest.common import Rejects, WindowAssignment, blank, parse_dates, window_assigner
 from monitor.ingest.readers import RawTable, UnreadableFile
 
@@ -117,6 +117,22 @@ def dated_windows(
     years = placed.map(lambda a: a.school_year if isinstance(a, WindowAssignment) else None)
     windows = placed.map(lambda a: a.window_id if isinstance(a, WindowAssignment) else None)
     return years, override.where(given, windows), int((nearest & ~outside).sum())
+
+
+def window_ids(given: pd.Series, calendar: Calendar) -> pd.Series:
+    """Window ids from a window column: ids, labels, or seasons (fall, winter, spring), with
+    any note in brackets ignored ("Winter (November 16 - March 1)" is winter); NA if none."""
+    by_label = {w.label.lower(): w.id for w in calendar.windows}
+    by_label |= {w.id.lower(): w.id for w in calendar.windows}
+    ids = calendar.ids
+    by_label |= {"fall": ids[0], "winter": ids[len(ids) // 2], "spring": ids[-1]} | by_label
+
+    def one(value: object) -> str | None:
+        if pd.isna(value):
+            return None
+        return by_label.get(str(value).split("(")[0].strip().lower())
+
+    return given.map(one).astype("string")
 
 
 def parse_required_dates(cols: Columns, rejects: Rejects, column: str) -> pd.Series:

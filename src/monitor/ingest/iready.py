@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor.ingest.base import Adapted, Columns, Context, dated_windows, parse_required_dates
+from monitor.ingest.base import (
+    Adapted,
+    Columns,
+    Context,
+    dated_windows,
+    parse_required_dates,
+    window_ids,
+)
 from monitor.ingest.common import (
     Rejects,
     blank,
@@ -67,8 +74,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     vendor_window = None
     if cols.name("Norming Window"):
         calendar = ctx.settings.calendars["iready"]
-        by_label = {w.label.lower(): w.id for w in calendar.windows}
-        vendor_window = cols.get("Norming Window").str.lower().map(by_label)
+        vendor_window = window_ids(cols.get("Norming Window"), calendar)
     years, windows, nearest = dated_windows(
         rejects, ctx, "iready", "Completion Date", dates, override=vendor_window)
     academic = cols.get("Academic Year").map(
