@@ -39,6 +39,44 @@ components.render_chart(
     n_note=f"n = {int(point['n']):,} students; {suppressed} groups under n={min_n} suppressed",
     key="groups_gaps")
 
+# Every group on every measure at once, coloured the way the California School Dashboard does.
+where = scoped.school or "district"
+group_names = {metrics.group_name(settings, g): label
+               for g, label in settings.group_labels.items()}
+grid_measures = [m for m in settings.measures if m not in ("walkthrough", "state_test")]
+tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)): metrics.table_through(
+    data.measure_table(m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
+grid = metrics.dashboard_grid(tables, where, group_names, f.school_year)
+if len(grid):
+    counts = grid["colour"].value_counts()
+    worst = [f"{counts[c]} {c.lower()}" for c in metrics.DASHBOARD_ORDER[:2] if c in counts]
+    title = ("Status and change: " + (" and ".join(worst) + " cells need attention" if worst
+                                       else "no red or orange cells"))
+    table = grid.rename(columns={
+        "group": "Group", "measure": "Measure", "window": "Window", "value": "Value (%)",
+        "target": "Goal (%)", "change_last_year": "Change from last year",
+        "status_level": "Status", "change_level": "Change", "colour": "Colour"}).drop(
+        columns=["display", "suppressed"])
+    components.render_chart(
+        title, charts.dashboard_grid_chart(grid), table, as_of=as_of,
+        n_note="Colour combines status (distance from the goal) with change from the same "
+               "window last year, as on the California School Dashboard; each measure at its "
+               "latest window", key="groups_dashboard")
+
+# Which gaps are closing and which are widening, against the same window last year.
+trend = metrics.gap_changes(metrics.table_through(data.measure_table(measure, scoped), settings,
+                                                  measure, f), where, group_names, f.school_year)
+if len(trend):
+    closing, widening = (int((trend["trend"] == t).sum()) for t in ("closing", "widening"))
+    title = (f"{label}: {closing} gap(s) closing, {widening} widening since "
+             f"{trend['window'].iloc[0]} last year")
+    table = trend.rename(columns={"group": "Group", "window": "Window", "gap": "Gap now",
+                                  "gap_last_year": "Gap last year",
+                                  "change": "Change in size (points)", "trend": "Trend"})
+    components.render_chart(title, charts.gap_change_chart(trend), table, as_of=as_of,
+                            n_note="Groups with a value this year and last; a gap is closing "
+                                   "when it shrank by a point or more", key="groups_trend")
+
 group = f.group if f.group != "all" else (widest["group_id"].iloc[0] if len(widest) else "all")
 chosen = measures.trajectory(settings, measure, scoped.model_copy(update={"group": group}))
 group_label = settings.group_labels[group]

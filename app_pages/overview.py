@@ -10,35 +10,17 @@ from monitor.ui import components, data, filters, measures
 settings = data.settings()
 f = filters.current()
 as_of = settings.as_of_date()
+view_date = metrics.view_date(settings, f)
 min_n = settings.privacy.min_n
 scope = "District" if f.school is None else data.schools().set_index("school_code").loc[
     f.school, "school_name"]
 
 st.title("District overview", anchor=False)
 st.caption(f"{scope} · {f.school_year} · {settings.group_labels[f.group]}"
-           + (f" · {f.grade}" if f.grade else ""))
+           + (f" · {f.grade}" if f.grade else "")
+           + (f" · as it stood on {view_date:%B %-d, %Y}" if view_date != as_of else ""))
 
-headline = [m for m, cfg in settings.measures.items() if cfg.headline]
-tiles = st.columns(len(headline))
-for tile, measure in zip(tiles, headline, strict=True):
-    frame = measures.trajectory(settings, measure, f)
-    point = metrics.latest_point(frame)
-    with tile, st.container(border=True):
-        label = measures.tile_label(settings, measure, f)
-        if point is None:
-            st.metric(label, "-", help=settings.measures[measure].label)
-            st.caption(measures.next_window_note(settings, measure, f.school_year))
-            continue
-        value = point["display"]
-        change = point["change_last_year"]
-        st.metric(label, value, help=settings.measures[measure].label,
-                  delta=None if pd.isna(change) else f"{metrics.signed_points(change)} pts vs last year")
-        goal = "baseline window" if point["target"] is None or point["target"] != point["target"] \
-            else f"goal {point['target']:.0f}%"
-        status = charts.STATUS_LABELS.get(point["status"]) if isinstance(point["status"], str) else ""
-        window = point["window"] + (" (open)" if point["state"] == "open" else "")
-        st.caption(f"{window}: {goal}{' · ' + status if status else ''} · "
-                   f"n={int(point['n']):,}")
+measures.render_tiles(settings, f)
 
 choices = {m: settings.measures[m].label for m in settings.measures}
 measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,
@@ -71,8 +53,8 @@ else:
 
 # Schools x measures at each measure's latest window, and who needs attention.
 grid_measures = [m for m in settings.measures if m not in ("state_test",)]
-tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)):
-          data.measure_table(m, measures.scoped_filters(m, f)) for m in grid_measures}
+tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)): metrics.table_through(
+    data.measure_table(m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
 school_list = data.schools()
 grid = metrics.status_grid(tables, school_list, f.school_year)
 labels = list(tables)
@@ -133,7 +115,7 @@ if "District" in reference and pd.notna(reference["District"]):
 calendar = metrics.assessment_calendar(
     settings, data.query("coverage_by_school_window",
                          years=[previous_school_year(f.school_year), f.school_year]),
-    f.school_year, as_of)
+    f.school_year, view_date)
 open_now = calendar[calendar["state"] == "open"]
 if len(open_now):
     waiting = open_now[open_now["schools_with_results"] < open_now["schools_expected"]]

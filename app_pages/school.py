@@ -1,5 +1,6 @@
 """School: one school's measures against the district and its own goals, leading and lagging."""
 
+import pandas as pd
 import streamlit as st
 
 from monitor import charts, metrics
@@ -20,6 +21,7 @@ row = schools.set_index("school_code").loc[f.school]
 st.title(row["school_name"], anchor=False)
 st.caption(f"{row['level']} school · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · {f.grade}" if f.grade else ""))
+measures.render_tiles(settings, f)
 
 outcome_measures = [m for m in settings.measures if m not in ("walkthrough", "survey")]
 choices = {m: settings.measures[m].label for m in outcome_measures}
@@ -28,10 +30,65 @@ measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__
 frame = measures.trajectory(settings, measure, f)
 district = measures.trajectory(settings, measure, f.model_copy(update={"school": None}))
 label = measures.subject_label(settings, measure, f)
+own_goals = f.school in settings.measures[measure].school_goals
+if own_goals:
+    st.caption(":material/flag: The goal line is this school's own goal (config.toml "
+               "school_goals); the district's goals apply elsewhere.")
 measures.render_trajectory(settings, measure, frame, label, comparison=district, key="school_trajectory")
 
 point = metrics.latest_point(frame)
 if point is not None:
+    # Beside similar schools: the schools of the same level at the same window.
+    peers = metrics.by_school(data.cells(measure, f), settings, measure, f, point["window_id"],
+                              schools[schools["level"] == row["level"]])
+    peers = peers[peers["n"] > 0].copy()
+    ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
+    codes = list(ranked["school_code"])
+    if f.school in codes and len(codes) > 1:
+        title = (f"{row['school_name']} is {metrics.ordinal(codes.index(f.school) + 1)} of "
+                 f"{len(codes)} {row['level'].lower()} schools at {point['window']} "
+                 f"(median {ranked['value'].median():.0f}%)")
+    else:
+        title = f"{row['level']} schools at {point['window']}"
+    peers["school_name"] = peers["school_name"].where(
+        peers["school_code"] != f.school, "▶ " + peers["school_name"] + " (this school)")
+    table = peers[["school_name", "value", "n", "target", "status"]].rename(columns={
+        "school_name": "School", "value": "Value (%)", "target": "Goal (%)", "status": "Status"})
+    components.render_chart(title, charts.school_status_chart(peers, label), table, as_of=as_of,
+                            n_note=f"n = {len(peers)} {row['level'].lower()} schools with results",
+                            key="school_peers")
+
+    # By grade: this school's grades beside the district's same grade.
+    grades = metrics.level_grades(row["level"])
+    rows = []
+    for grade in grades:
+        graded = f.model_copy(update={"grade": grade})
+        here = metrics.latest_at(measures.trajectory(settings, measure, graded), point["window_id"])
+        there = metrics.latest_at(measures.trajectory(
+            settings, measure, graded.model_copy(update={"school": None})), point["window_id"])
+        if here["n"] == 0:
+            continue
+        rows.append({"detail": grade, "value": here["value"], "n": here["n"],
+                     "display": here["display"], "last_year": there["value"],
+                     "target": here["target"]})
+    if rows:
+        by_grade = pd.DataFrame(rows)
+        shown = by_grade[by_grade["value"].notna()]
+        lowest = shown.sort_values("value").head(1)
+        title = (f"By grade at {point['window']}: grade {lowest['detail'].iloc[0]} is lowest at "
+                 f"{lowest['value'].iloc[0]:.0f}%" if len(lowest) else
+                 f"By grade at {point['window']}")
+        table = by_grade.rename(columns={"detail": "Grade", "value": "School (%)",
+                                         "last_year": "District, same grade (%)",
+                                         "target": "Goal (%)"})[
+            ["Grade", "School (%)", "n", "District, same grade (%)", "Goal (%)"]]
+        components.render_chart(
+            title, charts.detail_chart(by_grade, {g: f"Grade {g}" for g in grades},
+                                       point["target"] if pd.notna(point["target"]) else None,
+                                       "This school", "District, same grade"),
+            table, as_of=as_of, n_note=f"n = {int(by_grade['n'].sum()):,} students",
+            key="school_grades")
+
     groups = metrics.by_group(data.cells(measure, f), settings, f, point["window_id"])
     worst = groups[groups["gap_to_all"].notna()].sort_values("gap_to_all").head(1)
     title = (f"Largest gap at {point['window']}: {worst['group'].iloc[0]} "

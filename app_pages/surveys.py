@@ -1,15 +1,21 @@
 """Surveys: percent favorable by construct, fall and spring, with response counts."""
 
+import pandas as pd
 import streamlit as st
 
-from monitor import charts, metrics
-from monitor.items import CONSTRUCT_LABELS
+from monitor import charts, metrics, privacy
+from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID
 from monitor.ui import components, data, filters, measures
 
 settings = data.settings()
 f = filters.current()
 as_of = settings.as_of_date()
 min_n = settings.privacy.min_n
+
+
+def _short(statement: str, width: int = 60) -> str:
+    return statement if len(statement) <= width else statement[:width - 1].rstrip() + "…"
+
 
 st.title("Surveys", anchor=False)
 surveys = {"student": "Student survey", "teacher": "Teacher survey", "leader": "Leader survey"}
@@ -29,6 +35,41 @@ point = metrics.latest_point(frame)
 if point is None:
     components.no_data("No survey responses this year yet.")
     st.stop()
+
+# Who answered: respondents and, for the student survey, the share of students enrolled in
+# the surveyed grades.
+rates = data.response_rates(scoped, survey)
+here = rates[(rates["scope"] == (f.school or privacy.DISTRICT))
+             & (rates["window_id"] == point["window_id"])]
+if len(here) and pd.notna(here["respondents"].iloc[0]):
+    answered = here.iloc[0]
+    text = f"{point['window']}: {int(answered['respondents']):,} respondents"
+    if pd.notna(answered["rate"]):
+        text += (f" of {int(answered['enrolled']):,} students enrolled in the surveyed grades "
+                 f"({answered['rate']:.0f}% response rate)")
+    st.markdown(f":material/how_to_vote: {text}.")
+
+# By school: percent favorable at the window, with respondents and response rate.
+if f.school is None:
+    schools = metrics.by_school(cells, settings, "survey", scoped, point["window_id"],
+                                data.schools())
+    schools = schools[schools["n"] > 0].merge(
+        rates[rates["window_id"] == point["window_id"]].rename(columns={"scope": "school_code"}),
+        on="school_code", how="left")
+    below = int((schools["status"] == "not met").sum())
+    low_rate = schools[schools["rate"] < 50] if survey == "student" else schools.iloc[:0]
+    title = (f"{point['window']}: {below} of {len(schools)} schools below the approaching band"
+             + (f"; {len(low_rate)} with under half their students responding"
+                if len(low_rate) else ""))
+    table = schools[["school_name", "level", "value", "n", "respondents", "enrolled", "rate",
+                     "target", "status"]].rename(columns={
+        "school_name": "School", "level": "Level", "value": "% favorable", "n": "Respondents "
+        "(answered)", "respondents": "Respondents", "enrolled": "Enrolled (surveyed grades)",
+        "rate": "Response rate (%)", "target": "Goal (%)", "status": "Status"})
+    components.render_chart(title, charts.school_status_chart(schools, label), table,
+                            as_of=as_of, n_note=f"n = {len(schools)} schools with respondents",
+                            key="survey_schools")
+
 merged = metrics.by_detail(cells, settings, scoped, point["window_id"])
 target = metrics.goal_for(settings, "survey", point["window_id"], f.school)
 labels = {k: v for k, v in CONSTRUCT_LABELS.items() if k in set(merged["detail"])}
@@ -36,11 +77,42 @@ lowest = merged.sort_values("value").head(1)
 title = (f"{point['window']}: {CONSTRUCT_LABELS[lowest['detail'].iloc[0]]} is lowest at "
          f"{lowest['value'].iloc[0]:.0f}% favorable" if len(lowest) and lowest["value"].notna().all()
          else f"{point['window']} by construct")
+# Fall against spring this year: each window's value per construct, side by side.
+windows = settings.calendar_for("survey").windows
+for window in windows:
+    values = metrics.by_detail(cells, settings, scoped, window.id).set_index("detail")["value"]
+    merged[window.label] = merged["detail"].map(values)
 table = merged.assign(construct=merged["detail"].map(CONSTRUCT_LABELS))[
-    ["construct", "value", "n", "n_records", "last_year"]].rename(columns={
-        "construct": "Construct", "value": "% favorable", "n": "Respondents",
-        "n_records": "Responses", "last_year": "Same administration last year (%)"})
+    ["construct", "value", "n", "n_records", "last_year", *(w.label for w in windows)]].rename(
+    columns={"construct": "Construct", "value": "% favorable", "n": "Respondents",
+             "n_records": "Responses", "last_year": "Same administration last year (%)"})
 components.render_chart(
     title, charts.detail_chart(merged, labels, target, f"{point['window']} {f.school_year}",
                                f"{point['window']} last year"),
     table, as_of=as_of, n_note=f"n = {int(point['n']):,} respondents", key="survey_constructs")
+
+# Items, furthest below the goal first: where the conversation should start.
+items = metrics.by_detail(data.survey_item_cells(scoped), settings, scoped, point["window_id"])
+items = items[items["detail"].isin(ITEMS_BY_ID)].copy()
+if len(items):
+    items["distance"] = (items["value"] - target).round(1) if target is not None else None
+    items = items.sort_values(["distance" if target is not None else "value"],
+                              na_position="last").reset_index(drop=True)
+    statements = {i: _short(ITEMS_BY_ID[i].statement) for i in items["detail"]}
+    first = items.iloc[0]
+    title = (f"Furthest from the {target:.0f}% goal: \"{statements[first['detail']]}\" at "
+             f"{first['value']:.0f}% favorable" if target is not None and pd.notna(first["value"])
+             else f"{point['window']} by item")
+    table = items.assign(
+        item=items["detail"].map(lambda i: ITEMS_BY_ID[i].statement),
+        construct=items["detail"].map(lambda i: CONSTRUCT_LABELS[ITEMS_BY_ID[i].construct]))[
+        ["item", "construct", "value", "distance", "n", "last_year"]].rename(columns={
+            "item": "Item", "construct": "Construct", "value": "% favorable",
+            "distance": "Points from goal", "n": "Respondents",
+            "last_year": "Same administration last year (%)"})
+    components.render_chart(
+        title, charts.detail_chart(items, statements, target,
+                                   f"{point['window']} {f.school_year}",
+                                   f"{point['window']} last year"),
+        table, as_of=as_of, n_note=f"{len(items)} items, ordered by distance from the goal",
+        key="survey_items")

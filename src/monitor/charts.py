@@ -244,3 +244,84 @@ def calendar_strip_chart(frame: pd.DataFrame, as_of) -> go.Figure:
                       xaxis=dict(type="date", automargin=True),
                       yaxis=dict(title=None, autorange="reversed", automargin=True))
     return fig
+
+
+# The California School Dashboard's five colours, drawn from the Okabe-Ito palette (its
+# yellow for Yellow); every cell also says its colour in words.
+DASHBOARD_FILL = {"Red": VERMILLION, "Orange": ORANGE, "Yellow": "#F0E442", "Green": GREEN,
+                  "Blue": BLUE, None: "#eeeeee"}
+_DARK_FILL = {"Red", "Green", "Blue"}
+
+
+def dashboard_grid_chart(frame: pd.DataFrame) -> go.Figure:
+    """Groups (rows) x measures (columns), each cell filled with its Dashboard colour and
+    labelled with the colour's name, the value and the change from last year."""
+    groups = list(dict.fromkeys(frame["group"]))
+    measures = list(dict.fromkeys(frame["measure"]))
+    names = list(DASHBOARD_FILL)
+    cells = frame.set_index(["group", "measure"])
+    z, text, hover = [], [], []
+    for group in groups:
+        z.append([]), text.append([]), hover.append([])
+        for measure in measures:
+            if (group, measure) not in cells.index:
+                z[-1].append(names.index(None)), text[-1].append(""), hover[-1].append("")
+                continue
+            cell = cells.loc[(group, measure)]
+            z[-1].append(names.index(cell["colour"] if isinstance(cell["colour"], str) else None))
+            text[-1].append(cell["display"])
+            status = cell["status_level"] if isinstance(cell["status_level"], str) else "-"
+            change = cell["change_level"] if isinstance(cell["change_level"], str) \
+                else "no last year"
+            hover[-1].append(f"{cell['window']}; status {status}, {change.lower()}")
+    # A discrete colour scale: each colour index owns one band of [0, 1].
+    steps = len(names)
+    scale = []
+    for i, name in enumerate(names):
+        scale += [[i / steps, DASHBOARD_FILL[name]], [(i + 1) / steps, DASHBOARD_FILL[name]]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=measures, y=groups, zmin=-0.5, zmax=steps - 0.5, colorscale=scale,
+        showscale=False, xgap=3, ygap=3, customdata=hover,
+        hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>"))
+    for i, group in enumerate(groups):
+        for j, measure in enumerate(measures):
+            name = names[z[i][j]]
+            fig.add_annotation(x=measure, y=group, text=text[i][j], showarrow=False,
+                               font=dict(size=13, color="white" if name in _DARK_FILL else BLACK))
+    fig.update_layout(height=max(320, 40 * len(groups) + 90),
+                      xaxis=dict(side="top", showline=False, title=None),
+                      yaxis=dict(autorange="reversed", showgrid=False, title=None,
+                                 automargin=True))
+    return fig
+
+
+def gap_change_chart(frame: pd.DataFrame) -> go.Figure:
+    """Each group's gap to all students last year (grey) and now (blue when closing,
+    vermilion when widening, grey when steady), joined by a line."""
+    colours = {"closing": BLUE, "widening": VERMILLION, "steady": GREY}
+    fig = go.Figure()
+    for group, then, now in zip(frame["group"], frame["gap_last_year"], frame["gap"], strict=True):
+        fig.add_trace(go.Scatter(x=[then, now], y=[group, group], mode="lines",
+                                 line=dict(color="#bbbbbb", width=3), showlegend=False,
+                                 hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=frame["gap_last_year"], y=frame["group"], mode="markers",
+                             name="Last year", marker=dict(color=GREY, size=11),
+                             hovertemplate="%{y} last year: %{x:+.0f} points<extra></extra>"))
+    for trend, colour in colours.items():
+        part = frame[frame["trend"] == trend]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["gap"], y=part["group"], mode="markers+text", name=f"Now ({trend})",
+            marker=dict(color=colour, size=14, symbol="diamond"),
+            text=[f"{g:+.0f} ({trend})" for g in part["gap"]], textposition="middle right",
+            hovertemplate="%{y} now: %{x:+.0f} points<extra></extra>"))
+    fig.add_vline(x=0, line=dict(color=BLACK, dash="dot"),
+                  annotation_text="All students", annotation_position="top")
+    values = pd.concat([frame["gap"], frame["gap_last_year"], pd.Series([0.0])])
+    fig.update_layout(height=max(300, 34 * len(frame) + 120),
+                      xaxis=dict(title="Gap to all students (points)", zeroline=False,
+                                 range=[float(values.min()) - 4, float(values.max()) + 14]),
+                      yaxis=dict(title=None, automargin=True, categoryorder="array",
+                                 categoryarray=list(frame["group"])[::-1]))
+    return fig

@@ -48,11 +48,49 @@ class Filters(BaseModel):
     subject: str | None = None         # None = all subjects pooled
     grade: str | None = None           # a grade (TK, K, 1..12) or a GRADE_BANDS key
     group: str = "all"                 # a configured group id, or "all"
+    window: str | None = None          # view as of the end of this window of the reference
+    #                                    calendar (REFERENCE_MEASURE's); None = the as-of date
 
     def grades(self) -> list[str] | None:
         if self.grade is None:
             return None
         return list(GRADE_BANDS.get(self.grade, (self.grade,)))
+
+
+# The calendar the window filter is chosen from: the district's benchmark cadence.
+REFERENCE_MEASURE = "benchmark"
+
+
+def window_choices(settings: Settings) -> dict[str, str]:
+    """The window filter's choices: window id -> label, from the reference calendar."""
+    return {w.id: w.label for w in settings.calendar_for(REFERENCE_MEASURE).windows}
+
+
+def view_date(settings: Settings, filters: Filters) -> dt.date:
+    """The date the view stands on: the as-of date, or with a window chosen, the end of that
+    window in the filters' school year (never later than the as-of date)."""
+    as_of = settings.as_of_date()
+    calendar = settings.calendar_for(REFERENCE_MEASURE)
+    window = next((w for w in calendar.windows if w.id == filters.window), None)
+    if window is None:
+        return as_of
+    return min(as_of, window.dates(filters.school_year)[1])
+
+
+def windows_through(settings: Settings, measure: str, school_year: str,
+                    cutoff: dt.date) -> list[str]:
+    """The measure's windows that had opened by `cutoff` in `school_year`."""
+    return [w.id for w in settings.calendar_for(measure).windows
+            if w.dates(school_year)[0] <= cutoff]
+
+
+def table_through(table: pd.DataFrame, settings: Settings, measure: str,
+                  filters: Filters) -> pd.DataFrame:
+    """A measures table without the filters' year's windows that open after the view date."""
+    if filters.window is None:
+        return table
+    shown = windows_through(settings, measure, filters.school_year, view_date(settings, filters))
+    return table[(table["year"] != filters.school_year) | table["window"].isin(shown)]
 
 
 def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
@@ -180,9 +218,13 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     Columns: window_id, window, state (closed / open / upcoming on the as-of date), value, n,
     target, status, last_year, last_year_n, change_prior_window, change_last_year, suppressed.
     """
-    as_of = settings.as_of_date()
+    as_of = view_date(settings, filters)
     sums = scope(cells, filters, detail)
     calendar = settings.calendar_for(measure)
+    if filters.window is not None:
+        # Viewing as of a past window: the windows that opened after it are left out.
+        shown = set(windows_through(settings, measure, filters.school_year, as_of))
+        sums = sums[(sums["school_year"] != filters.school_year) | sums["window_id"].isin(shown)]
     rows = []
     last_year = previous_school_year(filters.school_year)
     band = settings.status.approaching_band
@@ -242,6 +284,25 @@ def latest_point(frame: pd.DataFrame) -> pd.Series | None:
     """The latest window of a trajectory that has students (a value, or a suppressed one)."""
     has_data = frame[(frame["n"] > 0)]
     return has_data.iloc[-1] if len(has_data) else None
+
+
+def latest_at(frame: pd.DataFrame, window_id: str) -> pd.Series:
+    """A trajectory's row at one window."""
+    return frame[frame["window_id"] == window_id].iloc[0]
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# The grades a school of each level teaches; a level not listed teaches any grade.
+LEVEL_GRADES = {"Elementary": GRADE_BANDS["Elementary (TK-5)"],
+                "Middle": GRADE_BANDS["Middle (6-8)"], "High": GRADE_BANDS["High (9-12)"]}
+
+
+def level_grades(level: str) -> tuple[str, ...]:
+    return LEVEL_GRADES.get(level, tuple(GRADE_ORDER))
 
 
 def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,
@@ -327,7 +388,8 @@ def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
         text += f", at or above the {target:.0f}% goal"
     else:
         gap = round(target - value)
-        text += f", {gap} point{'s' if gap != 1 else ''} below the {target:.0f}% goal"
+        text += (f", just under the {target:.0f}% goal" if gap == 0 else
+                 f", {gap} point{'s' if gap != 1 else ''} below the {target:.0f}% goal")
     if point["state"] == "open":
         text += " (window still open)"
     change = point["change_last_year"]
@@ -667,3 +729,127 @@ def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str
     frame = pd.DataFrame(found, columns=["who", "measure", "window", "value", "target", "gap",
                                          "why"])
     return frame.sort_values("gap", ascending=False).head(limit).reset_index(drop=True)
+
+
+# The California School Dashboard's way of combining where a group is (status) with how it
+# moved (change): five colours from a 5 x 5 table. Status here is the distance from the goal
+# at the window, in points; change is against the same window last year, in points, with the
+# cut points the Dashboard uses for rates (maintained within 1 point, significant from 5).
+STATUS_LEVELS = ("Very low", "Low", "Medium", "High", "Very high")
+CHANGE_LEVELS = ("Declined significantly", "Declined", "Maintained", "Increased",
+                 "Increased significantly")
+DASHBOARD_COLOURS = {   # status level -> colour per change level (in CHANGE_LEVELS order)
+    "Very high": ("Yellow", "Green", "Blue", "Blue", "Blue"),
+    "High": ("Orange", "Yellow", "Green", "Green", "Blue"),
+    "Medium": ("Orange", "Orange", "Yellow", "Green", "Green"),
+    "Low": ("Red", "Orange", "Orange", "Yellow", "Yellow"),
+    "Very low": ("Red", "Red", "Red", "Orange", "Yellow"),
+}
+DASHBOARD_ORDER = ("Red", "Orange", "Yellow", "Green", "Blue")
+
+
+def status_level(value: float, target: float) -> str:
+    distance = value - target
+    cuts = ((10, "Very high"), (0, "High"), (-10, "Medium"), (-20, "Low"))
+    return next((level for cut, level in cuts if distance >= cut), "Very low")
+
+
+def change_level(change: float) -> str:
+    if change >= 5:
+        return "Increased significantly"
+    if change >= 1:
+        return "Increased"
+    if change > -1:
+        return "Maintained"
+    return "Declined" if change > -5 else "Declined significantly"
+
+
+def dashboard_colour(value: float | None, target: float | None,
+                     change: float | None) -> str | None:
+    """The Dashboard colour of a value against its target and its change from last year;
+    None when any of the three is missing (no goal yet, no prior year, or suppressed)."""
+    if any(x is None or pd.isna(x) for x in (value, target, change)):
+        return None
+    row = DASHBOARD_COLOURS[status_level(value, target)]
+    return row[CHANGE_LEVELS.index(change_level(change))]
+
+
+def dashboard_grid(tables: dict[str, pd.DataFrame], where: str, group_labels: dict[str, str],
+                   school_year: str) -> pd.DataFrame:
+    """Groups x measures at each measure's latest window for one scope (a school code or
+    "district"), in the style of the California School Dashboard.
+
+    `tables` maps a column label to that measure's measures table; `group_labels` maps the
+    table's group names to labels (and orders the rows). Long form: group, measure, window,
+    value, target, change_last_year, status_level, change_level, colour, display.
+    """
+    rows = []
+    for label, table in tables.items():
+        latest = latest_rows(table[table["school"] == where], school_year)
+        for row in latest.itertuples():
+            if row.group not in group_labels:
+                continue
+            value = None if pd.isna(row.value) else float(row.value)
+            target = None if row.target is None or pd.isna(row.target) else float(row.target)
+            change = None if pd.isna(row.change_last_year) else float(row.change_last_year)
+            colour = dashboard_colour(value, target, change)
+            rows.append({
+                "group": group_labels[row.group], "measure": label, "window": row.window_label,
+                "value": value, "target": target, "change_last_year": change,
+                "status_level": None if value is None or target is None
+                else status_level(value, target),
+                "change_level": None if change is None else change_level(change),
+                "colour": colour, "suppressed": bool(row.suppressed)})
+    frame = pd.DataFrame(rows, columns=["group", "measure", "window", "value", "target",
+                                        "change_last_year", "status_level", "change_level",
+                                        "colour", "suppressed"])
+    frame["display"] = [
+        ("suppressed" if s else "-") if pd.isna(v)
+        else f"{c or 'No colour'} · {v:.0f}%" + ("" if pd.isna(d) else f" ({signed_points(d)})")
+        for v, d, c, s in zip(frame["value"], frame["change_last_year"], frame["colour"],
+                              frame["suppressed"], strict=True)]
+    order = {label: i for i, label in enumerate(group_labels.values())}
+    return frame.sort_values("group", key=lambda s: s.map(order), kind="stable").reset_index(
+        drop=True)
+
+
+def gap_changes(table: pd.DataFrame, where: str, group_labels: dict[str, str],
+                school_year: str) -> pd.DataFrame:
+    """Each group's gap to all students at the latest window against the same window last
+    year, for one scope: group, window, gap, gap_last_year, change, trend (closing when the
+    gap shrank by a point or more, widening when it grew, otherwise steady)."""
+    latest = latest_rows(table[(table["school"] == where) & (table["group"] != "all")],
+                         school_year)
+    keys = ["school", "group", "window"]
+    last = table[table["year"] == previous_school_year(school_year)][
+        [*keys, "gap_to_all"]].rename(columns={"gap_to_all": "gap_last_year"})
+    merged = latest.merge(last, on=keys, how="left")
+    merged = merged[merged["group"].isin(group_labels) & merged["gap_to_all"].notna()
+                    & merged["gap_last_year"].notna()]
+    # Closing: the distance to all students shrank, whichever side of them the group is on.
+    change = (merged["gap_to_all"].abs() - merged["gap_last_year"].abs()).round(1)
+    trend = np.where(change <= -1, "closing", np.where(change >= 1, "widening", "steady"))
+    return pd.DataFrame({
+        "group": merged["group"].map(group_labels), "window": merged["window_label"],
+        "gap": merged["gap_to_all"], "gap_last_year": merged["gap_last_year"],
+        "change": change, "trend": trend}).sort_values("change").reset_index(drop=True)
+
+
+def response_rates(counts: pd.DataFrame, settings: Settings, group: str) -> pd.DataFrame:
+    """Per window, each school's respondents and response rate, plus a district row
+    (scope privacy.DISTRICT). `counts` is queries/survey_response_rates.sql. For a student
+    group, counts under the minimum n are hidden (the rate with them). Columns: window_id,
+    scope, respondents, enrolled, rate."""
+    district = counts.groupby("window_id", as_index=False).agg(
+        respondents=("respondents", "sum"), enrolled=("enrolled", "sum"))
+    if counts["enrolled"].isna().all():          # a staff survey: no roster to count against
+        district["enrolled"] = np.nan
+    frame = pd.concat([counts.rename(columns={"school_code": "scope"}),
+                       district.assign(scope=privacy.DISTRICT)], ignore_index=True)
+    frame["respondents"] = frame["respondents"].astype(float)
+    frame["enrolled"] = pd.to_numeric(frame["enrolled"], errors="coerce")
+    if group != "all":
+        frame = privacy.mask_small(frame, "respondents", ["enrolled"], settings.privacy.min_n)
+        frame = privacy.mask_small(frame, "respondents", ["respondents"], settings.privacy.min_n)
+    frame["rate"] = (100 * frame["respondents"] / frame["enrolled"]).round(0)
+    return frame[["window_id", "scope", "respondents", "enrolled", "rate"]]

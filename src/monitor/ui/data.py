@@ -37,7 +37,13 @@ def _cells(db_stamp: tuple[int, int], measure: str, filters: metrics.Filters) ->
 def cells(measure: str, filters: metrics.Filters) -> pd.DataFrame:
     """Counts behind a measure for the filters' year and the year before (all schools)."""
     # All schools and groups in one result: pages slice it, so switching school is a cache hit.
-    return _cells(stamp(), measure, filters.model_copy(update={"school": None, "group": "all"}))
+    return _cells(stamp(), measure, _plain(filters))
+
+
+def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
+    """The filters a whole-district result depends on: school, group and window are applied
+    by the pages to the cached result, so switching them is a cache hit."""
+    return filters.model_copy(update={"school": None, "group": "all", "window": None} | keep)
 
 
 @st.cache_data(show_spinner=False)
@@ -62,7 +68,7 @@ def _caaspp(db_stamp: tuple[int, int], filters: metrics.Filters, school_year: st
 
 
 def caaspp_comparison(filters: metrics.Filters, school_year: str) -> pd.DataFrame:
-    return _caaspp(stamp(), filters.model_copy(update={"school": None}), school_year)
+    return _caaspp(stamp(), _plain(filters, group=filters.group), school_year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -71,8 +77,7 @@ def _catching_up(db_stamp, measure: str, filters: metrics.Filters, start: str, e
 
 
 def catching_up(measure: str, filters: metrics.Filters, start: str, end: str) -> pd.DataFrame:
-    plain = filters.model_copy(update={"school": None, "group": "all"})
-    return _catching_up(stamp(), measure, plain, start, end)
+    return _catching_up(stamp(), measure, _plain(filters), start, end)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -82,7 +87,7 @@ def _transitions(db_stamp, source: str, filters: metrics.Filters, start: str, en
 
 def level_transitions(source: str, filters: metrics.Filters, start: str,
                       end: str) -> pd.DataFrame:
-    return _transitions(stamp(), source, filters, start, end)
+    return _transitions(stamp(), source, filters.model_copy(update={"window": None}), start, end)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -93,5 +98,21 @@ def _measure_table(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataF
 
 def measure_table(measure: str, filters: metrics.Filters) -> pd.DataFrame:
     """The measures table (values, targets, status, changes, projection, flags) of a measure."""
-    plain = filters.model_copy(update={"school": None, "group": "all"})
-    return _measure_table(stamp(), measure, plain)
+    return _measure_table(stamp(), measure, _plain(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _item_cells(db_stamp, filters: metrics.Filters) -> pd.DataFrame:
+    return metrics.measure_cells(database(), settings(), "survey", filters, survey_items=True)
+
+
+def survey_item_cells(filters: metrics.Filters) -> pd.DataFrame:
+    """The survey's cells per item (detail = item id) instead of per construct."""
+    return _item_cells(stamp(), _plain(filters))
+
+
+def response_rates(filters: metrics.Filters, survey: str) -> pd.DataFrame:
+    """Respondents per school and window of the filters' year, with enrolment (student survey)."""
+    return metrics.response_rates(
+        query("survey_response_rates", year=filters.school_year, survey=survey,
+              group=filters.group), settings(), filters.group)

@@ -15,7 +15,10 @@ from monitor.ui import data
 
 ALL = "__all__"
 KEYS = {"year": "f_year", "school": "f_school", "subject": "f_subject", "grade": "f_grade",
-        "group": "f_group"}
+        "group": "f_group", "window": "f_window"}
+
+HELP = {"window": "Show every page as it stood at the end of a benchmark window: later windows "
+                  "are left out, and tiles and status use the latest window up to then."}
 
 
 def _options(settings: Settings) -> dict[str, dict[str, str]]:
@@ -29,6 +32,8 @@ def _options(settings: Settings) -> dict[str, dict[str, str]]:
         "grade": {ALL: "All grades"} | {band: band for band in metrics.GRADE_BANDS}
         | {g: f"Grade {g}" for g in GRADE_ORDER},
         "group": dict(settings.group_labels),
+        "window": {ALL: "Latest results"} | {
+            w: f"Through {label}" for w, label in metrics.window_choices(settings).items()},
     }
 
 
@@ -48,14 +53,16 @@ def render_sidebar(settings: Settings) -> metrics.Filters:
     options = _options(settings)
     _seed_from_url(options)
     labels = {"year": "School year", "school": "School", "subject": "Subject", "grade": "Grade",
-              "group": "Student group"}
+              "group": "Student group",
+              "window": "Window"}
     with st.sidebar:
         st.markdown(f"**{settings.district.name}**")
         for name, key in KEYS.items():
             choices = options[name]
             if st.session_state.get(key) not in choices:
                 st.session_state[key] = next(iter(choices))
-            st.selectbox(labels[name], list(choices), key=key, format_func=choices.__getitem__)
+            st.selectbox(labels[name], list(choices), key=key, format_func=choices.__getitem__,
+                         help=HELP.get(name))
     chosen = {name: st.session_state[key] for name, key in KEYS.items()}
     defaults = {name: next(iter(options[name])) for name in KEYS}
     st.query_params.from_dict({k: v for k, v in chosen.items() if v != defaults[k]})
@@ -65,6 +72,7 @@ def render_sidebar(settings: Settings) -> metrics.Filters:
         subject=chosen["subject"],
         grade=None if chosen["grade"] == ALL else chosen["grade"],
         group=chosen["group"],
+        window=None if chosen["window"] == ALL else chosen["window"],
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from monitor import charts, metrics
 from monitor.config import Settings
@@ -75,3 +76,31 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
         charts.goal_trajectory_chart(frame, label, comparison, comparison_label),
         components.trajectory_table(frame) if table is None else table,
         as_of=settings.as_of_date(), n_note=n_note(frame, measure), key=key)
+
+
+def render_tiles(settings: Settings, filters: metrics.Filters) -> None:
+    """One tile per headline measure: value, goal, status (in words), changes since the prior
+    window and last year, n; a measure with nothing yet says when its next window opens."""
+    headline = [m for m, cfg in settings.measures.items() if cfg.headline]
+    for tile, measure in zip(st.columns(len(headline)), headline, strict=True):
+        frame = trajectory(settings, measure, filters)
+        point = metrics.latest_point(frame)
+        label = tile_label(settings, measure, filters)
+        with tile, st.container(border=True):
+            if point is None:
+                st.metric(label, "-", help=settings.measures[measure].label)
+                st.caption(next_window_note(settings, measure, filters.school_year))
+                continue
+            change = point["change_last_year"]
+            st.metric(label, point["display"], help=settings.measures[measure].label,
+                      delta=None if pd.isna(change)
+                      else f"{metrics.signed_points(change)} pts vs last year")
+            target = point["target"]
+            goal = "baseline window" if target is None or pd.isna(target) else f"goal {target:.0f}%"
+            status = charts.STATUS_LABELS.get(point["status"]) if isinstance(
+                point["status"], str) else ""
+            window = point["window"] + (" (open)" if point["state"] == "open" else "")
+            prior = point["change_prior_window"]
+            since = "" if pd.isna(prior) else f" · {metrics.signed_points(prior)} since prior window"
+            st.caption(f"{window}: {goal}{' · ' + status if status else ''}{since} · "
+                       f"n={int(point['n']):,}")
