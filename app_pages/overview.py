@@ -18,7 +18,8 @@ scope = "District" if f.school is None else data.schools().set_index("school_cod
 st.title("District overview", anchor=False)
 st.caption(f"{scope} · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · {f.grade}" if f.grade else "")
-           + (f" · as it stood on {view_date:%B %-d, %Y}" if view_date != as_of else ""))
+           + (f" · as it stood when {metrics.window_choices(settings)[f.window]} closed "
+              f"({view_date:%B %-d, %Y}): later windows left out" if f.window else ""))
 
 measures.render_tiles(settings, f)
 
@@ -57,24 +58,30 @@ tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)): metri
     data.measure_table(m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
 school_list = data.schools()
 grid = metrics.status_grid(tables, school_list, f.school_year)
-labels = list(tables)
+labels = [label for label in tables if grid[label].notna().any()]   # measures with results
 met = {label: (int((grid[f"{label} status"] == "met").sum()),
                int(grid[f"{label} status"].notna().sum())) for label in labels}
 st.subheader("Schools at goal, latest window: " + ", ".join(
     f"{label} {m} of {n}" for label, (m, n) in met.items() if n), anchor=False)
-st.caption("Each school at each measure's latest window with results; colour = status; "
-           f"as of {as_of:%B %-d, %Y}. Open a school from the link in its row.")
+st.caption("Each school at each measure's latest window with results; status by colour and "
+           "mark: ✓ met, ≈ approaching, ✗ not met; None: no results there. Sort by any column; open a "
+           f"school from the link in its row. As of {as_of:%B %-d, %Y}.")
 shown = grid.assign(Page="/school?school=" + grid["school_code"])
-
-
-def _colour(status):
-    return {"met": "background-color: #cce3f2", "approaching": "background-color: #fbe6b8",
-            "not met": "background-color: #f6d0b8"}.get(status, "")
-
-
-styled = shown[["Page", "school_name", "level", *labels]].style.format(
-    {label: "{:.0f}%" for label in labels}, na_rep="-").apply(
-    lambda column: [_colour(s) for s in grid[f"{column.name} status"]], subset=labels)
+marks = {"met": "✓", "approaching": "≈", "not met": "✗"}
+fills = {"met": "background-color: #cce3f2", "approaching": "background-color: #fbe6b8",
+         "not met": "background-color: #f6d0b8"}
+styled = shown[["Page", "school_name", "level", *labels]].style
+for label in labels:
+    status = grid[f"{label} status"]
+    styled = styled.apply(lambda _, s=status: [fills.get(v, "") for v in s], subset=[label])
+    # The value stays a number underneath, so sorting a column sorts by value.
+    for name, mark in marks.items():
+        rows = grid.index[status == name]
+        if len(rows):
+            styled = styled.format(f"{{:.0f}}% {mark}", subset=pd.IndexSlice[rows, [label]])
+    plain = grid.index[status.isna() & grid[label].notna()]
+    if len(plain):
+        styled = styled.format("{:.0f}%", subset=pd.IndexSlice[plain, [label]])
 st.dataframe(styled, hide_index=True, key="overview_grid", column_config={
     "Page": st.column_config.LinkColumn("School page", display_text="open"),
     "school_name": "School", "level": "Level"})

@@ -221,8 +221,11 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     as_of = view_date(settings, filters)
     sums = scope(cells, filters, detail)
     calendar = settings.calendar_for(measure)
+    state_date = as_of
     if filters.window is not None:
-        # Viewing as of a past window: the windows that opened after it are left out.
+        # Viewing as of a past window: the windows that opened after it are left out, and the
+        # chosen window itself has closed.
+        state_date = as_of + dt.timedelta(days=1)
         shown = set(windows_through(settings, measure, filters.school_year, as_of))
         sums = sums[(sums["school_year"] != filters.school_year) | sums["window_id"].isin(shown)]
     rows = []
@@ -238,7 +241,7 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
         target = target_at(settings, measure, window.id, filters.school, baseline)
         rows.append({
             "window_id": window.id, "window": window.label,
-            "state": window_state(*window.dates(filters.school_year), as_of),
+            "state": window_state(*window.dates(filters.school_year), state_date),
             "value": None if value is None or pd.isna(value) else float(value),
             "n": int(now["n"].iloc[0]) if len(now) else 0,
             "suppressed": bool(now["suppressed"].iloc[0]) if len(now) else False,

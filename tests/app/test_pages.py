@@ -162,3 +162,77 @@ def test_bad_config_is_a_message_naming_the_key(tmp_path, monkeypatch, use_demo_
     at.run()
     assert not at.exception
     assert "privacy.min_n" in at.error[0].value
+
+
+def test_window_filter_shows_the_view_as_it_stood_then(use_demo_db):
+    latest = run_page("overview")
+    at = run_page("overview", {"window": "1"})
+    assert at.sidebar.selectbox(key="f_window").value == "1"
+    assert at.query_params["window"] == "1"
+    assert "as it stood when BM1 closed (October 20, 2026)" in at.caption[0].value
+    # On the pinned as-of date (February 15) BM2 is the benchmark's latest window; as of the
+    # end of BM1 it is BM1, in the tile and in the trajectory's finding alike.
+    assert any(c.value.startswith("BM2: goal") for c in latest.caption)
+    assert any(c.value.startswith("BM1: goal") for c in at.caption)
+    assert not any(c.value.startswith("BM2") for c in at.caption)
+    assert " at BM2" in latest.subheader[0].value
+    assert " at BM1" in at.subheader[0].value
+
+
+def test_school_page_ranks_the_school_among_its_level_and_by_grade(use_demo_db):
+    schools = Database(use_demo_db).query("schools")
+    school = schools[schools["level"] == "Middle"].iloc[0]
+    at = run_page("school", {"school": school["school_code"]})
+    titles = [s.value for s in at.subheader]
+    peers = next(t for t in titles if " middle schools at " in t)
+    assert peers.startswith(f"{school['school_name']} is ") and "(median" in peers
+    by_grade = next(t for t in titles if t.startswith("By grade at"))
+    assert "grade " in by_grade
+    table = next(d.value for d in at.dataframe if "District, same grade (%)" in d.value)
+    assert set(table["Grade"]) <= {"6", "7", "8"} and len(table) >= 2
+    peers_table = next(d.value for d in at.dataframe if "School" in d.value
+                       and "Goal (%)" in d.value and "Level" not in d.value)
+    assert peers_table["School"].str.endswith("(this school)").sum() == 1
+    assert len(at.metric) >= 4          # the headline tiles, for this school
+
+
+def test_groups_page_colours_status_and_change_and_says_which_gaps_close(use_demo_db):
+    at = run_page("groups")
+    titles = [s.value for s in at.subheader]
+    assert any(t.startswith("Status and change:") for t in titles), titles
+    grid = next(d.value for d in at.dataframe if "Colour" in d.value)
+    coloured = grid[grid["Colour"].notna()]
+    assert len(coloured) and set(coloured["Colour"]) <= {"Red", "Orange", "Yellow", "Green",
+                                                         "Blue"}
+    # Colour is never the only signal: the chart's cells say the colour in words.
+    figure = next(f for f in figures(at) if f["data"][0]["type"] == "heatmap")
+    texts = [a["text"] for a in figure["layout"]["annotations"]]
+    assert any(t.startswith(("Red", "Orange", "Yellow", "Green", "Blue")) for t in texts)
+    trend = next(t for t in titles if "closing" in t)
+    assert "widening since" in trend
+    gaps = next(d.value for d in at.dataframe if "Trend" in d.value)
+    assert set(gaps["Trend"]) <= {"closing", "widening", "steady"}
+    shrank = gaps["Gap now"].abs() < gaps["Gap last year"].abs() - 1
+    assert (gaps.loc[shrank, "Trend"] == "closing").all()
+
+
+def test_surveys_page_has_response_rates_schools_and_items_by_distance(use_demo_db):
+    at = run_page("surveys")
+    text = " ".join(m.value for m in at.markdown)
+    assert "response rate" in text and "respondents of" in text
+    schools = next(d.value for d in at.dataframe if "Response rate (%)" in d.value)
+    rates = schools["Response rate (%)"].dropna()
+    assert len(rates) and rates.between(0, 100).all()
+    items = next(d.value for d in at.dataframe if "Points from goal" in d.value)
+    distance = items["Points from goal"].dropna()
+    assert distance.is_monotonic_increasing and len(items) >= 10
+    assert any(s.value.startswith("Furthest from the") for s in at.subheader)
+    constructs = next(d.value for d in at.dataframe if "Construct" in d.value
+                      and "Fall" in d.value and "Spring" in d.value)
+    assert constructs["Fall"].notna().all()
+
+
+def test_every_chart_offers_csv_and_png(use_demo_db):
+    at = run_page("overview")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download CSV") == labels.count("Download PNG") >= 3

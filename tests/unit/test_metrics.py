@@ -169,3 +169,95 @@ def test_projection_line_runs_from_the_latest_value_at_the_current_rate():
     assert _projected_line(pd.Series([50.0, None, None, None])) == [None] * 4   # one point
     assert _projected_line(pd.Series([50.0, 60.0, 70.0])) == [None] * 3         # year is done
     assert _projected_line(pd.Series([90.0, 99.0, None, None]))[-1] == 100.0     # capped
+
+
+@pytest.mark.parametrize(("value", "target", "change", "colour"), [
+    (75, 60, 6, "Blue"),            # very high, increased significantly
+    (75, 60, -6, "Yellow"),         # very high, declined significantly
+    (62, 60, 0.5, "Green"),         # high, maintained
+    (55, 60, 0, "Yellow"),          # medium, maintained
+    (45, 60, 2, "Yellow"),          # low, increased
+    (45, 60, -2, "Orange"),         # low, declined
+    (30, 60, -1, "Red"),            # very low, declined
+    (30, 60, 5, "Yellow"),          # very low, increased significantly
+    (50, None, 3, None),            # no goal at the window: no colour
+    (50, 60, None, None),           # no last year: no colour
+    (None, 60, 3, None),            # suppressed: no colour
+])
+def test_dashboard_colour_combines_status_and_change(value, target, change, colour):
+    assert metrics.dashboard_colour(value, target, change) == colour
+
+
+def test_change_and_status_levels_at_their_cut_points():
+    assert [metrics.change_level(c) for c in (5, 4.9, 1, 0.9, -0.9, -1, -4.9, -5)] == [
+        "Increased significantly", "Increased", "Increased", "Maintained", "Maintained",
+        "Declined", "Declined", "Declined significantly"]
+    assert [metrics.status_level(v, 60) for v in (70, 69.9, 60, 50, 49.9, 40, 39.9)] == [
+        "Very high", "High", "High", "Medium", "Low", "Low", "Very low"]
+
+
+def _table(settings, rows):
+    from monitor.privacy import protect
+
+    cells = pd.DataFrame([
+        {"school_year": year, "window_id": window, "school_code": "A", "detail": None,
+         "group_id": group, "all_details": True, "n": n, "n_records": n, "n_meeting": meeting}
+        for year, window, group, n, meeting in rows])
+    return metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+
+
+def test_gap_changes_say_closing_and_widening(settings):
+    table = _table(settings, [
+        ("2025-26", "2", "all", 200, 120), ("2026-27", "2", "all", 200, 120),     # 60% both
+        ("2025-26", "2", "el", 50, 15), ("2026-27", "2", "el", 50, 20),           # -30 -> -20
+        ("2025-26", "2", "swd", 50, 25), ("2026-27", "2", "swd", 50, 20),         # -10 -> -20
+        ("2025-26", "2", "sed", 100, 55), ("2026-27", "2", "sed", 100, 55),       # -5 -> -5
+    ])
+    ids = {metrics.group_name(settings, g): g for g in settings.group_labels}
+    labels = {name: settings.group_labels[g] for name, g in ids.items()}
+    trend = metrics.gap_changes(table, "A", labels, "2026-27").set_index("group")
+    el, swd, sed = (settings.group_labels[g] for g in ("el", "swd", "sed"))
+    assert (trend.loc[el, "gap"], trend.loc[el, "gap_last_year"], trend.loc[el, "trend"]) == (
+        -20.0, -30.0, "closing")
+    assert (trend.loc[swd, "change"], trend.loc[swd, "trend"]) == (10.0, "widening")
+    assert trend.loc[sed, "trend"] == "steady"
+    grid = metrics.dashboard_grid({"Benchmark": table}, "A", labels, "2026-27")
+    row = grid.set_index("group").loc[el]
+    # 40% against the 75% BM2 goal is very low; +10 on last year is a significant increase.
+    assert (row["status_level"], row["change_level"], row["colour"]) == (
+        "Very low", "Increased significantly", "Yellow")
+    assert row["display"] == "Yellow · 40% (+10)"
+
+
+def test_response_rates_hide_small_group_counts(settings):
+    counts = pd.DataFrame({"window_id": ["fall"] * 3, "school_code": ["A", "B", "C"],
+                           "respondents": [40, 4, 30], "enrolled": [80, 9, 60]})
+    everyone = metrics.response_rates(counts, settings, "all").set_index("scope")
+    assert everyone.loc["A", "rate"] == 50 and everyone.loc["B", "respondents"] == 4
+    assert (everyone.loc["__district__", "respondents"], everyone.loc["__district__", "rate"]) \
+        == (74, 50)
+    group = metrics.response_rates(counts, settings, "el").set_index("scope")
+    assert pd.isna(group.loc["B", "respondents"]) and pd.isna(group.loc["B", "rate"])
+    assert group.loc["A", "rate"] == 50
+    staff = counts.assign(enrolled=pd.NA)
+    assert metrics.response_rates(staff, settings, "all")["rate"].isna().all()
+
+
+def test_view_date_and_window_filter_leave_later_windows_out(settings):
+    import datetime as dt
+
+    f = metrics.Filters(school_year="2026-27", subject="ELA")
+    assert metrics.view_date(settings, f) == settings.as_of_date()
+    through_bm1 = f.model_copy(update={"window": "1"})
+    assert metrics.view_date(settings, through_bm1) == dt.date(2026, 10, 20)
+    assert metrics.windows_through(settings, "benchmark", "2026-27", dt.date(2026, 10, 20)) == ["1"]
+    assert metrics.windows_through(settings, "esgi", "2026-27", dt.date(2026, 10, 20)) == ["1", "2"]
+    from monitor.privacy import protect
+    cells = protect(pd.DataFrame([
+        {"school_year": "2026-27", "window_id": w, "school_code": "A", "detail": None,
+         "group_id": "all", "all_details": True, "n": 100, "n_records": 100, "n_meeting": m}
+        for w, m in (("1", 50), ("2", 70))]), settings)
+    frame = metrics.trajectory(cells, settings, "benchmark", through_bm1).set_index("window_id")
+    assert frame.loc["1", "value"] == 50 and frame.loc["1", "state"] == "closed"
+    assert pd.isna(frame.loc["2", "value"]) and frame.loc["2", "n"] == 0
+    assert metrics.latest_point(frame.reset_index())["window_id"] == "1"

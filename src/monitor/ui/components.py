@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,10 +23,13 @@ def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.d
                  n_note: str, key: str) -> None:
     """A chart titled with its finding, its n and as-of date, a table view and downloads.
 
-    PNG: the chart's own camera button (client side); CSV: the table, formulas neutralised.
+    CSV: the table, formulas neutralised. PNG: drawn on the server only when the button is
+    clicked, with the finding, n and as-of date on the image (the chart's own camera button
+    also saves what is on screen).
     """
+    caption = f"{n_note} · as of {as_of:%B %-d, %Y}"
     st.subheader(title, anchor=False)
-    st.caption(f"{n_note} · as of {as_of:%B %-d, %Y}")
+    st.caption(caption)
     name = _slug(title)
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
@@ -35,8 +40,28 @@ def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.d
         })
     with table_tab:
         st.dataframe(table, hide_index=True, key=f"{key}_table")
-    st.download_button("Download CSV", to_csv_bytes(table), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    buttons = st.container(horizontal=True)
+    buttons.download_button("Download CSV", to_csv_bytes(table), file_name=f"{name}.csv",
+                               mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    buttons.download_button("Download PNG", lambda: chart_png(fig, title, caption),
+                               file_name=f"{name}.png", mime="image/png", key=f"{key}_png",
+                               icon=":material/image:", on_click="ignore")
+
+
+def chart_png(fig: go.Figure, title: str, caption: str) -> bytes:
+    """The chart as a PNG for a slide or a board packet, titled with its finding and caption."""
+    framed = go.Figure(fig)
+    top = framed.layout.margin.t or 40
+    lines = textwrap.wrap(title, 90)
+    heading = "<br>".join(f"<b>{escape(line)}</b>" for line in lines)
+    framed.add_annotation(
+        text=f"{heading}<br><span style='font-size:14px'>{escape(caption)}</span>",
+        xref="paper", x=0, xanchor="left", yref="paper", y=1, yanchor="bottom", yshift=40,
+        align="left", showarrow=False, font=dict(size=20))
+    extra = 30 * len(lines) + 60     # the finding and caption sit above the legend
+    framed.update_layout(margin=dict(t=top + extra))
+    height = (framed.layout.height or 450) + extra
+    return framed.to_image(format="png", width=1400, height=height, scale=1)
 
 
 def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:

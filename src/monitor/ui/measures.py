@@ -54,9 +54,9 @@ def n_note(frame: pd.DataFrame, measure: str) -> str:
     return f"n = {int(point['n']):,} {unit} at {point['window']}"
 
 
-def next_window_note(settings: Settings, measure: str, school_year: str) -> str:
+def next_window_note(settings: Settings, measure: str, filters: metrics.Filters) -> str:
     """For a measure with nothing to show yet: when its next window opens."""
-    as_of = settings.as_of_date()
+    as_of, school_year = metrics.view_date(settings, filters), filters.school_year
     calendar = settings.calendar_for(measure)
     for window in calendar.windows:
         start, end = window.dates(school_year)
@@ -89,7 +89,7 @@ def render_tiles(settings: Settings, filters: metrics.Filters) -> None:
         with tile, st.container(border=True):
             if point is None:
                 st.metric(label, "-", help=settings.measures[measure].label)
-                st.caption(next_window_note(settings, measure, filters.school_year))
+                st.caption(next_window_note(settings, measure, filters))
                 continue
             change = point["change_last_year"]
             st.metric(label, point["display"], help=settings.measures[measure].label,
