@@ -1,15 +1,16 @@
-"""The frame: page config, every page in one st.navigation, the shared sidebar filters.
+"""The frame: page config, sign-in and the user's scope, the pages they may open, the filters.
 
 Pages live in app_pages/, not pages/: Streamlit treats a folder named pages/ beside the entry
 script as an old-style multipage app, and then a request for a page's URL can run that page
-script on its own, without this frame (its filters, and later its access checks).
+script on its own, without this frame (its sign-in, scope and filters).
 """
 
 import streamlit as st
 
+from monitor.access import AccessDenied
 from monitor.config import ConfigError
 from monitor.db import DatabaseMissing
-from monitor.ui import data, filters
+from monitor.ui import data, filters, signin
 
 st.set_page_config(page_title="District progress monitor", page_icon=":material/monitoring:",
                    layout="wide")
@@ -24,6 +25,10 @@ except DatabaseMissing as exc:
     st.error(str(exc))
     st.stop()
 
+# Worked out again on every run from the signed-in identity, never kept from an earlier run.
+scope = signin.scope_or_stop(settings)
+st.session_state[filters.SCOPE_KEY] = scope
+
 pages = [
     st.Page("app_pages/overview.py", title="District overview", icon=":material/dashboard:",
             default=True),
@@ -31,9 +36,17 @@ pages = [
     st.Page("app_pages/groups.py", title="Student groups", icon=":material/diversity_3:"),
     st.Page("app_pages/learning_walks.py", title="Learning walks", icon=":material/directions_walk:"),
     st.Page("app_pages/surveys.py", title="Surveys", icon=":material/forum:"),
-    st.Page("app_pages/data.py", title="Data", icon=":material/database:"),
 ]
+if scope.analyst:
+    pages.append(st.Page("app_pages/data.py", title="Data", icon=":material/database:"))
 page = st.navigation(pages)
-st.session_state["filters"] = filters.render_sidebar(settings)
-st.sidebar.caption(f"As of {settings.as_of_date():%B %-d, %Y}")
-page.run()
+try:
+    st.session_state["filters"] = filters.render_sidebar(settings, scope)
+    signin.render_account(settings, scope)
+    st.sidebar.caption(f"As of {settings.as_of_date():%B %-d, %Y}")
+    page.run()
+except AccessDenied as exc:
+    st.error(f"{exc} Ask the district's data team if you need more.", icon=":material/lock:")
+    if scope.schools:
+        st.page_link(pages[0], label="Open your school's view", query_params={
+            "school": scope.schools[0]}, icon=":material/school:")

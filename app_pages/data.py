@@ -1,6 +1,5 @@
 """Data: what has been loaded, what was rejected, and which schools have which windows."""
 
-import pandas as pd
 import streamlit as st
 
 from monitor.config import previous_school_year
@@ -8,11 +7,12 @@ from monitor.ui import data, filters, measures, upload
 
 settings = data.settings()
 f = filters.current()
+scope = filters.scope()
 as_of = settings.as_of_date()
 min_n = settings.privacy.min_n
 
 st.title("Data", anchor=False)
-counts = data.query("table_row_counts")
+counts = data.table_row_counts(scope)
 cols = st.columns(len(counts))
 for col, (_, row) in zip(cols, counts.iterrows(), strict=True):
     col.metric(row["table_name"].replace("_", " ").capitalize(), f"{int(row['row_count']):,}")
@@ -21,13 +21,12 @@ for col, (_, row) in zip(cols, counts.iterrows(), strict=True):
 st.header("Coverage", anchor=False)
 source = st.selectbox("Source", ["benchmark", "iready", "esgi", "performance_task",
                                  "state_test", "walkthrough", "survey"], key="data_source")
-coverage = data.query("coverage_by_school_window",
-                      years=[previous_school_year(f.school_year), f.school_year])
+coverage = data.coverage(scope, [previous_school_year(f.school_year), f.school_year])
 coverage = coverage[coverage["source"] == source]
 # Schools expected to test: those with this source's results in either year.
 expected = set(coverage["school_code"])
 coverage = coverage[coverage["school_year"] == f.school_year]
-schools = data.schools()
+schools = data.schools(scope)
 measure = {"iready": "iready_growth"}.get(source, source)
 calendar = settings.calendar_for(measure)
 grid = (coverage.pivot_table(index="school_code", columns="window_id", values="n", aggfunc="sum")
@@ -56,8 +55,8 @@ measures.render_trajectory(settings, measure, frame, label, key="data_trajectory
 st.header("Loads", anchor=False)
 upload.render_upload()
 st.subheader("Load history", anchor=False)
-st.dataframe(data.query("loads_recent"), hide_index=True, key="data_loads")
-rejected = data.database().path.with_name("rejected_rows.csv")
-if rejected.exists():
+st.dataframe(data.loads_recent(scope), hide_index=True, key="data_loads")
+rejected = data.rejected_rows(scope)
+if rejected is not None:
     st.subheader("Rejected rows of the last load that had any", anchor=False)
-    st.dataframe(pd.read_csv(rejected, dtype=str).head(200), hide_index=True, key="data_rejected")
+    st.dataframe(rejected.head(200), hide_index=True, key="data_rejected")

@@ -8,6 +8,7 @@ from monitor.ui import components, data, filters, measures
 
 settings = data.settings()
 f = filters.current()
+scope = filters.scope()
 as_of = settings.as_of_date()
 min_n = settings.privacy.min_n
 
@@ -17,7 +18,7 @@ choices = {m: settings.measures[m].label for m in outcome_measures}
 measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,
                        key="groups_measure")
 scoped = measures.scoped_filters(measure, f)
-cells = data.cells(measure, scoped)
+cells = data.cells(scope, measure, scoped)
 everyone = measures.trajectory(settings, measure, scoped.model_copy(update={"group": "all"}))
 point = metrics.latest_point(everyone)
 label = measures.subject_label(settings, measure, scoped)
@@ -45,7 +46,7 @@ group_names = {metrics.group_name(settings, g): label
                for g, label in settings.group_labels.items()}
 grid_measures = [m for m in settings.measures if m not in ("walkthrough", "state_test")]
 tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)): metrics.table_through(
-    data.measure_table(m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
+    data.measure_table(scope, m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
 grid = metrics.dashboard_grid(tables, where, group_names, f.school_year)
 if len(grid):
     counts = grid["colour"].value_counts()
@@ -64,7 +65,7 @@ if len(grid):
                "latest window", key="groups_dashboard")
 
 # Which gaps are closing and which are widening, against the same window last year.
-trend = metrics.gap_changes(metrics.table_through(data.measure_table(measure, scoped), settings,
+trend = metrics.gap_changes(metrics.table_through(data.measure_table(scope, measure, scoped), settings,
                                                   measure, f), where, group_names, f.school_year)
 if len(trend):
     closing, widening = (int((trend["trend"] == t).sum()) for t in ("closing", "widening"))
@@ -91,7 +92,7 @@ measures.render_trajectory(
 # Catching up: of the students below standard at the year's first window, how many reach it.
 first_window = settings.calendar_for(measure).ids[0]
 if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] != first_window:
-    table = data.catching_up(measure, scoped, first_window, point["window_id"])
+    table = data.catching_up(scope, measure, scoped, first_window, point["window_id"])
     where = scoped.school or "__district__"
     rows = table[table["scope"] == where].copy()
     rows["group"] = rows["group_id"].map(settings.group_labels)
@@ -115,5 +116,5 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
         st.subheader(f"From level to level, {first_label} to {point['window']}", anchor=False)
         st.caption(f"Students (rows: level at {first_label}; columns: at {point['window']}); "
                    f"cells under {min_n} hidden")
-        st.dataframe(data.level_transitions(measure, scoped, first_window, point["window_id"]),
+        st.dataframe(data.level_transitions(scope, measure, scoped, first_window, point["window_id"]),
                      key="groups_transitions")

@@ -8,6 +8,7 @@ from monitor.ui import components, data, filters, measures
 
 settings = data.settings()
 f = filters.current()
+scope = filters.scope()
 as_of = settings.as_of_date()
 min_n = settings.privacy.min_n
 calendar = settings.calendar_for("walkthrough")
@@ -25,7 +26,7 @@ point = metrics.latest_point(frame)
 if point is None:
     components.no_data("No learning walk has been recorded this year yet.")
     st.stop()
-cells = data.cells("walkthrough", walk_filters)
+cells = data.cells(scope, "walkthrough", walk_filters)
 merged = metrics.by_detail(cells, settings, walk_filters, point["window_id"])
 target = metrics.goal_for(settings, "walkthrough", point["window_id"], f.school)
 below = merged[merged["value"] < (target or 0)]

@@ -9,14 +9,15 @@ from monitor.ui import components, data, filters, measures
 
 settings = data.settings()
 f = filters.current()
+scope = filters.scope()
 as_of = settings.as_of_date()
 view_date = metrics.view_date(settings, f)
 min_n = settings.privacy.min_n
-scope = "District" if f.school is None else data.schools().set_index("school_code").loc[
+showing = "District" if f.school is None else data.schools(scope).set_index("school_code").loc[
     f.school, "school_name"]
 
 st.title("District overview", anchor=False)
-st.caption(f"{scope} · {f.school_year} · {settings.group_labels[f.group]}"
+st.caption(f"{showing} · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · {f.grade}" if f.grade else "")
            + (f" · as it stood when {metrics.window_choices(settings)[f.window]} closed "
               f"({view_date:%B %-d, %Y}): later windows left out" if f.window else ""))
@@ -35,9 +36,9 @@ if point is None:
     components.no_data("No school has results for this measure yet this year.")
 else:
     scoped = measures.scoped_filters(measure, f)
-    schools = metrics.by_school(data.cells(measure, scoped), settings, measure, scoped,
-                                point["window_id"], data.schools())
-    expected = set(data.cells(measure, scoped)["scope"])   # schools with any results
+    schools = metrics.by_school(data.cells(scope, measure, scoped), settings, measure, scoped,
+                                point["window_id"], data.schools(scope))
+    expected = set(data.cells(scope, measure, scoped)["scope"])   # schools with any results
     waiting = schools[(schools["n"] == 0) & schools["school_code"].isin(expected)]
     schools = schools[schools["n"] > 0]
     off = schools[schools["status"] == "not met"]
@@ -55,8 +56,8 @@ else:
 # Schools x measures at each measure's latest window, and who needs attention.
 grid_measures = [m for m in settings.measures if m not in ("state_test",)]
 tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)): metrics.table_through(
-    data.measure_table(m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
-school_list = data.schools()
+    data.measure_table(scope, m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
+school_list = data.schools(scope)
 grid = metrics.status_grid(tables, school_list, f.school_year)
 labels = [label for label in tables if grid[label].notna().any()]   # measures with results
 met = {label: (int((grid[f"{label} status"] == "met").sum()),
@@ -102,7 +103,7 @@ if len(attention):
 # The state test against the county and the state, from the public CAASPP research files.
 state_year = previous_school_year(f.school_year) if f.school_year == settings.current_school_year() \
     else f.school_year
-comparison = data.caaspp_comparison(f, state_year)
+comparison = data.caaspp_comparison(scope, f, state_year)
 reference = comparison[comparison["level"] != "School"].set_index("level")["pct_met_above"]
 if "District" in reference and pd.notna(reference["District"]):
     parts = [f"{level.lower()} {reference[level]:.0f}%" for level in ("State", "County")
@@ -120,8 +121,7 @@ if "District" in reference and pd.notna(reference["District"]):
 
 # The assessment calendar: which windows are closed, open now or coming, and what has arrived.
 calendar = metrics.assessment_calendar(
-    settings, data.query("coverage_by_school_window",
-                         years=[previous_school_year(f.school_year), f.school_year]),
+    settings, data.coverage(scope, [previous_school_year(f.school_year), f.school_year]),
     f.school_year, view_date)
 open_now = calendar[calendar["state"] == "open"]
 if len(open_now):
@@ -142,13 +142,14 @@ components.render_chart(title, charts.calendar_strip_chart(calendar, as_of), tab
                         key="overview_calendar")
 
 # New since last week: the files loaded in the seven days before now.
-loads = data.query("loads_recent")
-recent = loads[pd.to_datetime(loads["loaded_at"]) >= pd.Timestamp.now() - pd.Timedelta(days=7)]
-st.subheader(f"New since last week: {len(recent)} file(s) loaded" if len(recent)
-             else "Nothing new loaded in the last seven days", anchor=False)
-if len(recent):
-    st.dataframe(recent[["file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
-                         "school_years", "windows"]].rename(columns={
-        "file_name": "File", "source": "Kind", "loaded_at": "Loaded", "rows_loaded": "Rows loaded",
-        "rows_rejected": "Rows rejected", "school_years": "School years", "windows": "Windows"}),
-        hide_index=True, key="overview_new")
+if scope.role == "district":      # file names and load counts: district users
+    loads = data.loads_recent(scope)
+    recent = loads[pd.to_datetime(loads["loaded_at"]) >= pd.Timestamp.now() - pd.Timedelta(days=7)]
+    st.subheader(f"New since last week: {len(recent)} file(s) loaded" if len(recent)
+                 else "Nothing new loaded in the last seven days", anchor=False)
+    if len(recent):
+        st.dataframe(recent[["file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
+                             "school_years", "windows"]].rename(columns={
+            "file_name": "File", "source": "Kind", "loaded_at": "Loaded", "rows_loaded": "Rows loaded",
+            "rows_rejected": "Rows rejected", "school_years": "School years", "windows": "Windows"}),
+            hide_index=True, key="overview_new")

@@ -8,9 +8,10 @@ from monitor.ui import components, data, filters, measures
 
 settings = data.settings()
 f = filters.current()
+scope = filters.scope()
 as_of = settings.as_of_date()
 min_n = settings.privacy.min_n
-schools = data.schools()
+schools = data.schools(scope)
 
 if f.school is None:
     school = schools["school_code"].iloc[0]
@@ -38,25 +39,37 @@ measures.render_trajectory(settings, measure, frame, label, comparison=district,
 
 point = metrics.latest_point(frame)
 if point is not None:
-    # Beside similar schools: the schools of the same level at the same window.
-    peers = metrics.by_school(data.cells(measure, f), settings, measure, f, point["window_id"],
-                              schools[schools["level"] == row["level"]])
-    peers = peers[peers["n"] > 0].copy()
-    ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
-    codes = list(ranked["school_code"])
-    if f.school in codes and len(codes) > 1:
-        title = (f"{row['school_name']} is {metrics.ordinal(codes.index(f.school) + 1)} of "
-                 f"{len(codes)} {row['level'].lower()} schools at {point['window']} "
-                 f"(median {ranked['value'].median():.0f}%)")
+    # Beside similar schools: the schools of the same level at the same window. Anyone limited
+    # to some schools sees where theirs stands (rank, median), never another school's value.
+    level = row["level"].lower()
+    if scope.schools is None:
+        peers = metrics.by_school(data.cells(scope, measure, f), settings, measure, f,
+                                  point["window_id"], schools[schools["level"] == row["level"]])
+        peers = peers[peers["n"] > 0].copy()
+        ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
+        codes = list(ranked["school_code"])
+        if f.school in codes and len(codes) > 1:
+            title = (f"{row['school_name']} is {metrics.ordinal(codes.index(f.school) + 1)} of "
+                     f"{len(codes)} {level} schools at {point['window']} "
+                     f"(median {ranked['value'].median():.0f}%)")
+        else:
+            title = f"{row['level']} schools at {point['window']}"
+        peers["school_name"] = peers["school_name"].where(
+            peers["school_code"] != f.school, "▶ " + peers["school_name"] + " (this school)")
+        table = peers[["school_name", "value", "n", "target", "status"]].rename(columns={
+            "school_name": "School", "value": "Value (%)", "target": "Goal (%)",
+            "status": "Status"})
+        components.render_chart(title, charts.school_status_chart(peers, label), table,
+                                as_of=as_of, n_note=f"n = {len(peers)} {level} schools with "
+                                                    "results", key="school_peers")
     else:
-        title = f"{row['level']} schools at {point['window']}"
-    peers["school_name"] = peers["school_name"].where(
-        peers["school_code"] != f.school, "▶ " + peers["school_name"] + " (this school)")
-    table = peers[["school_name", "value", "n", "target", "status"]].rename(columns={
-        "school_name": "School", "value": "Value (%)", "target": "Goal (%)", "status": "Status"})
-    components.render_chart(title, charts.school_status_chart(peers, label), table, as_of=as_of,
-                            n_note=f"n = {len(peers)} {row['level'].lower()} schools with results",
-                            key="school_peers")
+        standing = data.peer_summary(scope, measure, f, point["window_id"], row["level"])
+        if standing is not None and standing["count"] > 1:
+            st.subheader(f"{row['school_name']} is {metrics.ordinal(standing['rank'])} of "
+                         f"{standing['count']} {level} schools at {point['window']} (median "
+                         f"{standing['median']:.0f}%)", anchor=False)
+            st.caption("Other schools' results are not shown to school leaders; the rank and "
+                       f"median are the district's · as of {as_of:%B %-d, %Y}")
 
     # By grade: this school's grades beside the district's same grade.
     grades = metrics.level_grades(row["level"])
@@ -89,7 +102,7 @@ if point is not None:
             table, as_of=as_of, n_note=f"n = {int(by_grade['n'].sum()):,} students",
             key="school_grades")
 
-    groups = metrics.by_group(data.cells(measure, f), settings, f, point["window_id"])
+    groups = metrics.by_group(data.cells(scope, measure, f), settings, f, point["window_id"])
     worst = groups[groups["gap_to_all"].notna()].sort_values("gap_to_all").head(1)
     title = (f"Largest gap at {point['window']}: {worst['group'].iloc[0]} "
              f"({worst['gap_to_all'].iloc[0]:+.0f} points)" if len(worst)

@@ -9,6 +9,7 @@ from monitor.ui import components, data, filters, measures
 
 settings = data.settings()
 f = filters.current()
+scope = filters.scope()
 as_of = settings.as_of_date()
 min_n = settings.privacy.min_n
 
@@ -26,7 +27,7 @@ st.caption("Favorable = Agree or Strongly agree; \"I don't know\" answers are le
                              if survey != "student" and f.group != "all" else ""))
 scoped = f.model_copy(update={"subject": survey,
                               "group": f.group if survey == "student" else "all"})
-cells = data.cells("survey", scoped)
+cells = data.cells(scope, "survey", scoped)
 frame = metrics.trajectory(cells, settings, "survey", scoped)
 label = f"{surveys[survey]}: % favorable"
 measures.render_trajectory(settings, "survey", frame, label, key="survey_trajectory")
@@ -38,7 +39,7 @@ if point is None:
 
 # Who answered: respondents and, for the student survey, the share of students enrolled in
 # the surveyed grades.
-rates = data.response_rates(scoped, survey)
+rates = data.response_rates(scope, scoped, survey)
 here = rates[(rates["scope"] == (f.school or privacy.DISTRICT))
              & (rates["window_id"] == point["window_id"])]
 if len(here) and pd.notna(here["respondents"].iloc[0]):
@@ -52,7 +53,7 @@ if len(here) and pd.notna(here["respondents"].iloc[0]):
 # By school: percent favorable at the window, with respondents and response rate.
 if f.school is None:
     schools = metrics.by_school(cells, settings, "survey", scoped, point["window_id"],
-                                data.schools())
+                                data.schools(scope))
     schools = schools[schools["n"] > 0].merge(
         rates[rates["window_id"] == point["window_id"]].rename(columns={"scope": "school_code"}),
         on="school_code", how="left")
@@ -92,7 +93,7 @@ components.render_chart(
     table, as_of=as_of, n_note=f"n = {int(point['n']):,} respondents", key="survey_constructs")
 
 # Items, furthest below the goal first: where the conversation should start.
-items = metrics.by_detail(data.survey_item_cells(scoped), settings, scoped, point["window_id"])
+items = metrics.by_detail(data.survey_item_cells(scope, scoped), settings, scoped, point["window_id"])
 items = items[items["detail"].isin(ITEMS_BY_ID)].copy()
 if len(items):
     items["distance"] = (items["value"] - target).round(1) if target is not None else None

@@ -214,8 +214,55 @@ class Surveys(_Strict):
     reversed_items: list[str] = []
 
 
+Role = Literal["district", "principal", "viewer"]
+
+
+class UserAccess(_Strict):
+    """One person's access: a role, and for a principal the school codes they lead."""
+    role: Role
+    schools: list[str] = []
+    analyst: bool = False           # district role only: the Data page and student-level rows
+
+    @model_validator(mode="after")
+    def _consistent(self) -> UserAccess:
+        if self.role == "principal" and not self.schools:
+            raise ValueError("a principal needs at least one school code in schools")
+        if self.analyst and self.role != "district":
+            raise ValueError("only the district role can be an analyst")
+        return self
+
+
+class Access(_Strict):
+    """Who may see what. Sign-in is OpenID Connect (Streamlit's st.login, configured in
+    .streamlit/secrets.toml [auth]); roles come from `users` (email -> access) or, when
+    `role_claim` is set, from the identity token's claims."""
+    # Without sign-in configured the app refuses to start, unless this is the demo district
+    # (everyone is a district analyst, and a banner says so) or `allow_without_sign_in` is set
+    # (everyone gets `role_without_sign_in`, always suppressed aggregates for a viewer).
+    demo: bool = False
+    allow_without_sign_in: bool = False
+    role_without_sign_in: Role = "viewer"
+    role_claim: str = ""            # e.g. "role"; its value is district / principal / viewer
+    schools_claim: str = "schools"  # a list of school codes, or one code
+    analyst_claim: str = "analyst"  # true for district analysts
+    users: dict[str, UserAccess] = {}
+
+    @field_validator("role_without_sign_in")
+    @classmethod
+    def _not_principal(cls, role: str) -> str:
+        if role == "principal":
+            raise ValueError("a principal's schools come with sign-in: use viewer or district")
+        return role
+
+    @field_validator("users")
+    @classmethod
+    def _lower_emails(cls, users: dict[str, UserAccess]) -> dict[str, UserAccess]:
+        return {email.strip().lower(): access for email, access in users.items()}
+
+
 class Settings(_Strict):
     district: District
+    access: Access = Access()
     privacy: Privacy = Privacy()
     status: Status = Status()
     loading: Loading = Loading()

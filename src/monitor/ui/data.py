@@ -1,8 +1,14 @@
 """Cached access to the core for pages: the only place pages get data from.
 
-Streamlit's data cache is shared by every session, so every cached function takes everything
-that decides its answer as arguments: the database stamp (changes when a load replaces the
-file), the measure and the frozen Filters.
+Every public function here takes the user's `Scope` (monitor.access) first and refuses to run
+without one; it applies the scope to what it returns, so a principal never receives another
+school's rows, and only analysts receive student-level rows.
+
+Streamlit's data cache is shared by every session. The whole-district results are cached by
+private functions (names starting with `_raw`) that pages never call; what pages receive is
+cached again keyed on the scope, so one user's result is never served to another. Every cache
+key also holds the database stamp (it changes when a load replaces the file) and the frozen
+Filters.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import metrics
+from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, load_settings
 from monitor.db import Database
 
@@ -21,23 +28,12 @@ def settings() -> Settings:
 
 
 @st.cache_resource
-def database() -> Database:
+def _database() -> Database:
     return Database()
 
 
 def stamp() -> tuple[int, int]:
-    return database().stamp()
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _cells(db_stamp: tuple[int, int], measure: str, filters: metrics.Filters) -> pd.DataFrame:
-    return metrics.measure_cells(database(), settings(), measure, filters)
-
-
-def cells(measure: str, filters: metrics.Filters) -> pd.DataFrame:
-    """Counts behind a measure for the filters' year and the year before (all schools)."""
-    # All schools and groups in one result: pages slice it, so switching school is a cache hit.
-    return _cells(stamp(), measure, _plain(filters))
+    return _database().stamp()
 
 
 def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
@@ -46,73 +42,174 @@ def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
     return filters.model_copy(update={"school": None, "group": "all", "window": None} | keep)
 
 
-@st.cache_data(show_spinner=False)
-def _query(db_stamp: tuple[int, int], name: str, params: tuple = ()) -> pd.DataFrame:
-    return database().query(
-        name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+# -- whole-district results: cached, never returned to a page unscoped ----------------------
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _raw_cells(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    return metrics.measure_cells(_database(), settings(), measure, filters)
 
 
-def query(name: str, **params) -> pd.DataFrame:
-    """A named query from monitor/queries with bound parameters, cached per database stamp."""
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _query(stamp(), name, frozen)
-
-
-def schools() -> pd.DataFrame:
-    return query("schools")
+@st.cache_data(show_spinner=False, max_entries=32)
+def _raw_item_cells(db_stamp, filters: metrics.Filters) -> pd.DataFrame:
+    return metrics.measure_cells(_database(), settings(), "survey", filters, survey_items=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _caaspp(db_stamp: tuple[int, int], filters: metrics.Filters, school_year: str) -> pd.DataFrame:
-    return metrics.caaspp_comparison(database(), settings(), filters, school_year)
+def _raw_measure_table(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    cells = _raw_cells(db_stamp, measure, filters)
+    return metrics.measure_table(cells, settings(), measure, filters.subject, filters.grade)
 
 
-def caaspp_comparison(filters: metrics.Filters, school_year: str) -> pd.DataFrame:
-    return _caaspp(stamp(), _plain(filters, group=filters.group), school_year)
+@st.cache_data(show_spinner=False)
+def _raw_query(db_stamp, name: str, params: tuple = ()) -> pd.DataFrame:
+    return _database().query(
+        name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def _query(name: str, **params) -> pd.DataFrame:
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _raw_query(stamp(), name, frozen)
+
+
+# -- what pages receive: scoped, and cached per scope ------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _scoped_cells(db_stamp, scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    return scope.restrict(_raw_cells(db_stamp, measure, filters), "scope")
+
+
+def cells(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    """Counts behind a measure for the filters' year and the year before: the district's and
+    each school's in scope (pages slice it, so switching school is a cache hit)."""
+    scope = require(scope)
+    scope.check_school(filters.school)
+    return _scoped_cells(stamp(), scope, measure, _plain(filters))
+
+
+def survey_item_cells(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+    """The survey's cells per item (detail = item id) instead of per construct."""
+    scope = require(scope)
+    scope.check_school(filters.school)
+    return scope.restrict(_raw_item_cells(stamp(), _plain(filters)), "scope")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _scoped_measure_table(db_stamp, scope: Scope, measure: str,
+                          filters: metrics.Filters) -> pd.DataFrame:
+    return scope.restrict(_raw_measure_table(db_stamp, measure, filters), "school")
+
+
+def measure_table(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    """The measures table (values, targets, status, changes, projection, flags) of a measure."""
+    scope = require(scope)
+    scope.check_school(filters.school)
+    return _scoped_measure_table(stamp(), scope, measure, _plain(filters))
+
+
+def schools(scope: Scope) -> pd.DataFrame:
+    """The schools in scope: code, name, level."""
+    return require(scope).restrict(_query("schools"), "school_code")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _caaspp(db_stamp, filters: metrics.Filters, school_year: str) -> pd.DataFrame:
+    return metrics.caaspp_comparison(_database(), settings(), filters, school_year)
+
+
+def caaspp_comparison(scope: Scope, filters: metrics.Filters, school_year: str) -> pd.DataFrame:
+    """State, county, district and the schools in scope from the CAASPP research files."""
+    scope = require(scope)
+    frame = _caaspp(stamp(), _plain(filters, group=filters.group), school_year)
+    return scope.restrict(frame, "school_code")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _catching_up(db_stamp, measure: str, filters: metrics.Filters, start: str, end: str):
-    return metrics.catching_up(database(), settings(), measure, filters, start, end)
+    return metrics.catching_up(_database(), settings(), measure, filters, start, end)
 
 
-def catching_up(measure: str, filters: metrics.Filters, start: str, end: str) -> pd.DataFrame:
-    return _catching_up(stamp(), measure, _plain(filters), start, end)
+def catching_up(scope: Scope, measure: str, filters: metrics.Filters, start: str,
+                end: str) -> pd.DataFrame:
+    scope = require(scope)
+    scope.check_school(filters.school)
+    return scope.restrict(_catching_up(stamp(), measure, _plain(filters), start, end), "scope")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _transitions(db_stamp, source: str, filters: metrics.Filters, start: str, end: str):
-    return metrics.level_transitions(database(), settings(), source, filters, start, end)
+    return metrics.level_transitions(_database(), settings(), source, filters, start, end)
 
 
-def level_transitions(source: str, filters: metrics.Filters, start: str,
+def level_transitions(scope: Scope, source: str, filters: metrics.Filters, start: str,
                       end: str) -> pd.DataFrame:
+    """Level-to-level counts for the filters' school (or the district), cells under min_n
+    hidden."""
+    require(scope).check_school(filters.school)
     return _transitions(stamp(), source, filters.model_copy(update={"window": None}), start, end)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _measure_table(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataFrame:
-    cells = _cells(db_stamp, measure, filters)
-    return metrics.measure_table(cells, settings(), measure, filters.subject, filters.grade)
-
-
-def measure_table(measure: str, filters: metrics.Filters) -> pd.DataFrame:
-    """The measures table (values, targets, status, changes, projection, flags) of a measure."""
-    return _measure_table(stamp(), measure, _plain(filters))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _item_cells(db_stamp, filters: metrics.Filters) -> pd.DataFrame:
-    return metrics.measure_cells(database(), settings(), "survey", filters, survey_items=True)
-
-
-def survey_item_cells(filters: metrics.Filters) -> pd.DataFrame:
-    """The survey's cells per item (detail = item id) instead of per construct."""
-    return _item_cells(stamp(), _plain(filters))
-
-
-def response_rates(filters: metrics.Filters, survey: str) -> pd.DataFrame:
+def response_rates(scope: Scope, filters: metrics.Filters, survey: str) -> pd.DataFrame:
     """Respondents per school and window of the filters' year, with enrolment (student survey)."""
-    return metrics.response_rates(
-        query("survey_response_rates", year=filters.school_year, survey=survey,
-              group=filters.group), settings(), filters.group)
+    scope = require(scope)
+    frame = metrics.response_rates(
+        _query("survey_response_rates", year=filters.school_year, survey=survey,
+               group=filters.group), settings(), filters.group)
+    return scope.restrict(frame, "scope")
+
+
+def coverage(scope: Scope, years: list[str]) -> pd.DataFrame:
+    """Which schools in scope have results in which window, per source and school year."""
+    return require(scope).restrict(_query("coverage_by_school_window", years=years),
+                                   "school_code")
+
+
+def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id: str,
+                 level: str) -> dict[str, float | int] | None:
+    """Where the filters' school stands among the schools of its level at a window, without
+    any other school's value: its rank, how many schools have a value, and their median."""
+    scope = require(scope)
+    scope.check_school(filters.school)
+    cells = _raw_cells(stamp(), measure, _plain(filters))
+    everyone = _query("schools")
+    peers = metrics.by_school(cells, settings(), measure, filters, window_id,
+                              everyone[everyone["level"] == level])
+    ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
+    codes = list(ranked["school_code"])
+    if filters.school not in codes:
+        return None
+    return {"rank": codes.index(filters.school) + 1, "count": len(codes),
+            "median": float(ranked["value"].median())}
+
+
+# -- analysts only: loads, row counts and student-level rejected rows -------------------------
+
+def loads_recent(scope: Scope) -> pd.DataFrame:
+    """The load history (file names, counts): district users."""
+    scope = require(scope)
+    if scope.role != "district":
+        raise AccessDenied("Your access does not include the load history.")
+    return _query("loads_recent")
+
+
+def table_row_counts(scope: Scope) -> pd.DataFrame:
+    require(scope).check_analyst()
+    return _query("table_row_counts")
+
+
+def rejected_rows(scope: Scope) -> pd.DataFrame | None:
+    """The rejected rows of the last load that had any (student-level): analysts only."""
+    require(scope).check_analyst()
+    path = _database().path.with_name("rejected_rows.csv")
+    return pd.read_csv(path, dtype=str) if path.exists() else None
+
+
+def database_path(scope: Scope):
+    """The database file, for the upload form: analysts only."""
+    require(scope).check_analyst()
+    return _database().path
+
+
+__all__ = ["settings", "stamp", "cells", "survey_item_cells", "measure_table", "schools",
+           "caaspp_comparison", "catching_up", "level_transitions", "response_rates",
+           "coverage", "peer_summary", "loads_recent", "table_row_counts", "rejected_rows",
+           "database_path"]

@@ -9,11 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from monitor import metrics
+from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, previous_school_year
 from monitor.ingest.common import GRADE_ORDER
 from monitor.ui import data
 
 ALL = "__all__"
+SCOPE_KEY = "_monitor_scope"
 KEYS = {"year": "f_year", "school": "f_school", "subject": "f_subject", "grade": "f_grade",
         "group": "f_group", "window": "f_window"}
 
@@ -21,13 +23,16 @@ HELP = {"window": "Show every page as it stood at the end of a benchmark window:
                   "are left out, and tiles and status use the latest window up to then."}
 
 
-def _options(settings: Settings) -> dict[str, dict[str, str]]:
+def _options(settings: Settings, scope: Scope) -> dict[str, dict[str, str]]:
     current = settings.current_school_year()
-    schools = data.schools()
+    schools = data.schools(scope)
+    # A principal's school filter holds only their school(s): the district is a comparison on
+    # their pages, not a view of its own.
+    everyone = {} if scope.schools else {ALL: "All schools (district)"}
     return {
         "year": {current: current, previous_school_year(current): previous_school_year(current)},
-        "school": {ALL: "All schools (district)"}
-        | dict(zip(schools["school_code"], schools["school_name"], strict=True)),
+        "school": everyone | dict(zip(schools["school_code"], schools["school_name"],
+                                      strict=True)),
         "subject": {"ELA": "ELA", "Math": "Math"},
         "grade": {ALL: "All grades"} | {band: band for band in metrics.GRADE_BANDS}
         | {g: f"Grade {g}" for g in GRADE_ORDER},
@@ -37,8 +42,13 @@ def _options(settings: Settings) -> dict[str, dict[str, str]]:
     }
 
 
-def _seed_from_url(options: dict[str, dict[str, str]]) -> None:
-    """On a session's first run, take the filters from the URL where they are valid."""
+def _seed_from_url(options: dict[str, dict[str, str]], scope: Scope) -> None:
+    """On a session's first run, take the filters from the URL where they are valid. A school
+    outside the user's scope is refused with an access message, not quietly replaced."""
+    requested = st.query_params.get("school")
+    if requested is not None and not scope.sees_school(requested):
+        st.query_params.clear()
+        raise AccessDenied(f"Your access does not include school {requested}.")
     if st.session_state.get("_filters_seeded"):
         return
     for name, key in KEYS.items():
@@ -48,10 +58,10 @@ def _seed_from_url(options: dict[str, dict[str, str]]) -> None:
     st.session_state["_filters_seeded"] = True
 
 
-def render_sidebar(settings: Settings) -> metrics.Filters:
+def render_sidebar(settings: Settings, scope: Scope) -> metrics.Filters:
     """Draw the shared filters in the sidebar; return them as a frozen Filters."""
-    options = _options(settings)
-    _seed_from_url(options)
+    options = _options(settings, require(scope))
+    _seed_from_url(options, scope)
     labels = {"year": "School year", "school": "School", "subject": "Subject", "grade": "Grade",
               "group": "Student group",
               "window": "Window"}
@@ -61,8 +71,9 @@ def render_sidebar(settings: Settings) -> metrics.Filters:
             choices = options[name]
             if st.session_state.get(key) not in choices:
                 st.session_state[key] = next(iter(choices))
+            # One choice (a principal's one school) is fixed: disabled, enforced by the server.
             st.selectbox(labels[name], list(choices), key=key, format_func=choices.__getitem__,
-                         help=HELP.get(name))
+                         help=HELP.get(name), disabled=len(choices) == 1)
     chosen = {name: st.session_state[key] for name, key in KEYS.items()}
     defaults = {name: next(iter(options[name])) for name in KEYS}
     st.query_params.from_dict({k: v for k, v in chosen.items() if v != defaults[k]})
@@ -79,3 +90,8 @@ def render_sidebar(settings: Settings) -> metrics.Filters:
 def current() -> metrics.Filters:
     """The filters app.py drew this run."""
     return st.session_state["filters"]
+
+
+def scope() -> Scope:
+    """The user's scope, worked out by app.py this run from their identity."""
+    return require(st.session_state.get(SCOPE_KEY))

@@ -8,6 +8,7 @@ import streamlit as st
 from monitor import charts, metrics
 from monitor.config import Settings
 from monitor.ui import components, data
+from monitor.ui import filters as filters_ui
 
 # What a measure counts, in words, for captions.
 UNITS = {"walkthrough": "observations", "survey": "respondents"}
@@ -23,7 +24,8 @@ def scoped_filters(measure: str, filters: metrics.Filters) -> metrics.Filters:
 def trajectory(settings: Settings, measure: str, filters: metrics.Filters,
                detail: str | None = None) -> pd.DataFrame:
     scoped = scoped_filters(measure, filters)
-    return metrics.trajectory(data.cells(measure, scoped), settings, measure, scoped, detail)
+    cells = data.cells(filters_ui.scope(), measure, scoped)
+    return metrics.trajectory(cells, settings, measure, scoped, detail)
 
 
 def subject_label(settings: Settings, measure: str, filters: metrics.Filters) -> str:

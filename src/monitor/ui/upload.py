@@ -11,7 +11,7 @@ import streamlit as st
 
 from monitor.exports import to_csv_bytes
 from monitor.ingest.load import SOURCES, load_files
-from monitor.ui import data
+from monitor.ui import data, filters
 
 MAX_MB = 200
 
@@ -46,7 +46,7 @@ def render_upload() -> None:
             paths.append(path)
 
         result = load_files(paths, data.settings(), source=source or None,
-                            db_path=data.database().path,
+                            db_path=data.database_path(filters.scope()),
                             progress=lambda fraction, text: bar.progress(fraction, text=text))
     bar.progress(1.0, text="Done")
     report = pd.DataFrame([{
