@@ -236,3 +236,36 @@ def test_every_chart_offers_csv_and_png(use_demo_db):
     at = run_page("overview")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("Download CSV") == labels.count("Download PNG") >= 3
+
+
+def _config_with(tmp_path, monkeypatch, access: str):
+    text = (PROJECT_ROOT / "config.toml").read_text().replace("\ndemo = true\n", f"\n{access}\n")
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    monkeypatch.setenv("MONITOR_CONFIG", str(path))
+
+
+def test_the_demo_says_plainly_that_it_has_no_sign_in(use_demo_db):
+    at = run_page("overview")
+    assert "Demo data, no sign-in" in at.warning[0].value
+    assert "No sign-in · District analyst" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_real_data_without_sign_in_refuses_to_start(tmp_path, monkeypatch, use_demo_db):
+    _config_with(tmp_path, monkeypatch, "demo = false")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "will not start without sign-in" in at.error[0].value
+    assert not at.get("plotly_chart") and not at.metric and not at.sidebar.selectbox
+
+
+def test_explicitly_allowed_without_sign_in_is_a_viewer(tmp_path, monkeypatch, use_demo_db):
+    _config_with(tmp_path, monkeypatch, "demo = false\nallow_without_sign_in = true")
+    at = run_page("overview")
+    assert "No sign-in" in at.warning[0].value and "viewer" in at.warning[0].value
+    titles = [s.value for s in at.subheader]
+    assert not any(t.startswith(("New since last week", "Nothing new loaded")) for t in titles)
+    # The Data page is not among the viewer's pages at all.
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/data.py")

@@ -32,22 +32,23 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1440, "height": 2000}}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
-def running_server(db: Path, log: Path):
+def running_server(db: Path, log: Path, *, env: dict[str, str] | None = None,
+                   args: tuple[str, ...] = (), port: int | None = None):
     """`streamlit run app.py` on a database; yields its base URL."""
-    port = _free_port()
-    env = os.environ | {"MONITOR_DB": str(db)}
+    port = port or free_port()
+    env = os.environ | {"MONITOR_DB": str(db)} | (env or {})
     with open(log, "w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"

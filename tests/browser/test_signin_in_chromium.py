@@ -1,0 +1,175 @@
+"""Sign-in through a real OpenID Connect provider (oidc-provider-mock on localhost), and what
+each role can reach: by page, by URL parameter, by direct page URL and by download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import oidc_provider_mock
+import pytest
+from playwright.sync_api import Page, expect
+
+from monitor.config import PROJECT_ROOT
+from monitor.db import Database
+
+from .conftest import free_port, running_server
+
+ANALYST, SUPERINTENDENT, PRINCIPAL, VIEWER, STRANGER = (
+    "analyst@district.test", "superintendent@district.test", "principal@district.test",
+    "board@district.test", "stranger@example.test")
+
+
+@pytest.fixture(scope="module")
+def schools(demo_db):
+    return Database(demo_db).query("schools")
+
+
+@pytest.fixture(scope="module")
+def signin_server(demo_db, schools, tmp_path_factory):
+    """The dashboard with sign-in on: roles from the users table, the principal's from the
+    identity token's claims (custom claims reaching st.user)."""
+    folder = tmp_path_factory.mktemp("signin")
+    mine = schools["school_code"].iloc[0]
+    users = [oidc_provider_mock.User(sub=email, claims={"email": email})
+             for email in (ANALYST, SUPERINTENDENT, VIEWER, STRANGER)]
+    users.append(oidc_provider_mock.User(sub=PRINCIPAL, claims={
+        "email": PRINCIPAL, "role": "principal", "schools": [mine]}))
+    config = (PROJECT_ROOT / "config.toml").read_text().replace(
+        "\ndemo = true\n", '\ndemo = false\nrole_claim = "role"\n')
+    config += (f'\n[access.users]\n"{ANALYST}" = {{ role = "district", analyst = true }}\n'
+               f'"{SUPERINTENDENT}" = {{ role = "district" }}\n'
+               f'"{VIEWER}" = {{ role = "viewer" }}\n')
+    (folder / "config.toml").write_text(config)
+    port = free_port()
+    with oidc_provider_mock.run_server_in_thread(user_claims=users) as provider:
+        (folder / "secrets.toml").write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+            'cookie_secret = "a-test-cookie-secret-of-enough-length"\n'
+            'client_id = "monitor"\nclient_secret = "test-secret"\n'
+            f'server_metadata_url = "http://localhost:{provider.server_port}'
+            '/.well-known/openid-configuration"\n')
+        with running_server(demo_db, folder / "streamlit.log", port=port,
+                            env={"MONITOR_CONFIG": str(folder / "config.toml")},
+                            args=("--secrets.files", str(folder / "secrets.toml"))):
+            yield {"base": f"http://localhost:{port}", "mine": mine}
+
+
+def settled(page: Page) -> None:
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(base)
+    page.get_by_role("button", name="Sign in").click()
+    # The provider's own form: who to authorize as.
+    page.get_by_placeholder("sub").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{base}/**", timeout=30_000)
+    settled(page)
+
+
+@pytest.mark.browser
+def test_nothing_is_shown_before_sign_in(page: Page, signin_server):
+    page.goto(signin_server["base"])
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    page.goto(f"{signin_server['base']}/school")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_an_analyst_sees_everything_including_the_data_page(page: Page, signin_server,
+                                                            artifacts):
+    base = signin_server["base"]
+    sign_in(page, base, ANALYST)
+    expect(page.get_by_text(f"Signed in as {ANALYST}")).to_be_visible()
+    expect(page.get_by_role("combobox", name="School", exact=True)).to_have_value("All schools (district)")
+    page.get_by_role("link", name="Data").click()
+    expect(page.get_by_role("heading", name="Load export files")).to_be_visible(timeout=30_000)
+    page.screenshot(path=artifacts / "signin-analyst-data.png")
+
+
+@pytest.mark.browser
+def test_a_superintendent_has_no_data_page(page: Page, signin_server):
+    base = signin_server["base"]
+    sign_in(page, base, SUPERINTENDENT)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("link", name="Data")).to_have_count(0)
+    page.goto(f"{base}/data")
+    settled(page)
+    expect(page.get_by_role("heading", name="Load export files")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_a_principal_reaches_only_their_school(page: Page, signin_server, schools, tmp_path,
+                                              artifacts):
+    base, mine = signin_server["base"], signin_server["mine"]
+    names = schools.set_index("school_code")["school_name"]
+    other = schools["school_code"].iloc[1]
+    sign_in(page, base, PRINCIPAL)
+    school = page.get_by_role("combobox", name="School", exact=True)
+    expect(school).to_have_value(names[mine])
+    expect(school).to_be_disabled()
+    expect(page.get_by_role("link", name="Data")).to_have_count(0)
+    page.screenshot(path=artifacts / "signin-principal.png")
+
+    # A download holds their school and nothing of any other.
+    buttons = page.get_by_role("button", name="Download CSV")
+    expect(buttons.nth(1)).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        buttons.nth(1).click()
+    rows = list(csv.DictReader(io.StringIO(
+        Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [row["School"] for row in rows] == [names[mine]]
+
+    # Another school's code in the URL: an access message, no data.
+    for path in (f"/school?school={other}", f"/?school={other}&subject=Math"):
+        page.goto(base + path)
+        settled(page)
+        expect(page.get_by_text(f"Your access does not include school {other}")).to_be_visible()
+        expect(page.locator(".js-plotly-plot")).to_have_count(0)
+        expect(page.get_by_text(names[other])).to_have_count(0)
+    page.screenshot(path=artifacts / "signin-principal-other-school.png")
+
+    # The Data page's URL does not open it.
+    page.goto(f"{base}/data")
+    settled(page)
+    expect(page.get_by_role("heading", name="Load export files")).to_have_count(0)
+    expect(page.get_by_text("Rejected rows")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_a_viewer_sees_aggregates_and_no_data_page(page: Page, signin_server):
+    base = signin_server["base"]
+    sign_in(page, base, VIEWER)
+    expect(page.get_by_text("Viewer (aggregates only)")).to_be_visible()
+    expect(page.get_by_role("link", name="Data")).to_have_count(0)
+    expect(page.get_by_role("heading", name="New since last week")).to_have_count(0)
+    page.goto(f"{base}/groups")
+    settled(page)
+    expect(page.get_by_role("heading", name="Student groups")).to_be_visible()
+    # Small groups are shown as n<10 with no value.
+    expect(page.locator(".js-plotly-plot").get_by_text("n<10").first).to_be_attached()
+
+
+@pytest.mark.browser
+def test_an_unknown_user_gets_no_access_and_can_sign_out(page: Page, signin_server):
+    base = signin_server["base"]
+    sign_in(page, base, STRANGER)
+    expect(page.get_by_role("heading", name="No access")).to_be_visible()
+    expect(page.get_by_text(STRANGER)).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+    # Streamlit ends the session at the provider too (RP-initiated logout), then comes back.
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{base}/**", timeout=30_000)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    page.goto(f"{base}/school")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="No access")).to_have_count(0)
