@@ -1,42 +1,164 @@
-"""Learning walks: implementation of the Instructional Practice Guide, walk by walk."""
+"""Learning walks: the Instructional Practice Guide walk by walk, and the projected debrief.
+
+`?present=1` (or the Present button) turns the page into slides for the room: no sidebar or
+app chrome, large type, one finding per slide, arrow keys to step, a notes box per slide saved
+with the walk, and the deck as a PDF.
+"""
+
+import re
 
 import streamlit as st
 
-from monitor import charts, metrics
-from monitor.ingest.walkthroughs import INDICATOR_LABELS
-from monitor.ui import components, data, filters, measures
+from monitor import charts
+from monitor.debrief import deck_pdf, for_projector
+from monitor.notes import Note
+from monitor.ui import components, data, filters
+from monitor.ui import debrief as walks
 
 settings = data.settings()
 f = filters.current()
 scope = filters.scope()
 as_of = settings.as_of_date()
-min_n = settings.privacy.min_n
-calendar = settings.calendar_for("walkthrough")
-
-st.title("Learning walks", anchor=False)
-st.caption("Percent of classroom observations meeting each indicator (Yes, or a rating of "
-           "Mostly/Yes). Walkthroughs observe classrooms, so the student-group filter does not "
-           "apply here." + (f" Subject: {f.subject}." if f.subject else ""))
 walk_filters = f.model_copy(update={"group": "all"})
-frame = measures.trajectory(settings, "walkthrough", walk_filters)
-label = "All indicators: % of observations meeting"
-measures.render_trajectory(settings, "walkthrough", frame, label, key="walk_trajectory")
+presenting = st.query_params.get("present") == "1"
 
-point = metrics.latest_point(frame)
-if point is None:
+walk = walks.current_walk(settings, walk_filters, scope)
+if walk is None:
+    st.title("Learning walks", anchor=False)
     components.no_data("No learning walk has been recorded this year yet.")
     st.stop()
-cells = data.cells(scope, "walkthrough", walk_filters)
-merged = metrics.by_detail(cells, settings, walk_filters, point["window_id"])
-target = metrics.goal_for(settings, "walkthrough", point["window_id"], f.school)
-below = merged[merged["value"] < (target or 0)]
-title = (f"{point['window']}: {len(below)} of {len(merged)} indicators below the "
-         f"{target:.0f}% goal" if target is not None else f"{point['window']} by indicator")
-table = merged.assign(indicator=merged["detail"].map(INDICATOR_LABELS))[
-    ["indicator", "value", "n", "last_year"]].rename(columns={
-        "indicator": "Indicator", "value": "Value (%)", "n": "Observations",
-        "last_year": "Same walk last year (%)"})
-components.render_chart(
-    title, charts.detail_chart(merged, INDICATOR_LABELS, target, f"{point['window']} {f.school_year}",
-                               f"{calendar.label_of(point['window_id'])} last year"),
-    table, as_of=as_of, n_note=f"n = {int(point['n']):,} observations", key="walk_indicators")
+deck = walks.slides(settings, walk_filters, scope, walk)
+store = data.debrief_notes(scope, walk_filters)
+notes = store.for_walk(walk.school_year, walk.window_id, walk.notes_scope)
+can_write = scope.role != "viewer"
+
+
+def _plain(text: str) -> str:
+    """Text from the room's notes shown as text: Markdown's special characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+
+
+def _go_to(number: int) -> None:
+    st.query_params["slide"] = str(number)
+
+
+def _present(on: bool) -> None:
+    if on:
+        st.query_params["present"] = "1"
+        st.query_params["slide"] = "1"
+    else:
+        for key in ("present", "slide"):
+            if key in st.query_params:
+                del st.query_params[key]
+
+
+def _pdf() -> bytes:
+    return deck_pdf(deck, store.for_walk(walk.school_year, walk.window_id, walk.notes_scope),
+                    walk.heading, as_of)
+
+
+def _notes_form(slide_key: str, big: bool) -> None:
+    note = notes.get(slide_key, Note())
+    with st.form(f"notes_{slide_key}", border=True):
+        st.markdown("**Debrief notes for this slide**" + ("" if can_write else
+                                                          " (read only for your role)"))
+        columns = st.columns(3)
+        notice = columns[0].text_area("What do we notice?", note.notice, height=110 if big else 90,
+                                      disabled=not can_write, key=f"notice_{slide_key}")
+        wonder = columns[1].text_area("What do we wonder?", note.wonder, height=110 if big else 90,
+                                      disabled=not can_write, key=f"wonder_{slide_key}")
+        steps = columns[2].text_area("Next steps (one per line)", note.next_steps,
+                                     height=110 if big else 90, disabled=not can_write,
+                                     key=f"steps_{slide_key}")
+        if st.form_submit_button("Save notes", icon=":material/save:", disabled=not can_write):
+            store.save(walk.school_year, walk.window_id, walk.notes_scope, slide_key,
+                       Note(notice=notice, wonder=wonder, next_steps=steps))
+            st.toast("Notes saved with this walk.", icon=":material/check:")
+        if note.updated_at:
+            st.caption(f"Last saved {note.updated_at.replace('T', ' ')}")
+
+
+if presenting:
+    # Static style for the projector: no sidebar, header or toolbar; large, high-contrast type.
+    st.html("""<style>
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+    header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+    [data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+    .stMain h1 { font-size: 2.6rem !important; line-height: 1.2; color: #000; }
+    .stMain p, .stMain li, .stMain label { font-size: 1.35rem; color: #000; }
+    [data-testid="stCaptionContainer"] p { font-size: 1.1rem; color: #222; }
+    </style>""")
+    count = len(deck)
+    try:
+        number = min(max(int(st.query_params.get("slide", "1")), 1), count)
+    except ValueError:
+        number = 1
+    slide = deck[number - 1]
+    st.title(slide.title, anchor=False)
+    demo = " · demo data (synthetic)" if settings.access.demo else ""
+    st.caption(slide.caption + demo)
+    if slide.figure is not None:
+        st.plotly_chart(for_projector(slide.figure), theme=None, key=f"slide_{slide.key}",
+                        config={"displayModeBar": False})
+    for line in slide.lines:
+        st.markdown(f"### {_plain(line)}" if line.endswith(":") else _plain(line))
+    nav = st.container(horizontal=True, vertical_alignment="center")
+    nav.button("Previous", icon=":material/arrow_back:", shortcut="Left", key="slide_previous",
+               disabled=number == 1, on_click=_go_to, args=(number - 1,))
+    nav.markdown(f"**Slide {number} of {count}**")
+    nav.button("Next", icon=":material/arrow_forward:", shortcut="Right", key="slide_next",
+               disabled=number == count, on_click=_go_to, args=(number + 1,))
+    nav.download_button("Export deck (PDF)", _pdf, file_name=f"learning-walk-{walk.label}-"
+                        f"{walk.school_year}.pdf", mime="application/pdf", on_click="ignore",
+                        icon=":material/picture_as_pdf:", key="slide_pdf")
+    nav.button("Leave presentation", icon=":material/close:", shortcut="Esc", key="slide_leave",
+               on_click=_present, args=(False,))
+    _notes_form(slide.key, big=True)
+    st.stop()
+
+# -- the page ------------------------------------------------------------------------------
+st.title("Learning walks", anchor=False)
+st.caption("Percent of classroom observations meeting each Instructional Practice Guide "
+           "indicator (Yes, or a rating of Mostly/Yes), with the number of observations. "
+           "Walkthroughs observe classrooms, so the student-group filter does not apply here."
+           + (f" Subject: {f.subject}." if f.subject else ""))
+top = st.container(horizontal=True)
+top.button("Present", icon=":material/slideshow:", type="primary", key="present_on",
+           on_click=_present, args=(True,), help="Slides for the debrief room: one finding "
+           "each, arrow keys to step; the link opens straight into them.")
+top.download_button("Export deck (PDF)", _pdf, on_click="ignore", mime="application/pdf",
+                    file_name=f"learning-walk-{walk.label}-{walk.school_year}.pdf",
+                    icon=":material/picture_as_pdf:", key="page_pdf")
+
+opening = deck[0]
+st.subheader(opening.title, anchor=False)
+for line in opening.lines:
+    st.markdown(_plain(line))
+for slide in deck[1:]:
+    components.render_chart(slide.title, slide.figure, slide.table, as_of=None,
+                            n_note=slide.caption, key=f"walk_{slide.key}")
+
+# Observer calibration: how each observer's ratings compare with the rest on the same walk.
+calibration = data.observer_calibration(scope, walk_filters)
+now = calibration[calibration["window_id"] == walk.window_id]
+if len(now) >= 2:
+    spread = now["difference"].abs().max()
+    widest = now.loc[now["difference"].abs().idxmax()]
+    title = (f"Observer calibration at {walk.label}: ratings range {now['difference'].min():+.0f} "
+             f"to {now['difference'].max():+.0f} points from the rest of the walk"
+             if spread >= 1 else f"Observer calibration at {walk.label}: observers agree")
+    table = now.rename(columns={"observer": "Observer", "observations": "Observations",
+                                "percent": "Meeting (%)", "others_percent": "Everyone else (%)",
+                                "difference": "Difference (points)"}).drop(columns=["window_id"])
+    who = ("names shown to district analysts only" if scope.analyst else
+           "observers numbered; names are for district analysts")
+    components.render_chart(
+        title, charts.observer_chart(now), table, as_of=as_of,
+        n_note=f"{len(now)} observers with at least {settings.privacy.min_observations} "
+               f"observations; all indicators pooled; {who}; widest: {widest['observer']}",
+        key="walk_observers")
+
+st.header(f"Debrief notes, {walk.label}", anchor=False)
+chosen = st.selectbox("Slide", [s.key for s in deck], key="notes_slide",
+                      format_func={s.key: s.title for s in deck}.__getitem__)
+_notes_form(chosen, big=False)

@@ -7,6 +7,7 @@ Suppressed values are never plotted; the point is left out and labelled with the
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -324,4 +325,78 @@ def gap_change_chart(frame: pd.DataFrame) -> go.Figure:
                                  range=[float(values.min()) - 4, float(values.max()) + 14]),
                       yaxis=dict(title=None, automargin=True, categoryorder="array",
                                  categoryarray=list(frame["group"])[::-1]))
+    return fig
+
+
+RATING_COLOURS = {"Not Yet": VERMILLION, "Somewhat": ORANGE, "Mostly": SKY, "Yes": BLUE}
+
+
+def rating_chart(frame: pd.DataFrame, walks: dict[str, str]) -> go.Figure:
+    """Core Actions 2 and 3: the share of observations at each rating, one bar per walk."""
+    names = {"ca2": "Core Action 2", "ca3": "Core Action 3"}
+    rows = [f"{names[c]} · {walks.get(w, w)}" for c, w in zip(frame["core_action"],
+                                                               frame["window_id"], strict=True)]
+    data = frame.assign(row=rows)
+    fig = go.Figure()
+    for label, colour in RATING_COLOURS.items():
+        part = data[data["label"] == label]
+        fig.add_trace(go.Bar(
+            y=part["row"], x=part["percent"], orientation="h", name=label, marker_color=colour,
+            text=[f"{p:.0f}%" for p in part["percent"]], textposition="inside",
+            customdata=part[["n", "total"]].to_numpy(),
+            hovertemplate="%{y}: " + label + " %{x:.0f}% (%{customdata[0]} of "
+                          "%{customdata[1]} observations)<extra></extra>"))
+    order = list(dict.fromkeys(rows))
+    fig.update_layout(barmode="stack", height=max(260, 46 * len(order) + 110),
+                      xaxis=dict(range=[0, 100], ticksuffix="%", title=None),
+                      yaxis=dict(autorange="reversed", categoryorder="array",
+                                 categoryarray=order, title=None, automargin=True))
+    return fig
+
+
+def leading_lagging_chart(frame: pd.DataFrame, practice_label: str, outcome_label: str,
+                          show_labels: bool = True) -> go.Figure:
+    """One labelled point per school: practice observed on a walk against the outcome in the
+    following window."""
+    fig = go.Figure(go.Scatter(
+        x=frame["value_practice"], y=frame["value_outcome"],
+        mode="markers+text" if show_labels else "markers",
+        text=frame["school_name"], textposition="top center", textfont=dict(size=11),
+        marker=dict(size=11, color=BLUE, line=dict(color="white", width=1)),
+        customdata=frame[["n_practice", "n_outcome"]].to_numpy(),
+        hovertemplate="%{text}: %{x:.0f}% of observations meeting, %{y:.0f}% proficient "
+                      "(%{customdata[0]} observations, %{customdata[1]} students)<extra></extra>",
+        name="School"))
+    if len(frame) >= 2:
+        slope, intercept = np.polyfit(frame["value_practice"], frame["value_outcome"], 1)
+        xs = np.array([frame["value_practice"].min(), frame["value_practice"].max()])
+        fig.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines", name="Trend",
+                                 line=dict(color=GREY, dash="dash"), hoverinfo="skip"))
+    _percent_axis(fig, "x")
+    _percent_axis(fig, "y")
+    fig.update_layout(height=520, xaxis_title=practice_label, yaxis_title=outcome_label)
+    return fig
+
+
+def observer_chart(frame: pd.DataFrame) -> go.Figure:
+    """Each observer's percent meeting against the rest of the walk's observers."""
+    data = frame.sort_values("difference")
+    fig = go.Figure()
+    for observer, mine, others in zip(data["observer"], data["percent"],
+                                      data["others_percent"], strict=True):
+        fig.add_trace(go.Scatter(x=[others, mine], y=[observer, observer], mode="lines",
+                                 line=dict(color="#bbbbbb", width=3), showlegend=False,
+                                 hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=data["others_percent"], y=data["observer"], mode="markers",
+                             name="Everyone else on the walk", marker=dict(color=GREY, size=10),
+                             hovertemplate="Others: %{x:.0f}%<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=data["percent"], y=data["observer"], mode="markers+text", name="This observer",
+        marker=dict(color=BLUE, size=13, symbol="diamond"),
+        text=[f"{d:+.0f}" for d in data["difference"]], textposition="middle right",
+        hovertemplate="%{y}: %{x:.0f}% of ratings meeting<extra></extra>"))
+    _percent_axis(fig, "x", room=10)
+    fig.update_layout(height=max(280, 30 * len(data) + 120),
+                      yaxis=dict(title=None, automargin=True, categoryorder="array",
+                                 categoryarray=list(data["observer"])))
     return fig

@@ -856,3 +856,67 @@ def response_rates(counts: pd.DataFrame, settings: Settings, group: str) -> pd.D
         frame = privacy.mask_small(frame, "respondents", ["respondents"], settings.privacy.min_n)
     frame["rate"] = (100 * frame["respondents"] / frame["enrolled"]).round(0)
     return frame[["window_id", "scope", "respondents", "enrolled", "rate"]]
+
+
+RATINGS = {1: "Not Yet", 2: "Somewhat", 3: "Mostly", 4: "Yes"}
+
+
+def rating_distribution(counts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Core Actions 2 and 3: the share of observations at each rating, per walk.
+
+    `counts` is queries/walkthrough_ratings.sql. A core action on a walk with fewer than
+    `min_observations` observations is left out. Columns: window_id, core_action, rating,
+    label, n, total, percent.
+    """
+    frame = counts.dropna(subset=["rating"]).copy()
+    frame["total"] = frame.groupby(["window_id", "core_action"])["n"].transform("sum")
+    frame = frame[frame["total"] >= settings.privacy.min_observations]
+    frame["label"] = frame["rating"].astype(int).map(RATINGS)
+    frame["percent"] = (100 * frame["n"] / frame["total"]).round(1)
+    return frame.reset_index(drop=True)
+
+
+def observer_calibration(counts: pd.DataFrame, settings: Settings,
+                         show_names: bool) -> pd.DataFrame:
+    """Each observer's percent of ratings meeting on a walk against every other observer's on
+    the same walk: how far apart they rate, for norming conversations.
+
+    `counts` is queries/walkthrough_observers.sql. Observers with fewer than
+    `min_observations` observations on a walk are left out. Without `show_names`, observers are
+    "Observer 1", "Observer 2", ... in the same order on every walk. Columns: window_id,
+    observer, observations, percent, others_percent, difference.
+    """
+    frame = counts[counts["observations"] >= settings.privacy.min_observations].copy()
+    frame["percent"] = (100 * frame["met"] / frame["ratings"]).round(1)
+    frame["others_percent"] = (100 * frame["others_met"] / frame["others_ratings"]).round(1)
+    frame["difference"] = (frame["percent"] - frame["others_percent"]).round(1)
+    if not show_names:
+        order = {name: f"Observer {i}" for i, name in
+                 enumerate(sorted(counts["observer"].unique()), start=1)}
+        frame["observer"] = frame["observer"].map(order)
+    return frame[["window_id", "observer", "observations", "percent", "others_percent",
+                  "difference"]].reset_index(drop=True)
+
+
+def following_window(settings: Settings, measure: str, walk_window: str, school_year: str,
+                     outcome: str = "benchmark") -> str | None:
+    """The first window of `outcome` that opens after `measure`'s window ends, same year."""
+    window = next(w for w in settings.calendar_for(measure).windows if w.id == walk_window)
+    end = window.dates(school_year)[1]
+    for candidate in settings.calendar_for(outcome).windows:
+        if candidate.dates(school_year)[0] > end:
+            return candidate.id
+    return None
+
+
+def leading_lagging(practice: pd.DataFrame, outcome: pd.DataFrame) -> tuple[pd.DataFrame, float | None]:
+    """Each school's walkthrough value beside its outcome in the following window (both from
+    `by_school`), schools with both values only, and the correlation across schools (None
+    with fewer than 5 schools)."""
+    merged = practice[["school_code", "school_name", "value", "n"]].merge(
+        outcome[["school_code", "value", "n"]], on="school_code",
+        suffixes=("_practice", "_outcome"))
+    merged = merged.dropna(subset=["value_practice", "value_outcome"]).reset_index(drop=True)
+    if len(merged) < 5:
+        return merged, None
+    return merged, round(float(merged["value_practice"].corr(merged["value_outcome"])), 2)

@@ -19,7 +19,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
 
 
-def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.date,
+def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.date | None,
                  n_note: str, key: str) -> None:
     """A chart titled with its finding, its n and as-of date, a table view and downloads.
 
@@ -27,7 +27,7 @@ def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.d
     clicked, with the finding, n and as-of date on the image (the chart's own camera button
     also saves what is on screen).
     """
-    caption = f"{n_note} · as of {as_of:%B %-d, %Y}"
+    caption = n_note if as_of is None else f"{n_note} · as of {as_of:%B %-d, %Y}"
     st.subheader(title, anchor=False)
     st.caption(caption)
     name = _slug(title)

@@ -20,6 +20,7 @@ from monitor import metrics
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, load_settings
 from monitor.db import Database
+from monitor.notes import NotesStore, notes_path
 
 
 @st.cache_resource
@@ -181,6 +182,39 @@ def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id
             "median": float(ranked["value"].median())}
 
 
+def _walk_params(filters: metrics.Filters) -> dict:
+    return {"year": filters.school_year, "school": filters.school, "subject": filters.subject,
+            "grades": filters.grades()}
+
+
+def walkthrough_ratings(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+    """Core Actions 2 and 3 by rating per walk, for the filters' school (or the district)."""
+    require(scope).check_school(filters.school)
+    return metrics.rating_distribution(_query("walkthrough_ratings", **_walk_params(filters)),
+                                       settings())
+
+
+def observer_calibration(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+    """Each observer against the rest of the walk; names for district analysts only."""
+    require(scope).check_school(filters.school)
+    counts = _query("walkthrough_observers", **_walk_params(filters))
+    return metrics.observer_calibration(counts, settings(), show_names=scope.analyst)
+
+
+def walk_dates(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+    """Per walk of the filters' year: observations and the last day observed (the cut-off)."""
+    require(scope).check_school(filters.school)
+    return _query("walkthrough_dates", year=filters.school_year, school=filters.school)
+
+
+def debrief_notes(scope: Scope, filters: metrics.Filters) -> NotesStore:
+    """The debrief notes of the filters' school (or the district's), to read or to save."""
+    require(scope).check_school(filters.school)
+    if filters.school is None and scope.schools is not None:
+        raise AccessDenied("Your access does not include the district's debrief notes.")
+    return NotesStore(notes_path(_database().path))
+
+
 # -- analysts only: loads, row counts and student-level rejected rows -------------------------
 
 def loads_recent(scope: Scope) -> pd.DataFrame:
@@ -212,4 +246,5 @@ def database_path(scope: Scope):
 __all__ = ["settings", "stamp", "cells", "survey_item_cells", "measure_table", "schools",
            "caaspp_comparison", "catching_up", "level_transitions", "response_rates",
            "coverage", "peer_summary", "loads_recent", "table_row_counts", "rejected_rows",
-           "database_path"]
+           "database_path", "walkthrough_ratings", "observer_calibration", "walk_dates",
+           "debrief_notes"]

@@ -16,6 +16,7 @@ from monitor.ui import data
 
 ALL = "__all__"
 SCOPE_KEY = "_monitor_scope"
+PAGE_PARAMS = ("present", "slide")
 KEYS = {"year": "f_year", "school": "f_school", "subject": "f_subject", "grade": "f_grade",
         "group": "f_group", "window": "f_window"}
 
@@ -76,7 +77,9 @@ def render_sidebar(settings: Settings, scope: Scope) -> metrics.Filters:
                          help=HELP.get(name), disabled=len(choices) == 1)
     chosen = {name: st.session_state[key] for name, key in KEYS.items()}
     defaults = {name: next(iter(options[name])) for name in KEYS}
-    st.query_params.from_dict({k: v for k, v in chosen.items() if v != defaults[k]})
+    # Page parameters (the learning walks' presentation mode and slide) ride along.
+    kept = {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
+    st.query_params.from_dict({k: v for k, v in chosen.items() if v != defaults[k]} | kept)
     return metrics.Filters(
         school_year=chosen["year"],
         school=None if chosen["school"] == ALL else chosen["school"],

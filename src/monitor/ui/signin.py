@@ -48,7 +48,9 @@ def scope_or_stop(settings: Settings) -> Scope:
                  "for data that is not about real students, set allow_without_sign_in = true "
                  "under [access] in config.toml.", icon=":material/lock:")
         st.stop()
-    if settings.access.demo:
+    if st.query_params.get("present") == "1":
+        pass                    # a projected slide carries no app chrome; its caption says demo
+    elif settings.access.demo:
         st.warning("**Demo data, no sign-in.** This is a synthetic district: no real students. "
                    "A district's own data needs sign-in.", icon=":material/science:")
     else:

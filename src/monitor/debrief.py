@@ -1,0 +1,99 @@
+"""The learning-walk debrief as slides: one finding each, and the deck as a PDF for the board
+packet (slide title, the chart, its n / as-of / cut-off line, and the room's notes).
+
+No Streamlit here: monitor.ui.debrief gathers the data and app_pages/learning_walks.py shows
+the slides. Nothing identifying goes on a slide: no teacher, student or observer names, and
+every value has been through the measures layer's suppression.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+from fpdf import FPDF
+
+from monitor.notes import Note
+
+# Slide size in the PDF: 16:9, in millimetres.
+PAGE_W, PAGE_H = 338.7, 190.5
+
+
+@dataclass
+class Slide:
+    key: str                      # stable per kind of slide, so notes find their slide again
+    title: str                    # the finding
+    caption: str                  # n, as-of date and the data's cut-off
+    figure: go.Figure | None = None
+    lines: list[str] = field(default_factory=list)    # text instead of (or under) a chart
+    table: pd.DataFrame | None = None                  # the chart's table (page view, CSV)
+
+
+def for_projector(fig: go.Figure) -> go.Figure:
+    """The same chart in type large enough for the back of the room."""
+    big = go.Figure(fig)
+    big.update_layout(font=dict(size=22), height=620, legend=dict(font=dict(size=20)),
+                      margin=dict(l=20, r=20, t=60, b=20))
+    big.update_annotations(font_size=20)
+    return big
+
+
+def _latin1(text: str) -> str:
+    """fpdf's core fonts are Latin-1: keep what they can draw, replace the rest."""
+    replacements = {"·": "-", "–": "-", "—": "-", "’": "'", "“": '"', "”": '"', "≈": "~",
+                    "✓": "+", "✗": "x", "▶": ">", "±": "+/-", "…": "..."}
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def deck_pdf(slides: list[Slide], notes: dict[str, Note], heading: str,
+             generated: dt.date) -> bytes:
+    """Every slide on its own 16:9 page: title, chart (drawn by Kaleido), caption and the
+    notes the room saved for it."""
+    pdf = FPDF(orientation="landscape", unit="mm", format=(PAGE_H, PAGE_W))
+    pdf.set_auto_page_break(False)
+    pdf.set_title(_latin1(heading))
+    for number, slide in enumerate(slides, start=1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 22)
+        pdf.set_xy(12, 10)
+        pdf.multi_cell(PAGE_W - 24, 10, _latin1(slide.title))
+        pdf.set_font("Helvetica", "", 11)
+        pdf.set_x(12)
+        pdf.multi_cell(PAGE_W - 24, 6, _latin1(slide.caption))
+        top = pdf.get_y() + 2
+        note = notes.get(slide.key)
+        has_notes = note is not None and not note.is_empty()
+        chart_w = PAGE_W - 24 - (95 if has_notes else 0)
+        if slide.figure is not None:
+            image = go.Figure(slide.figure).to_image(format="png", width=1400, height=760)
+            height = min(PAGE_H - top - 14, chart_w * 760 / 1400)
+            pdf.image(image, x=12, y=top, h=height)
+        if slide.lines and slide.figure is None:
+            pdf.set_font("Helvetica", "", 16)
+            pdf.set_xy(12, top + 4)
+            for line in slide.lines:
+                pdf.set_x(12)
+                pdf.multi_cell(chart_w, 8, _latin1(line))
+        if has_notes:
+            x = PAGE_W - 12 - 90
+            pdf.set_xy(x, top)
+            for label, text in (("What we notice", note.notice), ("What we wonder", note.wonder),
+                                ("Next steps", note.next_steps)):
+                if not text.strip():
+                    continue
+                pdf.set_font("Helvetica", "B", 12)
+                pdf.set_x(x)
+                pdf.multi_cell(90, 6, label)
+                pdf.set_font("Helvetica", "", 11)
+                pdf.set_x(x)
+                pdf.multi_cell(90, 5.5, _latin1(text[:900]))
+                pdf.ln(2)
+        pdf.set_font("Helvetica", "", 9)
+        pdf.set_xy(12, PAGE_H - 9)
+        pdf.cell(PAGE_W - 24, 5, _latin1(f"{heading} - slide {number} of {len(slides)} - "
+                                          f"exported {generated:%B %-d, %Y}"), align="R")
+    return bytes(pdf.output())

@@ -1,0 +1,193 @@
+"""The learning walk's findings, gathered once for both the page and the projected slides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from monitor import charts, metrics
+from monitor.access import Scope
+from monitor.config import Settings, previous_school_year
+from monitor.debrief import Slide
+from monitor.ingest.walkthroughs import INDICATOR_LABELS
+from monitor.ui import components, data, measures
+
+OUTCOME = "benchmark"
+
+
+@dataclass
+class Walk:
+    window_id: str
+    label: str
+    school_year: str
+    where: str                     # "District" or the school's name
+    notes_scope: str               # "district" or the school code
+    cutoff: dt.date | None         # the last day observed on this walk
+    observations: int
+
+    @property
+    def heading(self) -> str:
+        return f"Learning walk {self.label} {self.school_year}: {self.where}"
+
+
+def current_walk(settings: Settings, f: metrics.Filters, scope: Scope) -> Walk | None:
+    """The latest walk of the filters' year with observations (up to the window filter)."""
+    frame = measures.trajectory(settings, "walkthrough", f)
+    point = metrics.latest_point(frame)
+    if point is None:
+        return None
+    dates = data.walk_dates(scope, f).set_index("window_id")
+    cutoff = (pd.Timestamp(dates.loc[point["window_id"], "last_observed"]).date()
+              if point["window_id"] in dates.index else None)
+    where = "District" if f.school is None else data.schools(scope).set_index(
+        "school_code").loc[f.school, "school_name"]
+    return Walk(point["window_id"], point["window"], f.school_year, where,
+                f.school or "district", cutoff, int(point["n"]))
+
+
+def caption(settings: Settings, walk: Walk, n_note: str) -> str:
+    cut = f" · observations through {walk.cutoff:%B %-d, %Y}" if walk.cutoff else ""
+    return f"{n_note} · as of {settings.as_of_date():%B %-d, %Y}{cut}"
+
+
+def previous_next_steps(settings: Settings, f: metrics.Filters, scope: Scope,
+                        walk: Walk) -> tuple[str | None, list[str]]:
+    """The next steps the room wrote at the walk before this one (last year's last walk
+    before the year's first), as lines for the opening slide."""
+    ids = settings.calendar_for("walkthrough").ids
+    position = ids.index(walk.window_id)
+    year, window = ((walk.school_year, ids[position - 1]) if position > 0
+                    else (previous_school_year(walk.school_year), ids[-1]))
+    notes = data.debrief_notes(scope, f).for_walk(year, window, walk.notes_scope)
+    steps = [line.strip(" -•\t") for note in notes.values()
+             for line in note.next_steps.splitlines() if line.strip()]
+    label = settings.calendar_for("walkthrough").label_of(window)
+    return (f"{label} {year}" if notes else None), steps
+
+
+def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> list[Slide]:
+    """One finding per slide: opening, trend, indicators, core-action ratings, schools, and
+    practice beside the following benchmark window."""
+    min_n = settings.privacy.min_n
+    calendar = settings.calendar_for("walkthrough")
+    cells = data.cells(scope, "walkthrough", f)
+    frame = metrics.trajectory(cells, settings, "walkthrough", f)
+    label = "All indicators: % of observations meeting"
+    deck: list[Slide] = []
+
+    since, steps = previous_next_steps(settings, f, scope, walk)
+    opening = [f"{walk.observations:,} classroom observations on this walk."]
+    if since:
+        opening += [f"Our next steps from {since}:"] + [f"- {s}" for s in steps or ["(none written)"]]
+    else:
+        opening.append("No next steps were saved at the walk before this one.")
+    deck.append(Slide("opening", walk.heading, caption(settings, walk, "Learning walk debrief"),
+                      lines=opening))
+
+    deck.append(Slide("trend", metrics.finding(label, frame, min_n),
+                      caption(settings, walk, measures.n_note(frame, "walkthrough")),
+                      charts.goal_trajectory_chart(frame, label),
+                      table=components.trajectory_table(frame)))
+
+    merged = metrics.by_detail(cells, settings, f, walk.window_id)
+    target = metrics.goal_for(settings, "walkthrough", walk.window_id, f.school)
+    shown = merged[merged["value"].notna()]
+    if len(shown):
+        lowest = shown.sort_values("value").iloc[0]
+        title = (f"{walk.label}: {INDICATOR_LABELS.get(lowest['detail'], lowest['detail'])} "
+                 f"is lowest at {lowest['value']:.0f}% of observations meeting")
+        if target is not None:
+            below = int((shown["value"] < target).sum())
+            title += f"; {below} of {len(shown)} indicators below the {target:.0f}% goal"
+    else:
+        title = f"{walk.label} by indicator: too few observations to show"
+    table = merged.assign(indicator=merged["detail"].map(INDICATOR_LABELS))[
+        ["indicator", "value", "n", "last_year"]].rename(columns={
+            "indicator": "Indicator", "value": "Value (%)", "n": "Observations",
+            "last_year": "Same walk last year (%)"})
+    deck.append(Slide(
+        "indicators", title, caption(settings, walk, f"n = {walk.observations:,} observations"),
+        charts.detail_chart(merged, INDICATOR_LABELS, target, f"{walk.label} {f.school_year}",
+                            f"{calendar.label_of(walk.window_id)} last year"), table=table))
+
+    ratings = data.walkthrough_ratings(scope, f)
+    if len(ratings):
+        now = ratings[ratings["window_id"] == walk.window_id]
+        strong = now[now["rating"] >= 3].groupby("core_action")["percent"].sum()
+        parts = [f"Core Action {c[-1]} {strong[c]:.0f}%" for c in ("ca2", "ca3") if c in strong]
+        title = (f"{walk.label}: observations rated Mostly or Yes: " + ", ".join(parts)
+                 if parts else "Core Actions 2 and 3 by rating")
+        table = ratings.assign(walk=ratings["window_id"].map(calendar.label_of),
+                               core_action=ratings["core_action"].map(
+                                   {"ca2": "Core Action 2", "ca3": "Core Action 3"}))[
+            ["walk", "core_action", "label", "n", "total", "percent"]].rename(columns={
+                "walk": "Walk", "core_action": "Core action", "label": "Rating",
+                "n": "Observations", "total": "Observations rated", "percent": "Percent"})
+        deck.append(Slide("ratings", title, caption(settings, walk, "Share of observations "
+                                                    "at each rating; walks this year"),
+                          charts.rating_chart(ratings, {w.id: w.label for w in calendar.windows}),
+                          table=table))
+
+    if f.school is None:
+        schools = metrics.by_school(cells, settings, "walkthrough", f, walk.window_id,
+                                    data.schools(scope))
+        schools = schools[schools["n"] > 0]
+        at_goal = int((schools["status"] == "met").sum())
+        table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(
+            columns={"school_name": "School", "level": "Level", "value": "Value (%)",
+                     "n": "Observations", "target": "Goal (%)", "status": "Status"})
+        deck.append(Slide(
+            "schools", f"{walk.label}: {at_goal} of {len(schools)} schools at or above the "
+                       f"goal across all indicators",
+            caption(settings, walk, f"n = {len(schools)} schools with observations"),
+            charts.school_status_chart(schools, label), table=table))
+
+    leading = leading_to_lagging(settings, f, scope)
+    if leading is not None:
+        deck.append(leading)
+    return deck
+
+
+def leading_to_lagging(settings: Settings, f: metrics.Filters, scope: Scope) -> Slide | None:
+    """Each school's practice on a walk beside its benchmark results in the following window:
+    the latest walk of this year whose following window has results, else last year's."""
+    subject = f.subject or "ELA"
+    for year in (f.school_year, previous_school_year(f.school_year)):
+        scoped = f.model_copy(update={"school_year": year, "school": None})
+        walks = data.cells(scope, "walkthrough", scoped)
+        outcomes = data.cells(scope, OUTCOME, scoped.model_copy(update={"subject": subject}))
+        for window in reversed(settings.calendar_for("walkthrough").ids):
+            following = metrics.following_window(settings, "walkthrough", window, year, OUTCOME)
+            if following is None:
+                continue
+            practice = metrics.by_school(walks, settings, "walkthrough", scoped, window,
+                                         data.schools(scope))
+            outcome = metrics.by_school(outcomes, settings, OUTCOME, scoped, following,
+                                        data.schools(scope))
+            pairs, r = metrics.leading_lagging(practice, outcome)
+            if len(pairs) == 0:
+                continue
+            walk_label = settings.calendar_for("walkthrough").label_of(window)
+            bm_label = settings.calendar_for(OUTCOME).label_of(following)
+            practice_label = f"Learning walk {walk_label}: % of observations meeting"
+            outcome_label = f"{subject} benchmark {bm_label}: % proficient"
+            if r is None:
+                title = (f"Practice at {walk_label} and {subject} benchmark at {bm_label} "
+                         f"({year}): too few schools to relate them")
+            else:
+                direction = ("went with higher" if r >= 0.3 else "went with lower" if r <= -0.3
+                             else "did not go with clearly different")
+                title = (f"Schools with more practice meeting at {walk_label} {direction} "
+                         f"{subject} benchmark results at {bm_label} ({year}): r = {r:+.2f}, "
+                         f"{len(pairs)} schools")
+            table = pairs.rename(columns={
+                "school_name": "School", "value_practice": practice_label,
+                "n_practice": "Observations", "value_outcome": outcome_label,
+                "n_outcome": "Students"}).drop(columns=["school_code"])
+            return Slide("leading", title,
+                         f"One point per school · as of {settings.as_of_date():%B %-d, %Y}",
+                         charts.leading_lagging_chart(pairs, practice_label, outcome_label),
+                         table=table)
+    return None
