@@ -140,13 +140,19 @@ for slide in deck[1:]:
 
 # Observer calibration: how each observer's ratings compare with the rest on the same walk.
 calibration = data.observer_calibration(scope, walk_filters)
-now = calibration[calibration["window_id"] == walk.window_id]
-if len(now) >= 2:
+# The latest walk with at least two observers over the floor (an open walk may have none yet).
+rated = calibration.groupby("window_id").size()
+walk_ids = settings.calendar_for("walkthrough").ids
+ready = [w for w in walk_ids[:walk_ids.index(walk.window_id) + 1] if rated.get(w, 0) >= 2]
+if ready:
+    window = ready[-1]
+    label = settings.calendar_for("walkthrough").label_of(window)
+    now = calibration[calibration["window_id"] == window]
     spread = now["difference"].abs().max()
     widest = now.loc[now["difference"].abs().idxmax()]
-    title = (f"Observer calibration at {walk.label}: ratings range {now['difference'].min():+.0f} "
+    title = (f"Observer calibration at {label}: ratings range {now['difference'].min():+.0f} "
              f"to {now['difference'].max():+.0f} points from the rest of the walk"
-             if spread >= 1 else f"Observer calibration at {walk.label}: observers agree")
+             if spread >= 1 else f"Observer calibration at {label}: observers agree")
     table = now.rename(columns={"observer": "Observer", "observations": "Observations",
                                 "percent": "Meeting (%)", "others_percent": "Everyone else (%)",
                                 "difference": "Difference (points)"}).drop(columns=["window_id"])

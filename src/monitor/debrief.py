@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from fpdf import FPDF
 
+from monitor import charts  # noqa: F401  (registers the charts' template for exported images)
 from monitor.notes import Note
 
 # Slide size in the PDF: 16:9, in millimetres.
@@ -34,9 +35,11 @@ class Slide:
 def for_projector(fig: go.Figure) -> go.Figure:
     """The same chart in type large enough for the back of the room."""
     big = go.Figure(fig)
-    big.update_layout(font=dict(size=22), height=620, legend=dict(font=dict(size=20)),
-                      margin=dict(l=20, r=20, t=60, b=20))
+    # The slide's heading states the finding: the chart's own small title goes.
+    big.update_layout(title=None, font=dict(size=22), height=620,
+                      legend=dict(font=dict(size=20)), margin=dict(l=20, r=20, t=60, b=20))
     big.update_annotations(font_size=20)
+    big.update_traces(textfont_size=18, selector=lambda trace: "textfont" in trace)
     return big
 
 
@@ -69,7 +72,7 @@ def deck_pdf(slides: list[Slide], notes: dict[str, Note], heading: str,
         has_notes = note is not None and not note.is_empty()
         chart_w = PAGE_W - 24 - (95 if has_notes else 0)
         if slide.figure is not None:
-            image = go.Figure(slide.figure).to_image(format="png", width=1400, height=760)
+            image = for_projector(slide.figure).to_image(format="png", width=1400, height=760)
             height = min(PAGE_H - top - 14, chart_w * 760 / 1400)
             pdf.image(image, x=12, y=top, h=height)
         if slide.lines and slide.figure is None:

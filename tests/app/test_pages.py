@@ -269,3 +269,61 @@ def test_explicitly_allowed_without_sign_in_is_a_viewer(tmp_path, monkeypatch, u
     # The Data page is not among the viewer's pages at all.
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/data.py")
+
+
+def test_learning_walks_page_has_ratings_schools_leading_and_calibration(use_demo_db):
+    at = run_page("learning_walks")
+    titles = [s.value for s in at.subheader]
+    assert any("rated Mostly or Yes" in t for t in titles), titles
+    assert any("schools at or above the goal" in t for t in titles)
+    leading = next(t for t in titles if "benchmark results at BM" in t)
+    assert "r = " in leading and "schools" in leading
+    calibration = next(d.value for d in at.dataframe if "Difference (points)" in d.value)
+    # The demo user is a district analyst: observer names are shown.
+    assert calibration["Observer"].str.contains("@").all()
+    assert any(b.proto.label == "Present" for b in at.button)
+
+
+def test_observer_names_are_for_analysts_only(tmp_path, monkeypatch, use_demo_db):
+    _config_with(tmp_path, monkeypatch, 'demo = false\nallow_without_sign_in = true\n'
+                                        'role_without_sign_in = "district"')
+    at = run_page("learning_walks")
+    calibration = next(d.value for d in at.dataframe if "Difference (points)" in d.value)
+    assert calibration["Observer"].str.startswith("Observer ").all()
+    assert not any("@" in json.dumps(f) for f in figures(at))
+
+
+def test_presentation_mode_steps_through_slides_and_leaves(tmp_path, monkeypatch, use_demo_db):
+    monkeypatch.setenv("MONITOR_NOTES", str(tmp_path / "notes.sqlite"))
+    at = run_page("learning_walks")
+    at.button(key="present_on").click().run()
+    assert at.query_params["present"] == "1" and at.query_params["slide"] == "1"
+    assert at.title[0].value.startswith("Learning walk Q3 2026-27: District")
+    assert not at.warning             # no app chrome on a slide: not even the demo banner
+    assert "demo data (synthetic)" in at.caption[0].value
+    titles = [at.title[0].value]
+    while not at.button(key="slide_next").disabled:
+        at.button(key="slide_next").click().run()
+        titles.append(at.title[0].value)
+    assert len(titles) == len(set(titles)) >= 5
+    assert at.query_params["slide"] == str(len(titles))
+    at.button(key="slide_previous").click().run()
+    assert at.title[0].value == titles[-2]
+    # Nothing identifying on any slide: no observer or teacher names.
+    assert not any("@" in json.dumps(f) for f in figures(at))
+    at.button(key="slide_leave").click().run()
+    assert "present" not in at.query_params
+    assert at.title[0].value == "Learning walks"
+
+
+def test_a_link_opens_straight_into_a_slide_and_notes_are_kept(tmp_path, monkeypatch,
+                                                               use_demo_db):
+    monkeypatch.setenv("MONITOR_NOTES", str(tmp_path / "notes.sqlite"))
+    at = run_page("learning_walks", {"present": "1", "slide": "2"})
+    assert at.title[0].value.startswith("All indicators:")
+    at.text_area(key="notice_trend").input("CA1 flat since Q1")
+    at.text_area(key="steps_trend").input("Norm CA1 with coaches\nRevisit grade 3")
+    at.button(key="FormSubmitter:notes_trend-Save notes").click().run()
+    again = run_page("learning_walks", {"present": "1", "slide": "2"})
+    assert again.text_area(key="notice_trend").value == "CA1 flat since Q1"
+    assert "Revisit grade 3" in again.text_area(key="steps_trend").value

@@ -1,0 +1,95 @@
+"""Learning-walk analytics, the debrief notes store and the exported deck."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import pypdfium2
+import pytest
+
+from monitor import metrics
+from monitor.debrief import Slide, deck_pdf
+from monitor.notes import Note, NotesStore
+
+
+def test_rating_distribution_shares_and_small_walks_left_out(settings):
+    counts = pd.DataFrame({
+        "window_id": ["Q1"] * 4 + ["Q2"] * 2, "core_action": ["ca2"] * 4 + ["ca3"] * 2,
+        "rating": [1, 2, 3, 4, 3, 4], "n": [2, 3, 10, 5, 1, 2]})
+    frame = metrics.rating_distribution(counts, settings)
+    q1 = frame.set_index("label")
+    assert q1.loc["Mostly", "percent"] == 50.0 and q1.loc["Not Yet", "total"] == 20
+    assert frame["percent"].sum() == 100.0
+    assert set(frame["window_id"]) == {"Q1"}      # Q2's 3 observations are under the floor
+
+
+def test_observer_calibration_compares_with_the_rest_and_hides_names(settings):
+    counts = pd.DataFrame({
+        "window_id": ["Q1", "Q1", "Q1"], "observer": ["b@x.org", "a@x.org", "c@x.org"],
+        "observations": [10, 12, 2], "ratings": [100, 120, 20], "met": [80, 48, 10],
+        "others_ratings": [140, 120, 220], "others_met": [58, 90, 128]})
+    named = metrics.observer_calibration(counts, settings, show_names=True).set_index("observer")
+    assert (named.loc["b@x.org", "percent"], named.loc["b@x.org", "others_percent"]) == (80.0, 41.4)
+    assert named.loc["b@x.org", "difference"] == 38.6
+    assert "c@x.org" not in named.index                  # 2 observations: under the floor
+    hidden = metrics.observer_calibration(counts, settings, show_names=False)
+    assert sorted(hidden["observer"]) == ["Observer 1", "Observer 2"]
+    assert not hidden["observer"].str.contains("@").any()
+
+
+def test_following_window_and_leading_lagging(settings):
+    assert metrics.following_window(settings, "walkthrough", "Q1", "2026-27") == "1"
+    assert metrics.following_window(settings, "walkthrough", "Q2", "2026-27") == "2"
+    assert metrics.following_window(settings, "walkthrough", "Q4", "2026-27") is None
+    practice = pd.DataFrame({"school_code": list("ABCDEF"), "school_name": list("ABCDEF"),
+                             "value": [20, 40, 60, 80, None, 50], "n": [10] * 6})
+    outcome = pd.DataFrame({"school_code": list("ABCDEF"), "value": [30, 45, 62, 85, 50, 55],
+                            "n": [50] * 6})
+    pairs, r = metrics.leading_lagging(practice, outcome)
+    assert len(pairs) == 5 and r > 0.95
+    _, none = metrics.leading_lagging(practice.head(3), outcome)
+    assert none is None
+
+
+def test_notes_are_saved_updated_and_read_back_per_walk(tmp_path):
+    store = NotesStore(tmp_path / "notes.sqlite")
+    assert store.for_walk("2026-27", "Q1", "district") == {}
+    store.save("2026-27", "Q1", "district", "trend", Note("low CA3", "why?", "coach CA3"))
+    store.save("2026-27", "Q1", "district", "trend", Note("low CA3", "why?", "coach CA3\nvisit"))
+    store.save("2026-27", "Q1", "0610011", "trend", Note(notice="school's own"))
+    again = NotesStore(tmp_path / "notes.sqlite").for_walk("2026-27", "Q1", "district")
+    assert list(again) == ["trend"] and again["trend"].next_steps == "coach CA3\nvisit"
+    assert again["trend"].updated_at
+    # Quotes and SQL in a note are just text.
+    store.save("2026-27", "Q2", "district", "x", Note(notice="'); DROP TABLE debrief_notes;--"))
+    assert store.for_walk("2026-27", "Q2", "district")["x"].notice.startswith("');")
+    assert store.for_walk("2026-27", "Q1", "0610011")["trend"].notice == "school's own"
+
+
+def test_the_deck_exports_to_pdf_with_every_slide_title(tmp_path, artifacts):
+    figure = go.Figure(go.Bar(x=["CA1", "CA2"], y=[40, 55]))
+    slides = [Slide("opening", "Learning walk Q2 2026-27: District", "as of today",
+                    lines=["126 observations.", "Our next steps from Q1 2026-27:", "- coach"]),
+              Slide("indicators", "Q2: Core Action 1 is lowest at 18% – below the goal",
+                    "n = 126 observations · as of November 24, 2026", figure)]
+    pdf = deck_pdf(slides, {"indicators": Note("few CA1", "", "norm CA1")}, "Walk Q2",
+                   dt.date(2026, 11, 24))
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(pdf)
+    document = pypdfium2.PdfDocument(path)
+    assert len(document) == 2
+    texts = []
+    for number, page in enumerate(document, start=1):
+        page.render(scale=1).to_pil().save(artifacts / f"deck-unit-page-{number}.png")
+        texts.append(page.get_textpage().get_text_range())
+    assert "Learning walk Q2 2026-27: District" in texts[0] and "coach" in texts[0]
+    assert "Core Action 1 is lowest at 18%" in texts[1]
+    assert "norm CA1" in texts[1] and "slide 2 of 2" in texts[1]
+
+
+@pytest.fixture
+def settings():
+    from monitor.config import load_settings
+    return load_settings()
