@@ -3,7 +3,7 @@
 import streamlit as st
 
 from monitor.config import previous_school_year
-from monitor.ui import data, filters, measures, upload
+from monitor.ui import components, data, filters, measures, upload
 
 settings = data.settings()
 f = filters.current()
@@ -46,7 +46,7 @@ st.caption(f"Students (or observations, respondents) with results, {f.school_yea
 # Windows that have started show 0 where nothing arrived; windows still to come stay blank.
 shown = grid.fillna(0).astype(int).astype(object)
 shown[[calendar.label_of(c) for c in calendar.ids if c not in started]] = "not yet"
-st.dataframe(shown, key="data_coverage")
+components.show_table(shown, key="data_coverage")
 
 frame = measures.trajectory(settings, measure if measure != "survey" else "survey", f)
 label = measures.subject_label(settings, measure, f)
@@ -55,8 +55,8 @@ measures.render_trajectory(settings, measure, frame, label, key="data_trajectory
 st.header("Loads", anchor=False)
 upload.render_upload()
 st.subheader("Load history", anchor=False)
-st.dataframe(data.loads_recent(scope), hide_index=True, key="data_loads")
+components.show_table(data.loads_recent(scope), hide_index=True, key="data_loads")
 rejected = data.rejected_rows(scope)
 if rejected is not None:
     st.subheader("Rejected rows of the last load that had any", anchor=False)
-    st.dataframe(rejected.head(200), hide_index=True, key="data_rejected")
+    components.show_table(rejected.head(200), hide_index=True, key="data_rejected")

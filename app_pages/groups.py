@@ -107,7 +107,7 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
     st.subheader(title, anchor=False)
     st.caption(f"n = students below standard at {first_label}; 95% interval shown · as of "
                f"{as_of:%B %-d, %Y}")
-    st.dataframe(rows.assign(**{"Caught up": rows["display"]})[
+    components.show_table(rows.assign(**{"Caught up": rows["display"]})[
         ["group", "n", "Caught up", "ci_low", "ci_high", "n_at_standard", "n_fell_behind"]].rename(
         columns={"group": "Group", "n": "Below at start", "ci_low": "95% low",
                  "ci_high": "95% high", "n_at_standard": "At standard at start",
@@ -116,5 +116,6 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
         st.subheader(f"From level to level, {first_label} to {point['window']}", anchor=False)
         st.caption(f"Students (rows: level at {first_label}; columns: at {point['window']}); "
                    f"cells under {min_n} hidden")
-        st.dataframe(data.level_transitions(scope, measure, scoped, first_window, point["window_id"]),
-                     key="groups_transitions")
+        transitions = data.level_transitions(scope, measure, scoped, first_window,
+                                             point["window_id"])
+        components.show_table(transitions, key="groups_transitions")

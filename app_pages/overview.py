@@ -83,7 +83,7 @@ for label in labels:
     plain = grid.index[status.isna() & grid[label].notna()]
     if len(plain):
         styled = styled.format("{:.0f}%", subset=pd.IndexSlice[plain, [label]])
-st.dataframe(styled, hide_index=True, key="overview_grid", column_config={
+components.show_table(styled, hide_index=True, key="overview_grid", column_config={
     "Page": st.column_config.LinkColumn("School page", display_text="open"),
     "school_name": "School", "level": "Level"})
 
@@ -95,7 +95,7 @@ attention = metrics.needs_attention(
 st.subheader(f"Needs attention: {len(attention)} schools and groups off track" if len(attention)
              else "Needs attention: nothing off track", anchor=False)
 if len(attention):
-    st.dataframe(attention.rename(columns={
+    components.show_table(attention.rename(columns={
         "who": "School / group", "measure": "Measure", "window": "Window", "value": "Value (%)",
         "target": "Goal (%)", "gap": "Points short", "why": "Why"}), hide_index=True,
         key="overview_attention")
@@ -148,7 +148,7 @@ if scope.role == "district":      # file names and load counts: district users
     st.subheader(f"New since last week: {len(recent)} file(s) loaded" if len(recent)
                  else "Nothing new loaded in the last seven days", anchor=False)
     if len(recent):
-        st.dataframe(recent[["file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
+        components.show_table(recent[["file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
                              "school_years", "windows"]].rename(columns={
             "file_name": "File", "source": "Kind", "loaded_at": "Loaded", "rows_loaded": "Rows loaded",
             "rows_rejected": "Rows rejected", "school_years": "School years", "windows": "Windows"}),

@@ -198,6 +198,9 @@ class Loading(_Strict):
     ] = "Standard Met"
     percent_correct_cut: float = Field(70.0, ge=0, le=100)
     exclude_rushed: bool = True
+    # A file with more data rows is refused whole, with a message (uploads are also capped at
+    # server.maxUploadSize megabytes in .streamlit/config.toml).
+    max_rows_per_file: int = Field(5_000_000, ge=1)
 
 
 class Group(_Strict):

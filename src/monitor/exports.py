@@ -18,9 +18,14 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             out[column] = series.map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
-    out.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_START) else c
-                   for c in out.columns]
+    out.columns = [_neutral(c) for c in out.columns]
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
+        out.index = out.index.map(_neutral)
     return out
+
+
+def _neutral(value: object) -> object:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -303,3 +303,17 @@ def test_wide_screening_file_loads_through_the_column_mapping(shared_data, tmp_p
     # Without a year the rows cannot be placed: rejected with a reason, nothing lost.
     again = load_files([path], mapped, db_path=tmp_path / "n.duckdb")
     assert again.reports[0].rejected == len(raw)
+
+
+def test_a_file_over_the_row_cap_is_refused_whole(tmp_path, settings):
+    db = tmp_path / "m.duckdb"
+    capped = settings.model_copy(update={"loading": settings.loading.model_copy(
+        update={"max_rows_per_file": 10})})
+    small = write_csv(tmp_path / "small.csv", ROSTER_HEADER, roster_rows(10))
+    big = write_csv(tmp_path / "big.csv", ROSTER_HEADER, roster_rows(11, school="0202"))
+    result = load_files([small, big], capped, db_path=db)
+    assert result.exit_code == EXIT_UNREADABLE
+    error = next(r for r in result.reports if r.file == "big.csv").error
+    assert "big.csv: 11 data rows, more than the limit of 10" in error
+    assert "max_rows_per_file" in error
+    assert len(table(db, "SELECT * FROM roster")) == 10     # the other file still loads

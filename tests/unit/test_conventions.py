@@ -60,3 +60,14 @@ def test_no_sql_built_from_values_in_python():
             if pattern.search(line):
                 assert "noqa: S608" in line, f"{path.name}:{number} builds SQL with an f-string"
                 assert path.name == "load.py", f"{path.name}:{number}: only the loader may"
+
+
+def test_every_table_goes_through_the_neutralising_helper():
+    """Streamlit's dataframe toolbar downloads a CSV without neutralising formulas: pages
+    show tables only through monitor.ui.components.show_table, which does."""
+    for path in python_files(SRC) + python_files(PROJECT_ROOT / "app_pages") + [
+            PROJECT_ROOT / "app.py"]:
+        text = path.read_text(encoding="utf-8")
+        uses = text.count("st.dataframe(")
+        allowed = 1 if path.name == "components.py" else 0
+        assert uses == allowed, f"{path.name} calls st.dataframe directly"

@@ -27,3 +27,16 @@ def test_items_match_inside_qualtrics_headers_and_curly_quotes():
 def test_scale_values():
     assert [scale_value(a) for a in ("Strongly disagree", "agree", "STRONGLY AGREE", "3", "7",
                                      "Neutral", "I don't know")] == [1, 4, 5, 3, None, 3, None]
+
+
+def test_tables_on_screen_are_neutralised_like_downloads():
+    import pandas as pd
+
+    from monitor.exports import neutralise_formulas
+
+    frame = pd.DataFrame({"School": ["=HYPERLINK(\"http://x\")", "Oak", "@SUM(A1)"],
+                          "n": [-5, 3, 4]}, index=pd.Index(["+cmd", "b", "c"], name="k"))
+    out = neutralise_formulas(frame)
+    assert out["School"].tolist() == ["'=HYPERLINK(\"http://x\")", "Oak", "'@SUM(A1)"]
+    assert out["n"].tolist() == [-5, 3, 4]
+    assert out.index.tolist() == ["'+cmd", "b", "c"]

@@ -320,6 +320,12 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             try:
                 table = read_table(path, settings.columns)
                 report.rows_read = len(table.frame)
+                limit = settings.loading.max_rows_per_file
+                if report.rows_read > limit:
+                    raise UnreadableFile(
+                        f"{path.name}: {report.rows_read:,} data rows, more than the limit of "
+                        f"{limit:,} (loading.max_rows_per_file); split the export and load the "
+                        "parts")
                 report.source = source or detect_source(table)
                 prepared.append((path, table, report))
             except UnreadableFile as exc:

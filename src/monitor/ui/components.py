@@ -10,9 +10,10 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from monitor.charts import STATUS_LABELS
-from monitor.exports import to_csv_bytes
+from monitor.exports import neutralise_formulas, to_csv_bytes
 
 
 def _slug(text: str) -> str:
@@ -39,7 +40,7 @@ def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.d
             "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
         })
     with table_tab:
-        st.dataframe(table, hide_index=True, key=f"{key}_table")
+        show_table(table, hide_index=True, key=f"{key}_table")
     buttons = st.container(horizontal=True)
     buttons.download_button("Download CSV", to_csv_bytes(table), file_name=f"{name}.csv",
                                mime="text/csv", key=f"{key}_csv", icon=":material/download:")
@@ -62,6 +63,16 @@ def chart_png(fig: go.Figure, title: str, caption: str) -> bytes:
     framed.update_layout(margin=dict(t=top + extra))
     height = (framed.layout.height or 450) + extra
     return framed.to_image(format="png", width=1400, height=height, scale=1)
+
+
+def show_table(table: pd.DataFrame | Styler, **kwargs) -> None:
+    """st.dataframe, with text a spreadsheet would run as a formula neutralised first: the
+    table's own toolbar offers a CSV download that Streamlit does not neutralise."""
+    if isinstance(table, Styler):
+        table.data = neutralise_formulas(table.data)
+    else:
+        table = neutralise_formulas(table)
+    st.dataframe(table, **kwargs)
 
 
 def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:

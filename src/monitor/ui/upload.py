@@ -11,7 +11,7 @@ import streamlit as st
 
 from monitor.exports import to_csv_bytes
 from monitor.ingest.load import SOURCES, load_files
-from monitor.ui import data, filters
+from monitor.ui import components, data, filters
 
 MAX_MB = 200
 
@@ -62,9 +62,9 @@ def render_upload() -> None:
         st.warning("Loaded, with some rows rejected: see the reasons below.")
     else:
         st.success("Every row loaded.")
-    st.dataframe(report, hide_index=True, key="upload_report")
+    components.show_table(report, hide_index=True, key="upload_report")
     if result.rejects_path:
         rejects = pd.read_csv(result.rejects_path, dtype=str)
-        st.dataframe(rejects.head(500), hide_index=True, key="upload_rejects")
+        components.show_table(rejects.head(500), hide_index=True, key="upload_rejects")
         st.download_button("Download rejected rows (CSV)", to_csv_bytes(rejects),
                            file_name="rejected_rows.csv", mime="text/csv", key="upload_rejects_csv")
