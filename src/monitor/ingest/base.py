@@ -81,12 +81,18 @@ class Columns:
                 if self.name(*options) is None:
                     close = difflib.get_close_matches(options[0], headers, n=2, cutoff=0.6)
                     if close:
-                        hints.append(f"for '{options[0]}' found {', '.join(map(repr, close))}")
+                        hints.append(f"for '{options[0]}' found "
+                                     f"{', '.join(repr(clip(c)) for c in close)}")
             hint = f" (closest: {'; '.join(hints)})" if hints else ""
             raise UnreadableFile(
                 f"{self.table.path.name}: not a {source} file: missing column(s) "
                 f"{', '.join(missing)}{hint}. Map district headers in config.toml [columns]."
             )
+
+
+def clip(text: str, width: int = 60) -> str:
+    """Text from a file, shortened for a message: a giant header never floods a report."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def require_values(cols: Columns, rejects: Rejects, columns: dict[str, pd.Series]) -> None:

@@ -21,7 +21,7 @@ from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
 from monitor.exports import neutralise_formulas
 from monitor.ingest import assessments, caaspp, iready, roster, surveys, walkthroughs
-from monitor.ingest.base import Adapted, Columns, Context
+from monitor.ingest.base import Adapted, Columns, Context, clip
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
 
 SOURCES = {
@@ -140,7 +140,8 @@ def detect_source(table: RawTable) -> str:
         return "benchmark"
     raise UnreadableFile(
         f"{table.path.name}: cannot tell what kind of export this is from its headers "
-        f"({', '.join(list(table.frame.columns)[:12])}); use --source with one of "
+        f"({', '.join(clip(str(c)) for c in list(table.frame.columns)[:12])}); use --source "
+        "with one of "
         f"{', '.join(SOURCES)}"
     )
 
@@ -329,7 +330,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
                 report.source = source or detect_source(table)
                 prepared.append((path, table, report))
             except UnreadableFile as exc:
-                report.error = str(exc)
+                report.error = clip(str(exc), 1000)
         # Rosters first, so results loaded in the same run find their students.
         prepared.sort(key=lambda item: item[2].source != "roster")
         done = len(ordered) + 2 * (len(ordered) - len(prepared))
@@ -338,7 +339,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             try:
                 adapted = SOURCES[report.source](table, _context(con, settings, school_year))
             except UnreadableFile as exc:
-                report.error = str(exc)
+                report.error = clip(str(exc), 1000)
                 continue
             report.rejected = len(adapted.rejects)
             report.nearest_window = adapted.nearest_window

@@ -34,7 +34,10 @@ class RawTable:
 
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:       # a BOM, then not UTF-8 after all
+            return data[3:].decode("cp1252", errors="replace"), "cp1252"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -78,12 +81,16 @@ def read_table(path: Path | str, mapping: dict[str, str] | None = None) -> RawTa
     if b"\x00" in data[:4096]:
         raise UnreadableFile(f"{path.name}: not a text CSV or .xlsx file (binary content)")
     text, encoding = _decode(data)
+    if not text.strip():
+        raise UnreadableFile(f"{path.name}: the file is empty")
     first_line = text.split("\n", 1)[0]
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=_delimiter(first_line), dtype=str, keep_default_na=False,
             na_values=[], quoting=csv.QUOTE_MINIMAL, skipinitialspace=False,
         )
+    except pd.errors.EmptyDataError as exc:
+        raise UnreadableFile(f"{path.name}: no header row") from exc
     except (pd.errors.ParserError, csv.Error) as exc:
         raise UnreadableFile(f"{path.name}: not a readable CSV ({exc})") from exc
     frame = frame.astype("string")

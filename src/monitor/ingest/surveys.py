@@ -45,8 +45,11 @@ def _item_columns(table: RawTable) -> dict[str, Item]:
 def _respondents(cols: Columns) -> pd.Series:
     given = cols.get("ResponseId", "Response ID", "Respondent ID")
     # Google Forms has no response id: the row's own content identifies it.
-    fallback = cols.frame.fillna("").agg("|".join, axis=1).map(
-        lambda v: "r" + hashlib.sha1(v.encode(), usedforsecurity=False).hexdigest()[:16])
+    # (Built row by row: an export with a header and no rows gives an empty Series, not a frame.)
+    rows = cols.frame.fillna("").astype(str).itertuples(index=False)
+    fallback = pd.Series(
+        ["r" + hashlib.sha1("|".join(row).encode(), usedforsecurity=False).hexdigest()[:16]
+         for row in rows], index=cols.frame.index, dtype=object)
     return given.fillna(fallback)
 
 
