@@ -9,7 +9,7 @@ import streamlit as st
 
 from monitor.access import AccessDenied
 from monitor.config import ConfigError
-from monitor.db import DatabaseMissing
+from monitor.db import DatabaseProblem
 from monitor.ui import data, filters, signin
 
 st.set_page_config(page_title="District progress monitor", page_icon=":material/monitoring:",
@@ -17,12 +17,12 @@ st.set_page_config(page_title="District progress monitor", page_icon=":material/
 
 try:
     settings = data.settings()
-    data.stamp()
+    data.ready()
 except ConfigError as exc:
     st.error(f"The dashboard cannot start: config.toml is not valid.\n\n```\n{exc}\n```")
     st.stop()
-except DatabaseMissing as exc:
-    st.error(str(exc))
+except DatabaseProblem as exc:        # missing, locked, unreadable, older or newer schema
+    st.error(str(exc), icon=":material/database:")
     st.stop()
 
 # Captions and shortcut hints in a darker grey than Streamlit's: readable (WCAG AA contrast)
@@ -50,6 +50,8 @@ try:
     signin.render_account(settings, scope)
     st.sidebar.caption(f"As of {settings.as_of_date():%B %-d, %Y}")
     page.run()
+except DatabaseProblem as exc:       # e.g. the file was swapped for an unreadable one meanwhile
+    st.error(str(exc), icon=":material/database:")
 except AccessDenied as exc:
     st.error(f"{exc} Ask the district's data team if you need more.", icon=":material/lock:")
     if scope.schools:

@@ -147,9 +147,38 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also print each walkthrough indicator and survey construct")
     measures.add_argument("--format", choices=["csv", "json"], default="csv")
     measures.set_defaults(run=_measures)
+    migrate = sub.add_parser(
+        "migrate", help="bring the database to this version's schema",
+        description="Run the schema migrations the database has not had, on a copy that "
+                    "replaces it in one atomic rename (a failure leaves it as it was).")
+    migrate.set_defaults(run=_migrate)
     status = sub.add_parser("status", help="row counts per table")
     status.set_defaults(run=_status)
     return parser
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from monitor.db import SCHEMA_VERSION, DatabaseProblem, database_path, writable_copy
+
+    path = database_path()
+    if not path.exists():
+        print(f"No database at {path}: nothing to migrate.", file=sys.stderr)
+        return 2
+    try:
+        with writable_copy(path) as con:
+            found = schema_version_before(con)
+    except DatabaseProblem as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"{path}: schema version {found} -> {SCHEMA_VERSION}" if found != SCHEMA_VERSION
+          else f"{path}: already at schema version {SCHEMA_VERSION}")
+    return 0
+
+
+def schema_version_before(con) -> int:
+    """writable_copy has already migrated `con`; it records what it found."""
+    return int(con.execute(
+        "SELECT value FROM meta WHERE key = 'migrated_from'").fetchall()[0][0])
 
 
 def main(argv: list[str] | None = None) -> int:

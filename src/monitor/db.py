@@ -25,8 +25,13 @@ import pandas as pd
 
 from monitor.config import PROJECT_ROOT
 
-SCHEMA_VERSION = "1"
 QUERY_DIR = Path(__file__).with_name("queries")
+# The schema's version, and how to bring an older database up to it: migration N takes a
+# database at version N-1 to N (queries/migrations/NNN_*.sql). A database made before versions
+# were recorded counts as version 0. Migrations run on the load's copy (writable_copy), so a
+# failed one leaves the database as it was; `python -m monitor migrate` runs them alone.
+MIGRATIONS = sorted((QUERY_DIR / "migrations").glob("[0-9][0-9][0-9]_*.sql"))
+SCHEMA_VERSION = len(MIGRATIONS) + 1
 
 
 def database_path() -> Path:
@@ -39,11 +44,34 @@ def sql(name: str) -> str:
     return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The database's schema version: 0 before versions were recorded (or an empty file)."""
+    tables = {row[0] for row in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    if "meta" not in tables:
+        return 0 if tables else SCHEMA_VERSION      # a new, empty file gets the current schema
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    try:
+        return int(rows[0][0]) if rows else 0
+    except ValueError:
+        return 0
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring a writable database to the current schema: the migrations it has not had, then
+    any table it lacks. Returns the version it was at."""
+    found = schema_version(con)
+    if found > SCHEMA_VERSION:
+        raise DatabaseTooNew(found)
+    for number, migration in enumerate(MIGRATIONS, start=2):
+        if found < number:
+            con.execute(migration.read_text(encoding="utf-8"))
     con.execute(sql("schema"))
     con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION}
+        "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)}
     )
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', $v)", {"v": str(found)})
+    return found
 
 
 def scalar(con: duckdb.DuckDBPyConnection, query: str, params: Mapping[str, Any] | None = None):
@@ -51,8 +79,28 @@ def scalar(con: duckdb.DuckDBPyConnection, query: str, params: Mapping[str, Any]
     return con.execute(query, dict(params or {})).fetchall()[0][0]
 
 
-class DatabaseMissing(RuntimeError):
+class DatabaseProblem(RuntimeError):
+    """The database cannot be read as it is; the message says why and what to do."""
+
+
+class DatabaseMissing(DatabaseProblem):
     """No database file yet: nothing has been loaded."""
+
+
+class DatabaseOutdated(DatabaseProblem):
+    def __init__(self, path: Path, found: int):
+        super().__init__(
+            f"The database {path.name} has schema version {found}; this version of the "
+            f"dashboard needs {SCHEMA_VERSION}. Run `python -m monitor migrate` (or load any "
+            "file): it upgrades a copy and swaps it in, so nothing is lost if it stops.")
+
+
+class DatabaseTooNew(DatabaseProblem):
+    def __init__(self, found: int, path: Path | None = None):
+        super().__init__(
+            f"The database{' ' + path.name if path else ''} has schema version {found}, newer "
+            f"than this dashboard's {SCHEMA_VERSION}: it was written by a newer release. "
+            "Update the dashboard; the database is left as it is.")
 
 
 class Database:
@@ -98,15 +146,45 @@ class Database:
                 os.link(self.path, staging)
             except FileNotFoundError as exc:
                 raise DatabaseMissing(f"No database at {self.path}") from exc
+            except PermissionError:
+                # A read-only folder: open the file itself (a load cannot replace it there).
+                return self._checked(self.path), self.stamp()
             info = staging.stat()
             link = self.path.with_name(f".{self.path.name}.{info.st_ino}.read")
             os.replace(staging, link)
             try:
-                return duckdb.connect(str(link), read_only=True), (info.st_ino, info.st_mtime_ns)
-            except duckdb.IOException:
+                return self._checked(link), (info.st_ino, info.st_mtime_ns)
+            except FileNotFoundError:
                 if attempt == 2:        # a load removed that version's name meanwhile: retry
                     raise
         raise AssertionError("unreachable")
+
+    def _checked(self, path: Path) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to `path`, or a DatabaseProblem saying what is wrong."""
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "Could not set lock" in text:
+                holder = text.split("held in", 1)[-1].split("See also")[0].strip()
+                raise DatabaseProblem(
+                    f"The database {self.path.name} is locked by another program ({holder}), "
+                    "which has it open for writing. Close that program; loads by this "
+                    "dashboard never lock it.") from exc
+            if "not a valid DuckDB database" in text or "database file" in text:
+                raise DatabaseProblem(
+                    f"{self.path.name} is not a DuckDB database this dashboard can read. Move "
+                    "it aside and rebuild it by loading the exports again.") from exc
+            if "No such file" in text or "Cannot open" in text:
+                raise FileNotFoundError(text) from exc
+            raise
+        found = schema_version(con)
+        if found != SCHEMA_VERSION:
+            con.close()
+            if found > SCHEMA_VERSION:
+                raise DatabaseTooNew(found, self.path)
+            raise DatabaseOutdated(self.path, found)
+        return con
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql with bound parameters on a cursor of its own."""

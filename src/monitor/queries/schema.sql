@@ -19,10 +19,10 @@ CREATE TABLE IF NOT EXISTS loads (
     nearest_window INTEGER NOT NULL,
     not_on_roster INTEGER NOT NULL,
     school_years VARCHAR,
-    windows VARCHAR
+    windows VARCHAR,
+    -- Rows an earlier version of the same file had contributed and this load replaced.
+    rows_replaced INTEGER DEFAULT 0
 );
--- Rows an earlier version of the same file had contributed and this load replaced.
-ALTER TABLE loads ADD COLUMN IF NOT EXISTS rows_replaced INTEGER DEFAULT 0;
 
 -- One row per school.
 CREATE TABLE IF NOT EXISTS schools (

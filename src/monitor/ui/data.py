@@ -37,6 +37,12 @@ def stamp() -> tuple[int, int]:
     return _database().stamp()
 
 
+def ready() -> None:
+    """Open the database now, so a missing, locked, unreadable or outdated file is a message
+    before any page runs (monitor.db.DatabaseProblem)."""
+    _database().connection()
+
+
 def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
     """The filters a whole-district result depends on: school, group and window are applied
     by the pages to the cached result, so switching them is a cache hit."""
