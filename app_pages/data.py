@@ -54,8 +54,10 @@ measures.render_trajectory(settings, measure, frame, label, key="data_trajectory
 
 st.header("Loads", anchor=False)
 upload.render_upload()
-st.subheader("Load history", anchor=False)
-components.show_table(data.loads_recent(scope), hide_index=True, key="data_loads")
+history = data.loads_recent(scope)
+st.subheader(f"Load history: {len(history):,} files, {int(history['rows_loaded'].sum()):,} rows "
+             "loaded", anchor=False)
+components.show_table(history, hide_index=True, key="data_loads")
 rejected = data.rejected_rows(scope)
 if rejected is not None:
     st.subheader("Rejected rows of the last load that had any", anchor=False)

@@ -4,7 +4,7 @@ Readers (the dashboard) open the file read-only. Writers (the loader) never touc
 readers have open: `writable_copy()` copies it, the load runs in transactions on the copy, and
 the copy replaces the original with one atomic rename. So a reader never sees a half-written
 load, a failed load leaves the database exactly as it was, and a running dashboard does not
-block a load. `Database.connection()` notices the new file and reopens.
+block a load. `Database` notices the new file and opens it beside the versions it holds.
 """
 
 from __future__ import annotations
@@ -104,13 +104,19 @@ class DatabaseTooNew(DatabaseProblem):
 
 
 class Database:
-    """A read-only view of the database file that follows it when a load replaces it."""
+    """A read-only view of the database file that follows it when a load replaces it.
+
+    Each version of the file (one per load) has its own connection, kept while it is among the
+    newest few, so a page run that started on one version reads all of its data from that
+    version even if a load commits meanwhile (`at(stamp)`): never a mix of old and new.
+    """
+
+    KEEP_VERSIONS = 3
 
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path else database_path()
         self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._stamp: tuple[int, int] | None = None
+        self._versions: dict[tuple[int, int], duckdb.DuckDBPyConnection] = {}
 
     def stamp(self) -> tuple[int, int]:
         """Changes whenever a load replaces the file; use it in cache keys."""
@@ -123,14 +129,34 @@ class Database:
             ) from exc
         return info.st_ino, info.st_mtime_ns
 
-    def connection(self) -> duckdb.DuckDBPyConnection:
+    def current(self) -> tuple[int, int]:
+        """The stamp of the file's current version, opening it if it is new."""
         stamp = self.stamp()
         with self._lock:
-            if self._con is None or stamp != self._stamp:
-                # The old connection is left to the garbage collector: another thread may
-                # still be reading through a cursor of it.
-                self._con, self._stamp = self._open_current()
-            return self._con
+            if stamp not in self._versions:
+                con, opened = self._open_current()
+                self._versions[opened] = con
+                # Older versions are dropped from the newest few (their connections are left
+                # to the garbage collector: another thread may still read through a cursor).
+                for old in list(self._versions)[:-self.KEEP_VERSIONS]:
+                    del self._versions[old]
+                stamp = opened
+            return stamp
+
+    def connection(self, at: tuple[int, int] | None = None) -> duckdb.DuckDBPyConnection:
+        """The connection to version `at` while it is kept, else to the current version."""
+        if at is not None:
+            with self._lock:
+                con = self._versions.get(at)
+            if con is not None:
+                return con
+        stamp = self.current()
+        with self._lock:
+            return self._versions[stamp]
+
+    def at(self, stamp: tuple[int, int] | None) -> VersionView:
+        """This database as of one version: `.query()` reads only that version."""
+        return VersionView(self, stamp)
 
     def _open_current(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int]]:
         """Open the file now at `path` under a name of its own (a hard link per version).
@@ -186,9 +212,11 @@ class Database:
             raise DatabaseOutdated(self.path, found)
         return con
 
-    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run queries/<name>.sql with bound parameters on a cursor of its own."""
-        cursor = self.connection().cursor()
+    def query(self, name: str, params: Mapping[str, Any] | None = None,
+              at: tuple[int, int] | None = None) -> pd.DataFrame:
+        """Run queries/<name>.sql with bound parameters on a cursor of its own, on version
+        `at` (default: the current one)."""
+        cursor = self.connection(at).cursor()
         try:
             # TEMP macros belong to one connection, and each cursor is a connection of its own.
             if "_outcomes(" in sql(name):
@@ -196,6 +224,20 @@ class Database:
             return cursor.execute(sql(name), dict(params or {})).df()
         finally:
             cursor.close()
+
+
+class VersionView:
+    """A Database pinned to one version, for code that takes a `db` with `.query()`."""
+
+    def __init__(self, db: Database, stamp: tuple[int, int] | None):
+        self.db, self.stamp = db, stamp
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        return self.db.query(name, params, at=self.stamp)
 
 
 def _forget_old_versions(target: Path) -> None:

@@ -160,3 +160,19 @@ def test_the_app_shows_the_problem_not_a_traceback(tmp_path, monkeypatch, demo_d
     assert "python -m monitor migrate" in at.error[0].value
     assert not at.get("plotly_chart")
     st.cache_resource.clear()
+
+
+def test_a_reader_pinned_to_a_version_keeps_reading_it_after_a_load(tmp_path, settings):
+    path = tmp_path / "monitor.duckdb"
+    load_files([write_csv(tmp_path / "r.csv", ROSTER_HEADER, roster_rows())], settings,
+               db_path=path)
+    db = Database(path)
+    old = db.current()
+    load_files([write_csv(tmp_path / "r2.csv", ROSTER_HEADER, roster_rows(20, year="2025-26"))],
+               settings, db_path=path)
+    new = db.current()
+    assert new != old
+    # A page run pinned to the old version reads only it; the next run sees the new one.
+    assert len(db.at(old).query("loads_recent")) == 1
+    assert len(db.at(new).query("loads_recent")) == 2
+    assert len(db.query("loads_recent")) == 2

@@ -20,7 +20,7 @@ from monitor.ingest.load import load_files
 
 from .test_load import ROSTER_HEADER, roster_rows, write_csv
 
-KILLS = 6
+KILLS = 15
 
 
 def big_benchmark(path, rows: int):

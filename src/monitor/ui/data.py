@@ -33,14 +33,27 @@ def _database() -> Database:
     return Database()
 
 
+RUN_STAMP = "_monitor_db_stamp"
+
+
 def stamp() -> tuple[int, int]:
-    return _database().stamp()
+    """The database version this script run reads: pinned by `ready()` at the start of the
+    run, so a load that commits mid-run never mixes old and new data on one page."""
+    try:
+        pinned = st.session_state.get(RUN_STAMP)
+    except Exception:           # outside a script run
+        pinned = None
+    return tuple(pinned) if pinned else _database().current()
 
 
 def ready() -> None:
-    """Open the database now, so a missing, locked, unreadable or outdated file is a message
-    before any page runs (monitor.db.DatabaseProblem)."""
-    _database().connection()
+    """Open the database's current version and pin this run to it; a missing, locked,
+    unreadable or outdated file is a message before any page runs (DatabaseProblem)."""
+    st.session_state[RUN_STAMP] = _database().current()
+
+
+def _db(db_stamp):
+    return _database().at(tuple(db_stamp))
 
 
 def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
@@ -53,12 +66,13 @@ def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _raw_cells(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataFrame:
-    return metrics.measure_cells(_database(), settings(), measure, filters)
+    return metrics.measure_cells(_db(db_stamp), settings(), measure, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _raw_item_cells(db_stamp, filters: metrics.Filters) -> pd.DataFrame:
-    return metrics.measure_cells(_database(), settings(), "survey", filters, survey_items=True)
+    return metrics.measure_cells(_db(db_stamp), settings(), "survey", filters,
+                                 survey_items=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -69,7 +83,7 @@ def _raw_measure_table(db_stamp, measure: str, filters: metrics.Filters) -> pd.D
 
 @st.cache_data(show_spinner=False)
 def _raw_query(db_stamp, name: str, params: tuple = ()) -> pd.DataFrame:
-    return _database().query(
+    return _db(db_stamp).query(
         name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
@@ -120,7 +134,7 @@ def schools(scope: Scope) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _caaspp(db_stamp, filters: metrics.Filters, school_year: str) -> pd.DataFrame:
-    return metrics.caaspp_comparison(_database(), settings(), filters, school_year)
+    return metrics.caaspp_comparison(_db(db_stamp), settings(), filters, school_year)
 
 
 def caaspp_comparison(scope: Scope, filters: metrics.Filters, school_year: str) -> pd.DataFrame:
@@ -132,7 +146,7 @@ def caaspp_comparison(scope: Scope, filters: metrics.Filters, school_year: str) 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _catching_up(db_stamp, measure: str, filters: metrics.Filters, start: str, end: str):
-    return metrics.catching_up(_database(), settings(), measure, filters, start, end)
+    return metrics.catching_up(_db(db_stamp), settings(), measure, filters, start, end)
 
 
 def catching_up(scope: Scope, measure: str, filters: metrics.Filters, start: str,
@@ -144,7 +158,7 @@ def catching_up(scope: Scope, measure: str, filters: metrics.Filters, start: str
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _transitions(db_stamp, source: str, filters: metrics.Filters, start: str, end: str):
-    return metrics.level_transitions(_database(), settings(), source, filters, start, end)
+    return metrics.level_transitions(_db(db_stamp), settings(), source, filters, start, end)
 
 
 def level_transitions(scope: Scope, source: str, filters: metrics.Filters, start: str,
