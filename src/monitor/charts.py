@@ -296,18 +296,26 @@ def dashboard_grid_chart(frame: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _dumbbell(labels: pd.Series, starts: pd.Series, ends: pd.Series, start_name: str,
+              start_hover: str) -> go.Figure:
+    """One grey line per label from its start to its end, with the starts as grey dots; the
+    caller adds the ends in colour."""
+    fig = go.Figure()
+    for label, start, end in zip(labels, starts, ends, strict=True):
+        fig.add_trace(go.Scatter(x=[start, end], y=[label, label], mode="lines",
+                                 line=dict(color="#bbbbbb", width=3), showlegend=False,
+                                 hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=starts, y=labels, mode="markers", name=start_name,
+                             marker=dict(color=GREY, size=11), hovertemplate=start_hover))
+    return fig
+
+
 def gap_change_chart(frame: pd.DataFrame) -> go.Figure:
     """Each group's gap to all students last year (grey) and now (blue when closing,
     vermilion when widening, grey when steady), joined by a line."""
     colours = {"closing": BLUE, "widening": VERMILLION, "steady": GREY}
-    fig = go.Figure()
-    for group, then, now in zip(frame["group"], frame["gap_last_year"], frame["gap"], strict=True):
-        fig.add_trace(go.Scatter(x=[then, now], y=[group, group], mode="lines",
-                                 line=dict(color="#bbbbbb", width=3), showlegend=False,
-                                 hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=frame["gap_last_year"], y=frame["group"], mode="markers",
-                             name="Last year", marker=dict(color=GREY, size=11),
-                             hovertemplate="%{y} last year: %{x:+.0f} points<extra></extra>"))
+    fig = _dumbbell(frame["group"], frame["gap_last_year"], frame["gap"], "Last year",
+                    "%{y} last year: %{x:+.0f} points<extra></extra>")
     for trend, colour in colours.items():
         part = frame[frame["trend"] == trend]
         if part.empty:
@@ -381,15 +389,8 @@ def leading_lagging_chart(frame: pd.DataFrame, practice_label: str, outcome_labe
 def observer_chart(frame: pd.DataFrame) -> go.Figure:
     """Each observer's percent meeting against the rest of the walk's observers."""
     data = frame.sort_values("difference")
-    fig = go.Figure()
-    for observer, mine, others in zip(data["observer"], data["percent"],
-                                      data["others_percent"], strict=True):
-        fig.add_trace(go.Scatter(x=[others, mine], y=[observer, observer], mode="lines",
-                                 line=dict(color="#bbbbbb", width=3), showlegend=False,
-                                 hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=data["others_percent"], y=data["observer"], mode="markers",
-                             name="Everyone else on the walk", marker=dict(color=GREY, size=10),
-                             hovertemplate="Others: %{x:.0f}%<extra></extra>"))
+    fig = _dumbbell(data["observer"], data["others_percent"], data["percent"],
+                    "Everyone else on the walk", "Others: %{x:.0f}%<extra></extra>")
     fig.add_trace(go.Scatter(
         x=data["percent"], y=data["observer"], mode="markers+text", name="This observer",
         marker=dict(color=BLUE, size=13, symbol="diamond"),
