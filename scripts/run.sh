@@ -12,5 +12,8 @@ if [ ! -f "$db" ]; then
   rm -rf data/demo
   "$PY" -m monitor demo --out data/demo
   "$PY" -m monitor load data/demo/*.csv
+else
+  # A database from an earlier release: bring its schema up to date (on a copy, atomically).
+  "$PY" -m monitor migrate
 fi
 exec "$PY" -m streamlit run app.py --server.address localhost --server.port "${PORT:-8501}" "$@"
