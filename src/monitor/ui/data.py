@@ -62,6 +62,13 @@ def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
     return filters.model_copy(update={"school": None, "group": "all", "window": None} | keep)
 
 
+def _allowed(scope: object, filters: metrics.Filters) -> Scope:
+    """The user's scope, after checking it exists and includes the filters' school."""
+    scope = require(scope)
+    scope.check_school(filters.school)
+    return scope
+
+
 # -- whole-district results: cached, never returned to a page unscoped ----------------------
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -102,15 +109,13 @@ def _scoped_cells(db_stamp, scope: Scope, measure: str, filters: metrics.Filters
 def cells(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
     """Counts behind a measure for the filters' year and the year before: the district's and
     each school's in scope (pages slice it, so switching school is a cache hit)."""
-    scope = require(scope)
-    scope.check_school(filters.school)
+    scope = _allowed(scope, filters)
     return _scoped_cells(stamp(), scope, measure, _plain(filters))
 
 
 def survey_item_cells(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
     """The survey's cells per item (detail = item id) instead of per construct."""
-    scope = require(scope)
-    scope.check_school(filters.school)
+    scope = _allowed(scope, filters)
     return scope.restrict(_raw_item_cells(stamp(), _plain(filters)), "scope")
 
 
@@ -122,8 +127,7 @@ def _scoped_measure_table(db_stamp, scope: Scope, measure: str,
 
 def measure_table(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
     """The measures table (values, targets, status, changes, projection, flags) of a measure."""
-    scope = require(scope)
-    scope.check_school(filters.school)
+    scope = _allowed(scope, filters)
     return _scoped_measure_table(stamp(), scope, measure, _plain(filters))
 
 
@@ -151,8 +155,7 @@ def _catching_up(db_stamp, measure: str, filters: metrics.Filters, start: str, e
 
 def catching_up(scope: Scope, measure: str, filters: metrics.Filters, start: str,
                 end: str) -> pd.DataFrame:
-    scope = require(scope)
-    scope.check_school(filters.school)
+    scope = _allowed(scope, filters)
     return scope.restrict(_catching_up(stamp(), measure, _plain(filters), start, end), "scope")
 
 
@@ -165,7 +168,7 @@ def level_transitions(scope: Scope, source: str, filters: metrics.Filters, start
                       end: str) -> pd.DataFrame:
     """Level-to-level counts for the filters' school (or the district), cells under min_n
     hidden."""
-    require(scope).check_school(filters.school)
+    _allowed(scope, filters)
     return _transitions(stamp(), source, filters.model_copy(update={"window": None}), start, end)
 
 
@@ -188,8 +191,7 @@ def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id
                  level: str) -> dict[str, float | int] | None:
     """Where the filters' school stands among the schools of its level at a window, without
     any other school's value: its rank, how many schools have a value, and their median."""
-    scope = require(scope)
-    scope.check_school(filters.school)
+    scope = _allowed(scope, filters)
     cells = _raw_cells(stamp(), measure, _plain(filters))
     everyone = _query("schools")
     peers = metrics.by_school(cells, settings(), measure, filters, window_id,
@@ -209,27 +211,27 @@ def _walk_params(filters: metrics.Filters) -> dict:
 
 def walkthrough_ratings(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
     """Core Actions 2 and 3 by rating per walk, for the filters' school (or the district)."""
-    require(scope).check_school(filters.school)
+    _allowed(scope, filters)
     return metrics.rating_distribution(_query("walkthrough_ratings", **_walk_params(filters)),
                                        settings())
 
 
 def observer_calibration(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
     """Each observer against the rest of the walk; names for district analysts only."""
-    require(scope).check_school(filters.school)
+    _allowed(scope, filters)
     counts = _query("walkthrough_observers", **_walk_params(filters))
     return metrics.observer_calibration(counts, settings(), show_names=scope.analyst)
 
 
 def walk_dates(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
     """Per walk of the filters' year: observations and the last day observed (the cut-off)."""
-    require(scope).check_school(filters.school)
+    _allowed(scope, filters)
     return _query("walkthrough_dates", year=filters.school_year, school=filters.school)
 
 
 def debrief_notes(scope: Scope, filters: metrics.Filters) -> NotesStore:
     """The debrief notes of the filters' school (or the district's), to read or to save."""
-    require(scope).check_school(filters.school)
+    _allowed(scope, filters)
     if filters.school is None and scope.schools is not None:
         raise AccessDenied("Your access does not include the district's debrief notes.")
     return NotesStore(notes_path(_database().path))
