@@ -18,7 +18,6 @@ choices = {m: settings.measures[m].label for m in outcome_measures}
 measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,
                        key="groups_measure")
 scoped = measures.scoped_filters(measure, f)
-cells = data.cells(scope, measure, scoped)
 everyone = measures.trajectory(settings, measure, scoped.model_copy(update={"group": "all"}))
 point = metrics.latest_point(everyone)
 label = measures.subject_label(settings, measure, scoped)
@@ -26,7 +25,7 @@ if point is None:
     components.no_data("No results for this measure yet this year.")
     st.stop()
 
-groups = metrics.by_group(cells, settings, scoped, point["window_id"])
+groups = measures.by_group(scope, measure, scoped, point["window_id"])
 gaps = groups[(groups["group_id"] != "all") & groups["gap_to_all"].notna()]
 widest = gaps.sort_values("gap_to_all").head(1)
 title = (f"{label} at {point['window']}: widest gap is {widest['group'].iloc[0]}, "
@@ -41,13 +40,8 @@ components.render_chart(
     key="groups_gaps")
 
 # Every group on every measure at once, coloured the way the California School Dashboard does.
-where = scoped.school or "district"
-group_names = {metrics.group_name(settings, g): label
-               for g, label in settings.group_labels.items()}
-grid_measures = [m for m in settings.measures if m not in ("walkthrough", "state_test")]
-tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)): metrics.table_through(
-    data.measure_table(scope, m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
-grid = metrics.dashboard_grid(tables, where, group_names, f.school_year)
+grid_measures = tuple(m for m in settings.measures if m not in ("walkthrough", "state_test"))
+grid = measures.dashboard_grid(scope, f, grid_measures)
 if len(grid):
     counts = grid["colour"].value_counts()
     worst = [f"{counts[c]} {c.lower()}" for c in metrics.DASHBOARD_ORDER[:2] if c in counts]
@@ -65,8 +59,7 @@ if len(grid):
                "latest window", key="groups_dashboard")
 
 # Which gaps are closing and which are widening, against the same window last year.
-trend = metrics.gap_changes(metrics.table_through(data.measure_table(scope, measure, scoped), settings,
-                                                  measure, f), where, group_names, f.school_year)
+trend = measures.gap_changes(scope, measure, f)
 if len(trend):
     closing, widening = (int((trend["trend"] == t).sum()) for t in ("closing", "widening"))
     title = (f"{label}: {closing} gap(s) closing, {widening} widening since "

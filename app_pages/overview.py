@@ -36,8 +36,7 @@ if point is None:
     components.no_data("No school has results for this measure yet this year.")
 else:
     scoped = measures.scoped_filters(measure, f)
-    schools = metrics.by_school(data.cells(scope, measure, scoped), settings, measure, scoped,
-                                point["window_id"], data.schools(scope))
+    schools = measures.by_school(scope, measure, scoped, point["window_id"])
     expected = set(data.cells(scope, measure, scoped)["scope"])   # schools with any results
     waiting = schools[(schools["n"] == 0) & schools["school_code"].isin(expected)]
     schools = schools[schools["n"] > 0]
@@ -54,12 +53,10 @@ else:
                             key="overview_schools")
 
 # Schools x measures at each measure's latest window, and who needs attention.
-grid_measures = [m for m in settings.measures if m not in ("state_test",)]
-tables = {measures.tile_label(settings, m, measures.scoped_filters(m, f)): metrics.table_through(
-    data.measure_table(scope, m, measures.scoped_filters(m, f)), settings, m, f) for m in grid_measures}
-school_list = data.schools(scope)
-grid = metrics.status_grid(tables, school_list, f.school_year)
-labels = [label for label in tables if grid[label].notna().any()]   # measures with results
+grid_measures = tuple(m for m in settings.measures if m not in ("state_test",))
+grid, attention = measures.status_grid(scope, f, grid_measures)
+labels = [label for label in grid.columns                 # the measures with results
+          if f"{label} status" in grid.columns and grid[label].notna().any()]
 met = {label: (int((grid[f"{label} status"] == "met").sum()),
                int(grid[f"{label} status"].notna().sum())) for label in labels}
 st.subheader("Schools at goal, latest window: " + ", ".join(
@@ -87,11 +84,6 @@ components.show_table(styled, hide_index=True, key="overview_grid", column_confi
     "Page": st.column_config.LinkColumn("School page", display_text="open"),
     "school_name": "School", "level": "Level"})
 
-group_names = {metrics.group_name(settings, g): label
-               for g, label in settings.group_labels.items()}
-attention = metrics.needs_attention(
-    tables, dict(zip(school_list["school_code"], school_list["school_name"], strict=True)),
-    group_names, f.school_year)
 st.subheader(f"Needs attention: {len(attention)} schools and groups off track" if len(attention)
              else "Needs attention: nothing off track", anchor=False)
 if len(attention):
@@ -120,9 +112,7 @@ if "District" in reference and pd.notna(reference["District"]):
                             key="overview_caaspp")
 
 # The assessment calendar: which windows are closed, open now or coming, and what has arrived.
-calendar = metrics.assessment_calendar(
-    settings, data.coverage(scope, [previous_school_year(f.school_year), f.school_year]),
-    f.school_year, view_date)
+calendar = measures.calendar(scope, f)
 open_now = calendar[calendar["state"] == "open"]
 if len(open_now):
     waiting = open_now[open_now["schools_with_results"] < open_now["schools_expected"]]

@@ -43,8 +43,7 @@ if point is not None:
     # to some schools sees where theirs stands (rank, median), never another school's value.
     level = row["level"].lower()
     if scope.schools is None:
-        peers = metrics.by_school(data.cells(scope, measure, f), settings, measure, f,
-                                  point["window_id"], schools[schools["level"] == row["level"]])
+        peers = measures.by_school(scope, measure, f, point["window_id"], row["level"])
         peers = peers[peers["n"] > 0].copy()
         ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
         codes = list(ranked["school_code"])
@@ -102,7 +101,7 @@ if point is not None:
             table, as_of=as_of, n_note=f"n = {int(by_grade['n'].sum()):,} students",
             key="school_grades")
 
-    groups = metrics.by_group(data.cells(scope, measure, f), settings, f, point["window_id"])
+    groups = measures.by_group(scope, measure, f, point["window_id"])
     worst = groups[groups["gap_to_all"].notna()].sort_values("gap_to_all").head(1)
     title = (f"Largest gap at {point['window']}: {worst['group'].iloc[0]} "
              f"({worst['gap_to_all'].iloc[0]:+.0f} points)" if len(worst)

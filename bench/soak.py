@@ -13,28 +13,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from server import CHROMIUM, CHROMIUM_ARGS, IDLE, memory_mb, streamlit_server
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["", "school", "groups", "learning_walks", "surveys", "?window=1", "groups?group=el",
          "school?subject=Math"]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> int:
@@ -43,48 +30,29 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--think", type=float, default=10)
     args = parser.parse_args()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
     samples: list[tuple[float, float]] = []
     visits = 0
     rng = random.Random(7)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            pages = [browser.new_context().new_page() for _ in range(args.sessions)]
-            due = [time.monotonic() + rng.uniform(0, args.think) for _ in pages]
-            start = time.monotonic()
-            end = start + args.minutes * 60
-            next_sample = start
-            while time.monotonic() < end:
-                now = time.monotonic()
-                if now >= next_sample:
-                    samples.append((now - start, rss_mb(server.pid)))
-                    next_sample += 15
-                for i, page in enumerate(pages):
-                    if now >= due[i]:
-                        page.goto(f"{base}/{rng.choice(PAGES)}")
-                        page.wait_for_selector("[data-test-script-state='notRunning']",
-                                               timeout=120_000)
-                        visits += 1
-                        due[i] = time.monotonic() + args.think
-                time.sleep(0.2)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with streamlit_server() as (server, base), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = [browser.new_context().new_page() for _ in range(args.sessions)]
+        due = [time.monotonic() + rng.uniform(0, args.think) for _ in pages]
+        start = time.monotonic()
+        end = start + args.minutes * 60
+        next_sample = start
+        while time.monotonic() < end:
+            now = time.monotonic()
+            if now >= next_sample:
+                samples.append((now - start, memory_mb(server.pid)))
+                next_sample += 15
+            for i, page in enumerate(pages):
+                if now >= due[i]:
+                    page.goto(f"{base}/{rng.choice(PAGES)}")
+                    page.wait_for_selector(IDLE, timeout=120_000)
+                    visits += 1
+                    due[i] = time.monotonic() + args.think
+            time.sleep(0.2)
+        browser.close()
     warm = [mb for t, mb in samples if t >= args.minutes * 60 / 5]
     first, last = statistics.median(warm[:4]), statistics.median(warm[-4:])
     print(f"soak: {args.minutes:g} min, {args.sessions} sessions, think {args.think:g} s, "

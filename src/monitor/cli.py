@@ -16,7 +16,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else settings.as_of_date()
-    paths = write_demo(Path(args.out), settings, args.students, args.seed, as_of)
+    paths = write_demo(Path(args.out), settings, args.students, args.seed, as_of, args.schools)
     print(f"Wrote {len(paths)} demo export files for {args.students} students "
           f"(seed {args.seed}, as of {as_of}) to {args.out}")
     return 0
@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "performance tasks, state test, walkthroughs, surveys).")
     demo.add_argument("--out", required=True, help="folder to write the files into")
     demo.add_argument("--students", type=int, default=30_000, help="students (default 30000)")
+    demo.add_argument("--schools", type=int, help="schools (default: one per 600 students, "
+                                                  "at least 8)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--as-of", help="YYYY-MM-DD: last date with data (default: today, or "
                                       "MONITOR_AS_OF / config district.as_of)")

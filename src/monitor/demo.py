@@ -83,9 +83,10 @@ def _us(day: dt.date) -> str:
 
 class DemoDistrict:
     def __init__(self, settings: Settings, students: int = 30_000, seed: int = 2026,
-                 as_of: dt.date | None = None):
+                 as_of: dt.date | None = None, schools: int | None = None):
         self.settings = settings
         self.n_students = students
+        self.n_schools = max(8, schools or round(students / 600))
         self.rng = np.random.default_rng(seed)
         self.as_of = as_of or dt.date.today()
         self.current = school_year_of(self.as_of)
@@ -97,7 +98,7 @@ class DemoDistrict:
 
     # -- district ---------------------------------------------------------------------------
     def _make_schools(self) -> list[School]:
-        n = max(8, round(self.n_students / 600))
+        n = self.n_schools
         n_high = max(1, round(n * 0.16))
         n_mid = max(1, round(n * 0.20))
         n_elem = n - n_high - n_mid - 1        # the last slot is a small alternative school
@@ -421,21 +422,21 @@ class DemoDistrict:
             (g.caaspp_id, scores[fields[g.field]] == (g.value if g.field == "race_ethnicity"
                                                       else True))
             for g in self.settings.groups if g.caaspp_id is not None]
-        entities = [("0000000", scores.index == scores.index)] + [
-            (school.code, (scores["School Code"] == school.code).to_numpy())
-            for school in self.schools]
+        codes = {school.code for school in self.schools}
         rows = []
         for subject, test_id in (("ELA", 1), ("Math", 2)):
             for group_id, in_group in groups:
                 for grade in ("03", "04", "05", "06", "07", "08", "11", "13"):
                     grade_mask = (scores["Grade Assessed"] == grade) if grade != "13" else True
-                    base = (scores["Subject"] == subject) & in_group & grade_mask
-                    for code, entity_mask in entities:
-                        part = scores[base & entity_mask]
-                        n = len(part)
+                    part = scores[(scores["Subject"] == subject) & in_group & grade_mask]
+                    by_school = part[part["School Code"].isin(codes)].groupby("School Code")[
+                        "proficient"].agg(["size", "mean"])
+                    entities = [("0000000", len(part), part["proficient"].mean())] + list(
+                        by_school.itertuples(name=None))
+                    for code, n, share in entities:
                         if n == 0:
                             continue
-                        pct = f"{100 * part['proficient'].mean():.2f}" if n > 10 else "*"
+                        pct = f"{100 * share:.2f}" if n > 10 else "*"
                         rows.append((county, district, code, group_id, grade, test_id, n, pct))
                         if code == "0000000" and pct != "*":
                             for c, d, shift, scale in (("00", "00000", -4.0, 400),
@@ -627,6 +628,7 @@ class DemoDistrict:
 
 
 def write_demo(out: Path, settings: Settings, students: int = 30_000, seed: int = 2026,
-               as_of: dt.date | None = None) -> list[Path]:
-    """Generate the demo district's export files into `out`; return their paths."""
-    return DemoDistrict(settings, students, seed, as_of).write(Path(out))
+               as_of: dt.date | None = None, schools: int | None = None) -> list[Path]:
+    """Generate the demo district's export files into `out`; return their paths. Schools
+    default to one per 600 students (at least 8)."""
+    return DemoDistrict(settings, students, seed, as_of, schools).write(Path(out))

@@ -13,6 +13,10 @@ Filters.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
@@ -67,6 +71,34 @@ def _allowed(scope: object, filters: metrics.Filters) -> Scope:
     scope = require(scope)
     scope.check_school(filters.school)
     return scope
+
+
+Result = TypeVar("Result")
+
+
+def view(func: Callable[..., Result]) -> Callable[..., Result]:
+    """Cache a page computation over scoped data, so a warm rerun reads its result instead of
+    recomputing it (pandas work over every school is most of a page run at district scale).
+
+    `func(scope, *args)` must read data only through this module. The cache is keyed on the
+    database stamp, the checked scope and the arguments (positional, hashable: Filters and
+    Scope are frozen); a Filters argument's school is checked against the scope first.
+    """
+    def compute(db_stamp, scope, *args):
+        return func(scope, *args)
+    # Streamlit keys a cache on the function's module, qualified name and source.
+    compute.__module__ = func.__module__
+    compute.__qualname__ = f"{func.__qualname__}.view"
+    cached = st.cache_data(show_spinner=False, max_entries=512)(compute)
+
+    @functools.wraps(func)
+    def checked(scope: Scope, *args):
+        scope = require(scope)
+        for arg in args:
+            if isinstance(arg, metrics.Filters):
+                scope.check_school(arg.school)
+        return cached(stamp(), scope, *args)
+    return checked
 
 
 # -- whole-district results: cached, never returned to a page unscoped ----------------------

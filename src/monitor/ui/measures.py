@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from monitor import charts, metrics
-from monitor.config import Settings
+from monitor.access import Scope
+from monitor.config import Settings, previous_school_year
 from monitor.ui import components, data
 from monitor.ui import filters as filters_ui
 
@@ -23,9 +24,89 @@ def scoped_filters(measure: str, filters: metrics.Filters) -> metrics.Filters:
 
 def trajectory(settings: Settings, measure: str, filters: metrics.Filters,
                detail: str | None = None) -> pd.DataFrame:
+    """The measure's trajectory for the filters' school (or the district) and group."""
+    return _trajectory(filters_ui.scope(), measure, filters, detail)
+
+
+# Page computations over every school's cells, cached per scope and filters (data.view): at
+# district scale they, not the queries, are most of a warm rerun.
+
+@data.view
+def _trajectory(scope: Scope, measure: str, filters: metrics.Filters,
+                detail: str | None) -> pd.DataFrame:
     scoped = scoped_filters(measure, filters)
-    cells = data.cells(filters_ui.scope(), measure, scoped)
-    return metrics.trajectory(cells, settings, measure, scoped, detail)
+    return metrics.trajectory(data.cells(scope, measure, scoped), data.settings(), measure,
+                              scoped, detail)
+
+
+@data.view
+def by_school(scope: Scope, measure: str, filters: metrics.Filters, window_id: str,
+              level: str | None = None) -> pd.DataFrame:
+    """Each school in scope (of one level, or all) at a window: value, target, status."""
+    schools = data.schools(scope)
+    if level is not None:
+        schools = schools[schools["level"] == level]
+    return metrics.by_school(data.cells(scope, measure, filters), data.settings(), measure,
+                             filters, window_id, schools)
+
+
+@data.view
+def by_group(scope: Scope, measure: str, filters: metrics.Filters,
+             window_id: str) -> pd.DataFrame:
+    """Each student group at a window for the filters' school (or the district)."""
+    return metrics.by_group(data.cells(scope, measure, filters), data.settings(), filters,
+                            window_id)
+
+
+@data.view
+def tables_through(scope: Scope, filters: metrics.Filters,
+                   measures: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The measures tables of several measures up to the view date, keyed by tile label."""
+    settings = data.settings()
+    return {tile_label(settings, m, scoped_filters(m, filters)): metrics.table_through(
+        data.measure_table(scope, m, scoped_filters(m, filters)), settings, m, filters)
+        for m in measures}
+
+
+def group_names(settings: Settings) -> dict[str, str]:
+    """The measures table's group names mapped to the groups' labels."""
+    return {metrics.group_name(settings, g): label for g, label in settings.group_labels.items()}
+
+
+@data.view
+def status_grid(scope: Scope, filters: metrics.Filters,
+                measures: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Schools x measures at each measure's latest window, and the schools and groups that
+    need attention."""
+    settings = data.settings()
+    tables = tables_through(scope, filters, measures)
+    schools = data.schools(scope)
+    grid = metrics.status_grid(tables, schools, filters.school_year)
+    attention = metrics.needs_attention(
+        tables, dict(zip(schools["school_code"], schools["school_name"], strict=True)),
+        group_names(settings), filters.school_year)
+    return grid, attention
+
+
+@data.view
+def dashboard_grid(scope: Scope, filters: metrics.Filters,
+                   measures: tuple[str, ...]) -> pd.DataFrame:
+    """Groups x measures, California School Dashboard style, for the filters' school."""
+    settings = data.settings()
+    return metrics.dashboard_grid(tables_through(scope, filters, measures),
+                                  filters.school or "district", group_names(settings),
+                                  filters.school_year)
+
+
+@data.view
+def gap_changes(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    """Each group's gap now against the same window last year, for the filters' school."""
+    settings = data.settings()
+    scoped = scoped_filters(measure, filters)
+    table = metrics.table_through(data.measure_table(scope, measure, scoped), settings,
+                                  measure, filters)
+    return metrics.gap_changes(table, filters.school or "district", group_names(settings),
+                               filters.school_year)
 
 
 def subject_label(settings: Settings, measure: str, filters: metrics.Filters) -> str:
@@ -106,3 +187,13 @@ def render_tiles(settings: Settings, filters: metrics.Filters) -> None:
             since = "" if pd.isna(prior) else f" · {metrics.signed_points(prior)} since prior window"
             st.caption(f"{window}: {goal}{' · ' + status if status else ''}{since} · "
                        f"n={int(point['n']):,}")
+
+
+@data.view
+def calendar(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+    """The assessment calendar of the filters' year at the view date, with how many schools
+    in scope have results in each window."""
+    settings = data.settings()
+    years = [previous_school_year(filters.school_year), filters.school_year]
+    return metrics.assessment_calendar(settings, data.coverage(scope, years), filters.school_year,
+                                       metrics.view_date(settings, filters))

@@ -1,0 +1,57 @@
+"""A Streamlit server of the app for the benchmarks, and its memory from /proc."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+# Set on <body> by Streamlit while a script run is in progress / when it has finished.
+IDLE = "[data-test-script-state='notRunning']"
+
+
+def memory_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory (VmRSS) or its peak (VmHWM) of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`streamlit run app.py` on a free port (database: MONITOR_DB in `env` or the default);
+    yields the process and its base URL once it answers its health check."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=os.environ | (env or {}), stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("the Streamlit server did not start")
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
