@@ -13,6 +13,8 @@ scope = filters.scope()
 as_of = settings.as_of_date()
 view_date = metrics.view_date(settings, f)
 min_n = settings.privacy.min_n
+# Above this many schools the schools x measures grid shows status in columns, not colour.
+COLOURED_ROWS = 200
 showing = "District" if f.school is None else data.schools(scope).set_index("school_code").loc[
     f.school, "school_name"]
 
@@ -37,7 +39,7 @@ if point is None:
 else:
     scoped = measures.scoped_filters(measure, f)
     schools = measures.by_school(scope, measure, scoped, point["window_id"])
-    expected = set(data.cells(scope, measure, scoped)["scope"])   # schools with any results
+    expected = measures.schools_with_results(scope, measure, scoped)
     waiting = schools[(schools["n"] == 0) & schools["school_code"].isin(expected)]
     schools = schools[schools["n"] > 0]
     off = schools[schools["status"] == "not met"]
@@ -61,28 +63,43 @@ met = {label: (int((grid[f"{label} status"] == "met").sum()),
                int(grid[f"{label} status"].notna().sum())) for label in labels}
 st.subheader("Schools at goal, latest window: " + ", ".join(
     f"{label} {m} of {n}" for label, (m, n) in met.items() if n), anchor=False)
-st.caption("Each school at each measure's latest window with results; status by colour and "
-           "mark: ✓ met, ≈ approaching, ✗ not met; None: no results there. Sort by any column; open a "
-           f"school from the link in its row. As of {as_of:%B %-d, %Y}.")
 shown = grid.assign(Page="/school?school=" + grid["school_code"])
 marks = {"met": "✓", "approaching": "≈", "not met": "✗"}
-fills = {"met": "background-color: #cce3f2", "approaching": "background-color: #fbe6b8",
-         "not met": "background-color: #f6d0b8"}
-styled = shown[["Page", "school_name", "level", *labels]].style
-for label in labels:
-    status = grid[f"{label} status"]
-    styled = styled.apply(lambda _, s=status: [fills.get(v, "") for v in s], subset=[label])
-    # The value stays a number underneath, so sorting a column sorts by value.
-    for name, mark in marks.items():
-        rows = grid.index[status == name]
-        if len(rows):
-            styled = styled.format(f"{{:.0f}}% {mark}", subset=pd.IndexSlice[rows, [label]])
-    plain = grid.index[status.isna() & grid[label].notna()]
-    if len(plain):
-        styled = styled.format("{:.0f}%", subset=pd.IndexSlice[plain, [label]])
-components.show_table(styled, hide_index=True, key="overview_grid", column_config={
-    "Page": st.column_config.LinkColumn("School page", display_text="open"),
-    "school_name": "School", "level": "Level"})
+columns = {"Page": st.column_config.LinkColumn("School page", display_text="open"),
+           "school_name": "School", "level": "Level"}
+if len(grid) <= COLOURED_ROWS:
+    st.caption("Each school at each measure's latest window with results; status by colour and "
+               "mark: ✓ met, ≈ approaching, ✗ not met; None: no results there. Sort by any "
+               f"column; open a school from the link in its row. As of {as_of:%B %-d, %Y}.")
+    fills = {"met": "background-color: #cce3f2", "approaching": "background-color: #fbe6b8",
+             "not met": "background-color: #f6d0b8"}
+    styled = shown[["Page", "school_name", "level", *labels]].style
+    for label in labels:
+        status = grid[f"{label} status"]
+        styled = styled.apply(lambda _, s=status: [fills.get(v, "") for v in s], subset=[label])
+        # The value stays a number underneath, so sorting a column sorts by value.
+        for name, mark in marks.items():
+            rows = grid.index[status == name]
+            if len(rows):
+                styled = styled.format(f"{{:.0f}}% {mark}", subset=pd.IndexSlice[rows, [label]])
+        plain = grid.index[status.isna() & grid[label].notna()]
+        if len(plain):
+            styled = styled.format("{:.0f}%", subset=pd.IndexSlice[plain, [label]])
+    components.show_table(styled, hide_index=True, key="overview_grid", column_config=columns)
+else:
+    # A large district: colouring every cell costs about 0.1 ms a cell on each rerun, so the
+    # status is a column of its own beside each value (both sortable).
+    st.caption("Each school at each measure's latest window with results; status beside each "
+               "value: ✓ met, ≈ approaching, ✗ not met; blank: no results there. Sort by any "
+               f"column; open a school from the link in its row. As of {as_of:%B %-d, %Y}.")
+    order = ["Page", "school_name", "level"]
+    for label in labels:
+        shown[f"{label} status"] = grid[f"{label} status"].map(
+            lambda v: f"{marks[v]} {v}" if v in marks else None)
+        order += [label, f"{label} status"]
+        columns[label] = st.column_config.NumberColumn(label, format="%.0f%%")
+    components.show_table(shown[order], hide_index=True, key="overview_grid",
+                          column_config=columns)
 
 st.subheader(f"Needs attention: {len(attention)} schools and groups off track" if len(attention)
              else "Needs attention: nothing off track", anchor=False)

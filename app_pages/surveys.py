@@ -27,8 +27,7 @@ st.caption("Favorable = Agree or Strongly agree; \"I don't know\" answers are le
                              if survey != "student" and f.group != "all" else ""))
 scoped = f.model_copy(update={"subject": survey,
                               "group": f.group if survey == "student" else "all"})
-cells = data.cells(scope, "survey", scoped)
-frame = metrics.trajectory(cells, settings, "survey", scoped)
+frame = measures.trajectory(settings, "survey", scoped)
 label = f"{surveys[survey]}: % favorable"
 measures.render_trajectory(settings, "survey", frame, label, key="survey_trajectory")
 
@@ -52,8 +51,7 @@ if len(here) and pd.notna(here["respondents"].iloc[0]):
 
 # By school: percent favorable at the window, with respondents and response rate.
 if f.school is None:
-    schools = metrics.by_school(cells, settings, "survey", scoped, point["window_id"],
-                                data.schools(scope))
+    schools = measures.by_school(scope, "survey", scoped, point["window_id"])
     schools = schools[schools["n"] > 0].merge(
         rates[rates["window_id"] == point["window_id"]].rename(columns={"scope": "school_code"}),
         on="school_code", how="left")
@@ -71,7 +69,7 @@ if f.school is None:
                             as_of=as_of, n_note=f"n = {len(schools)} schools with respondents",
                             key="survey_schools")
 
-merged = metrics.by_detail(cells, settings, scoped, point["window_id"])
+merged = measures.by_detail(scope, "survey", scoped, point["window_id"])
 target = metrics.goal_for(settings, "survey", point["window_id"], f.school)
 labels = {k: v for k, v in CONSTRUCT_LABELS.items() if k in set(merged["detail"])}
 lowest = merged.sort_values("value").head(1)
@@ -81,7 +79,7 @@ title = (f"{point['window']}: {CONSTRUCT_LABELS[lowest['detail'].iloc[0]]} is lo
 # Fall against spring this year: each window's value per construct, side by side.
 windows = settings.calendar_for("survey").windows
 for window in windows:
-    values = metrics.by_detail(cells, settings, scoped, window.id).set_index("detail")["value"]
+    values = measures.by_detail(scope, "survey", scoped, window.id).set_index("detail")["value"]
     merged[window.label] = merged["detail"].map(values)
 table = merged.assign(construct=merged["detail"].map(CONSTRUCT_LABELS))[
     ["construct", "value", "n", "n_records", "last_year", *(w.label for w in windows)]].rename(
@@ -93,7 +91,7 @@ components.render_chart(
     table, as_of=as_of, n_note=f"n = {int(point['n']):,} respondents", key="survey_constructs")
 
 # Items, furthest below the goal first: where the conversation should start.
-items = metrics.by_detail(data.survey_item_cells(scope, scoped), settings, scoped, point["window_id"])
+items = measures.survey_items(scope, scoped, point["window_id"])
 items = items[items["detail"].isin(ITEMS_BY_ID)].copy()
 if len(items):
     items["distance"] = (items["value"] - target).round(1) if target is not None else None

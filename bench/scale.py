@@ -136,6 +136,9 @@ def measure(args: argparse.Namespace) -> dict:
         entry["server"] = run_json("pages.py", db, "--repeat", str(args.repeat))
         print(f"[{size}] browser ...", flush=True)
         entry["browser"] = run_json("browser.py", db, "--repeat", str(args.repeat))
+        print(f"[{size}] {args.sessions} simulated sessions ...", flush=True)
+        entry["sessions"] = run_json("sessions.py", db, "--sessions", str(args.sessions),
+                                     "--minutes", str(args.session_minutes))
         results["sizes"][size] = entry
         results.update(measured=dt.datetime.now().isoformat(timespec="minutes"),
                        repeat=args.repeat, machine=machine())
@@ -203,6 +206,12 @@ def targets(results: dict) -> list[list[str]]:
     add(">= 15 reruns/s on the main pages, one process",
         f"{fmt(server['throughput']['per_second'], 1)} reruns/s",
         server["throughput"]["per_second"] >= 15)
+    if "sessions" in big:
+        crowd = big["sessions"]
+        add(f"{crowd['sessions']} sessions (10 s think time): 95th percentile interaction < 1 s",
+            f"p95 {fmt(crowd['p95_ms'])} ms (median {fmt(crowd['median_ms'])} ms, "
+            f"{crowd['interactions']} interactions, {crowd['errors']} errors)",
+            crowd["p95_ms"] < 1000 and not crowd["errors"])
     wire = max(browser["pages"][p]["websocket_bytes"] for p in browser["pages"])
     add("Payload < 2 MB per rerun", f"largest {wire / 2**20:.2f} MB (websocket, page load)",
         wire < 2 * 2**20)
@@ -327,6 +336,19 @@ def write_report(results: dict, reasons: str) -> None:
                      fmt(b["mb_per_session"], 1), fmt(b["peak_mb"])])
     out += [table(["Size", "Server started MB", "After all pages, one session MB",
                    "With more sessions MB", "MB per extra session", "Peak MB"], rows), ""]
+    rows = [[s, fmt(sizes[s]["sessions"]["sessions"]), fmt(sizes[s]["sessions"]["minutes"], 1),
+             fmt(sizes[s]["sessions"]["interactions"]), fmt(sizes[s]["sessions"]["median_ms"]),
+             fmt(sizes[s]["sessions"]["p95_ms"]), fmt(sizes[s]["sessions"]["max_ms"]),
+             fmt(sizes[s]["sessions"]["errors"]), fmt(sizes[s]["sessions"]["peak_mb"])]
+            for s in order if "sessions" in sizes[s]]
+    if rows:
+        out += ["## Many users at once", "",
+                "Simulated sessions over Streamlit's websocket protocol (bench/sessions.py): "
+                "each opens a page, waits for it, thinks about 10 s, opens another; one "
+                "interaction in five is a new session on a link with filters. Interaction = "
+                "request to the end of the page's run on the server.", "",
+                table(["Size", "Sessions", "Minutes", "Interactions", "Median ms", "p95 ms",
+                       "Max ms", "Errors", "Server peak MB"], rows), ""]
     if len(order) > 1:
         out += ["## Time against district size", "", f"![Time against size]({CHART.name})", ""]
     REPORT.write_text("\n".join(out))
@@ -372,6 +394,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--skip-million", action="store_true")
+    parser.add_argument("--sessions", type=int, default=50, help="simulated sessions")
+    parser.add_argument("--session-minutes", type=float, default=3)
     parser.add_argument("--reasons", type=Path, default=HERE / "REASONS.md",
                         help="the notes on missed targets to put under the targets table")
     args = parser.parse_args()

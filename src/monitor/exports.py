@@ -16,8 +16,15 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
-            out[column] = series.map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+            try:        # vectorised; cells that are not text give NA here and are left alone
+                risky = series.str.startswith(FORMULA_START).fillna(False).astype(bool)
+            except AttributeError:          # an object column without any text
+                continue
+            if risky.any():
+                values = series.to_numpy(dtype=object, copy=True)
+                mask = risky.to_numpy()
+                values[mask] = ["'" + v for v in values[mask]]
+                out[column] = pd.array(values, dtype=series.dtype)      # by position
     out.columns = [_neutral(c) for c in out.columns]
     if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
         out.index = out.index.map(_neutral)

@@ -72,8 +72,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
     practice beside the following benchmark window."""
     min_n = settings.privacy.min_n
     calendar = settings.calendar_for("walkthrough")
-    cells = data.cells(scope, "walkthrough", f)
-    frame = metrics.trajectory(cells, settings, "walkthrough", f)
+    frame = measures.trajectory(settings, "walkthrough", f)
     label = "All indicators: % of observations meeting"
     deck: list[Slide] = []
 
@@ -91,7 +90,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
                       charts.goal_trajectory_chart(frame, label),
                       table=components.trajectory_table(frame)))
 
-    merged = metrics.by_detail(cells, settings, f, walk.window_id)
+    merged = measures.by_detail(scope, "walkthrough", f, walk.window_id)
     target = metrics.goal_for(settings, "walkthrough", walk.window_id, f.school)
     shown = merged[merged["value"].notna()]
     if len(shown):
@@ -131,8 +130,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
                           table=table))
 
     if f.school is None:
-        schools = metrics.by_school(cells, settings, "walkthrough", f, walk.window_id,
-                                    data.schools(scope))
+        schools = measures.by_school(scope, "walkthrough", f, walk.window_id)
         schools = schools[schools["n"] > 0]
         at_goal = int((schools["status"] == "met").sum())
         table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(
@@ -156,16 +154,13 @@ def leading_to_lagging(settings: Settings, f: metrics.Filters, scope: Scope) -> 
     subject = f.subject or "ELA"
     for year in (f.school_year, previous_school_year(f.school_year)):
         scoped = f.model_copy(update={"school_year": year, "school": None})
-        walks = data.cells(scope, "walkthrough", scoped)
-        outcomes = data.cells(scope, OUTCOME, scoped.model_copy(update={"subject": subject}))
+        outcomes = scoped.model_copy(update={"subject": subject})
         for window in reversed(settings.calendar_for("walkthrough").ids):
             following = metrics.following_window(settings, "walkthrough", window, year, OUTCOME)
             if following is None:
                 continue
-            practice = metrics.by_school(walks, settings, "walkthrough", scoped, window,
-                                         data.schools(scope))
-            outcome = metrics.by_school(outcomes, settings, OUTCOME, scoped, following,
-                                        data.schools(scope))
+            practice = measures.by_school(scope, "walkthrough", scoped, window)
+            outcome = measures.by_school(scope, OUTCOME, outcomes, following)
             pairs, r = metrics.leading_lagging(practice, outcome)
             if len(pairs) == 0:
                 continue

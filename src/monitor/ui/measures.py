@@ -17,7 +17,7 @@ UNITS = {"walkthrough": "observations", "survey": "respondents"}
 
 def scoped_filters(measure: str, filters: metrics.Filters) -> metrics.Filters:
     """Surveys are reported by survey (student/teacher/leader), not by ELA/Math."""
-    if measure == "survey":
+    if measure == "survey" and filters.subject not in ("student", "teacher", "leader"):
         return filters.model_copy(update={"subject": "student"})
     return filters
 
@@ -48,6 +48,27 @@ def by_school(scope: Scope, measure: str, filters: metrics.Filters, window_id: s
         schools = schools[schools["level"] == level]
     return metrics.by_school(data.cells(scope, measure, filters), data.settings(), measure,
                              filters, window_id, schools)
+
+
+@data.view
+def schools_with_results(scope: Scope, measure: str, filters: metrics.Filters) -> list[str]:
+    """The schools in scope with any result for the measure in the filters' two years."""
+    return sorted(data.cells(scope, measure, filters)["scope"].unique())
+
+
+@data.view
+def by_detail(scope: Scope, measure: str, filters: metrics.Filters,
+              window_id: str) -> pd.DataFrame:
+    """Each detail (walkthrough indicator, survey construct) at a window, with last year."""
+    return metrics.by_detail(data.cells(scope, measure, filters), data.settings(), filters,
+                             window_id)
+
+
+@data.view
+def survey_items(scope: Scope, filters: metrics.Filters, window_id: str) -> pd.DataFrame:
+    """Each survey item at a window, with last year."""
+    return metrics.by_detail(data.survey_item_cells(scope, filters), data.settings(), filters,
+                             window_id)
 
 
 @data.view
