@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, metrics
-from monitor.ui import components, data, filters, measures
+from monitor import metrics
+from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
 f = filters.current()
@@ -35,7 +35,7 @@ suppressed = int(groups["value"].isna().sum())
 table = groups[["group", "value", "n", "gap_to_all"]].rename(
     columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
 components.render_chart(
-    title, charts.group_gap_chart(groups), table, as_of=as_of,
+    title, figures.group_gap_chart(groups), table, as_of=as_of,
     n_note=f"n = {int(point['n']):,} students; {suppressed} groups under n={min_n} suppressed",
     key="groups_gaps")
 
@@ -53,7 +53,7 @@ if len(grid):
         "status_level": "Status", "change_level": "Change", "colour": "Colour"}).drop(
         columns=["display", "suppressed"])
     components.render_chart(
-        title, charts.dashboard_grid_chart(grid), table, as_of=as_of,
+        title, figures.dashboard_grid_chart(grid), table, as_of=as_of,
         n_note="Colour combines status (distance from the goal) with change from the same "
                "window last year, as on the California School Dashboard; each measure at its "
                "latest window", key="groups_dashboard")
@@ -67,7 +67,7 @@ if len(trend):
     table = trend.rename(columns={"group": "Group", "window": "Window", "gap": "Gap now",
                                   "gap_last_year": "Gap last year",
                                   "change": "Change in size (points)", "trend": "Trend"})
-    components.render_chart(title, charts.gap_change_chart(trend), table, as_of=as_of,
+    components.render_chart(title, figures.gap_change_chart(trend), table, as_of=as_of,
                             n_note="Groups with a value this year and last; a gap is closing "
                                    "when it shrank by a point or more", key="groups_trend")
 

@@ -9,10 +9,9 @@ import re
 
 import streamlit as st
 
-from monitor import charts
 from monitor.debrief import deck_pdf, for_projector
 from monitor.notes import Note
-from monitor.ui import components, data, filters
+from monitor.ui import components, data, figures, filters
 from monitor.ui import debrief as walks
 
 settings = data.settings()
@@ -159,7 +158,7 @@ if ready:
     who = ("names shown to district analysts only" if scope.analyst else
            "observers numbered; names are for district analysts")
     components.render_chart(
-        title, charts.observer_chart(now), table, as_of=as_of,
+        title, figures.observer_chart(now), table, as_of=as_of,
         n_note=f"{len(now)} observers with at least {settings.privacy.min_observations} "
                f"observations; all indicators pooled; {who}; widest: {widest['observer']}",
         key="walk_observers")

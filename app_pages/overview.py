@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, metrics
+from monitor import metrics
 from monitor.config import previous_school_year
-from monitor.ui import components, data, filters, measures
+from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
 f = filters.current()
@@ -50,7 +50,7 @@ else:
     table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(
         columns={"school_name": "School", "level": "Level", "value": "Value (%)",
                  "target": "Goal (%)", "status": "Status"})
-    components.render_chart(title, charts.school_status_chart(schools, label), table,
+    components.render_chart(title, figures.school_status_chart(schools, label), table,
                             as_of=as_of, n_note=f"n = {len(schools)} schools with results",
                             key="overview_schools")
 
@@ -123,7 +123,7 @@ if "District" in reference and pd.notna(reference["District"]):
                                        "school_code": "School code",
                                        "students_tested": "Students tested",
                                        "pct_met_above": "% met or exceeded"})
-    components.render_chart(title, charts.comparison_chart(comparison), table, as_of=as_of,
+    components.render_chart(title, figures.comparison_chart(comparison), table, as_of=as_of,
                             n_note=f"n = {int(comparison['students_tested'].max()):,} tested "
                                    "(largest entity) · CAASPP research file",
                             key="overview_caaspp")
@@ -144,7 +144,7 @@ table = calendar.rename(columns={"label": "Measure", "window": "Window", "start"
                                  "schools_with_results": "Schools with results",
                                  "schools_expected": "Schools taking it"}).drop(
     columns=["measure", "window_id"])
-components.render_chart(title, charts.calendar_strip_chart(calendar, as_of), table, as_of=as_of,
+components.render_chart(title, figures.calendar_strip_chart(calendar, as_of), table, as_of=as_of,
                         n_note=f"{calendar['schools_expected'].max()} schools",
                         key="overview_calendar")
 

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, metrics
-from monitor.ui import components, data, filters, measures
+from monitor import metrics
+from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
 f = filters.current()
@@ -58,7 +58,7 @@ if point is not None:
         table = peers[["school_name", "value", "n", "target", "status"]].rename(columns={
             "school_name": "School", "value": "Value (%)", "target": "Goal (%)",
             "status": "Status"})
-        components.render_chart(title, charts.school_status_chart(peers, label), table,
+        components.render_chart(title, figures.school_status_chart(peers, label), table,
                                 as_of=as_of, n_note=f"n = {len(peers)} {level} schools with "
                                                     "results", key="school_peers")
     else:
@@ -95,7 +95,7 @@ if point is not None:
                                          "target": "Goal (%)"})[
             ["Grade", "School (%)", "n", "District, same grade (%)", "Goal (%)"]]
         components.render_chart(
-            title, charts.detail_chart(by_grade, {g: f"Grade {g}" for g in grades},
+            title, figures.detail_chart(by_grade, {g: f"Grade {g}" for g in grades},
                                        point["target"] if pd.notna(point["target"]) else None,
                                        "This school", "District, same grade"),
             table, as_of=as_of, n_note=f"n = {int(by_grade['n'].sum()):,} students",
@@ -108,7 +108,7 @@ if point is not None:
              and worst["group_id"].iloc[0] != "all" else f"Student groups at {point['window']}")
     table = groups[["group", "value", "n", "gap_to_all"]].rename(
         columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
-    components.render_chart(title, charts.group_gap_chart(groups), table, as_of=as_of,
+    components.render_chart(title, figures.group_gap_chart(groups), table, as_of=as_of,
                             n_note=f"n = {int(point['n']):,} students", key="school_groups")
 
 st.header("Leading indicators", anchor=False)

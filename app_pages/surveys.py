@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, metrics, privacy
+from monitor import metrics, privacy
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID
-from monitor.ui import components, data, filters, measures
+from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
 f = filters.current()
@@ -65,7 +65,7 @@ if f.school is None:
         "school_name": "School", "level": "Level", "value": "% favorable", "n": "Respondents "
         "(answered)", "respondents": "Respondents", "enrolled": "Enrolled (surveyed grades)",
         "rate": "Response rate (%)", "target": "Goal (%)", "status": "Status"})
-    components.render_chart(title, charts.school_status_chart(schools, label), table,
+    components.render_chart(title, figures.school_status_chart(schools, label), table,
                             as_of=as_of, n_note=f"n = {len(schools)} schools with respondents",
                             key="survey_schools")
 
@@ -86,7 +86,7 @@ table = merged.assign(construct=merged["detail"].map(CONSTRUCT_LABELS))[
     columns={"construct": "Construct", "value": "% favorable", "n": "Respondents",
              "n_records": "Responses", "last_year": "Same administration last year (%)"})
 components.render_chart(
-    title, charts.detail_chart(merged, labels, target, f"{point['window']} {f.school_year}",
+    title, figures.detail_chart(merged, labels, target, f"{point['window']} {f.school_year}",
                                f"{point['window']} last year"),
     table, as_of=as_of, n_note=f"n = {int(point['n']):,} respondents", key="survey_constructs")
 
@@ -110,7 +110,7 @@ if len(items):
             "distance": "Points from goal", "n": "Respondents",
             "last_year": "Same administration last year (%)"})
     components.render_chart(
-        title, charts.detail_chart(items, statements, target,
+        title, figures.detail_chart(items, statements, target,
                                    f"{point['window']} {f.school_year}",
                                    f"{point['window']} last year"),
         table, as_of=as_of, n_note=f"{len(items)} items, ordered by distance from the goal",

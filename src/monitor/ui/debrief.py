@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import charts, metrics
+from monitor import metrics
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.debrief import Slide
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
-from monitor.ui import components, data, measures
+from monitor.ui import components, data, figures, measures
 
 OUTCOME = "benchmark"
 
@@ -87,7 +87,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
 
     deck.append(Slide("trend", metrics.finding(label, frame, min_n),
                       caption(settings, walk, measures.n_note(frame, "walkthrough")),
-                      charts.goal_trajectory_chart(frame, label),
+                      figures.goal_trajectory_chart(frame, label),
                       table=components.trajectory_table(frame)))
 
     merged = measures.by_detail(scope, "walkthrough", f, walk.window_id)
@@ -108,7 +108,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
             "last_year": "Same walk last year (%)"})
     deck.append(Slide(
         "indicators", title, caption(settings, walk, f"n = {walk.observations:,} observations"),
-        charts.detail_chart(merged, INDICATOR_LABELS, target, f"{walk.label} {f.school_year}",
+        figures.detail_chart(merged, INDICATOR_LABELS, target, f"{walk.label} {f.school_year}",
                             f"{calendar.label_of(walk.window_id)} last year"), table=table))
 
     ratings = data.walkthrough_ratings(scope, f)
@@ -126,7 +126,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
                 "n": "Observations", "total": "Observations rated", "percent": "Percent"})
         deck.append(Slide("ratings", title, caption(settings, walk, "Share of observations "
                                                     "at each rating; walks this year"),
-                          charts.rating_chart(ratings, {w.id: w.label for w in calendar.windows}),
+                          figures.rating_chart(ratings, {w.id: w.label for w in calendar.windows}),
                           table=table))
 
     if f.school is None:
@@ -140,7 +140,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
             "schools", f"{walk.label}: {at_goal} of {len(schools)} schools at or above the "
                        f"goal across all indicators",
             caption(settings, walk, f"n = {len(schools)} schools with observations"),
-            charts.school_status_chart(schools, label), table=table))
+            figures.school_status_chart(schools, label), table=table))
 
     leading = leading_to_lagging(settings, f, scope)
     if leading is not None:
@@ -183,6 +183,6 @@ def leading_to_lagging(settings: Settings, f: metrics.Filters, scope: Scope) -> 
                 "n_outcome": "Students"}).drop(columns=["school_code"])
             return Slide("leading", title,
                          f"One point per school · as of {settings.as_of_date():%B %-d, %Y}",
-                         charts.leading_lagging_chart(pairs, practice_label, outcome_label),
+                         figures.leading_lagging_chart(pairs, practice_label, outcome_label),
                          table=table)
     return None

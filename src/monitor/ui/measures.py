@@ -8,7 +8,7 @@ import streamlit as st
 from monitor import charts, metrics
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
-from monitor.ui import components, data
+from monitor.ui import components, data, figures
 from monitor.ui import filters as filters_ui
 
 # What a measure counts, in words, for captions.
@@ -177,7 +177,7 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
     min_n = settings.privacy.min_n
     components.render_chart(
         metrics.finding(label, frame, min_n),
-        charts.goal_trajectory_chart(frame, label, comparison, comparison_label),
+        figures.goal_trajectory_chart(frame, label, comparison, comparison_label),
         components.trajectory_table(frame) if table is None else table,
         as_of=settings.as_of_date(), n_note=n_note(frame, measure), key=key)
 
