@@ -57,11 +57,31 @@ def visit(page: Page, url: str) -> dict:
             "websocket_bytes": sum(received)}
 
 
+def floor(repeat: int) -> dict:
+    """bench/floor_app.py (one small chart, no data) timed the same way: the browser's own
+    cost of a new tab with a Plotly chart."""
+    with streamlit_server(script="bench/floor_app.py") as (_, base), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        context.add_init_script(WATCH_CHARTS)
+        visits = []
+        for _ in range(1 + repeat):
+            page = context.new_page()
+            visits.append(visit(page, base))
+            page.close()
+        browser.close()
+    return {"first_chart_ms": statistics.median(v["first_chart_ms"] for v in visits[1:])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--extra", type=int, default=10, help="extra sessions for memory")
+    parser.add_argument("--floor-only", action="store_true")
     args = parser.parse_args()
+    if args.floor_only:
+        print(json.dumps({"floor": floor(args.repeat)}))
+        return
     result: dict = {"pages": {}}
     with streamlit_server() as (server, base), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -98,6 +118,7 @@ def main() -> None:
         result["mb_per_session"] = round((memory_mb(server.pid) - one) / args.extra, 1)
         result["peak_mb"] = round(memory_mb(server.pid, "VmHWM"))
         browser.close()
+    result["floor"] = floor(args.repeat)
     print(json.dumps(result))
 
 

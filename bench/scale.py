@@ -3,6 +3,7 @@
     make bench                          # = .venv/bin/python bench/scale.py
     .venv/bin/python bench/scale.py --sizes S,M --repeat 3
     .venv/bin/python bench/scale.py --report-only      # rewrite the report from results.json
+    .venv/bin/python bench/scale.py --parts pages      # measure again only the server side
 
 For each size (S: 5,000 students in 10 schools; M: 30,000 in 50; L: 400,000 in 900; two school
 years each, from the demo generator, as of 2026-11-23) it writes the district's exports, loads
@@ -125,27 +126,33 @@ def measure(args: argparse.Namespace) -> dict:
     for size in args.sizes:
         students, schools = SIZES[size]
         folder = args.work / size
-        print(f"[{size}] {students:,} students, {schools} schools: generating ...", flush=True)
-        files = generate(folder / "exports", students, schools)
         db = folder / "monitor.duckdb"
-        # Size L takes minutes to load: once, unless asked for more.
-        loads = args.load_repeat if students < 100_000 else args.large_load_repeat
-        print(f"[{size}] loading {len(files)} files x{loads} ...", flush=True)
-        entry = {"students": students, "schools": schools, "files": len(files),
-                 "load": load_size(files, db, loads)}
-        print(f"[{size}] {entry['load']['rows']:,} rows in {entry['load']['seconds']} s; "
-              "pages (AppTest) ...", flush=True)
-        entry["server"] = run_json("pages.py", db, "--repeat", str(args.repeat))
-        print(f"[{size}] browser ...", flush=True)
-        entry["browser"] = run_json("browser.py", db, "--repeat", str(args.repeat))
-        print(f"[{size}] {args.sessions} simulated sessions ...", flush=True)
-        entry["sessions"] = run_json("sessions.py", db, "--sessions", str(args.sessions),
-                                     "--minutes", str(args.session_minutes))
+        entry = results["sizes"].get(size, {}) | {"students": students, "schools": schools}
+        if "load" in args.parts or not db.exists():
+            print(f"[{size}] {students:,} students, {schools} schools: generating ...",
+                  flush=True)
+            files = generate(folder / "exports", students, schools)
+            # Size L takes minutes to load: once, unless asked for more.
+            loads = args.load_repeat if students < 100_000 else args.large_load_repeat
+            print(f"[{size}] loading {len(files)} files x{loads} ...", flush=True)
+            entry |= {"files": len(files), "load": load_size(files, db, loads)}
+            print(f"[{size}] {entry['load']['rows']:,} rows in {entry['load']['seconds']} s",
+                  flush=True)
+        if "pages" in args.parts:
+            print(f"[{size}] pages (AppTest) ...", flush=True)
+            entry["server"] = run_json("pages.py", db, "--repeat", str(args.repeat))
+        if "browser" in args.parts:
+            print(f"[{size}] browser ...", flush=True)
+            entry["browser"] = run_json("browser.py", db, "--repeat", str(args.repeat))
+        if "sessions" in args.parts:
+            print(f"[{size}] {args.sessions} simulated sessions ...", flush=True)
+            entry["sessions"] = run_json("sessions.py", db, "--sessions", str(args.sessions),
+                                         "--minutes", str(args.session_minutes))
         results["sizes"][size] = entry
         results.update(measured=dt.datetime.now().isoformat(timespec="minutes"),
                        repeat=args.repeat, machine=machine())
         RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-    if not args.skip_million:
+    if "million" in args.parts:
         print("1 million export rows ...", flush=True)
         results["million_rows"] = million_rows(args.load_repeat)
         RESULTS.write_text(json.dumps(results, indent=1) + "\n")
@@ -331,6 +338,12 @@ def write_report(results: dict, reasons: str) -> None:
                          fmt(p["websocket_bytes"] / 1024)])
     out += [table(["Size", "Page", "Cold first ms", "Cold last ms", "Warm first ms",
                    "Warm last ms", "Charts", "Websocket KB"], rows), ""]
+    floors = [f"{s} {fmt(sizes[s]['browser']['floor']['first_chart_ms'])} ms" for s in order
+              if "floor" in sizes[s]["browser"]]
+    if floors:
+        out += ["The browser's own floor: the smallest Streamlit page with one 3-point Plotly "
+                "chart and no data (bench/floor_app.py), opened the same way, draws its chart "
+                f"at {', '.join(floors)} (measured in each size's run).", ""]
     rows = []
     for s in order:
         b = sizes[s]["browser"]
@@ -397,13 +410,16 @@ def main() -> None:
     parser.add_argument("--large-load-repeat", type=int, default=1, help="loads of size L")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--skip-million", action="store_true")
+    parser.add_argument("--parts", default="load,pages,browser,sessions,million",
+                        help="what to measure (the rest is kept from results.json): "
+                             "load, pages, browser, sessions, million")
     parser.add_argument("--sessions", type=int, default=50, help="simulated sessions")
     parser.add_argument("--session-minutes", type=float, default=2)
     parser.add_argument("--reasons", type=Path, default=HERE / "REASONS.md",
                         help="the notes on missed targets to put under the targets table")
     args = parser.parse_args()
     args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    args.parts = {p.strip() for p in args.parts.split(",")}
     results = json.loads(RESULTS.read_text()) if args.report_only else measure(args)
     reasons = args.reasons.read_text() if args.reasons.exists() else ""
     write_report(results, reasons)

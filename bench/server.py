@@ -30,14 +30,16 @@ def memory_mb(pid: int, field: str = "VmRSS") -> float:
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`streamlit run app.py` on a free port (database: MONITOR_DB in `env` or the default);
-    yields the process and its base URL once it answers its health check."""
+def streamlit_server(env: dict[str, str] | None = None, script: str = "app.py"
+                     ) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`streamlit run app.py` (or another script) on a free port (database: MONITOR_DB in
+    `env` or the default); yields the process and its base URL once it answers its health
+    check."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=os.environ | (env or {}), stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT)

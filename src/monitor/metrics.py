@@ -9,6 +9,7 @@ or export sees a value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Literal
 
 import numpy as np
@@ -475,8 +476,10 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     series = ["detail", "school", "group_id", "school_year"]
     rows = rows.sort_values([*series, "position"], na_position="first")
     keyed = rows.fillna({"detail": "-"})
-    rows["change_prior_window"] = (value - keyed.groupby(series)["_value"].transform(
-        lambda v: v.ffill().shift(1))).round(1)
+    # The latest earlier value of the same series (vectorised: no Python per series).
+    filled = keyed.groupby(series)["_value"].ffill()
+    prior = filled.groupby([keyed[c] for c in series]).shift(1)
+    rows["change_prior_window"] = (value - prior).round(1)
     last_year = rows.assign(school_year=rows["school_year"].map(_next_year))[
         ["detail", "school", "group_id", "school_year", "window_id", "_value"]].rename(
         columns={"_value": "_last"})
@@ -525,7 +528,8 @@ def _projection(rows: pd.DataFrame, windows: list[str], series: list[str]) -> pd
     shown = rows[rows["_value"].notna()].sort_values("position")
     if shown.empty:
         return rows
-    keys = shown[series].fillna("-").astype(str).agg("|".join, axis=1)
+    parts = [shown[c].fillna("-").astype(str) for c in series]
+    keys = functools.reduce(lambda a, b: a + "|" + b, parts)
     grouped = shown.groupby(keys)
     first, latest = grouped.head(1), grouped.tail(1)
     first = first.set_index(keys[first.index])
@@ -537,7 +541,9 @@ def _projection(rows: pd.DataFrame, windows: list[str], series: list[str]) -> pd
                                  len(windows) - 1)
     rows.loc[latest.index, "projected_year_end"] = projected.round(1).to_numpy()
     short = (shown["_value"] < shown["target"]) & shown["target"].notna()
-    last_two = short.groupby(keys).transform(lambda s: s.tail(2).all() and len(s) >= 2)
+    # On each series' latest row: it and the one before are both short.
+    before = short.groupby(keys).shift(1, fill_value=False).astype(bool)
+    last_two = short & before
     rows.loc[latest.index, "below_trajectory_last_two"] = last_two[latest.index].to_numpy()
     return rows
 
