@@ -238,7 +238,7 @@ def targets(results: dict) -> list[list[str]]:
         browser["peak_mb"] < 1536)
     add("< 60 MB per extra session", f"{fmt(browser['mb_per_session'], 1)} MB",
         browser["mb_per_session"] < 60)
-    if "S" in sizes:
+    if "S" in sizes and "load" in sizes["S"] and "load" in big:
         small = sizes["S"]
         worst_b, worst_p = 0.0, ""
         for page in pages:
@@ -275,11 +275,12 @@ def write_report(results: dict, reasons: str) -> None:
                     fmt(sizes[s]["files"]), fmt(sizes[s]["load"]["rows"]),
                     f"{fmt(sizes[s]['load']['seconds'], 1)} (median of {sizes[s]['load']['runs']})",
                     fmt(sizes[s]["load"]["rows_per_s"]),
-                    fmt(sizes[s]["load"]["database_mb"], 1)] for s in order]), "",
+                    fmt(sizes[s]["load"]["database_mb"], 1)] for s in order
+                   if "load" in sizes[s]]), "",
             "Per source (all of a size's files loaded in one run; the rest of the total is "
             "copying and committing the database):", ""]
     rows = []
-    for s in order:
+    for s in (s for s in order if "load" in sizes[s]):
         for source, entry in sorted(sizes[s]["load"]["sources"].items()):
             rows.append([s, source, fmt(entry["files"]), fmt(entry["rows"]),
                          fmt(entry["seconds"], 2), fmt(entry["rows_per_s"])])
@@ -382,15 +383,18 @@ def write_chart(results: dict) -> None:
     students = [sizes[s]["students"] for s in order]
     figure = make_subplots(rows=1, cols=2, subplot_titles=(
         "Page runs, server (ms)", "Loading all exports (s)"))
-    for page in PAGE_TITLES:
+    colours = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7"]
+    for page, colour in zip(PAGE_TITLES, colours, strict=True):
         for kind, dash in (("cold_ms", "solid"), ("warm_ms", "dot")):
             figure.add_trace(go.Scatter(
                 x=students, y=[sizes[s]["server"]["pages"][page][kind] for s in order],
                 name=f"{PAGE_TITLES[page]}, {kind.split('_')[0]}", mode="lines+markers",
-                line={"dash": dash}), row=1, col=1)
-    figure.add_trace(go.Scatter(x=students, y=[sizes[s]["load"]["seconds"] for s in order],
+                line={"dash": dash, "color": colour}), row=1, col=1)
+    loaded = [s for s in order if "load" in sizes[s]]
+    students = [sizes[s]["students"] for s in loaded]
+    figure.add_trace(go.Scatter(x=students, y=[sizes[s]["load"]["seconds"] for s in loaded],
                                 name="Load, all sources", mode="lines+markers"), row=1, col=2)
-    linear = [sizes[order[0]]["load"]["seconds"] * n / students[0] for n in students]
+    linear = [sizes[loaded[0]]["load"]["seconds"] * n / students[0] for n in students]
     figure.add_trace(go.Scatter(x=students, y=linear, name="Linear in students",
                                 mode="lines", line={"dash": "dash", "color": "grey"}),
                      row=1, col=2)
