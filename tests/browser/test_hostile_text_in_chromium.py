@@ -60,7 +60,10 @@ def test_exports_keep_hostile_names_as_inert_text(page: Page, hostile_server, tm
     base, _ = hostile_server
     page.goto(base)
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
-    # The schools-by-status chart's table: every school, with its name.
+    # The schools-by-status chart's table: every school, with its name. Wait for the whole
+    # page (its last section) so the buttons are in their final order.
+    expect(page.get_by_text("window(s) open now").or_(page.get_by_text(
+        "No assessment window is open")).first).to_be_visible(timeout=60_000)
     button = page.get_by_role("button", name="Download CSV").nth(1)
     expect(button).to_be_visible(timeout=30_000)
     with page.expect_download() as download:
