@@ -42,10 +42,8 @@ def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.d
     with table_tab:
         show_table(table, hide_index=True, key=f"{key}_table")
     buttons = st.container(horizontal=True)
-    # Both files are made only when their button is clicked, not on every run.
-    buttons.download_button("Download CSV", lambda: to_csv_bytes(table), file_name=f"{name}.csv",
-                            mime="text/csv", key=f"{key}_csv", icon=":material/download:",
-                            on_click="ignore")
+    buttons.download_button("Download CSV", to_csv_bytes(table), file_name=f"{name}.csv",
+                            mime="text/csv", key=f"{key}_csv", icon=":material/download:")
     buttons.download_button("Download PNG", lambda: chart_png(fig, title, caption),
                             file_name=f"{name}.png", mime="image/png", key=f"{key}_png",
                             icon=":material/image:", on_click="ignore")
