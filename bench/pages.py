@@ -254,7 +254,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--throughput-seconds", type=float, default=20)
     args = parser.parse_args()
-    db = Database()
+    db = Database(engine=load_settings().engine)
     started = time.perf_counter()
     first_run, _ = timed(lambda: open_app("overview"))     # imports, database open, caches
     result = {"db": os.environ.get("MONITOR_DB"), "first_run_ms": round(1000 * first_run, 1),

@@ -50,7 +50,7 @@ def _measures(args: argparse.Namespace) -> int:
     from monitor.db import Database
 
     settings = load_settings()
-    db = Database()
+    db = Database(engine=settings.engine)
     year = args.year or settings.current_school_year()
     frames = []
     for measure in [args.measure] if args.measure else list(settings.measures):

@@ -52,6 +52,7 @@ GroupField = Literal[
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*([KMGT]i?B)$", re.IGNORECASE)
 
 
 class ConfigError(ValueError):
@@ -203,6 +204,20 @@ class Loading(_Strict):
     max_rows_per_file: int = Field(5_000_000, ge=1)
 
 
+class Engine(_Strict):
+    """How the dashboard's DuckDB readers use the machine (each database version they hold is
+    one DuckDB instance with these limits; past memory_limit a query spills to disk)."""
+    memory_limit: str = "1GB"
+    threads: int = Field(0, ge=0)       # 0: one per core
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        if not _MEMORY.match(value.strip()):
+            raise ValueError(f"{value!r} is not a size like 1GB, 512MB or 2GiB")
+        return value.strip()
+
+
 class Group(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(min_length=1)
@@ -269,6 +284,7 @@ class Settings(_Strict):
     privacy: Privacy = Privacy()
     status: Status = Status()
     loading: Loading = Loading()
+    engine: Engine = Engine()
     calendars: dict[str, Calendar]
     measures: dict[MeasureId, Measure]
     groups: list[Group] = []

@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from monitor.config import PROJECT_ROOT
+from monitor.config import PROJECT_ROOT, Engine
 
 QUERY_DIR = Path(__file__).with_name("queries")
 # The schema's version, and how to bring an older database up to it: migration N takes a
@@ -113,8 +113,14 @@ class Database:
 
     KEEP_VERSIONS = 3
 
-    def __init__(self, path: Path | str | None = None):
+    def __init__(self, path: Path | str | None = None, engine: Engine | None = None):
         self.path = Path(path) if path else database_path()
+        # config.toml's [engine]. One process may open a file with one configuration only, so
+        # every reader in it takes the same (the defaults unless settings are passed).
+        engine = engine or Engine()
+        self._config: dict[str, str | int] = {"memory_limit": engine.memory_limit}
+        if engine.threads:
+            self._config["threads"] = engine.threads
         self._lock = threading.Lock()
         self._versions: dict[tuple[int, int], duckdb.DuckDBPyConnection] = {}
 
@@ -188,7 +194,7 @@ class Database:
     def _checked(self, path: Path) -> duckdb.DuckDBPyConnection:
         """A read-only connection to `path`, or a DatabaseProblem saying what is wrong."""
         try:
-            con = duckdb.connect(str(path), read_only=True)
+            con = duckdb.connect(str(path), read_only=True, config=self._config)
         except duckdb.IOException as exc:
             text = str(exc)
             if "Could not set lock" in text:

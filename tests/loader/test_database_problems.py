@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor import cli
-from monitor.config import PROJECT_ROOT
+from monitor.config import PROJECT_ROOT, Engine
 from monitor.db import (
     SCHEMA_VERSION,
     Database,
@@ -176,3 +176,25 @@ def test_a_reader_pinned_to_a_version_keeps_reading_it_after_a_load(tmp_path, se
     assert len(db.at(old).query("loads_recent")) == 1
     assert len(db.at(new).query("loads_recent")) == 2
     assert len(db.query("loads_recent")) == 2
+
+
+def test_readers_keep_to_the_engine_limits_and_spill_past_them(tmp_path, settings):
+    """config.toml's [engine]: a reader's DuckDB instance takes its memory limit and threads,
+    and a query that needs more memory than that spills to disk beside it instead of failing."""
+    path = tmp_path / "monitor.duckdb"
+    load_files([write_csv(tmp_path / "r.csv", ROSTER_HEADER, roster_rows())], settings,
+               db_path=path)
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE wide AS SELECT (i * 7919) % 3000001 AS k, repeat('x', 24) || i AS v "
+                "FROM range(4000000) r(i)")
+    con.close()
+    tight = Database(path, Engine(memory_limit="32MB", threads=1)).connection()
+    limit, threads = tight.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
+    assert (limit, threads) == ("30.5 MiB", 1)
+    groups = tight.execute("SELECT count(*) FROM (SELECT k, max(v) FROM wide GROUP BY k)").fetchone()
+    assert groups == (3000001,)
+    tight.close()       # DuckDB allows one configuration per file per process
+    # Without settings, config.toml's defaults (1GB), not DuckDB's 80% of the machine.
+    assert Database(path).connection().execute(
+        "SELECT current_setting('memory_limit')").fetchone() == ("953.6 MiB",)

@@ -34,7 +34,7 @@ def settings() -> Settings:
 
 @st.cache_resource
 def _database() -> Database:
-    return Database()
+    return Database(engine=settings().engine)
 
 
 RUN_STAMP = "_monitor_db_stamp"
@@ -96,7 +96,7 @@ def view(func: Callable[..., Result]) -> Callable[..., Result]:
         scope = require(scope)
         for arg in args:
             if isinstance(arg, metrics.Filters):
-                scope.check_school(arg.school)
+                _allowed(scope, arg)
         return cached(stamp(), scope, *args)
     return checked
 
