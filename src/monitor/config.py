@@ -207,7 +207,7 @@ class Loading(_Strict):
 class Engine(_Strict):
     """How the dashboard's DuckDB readers use the machine (each database version they hold is
     one DuckDB instance with these limits; past memory_limit a query spills to disk)."""
-    memory_limit: str = "1GB"
+    memory_limit: str = "512MB"
     threads: int = Field(0, ge=0)       # 0: one per core
 
     @field_validator("memory_limit")

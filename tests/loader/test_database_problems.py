@@ -195,6 +195,6 @@ def test_readers_keep_to_the_engine_limits_and_spill_past_them(tmp_path, setting
     groups = tight.execute("SELECT count(*) FROM (SELECT k, max(v) FROM wide GROUP BY k)").fetchone()
     assert groups == (3000001,)
     tight.close()       # DuckDB allows one configuration per file per process
-    # Without settings, config.toml's defaults (1GB), not DuckDB's 80% of the machine.
+    # Without settings, config.toml's defaults (512MB), not DuckDB's 80% of the machine.
     assert Database(path).connection().execute(
-        "SELECT current_setting('memory_limit')").fetchone() == ("953.6 MiB",)
+        "SELECT current_setting('memory_limit')").fetchone() == ("488.2 MiB",)

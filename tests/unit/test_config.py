@@ -49,7 +49,7 @@ def test_project_config_is_valid_and_has_spec_defaults():
     ('field = "english_learner"', 'field = "shoe_size"', "groups.0.field"),
     ('current_school_year = "auto"', 'current_school_year = "2025-2027"',
      "district.current_school_year"),
-    ('memory_limit = "1GB"', 'memory_limit = "lots"', "engine.memory_limit"),
+    ('memory_limit = "512MB"', 'memory_limit = "lots"', "engine.memory_limit"),
     ("threads = 0", "threads = -1", "engine.threads"),
 ])
 def test_bad_value_names_the_key(tmp_path, old, new, key):
