@@ -10,7 +10,7 @@ import streamlit as st
 from monitor.access import AccessDenied
 from monitor.config import ConfigError
 from monitor.db import DatabaseProblem
-from monitor.ui import data, filters, signin
+from monitor.ui import data, filters, signin, warm
 
 st.set_page_config(page_title="District progress monitor", page_icon=":material/monitoring:",
                    layout="wide")
@@ -18,6 +18,7 @@ st.set_page_config(page_title="District progress monitor", page_icon=":material/
 try:
     settings = data.settings()
     data.ready()
+    warm.watch()
 except ConfigError as exc:
     st.error(f"The dashboard cannot start: config.toml is not valid.\n\n```\n{exc}\n```")
     st.stop()
@@ -46,10 +47,12 @@ if scope.analyst:
     pages.append(st.Page("app_pages/data.py", title="Data", icon=":material/database:"))
 page = st.navigation(pages)
 try:
-    st.session_state["filters"] = filters.render_sidebar(settings, scope)
-    signin.render_account(settings, scope)
-    st.sidebar.caption(f"As of {settings.as_of_date():%B %-d, %Y}")
-    page.run()
+    # The cache warmer (monitor.ui.warm) waits while a page runs.
+    with warm.page_run():
+        st.session_state["filters"] = filters.render_sidebar(settings, scope)
+        signin.render_account(settings, scope)
+        st.sidebar.caption(f"As of {settings.as_of_date():%B %-d, %Y}")
+        page.run()
 except DatabaseProblem as exc:       # e.g. the file was swapped for an unreadable one meanwhile
     st.error(str(exc), icon=":material/database:")
 except AccessDenied as exc:

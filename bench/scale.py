@@ -144,6 +144,9 @@ def measure(args: argparse.Namespace) -> dict:
         if "browser" in args.parts:
             print(f"[{size}] browser ...", flush=True)
             entry["browser"] = run_json("browser.py", db, "--repeat", str(args.repeat))
+        if "after_load" in args.parts:
+            print(f"[{size}] first visit after a load, warmer on and off ...", flush=True)
+            entry["after_load"] = run_json("after_load.py", db)
         if "sessions" in args.parts:
             print(f"[{size}] {args.sessions} simulated sessions ...", flush=True)
             entry["sessions"] = run_json("sessions.py", db, "--sessions", str(args.sessions),
@@ -353,6 +356,28 @@ def write_report(results: dict, reasons: str) -> None:
                      fmt(b["mb_per_session"], 1), fmt(b["peak_mb"])])
     out += [table(["Size", "Server started MB", "After all pages, one session MB",
                    "With more sessions MB", "MB per extra session", "Peak MB"], rows), ""]
+    rows = []
+    for s in (s for s in order if "after_load" in sizes[s]):
+        for mode in sizes[s]["after_load"]["modes"]:
+            rows.append([s, "on" if mode["warm_after_load"] else "off",
+                         fmt(mode["load_s"], 1),
+                         fmt(mode["after_load_overview"]["first_chart_ms"]),
+                         fmt(mode["after_load_overview"]["last_chart_ms"]),
+                         fmt(mode["after_load_school"]["first_chart_ms"]),
+                         fmt(mode["after_load_school"]["last_chart_ms"]),
+                         fmt(mode["server_first_visit"]["last_chart_ms"])])
+    if rows:
+        out += ["## The first visit after a load", "",
+                "bench/after_load.py: a server that has shown the overview once; then a small "
+                "roster file loaded from the command line (a new version of the database, as a "
+                "nightly load makes); then, once the server is idle again, the overview and the "
+                "school page opened in a new tab. With the cache warmer on (`[engine] "
+                "warm_after_load`, the default) the new version's measures were computed in the "
+                "background before anyone asked; off, the visitor's own run computes them. "
+                "Browser times from navigation, ms.", "",
+                table(["Size", "Warmer", "Load (s)", "Overview first chart",
+                       "Overview last chart", "School first chart", "School last chart",
+                       "Server's very first visit, last chart"], rows), ""]
     rows = [[s, fmt(sizes[s]["sessions"]["sessions"]), fmt(sizes[s]["sessions"]["minutes"], 1),
              fmt(sizes[s]["sessions"]["interactions"]), fmt(sizes[s]["sessions"]["median_ms"]),
              fmt(sizes[s]["sessions"]["p95_ms"]), fmt(sizes[s]["sessions"]["max_ms"]),
@@ -414,9 +439,9 @@ def main() -> None:
     parser.add_argument("--large-load-repeat", type=int, default=1, help="loads of size L")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--parts", default="load,pages,browser,sessions,million",
+    parser.add_argument("--parts", default="load,pages,browser,after_load,sessions,million",
                         help="what to measure (the rest is kept from results.json): "
-                             "load, pages, browser, sessions, million")
+                             "load, pages, browser, after_load, sessions, million")
     parser.add_argument("--sessions", type=int, default=50, help="simulated sessions")
     parser.add_argument("--session-minutes", type=float, default=2)
     parser.add_argument("--reasons", type=Path, default=HERE / "REASONS.md",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,13 @@ def use_demo_db(demo_db, monkeypatch) -> Path:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def no_cache_warmer_left_running():
+    """AppTest runs in this process start the cache warmer's thread (monitor.ui.warm); stop it
+    after each test so it never works on a database another test has moved on from."""
+    yield
+    warm = sys.modules.get("monitor.ui.warm")
+    if warm is not None:
+        warm.stop()

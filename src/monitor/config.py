@@ -209,6 +209,8 @@ class Engine(_Strict):
     one DuckDB instance with these limits; past memory_limit a query spills to disk)."""
     memory_limit: str = "512MB"
     threads: int = Field(0, ge=0)       # 0: one per core
+    # Compute the measures tables of each new database version in the background (ui/warm.py).
+    warm_after_load: bool = True
 
     @field_validator("memory_limit")
     @classmethod

@@ -56,6 +56,17 @@ def ready() -> None:
     st.session_state[RUN_STAMP] = _database().current()
 
 
+def database_version() -> tuple[int, int]:
+    """The stamp of the database file's current version, opening it if it is new (for the
+    cache warmer, monitor.ui.warm; a page reads `stamp()`)."""
+    return _database().current()
+
+
+def database_stamp() -> tuple[int, int]:
+    """The stamp of the file as it is now, without opening it."""
+    return _database().stamp()
+
+
 def _db(db_stamp):
     return _database().at(tuple(db_stamp))
 
@@ -149,6 +160,21 @@ def survey_item_cells(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
     """The survey's cells per item (detail = item id) instead of per construct."""
     scope = _allowed(scope, filters)
     return scope.restrict(_raw_item_cells(stamp(), _plain(filters)), "scope")
+
+
+def warm(db_stamp, what: str, measure: str, filters: metrics.Filters) -> None:
+    """Compute (or find) a whole-district result for one version, keyed as a page's request
+    for it is (monitor.ui.warm): a measure's "table" (with its counts), its "cells" alone, or
+    the survey's "items". Returns nothing to anyone."""
+    db_stamp, plain = tuple(db_stamp), _plain(filters)
+    if what == "table":
+        _raw_measure_table(db_stamp, measure, plain)
+    elif what == "cells":
+        _raw_cells(db_stamp, measure, plain)
+    elif what == "items":
+        _raw_item_cells(db_stamp, plain)
+    else:
+        raise ValueError(f"nothing to warm called {what!r}")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from monitor.exports import to_csv_bytes
 from monitor.ingest.load import SOURCES, load_files
-from monitor.ui import components, data, filters
+from monitor.ui import components, data, filters, warm
 
 MAX_MB = 200
 
@@ -49,6 +49,7 @@ def render_upload() -> None:
                             db_path=data.database_path(filters.scope()),
                             progress=lambda fraction, text: bar.progress(fraction, text=text))
     bar.progress(1.0, text="Done")
+    warm.poke()         # the new version's measures are computed in the background from now
     report = pd.DataFrame([{
         "File": r.file, "Kind": r.source, "Rows read": r.rows_read, "Loaded": r.loaded,
         "Rejected": r.rejected, "Duplicates skipped": r.duplicates,
