@@ -72,19 +72,8 @@ if point is not None:
 
     # By grade: this school's grades beside the district's same grade.
     grades = metrics.level_grades(row["level"])
-    rows = []
-    for grade in grades:
-        graded = f.model_copy(update={"grade": grade})
-        here = metrics.latest_at(measures.trajectory(settings, measure, graded), point["window_id"])
-        there = metrics.latest_at(measures.trajectory(
-            settings, measure, graded.model_copy(update={"school": None})), point["window_id"])
-        if here["n"] == 0:
-            continue
-        rows.append({"detail": grade, "value": here["value"], "n": here["n"],
-                     "display": here["display"], "last_year": there["value"],
-                     "target": here["target"]})
-    if rows:
-        by_grade = pd.DataFrame(rows)
+    by_grade = measures.by_grade(scope, measure, f, point["window_id"], grades)
+    if len(by_grade):
         shown = by_grade[by_grade["value"].notna()]
         lowest = shown.sort_values("value").head(1)
         title = (f"By grade at {point['window']}: grade {lowest['detail'].iloc[0]} is lowest at "

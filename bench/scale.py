@@ -40,7 +40,15 @@ PAGE_TITLES = {"overview": "District overview", "school": "School", "groups": "S
 
 
 def environment() -> dict[str, str]:
-    return os.environ | {"MONITOR_AS_OF": AS_OF, "PYTHONWARNINGS": "ignore"}
+    """The bench scripts' environment: the pinned as-of date, and config.toml with the cache
+    warmer off, so a cold run is cold (after_load.py turns it on and off itself)."""
+    config = HERE / ".work" / "config_without_warmer.toml"
+    config.parent.mkdir(exist_ok=True)
+    text = (ROOT / "config.toml").read_text()
+    assert "warm_after_load = true" in text
+    config.write_text(text.replace("warm_after_load = true", "warm_after_load = false"))
+    return os.environ | {"MONITOR_AS_OF": AS_OF, "PYTHONWARNINGS": "ignore",
+                         "MONITOR_CONFIG": str(config)}
 
 
 def run_json(script: str, db: Path, *args: str) -> dict:

@@ -245,10 +245,12 @@ def coverage(scope: Scope, years: list[str]) -> pd.DataFrame:
                                    "school_code")
 
 
+@view
 def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id: str,
                  level: str) -> dict[str, float | int] | None:
     """Where the filters' school stands among the schools of its level at a window, without
-    any other school's value: its rank, how many schools have a value, and their median."""
+    any other school's value: its rank, how many schools have a value, and their median
+    (cached: ranking every school of a district is most of a principal's page run)."""
     scope = _allowed(scope, filters)
     cells = _raw_cells(stamp(), measure, _plain(filters))
     everyone = _query("schools")

@@ -72,6 +72,26 @@ def survey_items(scope: Scope, filters: metrics.Filters, window_id: str) -> pd.D
 
 
 @data.view
+def by_grade(scope: Scope, measure: str, filters: metrics.Filters, window_id: str,
+             grades: tuple[str, ...]) -> pd.DataFrame:
+    """The filters' school at a window in each of `grades` that has results, beside the
+    district's same grade (detail, value, n, display, last_year = the district's, target)."""
+    rows = []
+    for grade in grades:
+        graded = filters.model_copy(update={"grade": grade})
+        here = metrics.latest_at(_trajectory(scope, measure, graded, None), window_id)
+        if here["n"] == 0:
+            continue
+        there = metrics.latest_at(_trajectory(
+            scope, measure, graded.model_copy(update={"school": None}), None), window_id)
+        rows.append({"detail": grade, "value": here["value"], "n": here["n"],
+                     "display": here["display"], "last_year": there["value"],
+                     "target": here["target"]})
+    return pd.DataFrame(rows, columns=["detail", "value", "n", "display", "last_year",
+                                       "target"])
+
+
+@data.view
 def by_group(scope: Scope, measure: str, filters: metrics.Filters,
              window_id: str) -> pd.DataFrame:
     """Each student group at a window for the filters' school (or the district)."""

@@ -15,6 +15,7 @@ still scoped per user when a page asks for it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import threading
@@ -146,6 +147,11 @@ def _newer_than(stamp: tuple[int, int]) -> bool:
         return data.database_stamp() != stamp
     except DatabaseProblem:
         return True
+
+
+# At exit, let the watcher finish its step: a thread killed inside a DuckDB query aborts the
+# process ("terminate called ...").
+atexit.register(stop)
 
 
 def _watch() -> None:
