@@ -91,7 +91,7 @@ def main() -> None:
             shutil.copy(source, db)
             modes.append(one_mode(db, roster, warm_after_load, folder))
             print(json.dumps(modes[-1]), file=sys.stderr, flush=True)
-    print(json.dumps({"modes": modes}, indent=1))
+    print(json.dumps({"modes": modes}))
 
 
 if __name__ == "__main__":

@@ -149,25 +149,33 @@ def measure(args: argparse.Namespace) -> dict:
         if "pages" in args.parts:
             print(f"[{size}] pages (AppTest) ...", flush=True)
             entry["server"] = run_json("pages.py", db, "--repeat", str(args.repeat))
+            save(results, size, entry, args)
         if "browser" in args.parts:
             print(f"[{size}] browser ...", flush=True)
             entry["browser"] = run_json("browser.py", db, "--repeat", str(args.repeat))
+            save(results, size, entry, args)
         if "after_load" in args.parts:
             print(f"[{size}] first visit after a load, warmer on and off ...", flush=True)
             entry["after_load"] = run_json("after_load.py", db)
+            save(results, size, entry, args)
         if "sessions" in args.parts:
             print(f"[{size}] {args.sessions} simulated sessions ...", flush=True)
             entry["sessions"] = run_json("sessions.py", db, "--sessions", str(args.sessions),
                                          "--minutes", str(args.session_minutes))
-        results["sizes"][size] = entry
-        results.update(measured=dt.datetime.now().isoformat(timespec="minutes"),
-                       repeat=args.repeat, machine=machine())
-        RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+        save(results, size, entry, args)
     if "million" in args.parts:
         print("1 million export rows ...", flush=True)
         results["million_rows"] = million_rows(args.load_repeat)
         RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     return results
+
+
+def save(results: dict, size: str, entry: dict, args: argparse.Namespace) -> None:
+    """Write what is measured so far (a part that fails later loses nothing)."""
+    results["sizes"][size] = entry
+    results.update(measured=dt.datetime.now().isoformat(timespec="minutes"),
+                   repeat=args.repeat, machine=machine())
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
 
 
 def machine() -> str:
