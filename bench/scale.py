@@ -192,6 +192,8 @@ def machine() -> str:
 def fmt(value, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if value == 0:
+        value = 0           # not "-0.0"
     return f"{value:,.{digits}f}"
 
 
