@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from monitor import metrics
 from monitor.db import DatabaseProblem
 from monitor.ingest.common import GRADE_ORDER
-from monitor.ui import data
+from monitor.ui import data, measures
 
 POLL_SECONDS = 30.0
 LOG = logging.getLogger(__name__)
@@ -42,22 +42,25 @@ _warmed: dict[tuple[int, int], bool] = {}      # version -> finished
 def plan(school_year: str) -> list[tuple[str, str, metrics.Filters]]:
     """What to compute for a version, as (what, measure, filters), in the order the pages need
     it: every measure's table for the sidebar's default subject, then for the other subject
-    and the other surveys, then the school page's by-grade counts and the survey items."""
-    work = []
-    for subject in ("ELA", "Math"):
+    and the other surveys, then the school page's by-grade counts and the survey items. The
+    filters are the ones the pages ask with (`measures.scoped_filters`), so the keys match."""
+    subjects = metrics.MEASURE_SUBJECTS[metrics.REFERENCE_MEASURE]      # the sidebar's
+    work: list[tuple[str, str, metrics.Filters]] = []
+
+    def add(what: str, measure: str, subject: str, grade: str | None = None) -> None:
+        filters = measures.scoped_filters(
+            measure, metrics.Filters(school_year=school_year, subject=subject, grade=grade))
+        if (what, measure, filters) not in work:
+            work.append((what, measure, filters))
+
+    for subject in subjects:
         for measure in metrics.MEASURE_SUBJECTS:
-            if measure != "survey":
-                work.append(("table", measure,
-                             metrics.Filters(school_year=school_year, subject=subject)))
-        if subject == "ELA":
-            work.append(("table", "survey",
-                         metrics.Filters(school_year=school_year, subject="student")))
-    for survey in ("teacher", "leader"):
-        work.append(("table", "survey", metrics.Filters(school_year=school_year, subject=survey)))
+            add("table", measure, subject)
+    for survey in metrics.MEASURE_SUBJECTS["survey"]:
+        add("table", "survey", survey)
     for grade in GRADE_ORDER:
-        work.append(("cells", metrics.REFERENCE_MEASURE,
-                     metrics.Filters(school_year=school_year, subject="ELA", grade=grade)))
-    work.append(("items", "survey", metrics.Filters(school_year=school_year, subject="student")))
+        add("cells", metrics.REFERENCE_MEASURE, subjects[0], grade)
+    add("items", "survey", subjects[0])
     return work
 
 
