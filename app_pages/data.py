@@ -17,6 +17,29 @@ cols = st.columns(len(counts))
 for col, (_, row) in zip(cols, counts.iterrows(), strict=True):
     col.metric(row["table_name"].replace("_", " ").capitalize(), f"{int(row['row_count']):,}")
 
+# Data health: whether what was loaded counts in the measures, and why not where it does not.
+health_table, warnings = data.data_health(scope)
+st.header("Data health", anchor=False)
+for warning in warnings:
+    st.warning(warning, icon=":material/warning:")
+if health_table.empty:
+    components.no_data("No assessment, walkthrough or survey rows are loaded yet.")
+else:
+    counted = int(health_table["counted"].sum())
+    total = int(health_table["rows"].sum())
+    st.subheader(f"{counted:,} of {total:,} loaded result rows count in a measure "
+                 f"({100 * counted / total:.0f}%)" + (f"; {len(warnings)} warning(s)"
+                                                       if warnings else ""), anchor=False)
+    st.caption("Per source and school year: rows loaded, rows that count in a measure, and "
+               "why the others do not (each reason a column). Baseline diagnostics count: "
+               "growth is measured from them. Not on roster and no grade are counted rows "
+               "placed by the file's own school and grade (no grade: in all-grades views only).")
+    components.show_table(health_table.rename(columns={
+        "source": "Source", "school_year": "School year", "rows": "Rows loaded",
+        "counted": "Count in a measure", "share": "Counting (%)",
+        "not_on_roster": "Not on roster", "no_grade": "No grade"}), hide_index=True,
+        key="data_health")
+
 # Coverage: one real measure per school and window, so gaps in arrival are plain to see.
 st.header("Coverage", anchor=False)
 source = st.selectbox("Source", ["benchmark", "iready", "esgi", "performance_task",
@@ -58,6 +81,13 @@ history = data.loads_recent(scope)
 st.subheader(f"Load history: {len(history):,} files, {int(history['rows_loaded'].sum()):,} rows "
              "loaded", anchor=False)
 components.show_table(history, hide_index=True, key="data_loads")
+refused = data.load_rejections(scope)
+if len(refused):
+    st.subheader(f"Rows refused by the last {refused['load_id'].nunique()} load(s) with "
+                 f"rejections: {int(refused['rows'].sum()):,}, by reason", anchor=False)
+    components.show_table(refused.drop(columns=["load_id"]).rename(columns={
+        "file_name": "File", "source": "Kind", "loaded_at": "Loaded", "column_name": "Column",
+        "reason": "Reason", "rows": "Rows"}), hide_index=True, key="data_refused")
 rejected = data.rejected_rows(scope)
 if rejected is not None:
     st.subheader("Rejected rows of the last load that had any", anchor=False)

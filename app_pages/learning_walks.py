@@ -18,7 +18,9 @@ settings = data.settings()
 f = filters.current()
 scope = filters.scope()
 as_of = settings.as_of_date()
-walk_filters = f.model_copy(update={"group": "all"})
+walk_subjects = data.walkthrough_subjects(scope)
+walk_filters = f.model_copy(update={"group": "all",
+                                    "observed_subject": filters.observed_subject(walk_subjects)})
 presenting = st.query_params.get("present") == "1"
 
 walk = walks.current_walk(settings, walk_filters, scope)
@@ -119,8 +121,10 @@ if presenting:
 st.title("Learning walks", anchor=False)
 st.caption("Percent of classroom observations meeting each Instructional Practice Guide "
            "indicator (Yes, or a rating of Mostly/Yes), with the number of observations. "
-           "Walkthroughs observe classrooms, so the student-group filter does not apply here."
-           + (f" Subject: {f.subject}." if f.subject else ""))
+           "Walkthroughs observe classrooms, so the student-group filter does not apply here. "
+           + (f"Subject observed: {walk_filters.observed_subject}." if walk_filters.observed_subject
+              else "Every subject observed is pooled."))
+filters.render_observed_subject(walk_subjects)
 top = st.container(horizontal=True)
 top.button("Present", icon=":material/slideshow:", type="primary", key="present_on",
            on_click=_present, args=(True,), help="Slides for the debrief room: one finding "

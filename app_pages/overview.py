@@ -24,6 +24,12 @@ st.caption(f"{showing} · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · as it stood when {metrics.window_choices(settings)[f.window]} closed "
               f"({view_date:%B %-d, %Y}): later windows left out" if f.window else ""))
 
+if scope.analyst:
+    # What was loaded but counts nowhere, where an analyst looks first.
+    _, health_warnings = data.data_health(scope)
+    for warning in health_warnings:
+        st.warning(f"Data health: {warning}. See the Data page.", icon=":material/warning:")
+
 measures.render_tiles(settings, f)
 
 choices = {m: settings.measures[m].label for m in settings.measures}

@@ -1,4 +1,4 @@
-"""Command line: `python -m monitor demo|load|status`. Run with --help for details."""
+"""Command line: `python -m monitor demo|load|measures|health|migrate|status`. Run with --help."""
 
 from __future__ import annotations
 
@@ -39,8 +39,28 @@ def _load(args: argparse.Namespace) -> int:
         print(report.line())
     if result.rejects_path:
         print(f"Rejected rows and reasons: {result.rejects_path}")
+    for warning in result.warnings:
+        print(f"HEALTH WARNING: {warning}")
+    if result.warnings:
+        print("Data health: `python -m monitor health` shows what counts in a measure, per "
+              "source and school year, and why the rest does not.")
     print(f"Database: {database_path()}")
-    return result.exit_code
+    return result.strict_exit_code() if args.strict else result.exit_code
+
+
+def _health(args: argparse.Namespace) -> int:
+    from monitor import health
+    from monitor.db import Database
+
+    settings = load_settings()
+    table, found = health.check(Database(engine=settings.engine).connection(), settings)
+    if args.format == "json":
+        print(table.to_json(orient="records", indent=1))
+    else:
+        print(table.to_csv(index=False), end="")
+    for warning in found:
+        print(f"HEALTH WARNING: {warning}", file=sys.stderr)
+    return 1 if found else 0
 
 
 def _measures(args: argparse.Namespace) -> int:
@@ -54,9 +74,13 @@ def _measures(args: argparse.Namespace) -> int:
     year = args.year or settings.current_school_year()
     frames = []
     for measure in [args.measure] if args.measure else list(settings.measures):
-        subjects = [args.subject] if args.subject else list(metrics.MEASURE_SUBJECTS[measure])
+        if args.subject:
+            subjects = [None if args.subject.lower() == "all" else args.subject]
+        else:
+            subjects = metrics.reported_subjects(db, measure)
         for subject in subjects:
-            filters = metrics.Filters(school_year=year, subject=subject, grade=args.grade)
+            filters = metrics.Filters(school_year=year, subject=subject,
+                                      observed_subject=subject, grade=args.grade)
             cells = metrics.measure_cells(db, settings, measure, filters)
             frames.append(metrics.measure_table(cells, settings, measure, subject, args.grade))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -120,15 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
                                       "MONITOR_AS_OF / config district.as_of)")
     demo.set_defaults(run=_demo)
     load = sub.add_parser("load", help="load export files into the database",
-                          description="Load export files. Prints a summary per file; rejected "
-                                      "rows go to rejected_rows.csv beside the database. Exit "
-                                      "status: 0 all rows loaded, 1 some rows rejected, 2 a file "
-                                      "could not be read at all.")
+                          description="Load export files. Prints a summary per file and the "
+                                      "data health check's warnings; rejected rows go to "
+                                      "rejected_rows.csv beside the database. Exit status: 0 all "
+                                      "rows loaded, 1 some rows rejected, 2 a file could not be "
+                                      "read at all, 3 (with --strict) a health warning.")
     load.add_argument("files", nargs="+", help="CSV or .xlsx export files")
     load.add_argument("--source", choices=sorted(SOURCES),
                       help="force the kind of export instead of detecting it from the headers")
     load.add_argument("--school-year", help="school year (e.g. 2025-26) for rows whose file "
                                             "gives no date or year")
+    load.add_argument("--strict", action="store_true",
+                      help="exit with status 3 when the data health check warns (a file or "
+                           "source whose rows count in no measure, or a counting share that "
+                           "dropped sharply since the last load)")
     load.set_defaults(run=_load)
     measures = sub.add_parser(
         "measures", help="print the measures table (values, targets, status, suppression)",
@@ -136,7 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "school year and window, with n, target, status and suppression, as the "
                     "dashboard computes them. Suppressed rows have an empty value.")
     measures.add_argument("--measure", choices=sorted(MEASURE_CHOICES))
-    measures.add_argument("--subject", help="ELA or Math (surveys: student, teacher, leader)")
+    measures.add_argument("--subject", help="ELA, Math, or 'all' (every subject pooled); for "
+                                            "walkthroughs any subject observed (Science...); "
+                                            "surveys: student, teacher, leader. Default: each "
+                                            "subject (walkthroughs: all pooled, then each)")
     measures.add_argument("--school", help="a school code, or 'district'")
     measures.add_argument("--group", help="all, el, swd, sed, foster, homeless, or "
                                           "race_ethnicity:<label>")
@@ -154,6 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the schema migrations the database has not had, on a copy that "
                     "replaces it in one atomic rename (a failure leaves it as it was).")
     migrate.set_defaults(run=_migrate)
+    check = sub.add_parser(
+        "health", help="the data health check: what counts in a measure, and why not",
+        description="Per source and school year: rows loaded, rows that count in a measure, "
+                    "and the reasons the rest do not (rushed, no baseline, an earlier "
+                    "attempt...). Warnings go to stderr; exit status 1 when there are any.")
+    check.add_argument("--format", choices=["csv", "json"], default="csv")
+    check.set_defaults(run=_health)
     status = sub.add_parser("status", help="row counts per table")
     status.set_defaults(run=_status)
     return parser

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -42,6 +43,26 @@ def database_path() -> Path:
 def sql(name: str) -> str:
     """The text of queries/<name>.sql. Names are fixed strings in code, never user input."""
     return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@cache
+def _macro_names() -> tuple[str, ...]:
+    return tuple(re.findall(r"CREATE OR REPLACE TEMP MACRO (\w+)\(", sql("macros")))
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str,
+              params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Run queries/<name>.sql with bound parameters on a cursor of its own. The measure rules
+    (macros.sql) are TEMP macros, which belong to one connection (each cursor is one): they are
+    installed on the cursor when the query uses any of them."""
+    cursor = con.cursor()
+    try:
+        text = sql(name)
+        if any(f"{macro}(" in text for macro in _macro_names()):
+            cursor.execute(sql("macros"))
+        return cursor.execute(text, dict(params or {})).df()
+    finally:
+        cursor.close()
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -222,14 +243,7 @@ class Database:
               at: tuple[int, int] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql with bound parameters on a cursor of its own, on version
         `at` (default: the current one)."""
-        cursor = self.connection(at).cursor()
-        try:
-            # TEMP macros belong to one connection, and each cursor is a connection of its own.
-            if "_outcomes(" in sql(name):
-                cursor.execute(sql("macros"))
-            return cursor.execute(sql(name), dict(params or {})).df()
-        finally:
-            cursor.close()
+        return run_query(self.connection(at), name, params)
 
 
 class VersionView:

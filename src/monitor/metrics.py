@@ -31,12 +31,23 @@ GRADE_BANDS = {
     "Middle (6-8)": ("6", "7", "8"),
     "High (9-12)": ("9", "10", "11", "12"),
 }
-# Which subjects a measure is reported in; the first is its default.
-MEASURE_SUBJECTS = {
+# Which subjects a measure is reported in; the first is its default. None = every subject
+# pooled: learning walks visit every classroom, so they are reported across all subjects
+# observed unless a subject is chosen.
+MEASURE_SUBJECTS: dict[str, tuple[str | None, ...]] = {
     "benchmark": ("ELA", "Math"), "iready_growth": ("ELA", "Math"), "esgi": ("ELA", "Math"),
     "performance_task": ("ELA", "Math"), "state_test": ("ELA", "Math"),
-    "walkthrough": ("ELA", "Math"), "survey": ("student", "teacher", "leader"),
+    "walkthrough": (None,), "survey": ("student", "teacher", "leader"),
 }
+
+
+def reported_subjects(db: Database, measure: str) -> list[str | None]:
+    """The subjects the measures table reports a measure in by default: for learning walks
+    every subject pooled, then each subject observed (Science, History... as well as ELA and
+    Math); for the others MEASURE_SUBJECTS."""
+    if measure == "walkthrough":
+        return [None, *db.query("walkthrough_subjects")["subject"]]
+    return list(MEASURE_SUBJECTS[measure])
 
 
 class Filters(BaseModel):
@@ -47,6 +58,7 @@ class Filters(BaseModel):
     school_year: str
     school: str | None = None          # school code; None = district
     subject: str | None = None         # None = all subjects pooled
+    observed_subject: str | None = None  # learning walks: the subject observed; None = all
     grade: str | None = None           # a grade (TK, K, 1..12) or a GRADE_BANDS key
     group: str = "all"                 # a configured group id, or "all"
     window: str | None = None          # view as of the end of this window of the reference
@@ -94,6 +106,12 @@ def table_through(table: pd.DataFrame, settings: Settings, measure: str,
     return table[(table["year"] != filters.school_year) | table["window"].isin(shown)]
 
 
+def subject_of(measure: str, filters: Filters) -> str | None:
+    """The subject a measure is filtered to: learning walks by the subject observed (None =
+    every subject), the others by the subject filter."""
+    return filters.observed_subject if measure == "walkthrough" else filters.subject
+
+
 def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
     """The bound parameters of measure_outcomes() for a measure, from config.toml."""
     loading = settings.loading
@@ -126,7 +144,7 @@ def measure_cells(db: Database, settings: Settings, measure: str, filters: Filte
     """
     years = years or [previous_school_year(filters.school_year), filters.school_year]
     params = rule_parameters(settings, measure) | {
-        "years": years, "subject": filters.subject, "grades": filters.grades(),
+        "years": years, "subject": subject_of(measure, filters), "grades": filters.grades(),
         "schools": schools, "survey_detail": "item" if survey_items else "construct",
     }
     counts = db.query("measure_cells", params)

@@ -13,10 +13,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from monitor.config import PROJECT_ROOT
 
 CHROMIUM = os.environ.get("MONITOR_CHROMIUM", "/usr/bin/chromium")
+# A ceiling, never a wait: every wait below ends as soon as the page is ready. On a busy 2-core
+# machine (the suite runs two workers, each with its own server) a cold page can take a minute.
+READY_MS = 180_000
+expect.set_options(timeout=READY_MS)
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -30,6 +36,24 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1440, "height": 2000}}
+
+
+def settled(page: Page, *, charts: bool = False) -> None:
+    """Wait until the page's script run has finished and what it drew is in place: no run in
+    progress, no element left from the run before, the network quiet (and, with `charts`, the
+    first chart drawn)."""
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=READY_MS)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"], [data-testid=\"stSkeleton\"]')",
+        timeout=READY_MS)
+    if charts:
+        expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    page.wait_for_load_state("networkidle", timeout=READY_MS)
+
+
+def next_frame(page: Page) -> None:
+    """Wait for the browser to lay out and paint what changed (two animation frames)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def free_port() -> int:

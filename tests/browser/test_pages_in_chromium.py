@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import READY_MS, settled
+
 PAGES = {
     "": "District overview",
     "school": None,
@@ -19,17 +21,13 @@ PAGES = {
 @pytest.mark.parametrize("path", list(PAGES))
 def test_page_renders_chart_with_goal_line(page: Page, server, artifacts, path):
     page.goto(f"{server}/{path}")
-    chart = page.locator(".js-plotly-plot").first
-    expect(chart).to_be_visible(timeout=30_000)
+    settled(page, charts=True)
     # The goal is drawn: a "Goal" legend entry, or a dashed goal line annotation.
     goal = page.locator(".js-plotly-plot .legendtext", has_text="Goal").or_(
         page.locator(".js-plotly-plot .annotation-text", has_text="Goal"))
-    expect(goal.first).to_be_attached(timeout=15_000)
+    expect(goal.first).to_be_attached(timeout=READY_MS)
     if PAGES[path]:
         expect(page.get_by_role("heading", name=PAGES[path], exact=True)).to_be_visible()
-    page.wait_for_load_state("networkidle")
-    # Let the script finish before judging the page: charts appear before the last element.
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
     expect(page.get_by_text("as of February 15, 2027").first).to_be_visible()
@@ -39,10 +37,10 @@ def test_page_renders_chart_with_goal_line(page: Page, server, artifacts, path):
 @pytest.mark.browser
 def test_link_with_filters_opens_the_same_view(page: Page, server, artifacts):
     page.goto(f"{server}/groups?group=el&subject=Math")
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    settled(page, charts=True)
     expect(page.get_by_text("English learners: Math", exact=False).first).to_be_visible()
     # Moving to another page keeps the filters in the URL.
     page.get_by_role("link", name="District overview").click()
-    expect(page.get_by_text("English learners").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("English learners").first).to_be_visible(timeout=READY_MS)
     page.wait_for_url("**group=el**")
     page.screenshot(path=artifacts / "filters-in-url.png", full_page=True)

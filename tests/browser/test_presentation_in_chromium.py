@@ -9,12 +9,7 @@ import pypdfium2
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import running_server
-
-
-def settled(page: Page) -> None:
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
-    page.wait_for_load_state("networkidle")
+from .conftest import READY_MS, running_server, settled
 
 
 def slide_title(page: Page) -> str:
@@ -41,7 +36,7 @@ def test_debrief_in_presentation_mode(page: Page, demo_db, tmp_path, artifacts):
         assert count >= 5
         titles = []
         for number in range(1, count + 1):
-            expect(page.get_by_text(f"Slide {number} of {count}")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text(f"Slide {number} of {count}")).to_be_visible(timeout=READY_MS)
             settled(page)
             titles.append(slide_title(page))
             page.screenshot(path=artifacts / f"slide-{number}-1920x1080.png")
@@ -50,7 +45,7 @@ def test_debrief_in_presentation_mode(page: Page, demo_db, tmp_path, artifacts):
         assert len(set(titles)) == count
         assert titles[0].startswith("Learning walk ")
         page.keyboard.press("ArrowLeft")
-        expect(page.get_by_text(f"Slide {count - 1} of {count}")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(f"Slide {count - 1} of {count}")).to_be_visible(timeout=READY_MS)
 
         # A note on the trend slide, saved with the walk.
         page.goto(f"{base}/learning_walks?present=1&slide=2")
@@ -58,7 +53,7 @@ def test_debrief_in_presentation_mode(page: Page, demo_db, tmp_path, artifacts):
         page.get_by_label("What do we notice?").fill("Core Action 1 is flat since Q1")
         page.get_by_label("Next steps (one per line)").fill("Norm CA1 with coaches")
         page.get_by_role("button", name="Save notes").click()
-        expect(page.get_by_text("Notes saved with this walk.")).to_be_visible(timeout=15_000)
+        expect(page.get_by_text("Notes saved with this walk.")).to_be_visible(timeout=READY_MS)
 
         # The deck as a PDF: every slide, each with its title.
         with page.expect_download(timeout=120_000) as download:
@@ -79,7 +74,7 @@ def test_debrief_in_presentation_mode(page: Page, demo_db, tmp_path, artifacts):
         page.mouse.click(5, 5)
         page.keyboard.press("Escape")
         expect(page.get_by_role("heading", name="Learning walks", exact=True)).to_be_visible(
-            timeout=30_000)
+            timeout=READY_MS)
         expect(page.get_by_test_id("stSidebar")).to_be_visible()
         assert "present" not in page.url
 

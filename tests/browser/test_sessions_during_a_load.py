@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 from monitor.config import PROJECT_ROOT
 
 from ..loader.test_killed_load import big_benchmark
-from .conftest import running_server
+from .conftest import READY_MS, running_server
 
 SESSIONS = 30
 # While the load runs the sessions move on from the Data page; each "data" step reads it again.
@@ -27,10 +27,10 @@ def wait_done(page: Page, step: str) -> None:
     """Wait until the page's own content is drawn and its script run has finished."""
     if step == "data":
         page.get_by_role("heading", name=re.compile(r"^Load history: ")).wait_for(
-            timeout=180_000)
+            timeout=READY_MS)
     else:
-        page.get_by_role("heading", level=1).first.wait_for(timeout=180_000)
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=180_000)
+        page.get_by_role("heading", level=1).first.wait_for(timeout=READY_MS)
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=READY_MS)
 
 
 def read_data_page(page: Page) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
 
-from .conftest import free_port, running_server
+from .conftest import READY_MS, free_port, running_server
 
 ANALYST, SUPERINTENDENT, PRINCIPAL, VIEWER, STRANGER = (
     "analyst@district.test", "superintendent@district.test", "principal@district.test",
@@ -58,7 +58,7 @@ def signin_server(demo_db, schools, tmp_path_factory):
 
 
 def settled(page: Page) -> None:
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=READY_MS)
     page.wait_for_load_state("networkidle")
 
 
@@ -68,18 +68,18 @@ def sign_in(page: Page, base: str, email: str) -> None:
     # The provider's own form: who to authorize as.
     page.get_by_placeholder("sub").fill(email)
     page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{base}/**", timeout=30_000)
+    page.wait_for_url(f"{base}/**", timeout=READY_MS)
     settled(page)
 
 
 @pytest.mark.browser
 def test_nothing_is_shown_before_sign_in(page: Page, signin_server):
     page.goto(signin_server["base"])
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=READY_MS)
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     page.goto(f"{signin_server['base']}/school")
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=READY_MS)
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
 
 
@@ -91,7 +91,7 @@ def test_an_analyst_sees_everything_including_the_data_page(page: Page, signin_s
     expect(page.get_by_text(f"Signed in as {ANALYST}")).to_be_visible()
     expect(page.get_by_role("combobox", name="School", exact=True)).to_have_value("All schools (district)")
     page.get_by_role("link", name="Data").click()
-    expect(page.get_by_role("heading", name="Load export files")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Load export files")).to_be_visible(timeout=READY_MS)
     page.screenshot(path=artifacts / "signin-analyst-data.png")
 
 
@@ -99,7 +99,7 @@ def test_an_analyst_sees_everything_including_the_data_page(page: Page, signin_s
 def test_a_superintendent_has_no_data_page(page: Page, signin_server):
     base = signin_server["base"]
     sign_in(page, base, SUPERINTENDENT)
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=READY_MS)
     expect(page.get_by_role("link", name="Data")).to_have_count(0)
     page.goto(f"{base}/data")
     settled(page)
@@ -121,7 +121,7 @@ def test_a_principal_reaches_only_their_school(page: Page, signin_server, school
 
     # A download holds their school and nothing of any other.
     buttons = page.get_by_role("button", name="Download CSV")
-    expect(buttons.nth(1)).to_be_visible(timeout=30_000)
+    expect(buttons.nth(1)).to_be_visible(timeout=READY_MS)
     with page.expect_download() as download:
         buttons.nth(1).click()
     rows = list(csv.DictReader(io.StringIO(
@@ -168,8 +168,8 @@ def test_an_unknown_user_gets_no_access_and_can_sign_out(page: Page, signin_serv
     page.get_by_role("button", name="Sign out").click()
     # Streamlit ends the session at the provider too (RP-initiated logout), then comes back.
     page.get_by_role("button", name="End session").click()
-    page.wait_for_url(f"{base}/**", timeout=30_000)
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    page.wait_for_url(f"{base}/**", timeout=READY_MS)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=READY_MS)
     page.goto(f"{base}/school")
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=READY_MS)
     expect(page.get_by_role("heading", name="No access")).to_have_count(0)

@@ -6,6 +6,8 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import READY_MS
+
 
 @pytest.mark.browser
 def test_upload_shows_the_load_report(page: Page, writable_server, tmp_path, artifacts):
@@ -21,11 +23,11 @@ def test_upload_shows_the_load_report(page: Page, writable_server, tmp_path, art
         f"{student},Makeup BM2,Math,6,01/30/2027,181,\n", encoding="utf-8")
 
     page.goto(f"{base}/data")
-    expect(page.get_by_role("heading", name="Load export files")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Load export files")).to_be_visible(timeout=READY_MS)
     page.locator("input[type='file']").set_input_files(str(export))
-    expect(page.get_by_text("late_benchmark.csv").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("late_benchmark.csv").first).to_be_visible(timeout=READY_MS)
     page.get_by_role("button", name="Load files").click()
-    expect(page.get_by_text("Loaded, with some rows rejected")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Loaded, with some rows rejected")).to_be_visible(timeout=READY_MS)
     report = page.get_by_test_id("stDataFrame").filter(has_text="late_benchmark.csv").first
     expect(report).to_be_visible()
     page.screenshot(path=artifacts / "data-upload-report.png", full_page=True)
@@ -50,7 +52,7 @@ def test_a_command_line_load_shows_up_in_the_running_dashboard(page: Page, writa
 
     base, db = writable_server
     page.goto(f"{base}/data")
-    expect(page.get_by_role("heading", name="Load history")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Load history")).to_be_visible(timeout=READY_MS)
     expect(page.get_by_text("walk_extra.csv")).to_have_count(0)
     export = tmp_path / "walk_extra.csv"
     export.write_text(
@@ -62,6 +64,6 @@ def test_a_command_line_load_shows_up_in_the_running_dashboard(page: Page, writa
                             capture_output=True, text=True, timeout=120)
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     page.reload()
-    expect(page.get_by_role("heading", name="Load history")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Load history")).to_be_visible(timeout=READY_MS)
     history = page.get_by_test_id("stDataFrame").filter(has_text="walk_extra.csv")
-    expect(history.first).to_be_visible(timeout=15_000)
+    expect(history.first).to_be_visible(timeout=READY_MS)

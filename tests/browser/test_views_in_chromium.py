@@ -9,15 +9,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from monitor.db import Database
 
+from .conftest import READY_MS, next_frame, settled
+
 SIZES = [(1366, 768), (1920, 1080)]
 PAGES = ["", "school", "groups", "learning_walks", "surveys", "data"]
 
 
 def settle(page: Page) -> None:
-    """Wait until the script has finished and the charts are drawn."""
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-    page.wait_for_load_state("networkidle")
+    settled(page, charts=True)
 
 
 @pytest.mark.browser
@@ -33,10 +32,10 @@ def test_status_grid_opens_the_school_page(page: Page, server, demo_db, artifact
     # The grid draws on a canvas: hover the first row's link, then click it (a new tab).
     x, y = box["x"] + 22, box["y"] + 35 + 18
     page.mouse.move(x - 2, y - 1)
-    page.wait_for_timeout(300)
+    next_frame(page)
     page.mouse.move(x, y)
-    page.wait_for_timeout(300)
-    with page.context.expect_page(timeout=15_000) as opened:
+    next_frame(page)
+    with page.context.expect_page(timeout=READY_MS) as opened:
         page.mouse.down()
         page.mouse.up()
     school_page = opened.value
@@ -59,10 +58,10 @@ def test_a_filter_change_survives_a_reload(page: Page, server, artifacts):
     settle(page)
     page.locator(".st-key-f_subject").click()
     page.get_by_role("option", name="Math", exact=True).click()
-    page.wait_for_url("**subject=Math**", timeout=15_000)
+    page.wait_for_url("**subject=Math**", timeout=READY_MS)
     settle(page)
     finding = page.get_by_role("heading", name="Math district benchmark").first
-    expect(finding).to_be_visible(timeout=15_000)
+    expect(finding).to_be_visible(timeout=READY_MS)
     before = finding.inner_text()
     url = page.url
     page.reload()
@@ -77,14 +76,14 @@ def test_a_filter_change_survives_a_reload(page: Page, server, artifacts):
 def test_chart_downloads_csv_and_png(page: Page, server, tmp_path):
     page.goto(server)
     settle(page)
-    with page.expect_download(timeout=30_000) as csv_download:
+    with page.expect_download(timeout=READY_MS) as csv_download:
         page.get_by_role("button", name="Download CSV").first.click()
     csv_path = tmp_path / csv_download.value.suggested_filename
     csv_download.value.save_as(csv_path)
     text = csv_path.read_text(encoding="utf-8-sig")
     assert csv_path.suffix == ".csv" and text.startswith("Window,Value,n,")
     assert "BM1" in text and "BM2" in text
-    with page.expect_download(timeout=60_000) as png_download:
+    with page.expect_download(timeout=READY_MS) as png_download:
         page.get_by_role("button", name="Download PNG").first.click()
     png_path = tmp_path / png_download.value.suggested_filename
     png_download.value.save_as(png_path)
@@ -109,7 +108,8 @@ def test_screenshots_of_every_page(browser: Browser, server, artifacts, width, h
             tall = page.evaluate(
                 "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
             page.set_viewport_size({"width": width, "height": max(height, tall)})
-            page.wait_for_timeout(800)
+            settled(page, charts=True)
+            next_frame(page)
             page.screenshot(path=artifacts / f"{width}x{height}-{name}-full.png")
     finally:
         context.close()

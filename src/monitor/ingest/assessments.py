@@ -7,12 +7,14 @@ import re
 import pandas as pd
 
 from monitor.config import school_year_of
+from monitor.ingest import codes
 from monitor.ingest.base import (
     Adapted,
     Columns,
     Context,
     dated_windows,
     parse_required_dates,
+    read_code,
     require_values,
     window_ids,
 )
@@ -21,30 +23,20 @@ from monitor.ingest.common import (
     blank,
     normalise_school_year,
     parse_dates,
-    parse_grades,
     parse_numbers,
     parse_subjects,
 )
 from monitor.ingest.readers import RawTable
 
-LEVELS = {
-    "standard not met": 1, "not met": 1, "standard nearly met": 2, "nearly met": 2,
-    "standard met": 3, "met": 3, "standard exceeded": 4, "exceeded": 4,
-}
 KEY = ("source", "school_year", "window_id", "student_id", "subject", "assessment", "test_date")
 PERFORMANCE_TASK = re.compile(r"performance\s*task|\bpt\b", re.IGNORECASE)
 
 
-def _level_ranks(series: pd.Series) -> pd.Series:
-    def rank(value: str) -> float | None:
-        text = " ".join(value.strip().lower().split())
-        if text in LEVELS:
-            return LEVELS[text]
-        match = re.fullmatch(r"(?:level\s*)?([1-4])", text)
-        return int(match.group(1)) if match else None
-
-    uniques = {v: rank(v) for v in series.dropna().unique()}
-    return series.map(uniques).astype("Float64")
+def _levels(cols: Columns, rejects: Rejects, *names: str) -> pd.Series:
+    """Performance or achievement levels as ranks 1-4 (monitor.ingest.codes.PERFORMANCE_LEVEL);
+    NA where blank; an unrecognised level rejects its row."""
+    level = read_code(rejects, cols.get(*names), cols.name(*names), codes.PERFORMANCE_LEVEL)
+    return pd.to_numeric(level, errors="coerce").astype("Float64")
 
 
 def _subjects(cols: Columns, rejects: Rejects, *names: str) -> pd.Series:
@@ -57,11 +49,7 @@ def _subjects(cols: Columns, rejects: Rejects, *names: str) -> pd.Series:
 
 
 def _optional_grade(cols: Columns, rejects: Rejects, *names: str) -> pd.Series:
-    raw = cols.get(*names)
-    grade = parse_grades(raw)
-    if cols.name(*names):
-        rejects.add(~blank(raw) & grade.isna(), cols.name(*names), "not a grade code (TK, K, 1-12)")
-    return grade
+    return read_code(rejects, cols.get(*names), cols.name(*names), codes.GRADE)
 
 
 def _school(cols: Columns, ctx: Context) -> pd.Series:
@@ -154,10 +142,9 @@ def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") ->
     if window_column:
         # A window column wins over dates; the year then comes from the date or School Year.
         dates = parse_dates(raw_dates)
-        calendar = ctx.settings.calendars[source]
-        windows = window_ids(cols.get("Window"), calendar)
-        rejects.add(windows.isna(), window_column,
-                    f"not a {calendar.label} ({', '.join(calendar.ids)}, or fall/winter/spring)")
+        windows = window_ids(rejects, cols.get("Window"), window_column,
+                             ctx.settings.calendars[source])
+        rejects.add(blank(cols.get("Window")), window_column, "required value is blank")
         years = dates.map(lambda d: school_year_of(d) if d is not None and not pd.isna(d) else None)
         year_col = cols.get("School Year")
         years = years.fillna(year_col.map(
@@ -176,9 +163,7 @@ def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") ->
     rejects.add(~blank(raw_percent) & (percent.isna() | (percent < 0) | (percent > 100)),
                 "Percent Correct", "not a percent from 0 to 100")
     raw_level = cols.get("Performance Level")
-    level = _level_ranks(raw_level)
-    rejects.add(~blank(raw_level) & level.isna(), "Performance Level",
-                "not a performance level (Standard Exceeded/Met/Nearly Met/Not Met)")
+    level = _levels(cols, rejects, "Performance Level")
     raw_score = cols.get("Score")
     score = parse_numbers(raw_score)
     rejects.add(~blank(raw_score) & score.isna(), "Score", "not a number")
@@ -219,8 +204,9 @@ def adapt_state_test(table: RawTable, ctx: Context) -> Adapted:
     raw_year = cols.get("Test Year")
     years = raw_year.map(lambda v: normalise_school_year(v) if not pd.isna(v) else None)
     rejects.add(years.isna(), "Test Year", "not a test year like 2026 or 2025-26")
-    level = _level_ranks(cols.get("Achievement Level"))
-    rejects.add(level.isna(), "Achievement Level", "not an achievement level 1-4")
+    level = _levels(cols, rejects, "Achievement Level")
+    rejects.add(blank(cols.get("Achievement Level")), "Achievement Level",
+                "required value is blank")
     frame = pd.DataFrame({
         "source": "state_test", "school_year": years, "window_id": "spring",
         "student_id": student, "school_code": _school(cols, ctx),

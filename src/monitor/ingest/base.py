@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from monitor.config import Calendar, Settings
+from monitor.ingest.codes import Code, window_code
 from monitor.ingest.common import Rejects, WindowAssignment, blank, parse_dates, window_assigner
 from monitor.ingest.readers import RawTable, UnreadableFile
 
@@ -90,6 +92,47 @@ class Columns:
             )
 
 
+# Columns that identify a response in form and survey exports: an id the platform gives it,
+# or the time it was submitted (Google Forms' Timestamp; Microsoft Forms' ID, Start time and
+# Completion time; Qualtrics' ResponseId).
+RESPONSE_ID_COLUMNS = ("ResponseId", "Response ID", "Respondent ID", "Submission ID", "ID")
+RESPONSE_TIME_COLUMNS = ("Timestamp", "Start time", "Completion time", "Submitted At",
+                         "RecordedDate")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def _joined(frame: pd.DataFrame) -> pd.Series:
+    rows = frame.fillna("").astype(str).itertuples(index=False)
+    return pd.Series(["|".join(row) for row in rows], index=frame.index, dtype=object)
+
+
+def response_identity(cols: Columns, key: pd.Series | None = None) -> pd.Series:
+    """Each row's identity: the same response, and nothing else, gets the same one.
+
+    Where the export carries a response id or a submission time, that is the response's key
+    (`key` lets an adapter give its own form of it); otherwise the whole row is. Rows of one
+    file that share a key but differ in content (two observations of one class on one day
+    with no submission time, two submissions in the same second) are told apart by their
+    order in the file, so they are never merged; identical rows are one response.
+    """
+    frame = cols.frame
+    if key is None:
+        given = [c for c in (*RESPONSE_ID_COLUMNS, *RESPONSE_TIME_COLUMNS) if cols.name(c)]
+        key = (_joined(frame[[cols.name(c) for c in given]]) if given else _joined(frame))
+    content = _joined(frame)
+    # The n-th distinct content under one key, in file order (0 for the first).
+    first_seen = pd.DataFrame({"key": key, "content": content}).drop_duplicates()
+    first_seen["occurrence"] = first_seen.groupby("key").cumcount()
+    occurrence = pd.DataFrame({"key": key, "content": content}).merge(
+        first_seen, on=["key", "content"], how="left")["occurrence"].to_numpy()
+    return pd.Series([_digest(k) if o == 0 else _digest(f"{k}#{o}")
+                      for k, o in zip(key, occurrence, strict=True)], index=frame.index,
+                     dtype=object)
+
+
 def clip(text: str, width: int = 60) -> str:
     """Text from a file, shortened for a message: a giant header never floods a report."""
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -125,20 +168,25 @@ def dated_windows(
     return years, override.where(given, windows), int((nearest & ~outside).sum())
 
 
-def window_ids(given: pd.Series, calendar: Calendar) -> pd.Series:
-    """Window ids from a window column: ids, labels, or seasons (fall, winter, spring), with
-    any note in brackets ignored ("Winter (November 16 - March 1)" is winter); NA if none."""
-    by_label = {w.label.lower(): w.id for w in calendar.windows}
-    by_label |= {w.id.lower(): w.id for w in calendar.windows}
-    ids = calendar.ids
-    by_label |= {"fall": ids[0], "winter": ids[len(ids) // 2], "spring": ids[-1]} | by_label
+def read_code(rejects: Rejects, raw: pd.Series, column: str | None, code: Code, *,
+              reject: bool = True) -> pd.Series:
+    """A coded column read by value (monitor.ingest.codes). Values the code does not know are
+    counted by column and value for the load report, and their rows rejected unless the field
+    may safely stay unknown (`reject=False`: the value is then None). `column` None means the
+    file has no such column (nothing to report)."""
+    reading = code.read(raw)
+    if column is not None:
+        rejects.add_unrecognised(raw, reading.unrecognised, column, code.name, code.accepted(),
+                                 reject=reject)
+    return reading.values
 
-    def one(value: object) -> str | None:
-        if pd.isna(value):
-            return None
-        return by_label.get(str(value).split("(")[0].strip().lower())
 
-    return given.map(one).astype("string")
+def window_ids(rejects: Rejects, raw: pd.Series, column: str, calendar: Calendar, *,
+               reject: bool = True) -> pd.Series:
+    """Window ids from a window column: ids, labels, or seasons (fall, winter, spring; BOY,
+    MOY, EOY), with a note in brackets or a year ignored ("Winter (November 16 - March 1)" is
+    winter); None where blank or not recognised (reported, see `read_code`)."""
+    return read_code(rejects, raw, column, window_code(calendar), reject=reject)
 
 
 def parse_required_dates(cols: Columns, rejects: Rejects, column: str) -> pd.Series:

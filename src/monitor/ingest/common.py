@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from monitor.config import Calendar, school_year_of
+from monitor.ingest import codes
 
 GRADE_ORDER = ["TK", "K"] + [str(g) for g in range(1, 13)]
-_GRADE_ALIASES = {
-    "TK": "TK", "TRANSITIONAL KINDERGARTEN": "TK", "-1": "TK", "PK": "TK",
-    "K": "K", "KG": "K", "KN": "K", "KINDERGARTEN": "K", "0": "K", "00": "K",
-}
 _DATE_FORMATS = (
     "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y", "%d-%b-%Y", "%b %d, %Y",
 )
-_YES = {"Y", "YES", "TRUE", "1", "T"}
-_NO = {"N", "NO", "FALSE", "0", "F"}
 
 
 def _each_unique(series: pd.Series, parse: Callable[[str], object]) -> pd.Series:
@@ -34,19 +30,10 @@ def _each_unique(series: pd.Series, parse: Callable[[str], object]) -> pd.Series
     return out.where(out.notna(), None)
 
 
-def _grade(value: str) -> str | None:
-    text = value.strip().upper().removeprefix("GRADE ").strip()
-    if text in _GRADE_ALIASES:
-        return _GRADE_ALIASES[text]
-    text = re.sub(r"(ST|ND|RD|TH)$", "", text).lstrip("0") or "0"
-    if text.isdigit() and 1 <= int(text) <= 12:
-        return text
-    return _GRADE_ALIASES.get(text)
-
-
 def parse_grades(series: pd.Series) -> pd.Series:
-    """TK, K, 1..12 from the many ways exports write them; None where unknown."""
-    return _each_unique(series, _grade)
+    """TK, K, 1..12 from the many ways exports write them (monitor.ingest.codes.GRADE); None
+    where blank or unknown."""
+    return codes.GRADE.read(series).values
 
 
 def _date(value: str) -> dt.date | None:
@@ -85,13 +72,9 @@ def parse_subjects(series: pd.Series) -> pd.Series:
 
 
 def parse_flags(series: pd.Series) -> pd.Series:
-    """Y/N-style flags to 'Y'/'N'; None where the cell is neither."""
-
-    def flag(value: str) -> str | None:
-        text = value.strip().upper()
-        return "Y" if text in _YES else "N" if text in _NO else None
-
-    return _each_unique(series, flag)
+    """Yes/no flags (monitor.ingest.codes.YES_NO) as 'Y'/'N'; None where blank or unknown."""
+    return codes.YES_NO.read(series).values.map({True: "Y", False: "N"}).astype(object).where(
+        lambda v: v.notna(), None)
 
 
 def parse_numbers(series: pd.Series) -> pd.Series:
@@ -143,13 +126,40 @@ def window_assigner(calendar: Calendar, max_days: int) -> Callable[[dt.date], Wi
 
 @dataclass
 class Rejects:
-    """Row-level problems found while adapting one file: (row index, column, reason)."""
+    """Row-level problems found while adapting one file: (row index, column, reason), and
+    the coded values not recognised, counted by (column, value) for the load report."""
 
     problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    unrecognised: Counter = field(default_factory=Counter)
 
     def add(self, mask: pd.Series, column: str, reason: str) -> None:
         for index in mask[mask].index:
             self.problems.setdefault(int(index), []).append((column, reason))
+
+    def add_unrecognised(self, raw: pd.Series, mask: pd.Series, column: str, what: str,
+                         accepted: str, reject: bool = True) -> None:
+        """Count each unrecognised value of a coded column; reject its rows unless the field
+        may safely stay unknown (`reject=False`)."""
+        if not mask.any():
+            return
+        for value, count in raw[mask].str.strip().value_counts().items():
+            self.unrecognised[(column, str(value))] += int(count)
+        if reject:
+            self.add(mask, column, f"not a recognised {what} (accepted: {accepted})")
+
+    def unrecognised_lines(self, per_column: int = 5) -> list[str]:
+        """'Rush Flag: 1,333 rows with 'maybe' not recognised', most frequent first."""
+        lines, shown = [], Counter()
+        for (column, value), count in self.unrecognised.most_common():
+            shown[column] += 1
+            if shown[column] <= per_column:
+                text = value if len(value) <= 40 else value[:39] + "…"
+                lines.append(f"{column}: {count:,} row{'s' if count != 1 else ''} with "
+                             f"{text!r} not recognised")
+        for column, n in shown.items():
+            if n > per_column:
+                lines.append(f"{column}: {n - per_column} more unrecognised values")
+        return lines
 
     @property
     def rows(self) -> set[int]:

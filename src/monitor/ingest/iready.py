@@ -11,26 +11,28 @@ from __future__ import annotations
 
 import pandas as pd
 
+from monitor.ingest import codes
 from monitor.ingest.base import (
     Adapted,
     Columns,
     Context,
     dated_windows,
     parse_required_dates,
+    read_code,
     window_ids,
 )
 from monitor.ingest.common import (
     Rejects,
     blank,
     normalise_school_year,
-    parse_flags,
-    parse_grades,
     parse_numbers,
     parse_subjects,
 )
 from monitor.ingest.readers import RawTable, UnreadableFile
 
 BASELINE = ("Baseline Diagnostic (Y/N)", "Diagnostic used to establish Growth Measures (Y/N)")
+RUSH = ("Rush Flag", "Rushed", "Rush Flag (Y/N)", "Rushed (Y/N)")
+GRADE = ("Student Grade", "Grade")
 KEY = ("school_year", "student_id", "subject", "completion_date", "scale_score")
 
 
@@ -73,8 +75,9 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     dates = parse_required_dates(cols, rejects, "Completion Date")
     vendor_window = None
     if cols.name("Norming Window"):
-        calendar = ctx.settings.calendars["iready"]
-        vendor_window = window_ids(cols.get("Norming Window"), calendar)
+        # A window the calendar does not know is reported; the date then places the row.
+        vendor_window = window_ids(rejects, cols.get("Norming Window"), cols.name("Norming Window"),
+                                   ctx.settings.calendars["iready"], reject=False)
     years, windows, nearest = dated_windows(
         rejects, ctx, "iready", "Completion Date", dates, override=vendor_window)
     academic = cols.get("Academic Year").map(
@@ -83,27 +86,28 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     scale = parse_numbers(cols.get("Overall Scale Score"))
     rejects.add(scale.isna() | (scale < 0) | (scale > 1000), "Overall Scale Score",
                 "not a scale score from 0 to 1000")
-    baseline_column = cols.name(*BASELINE)
     raw_baseline = cols.get(*BASELINE)
-    baseline = parse_flags(raw_baseline)
-    rejects.add(~blank(raw_baseline) & baseline.isna(), baseline_column, "not Y or N")
+    baseline = read_code(rejects, raw_baseline, cols.name(*BASELINE), codes.YES_NO)
     # Exports leave the flag blank on diagnostics that set no growth measure: not a baseline.
     blank_flags = int(blank(raw_baseline).sum())
     notes = [f"{blank_flags} rows with a blank baseline flag read as N"] if blank_flags else []
+    # The rush flag by value: blank or N is not rushed; Y or a flag colour is.
+    rushed = read_code(rejects, cols.get(*RUSH), cols.name(*RUSH), codes.RUSH_FLAG)
     typical = parse_numbers(cols.get("Annual Typical Growth Measure"))
     stretch = parse_numbers(cols.get("Annual Stretch Growth Measure"))
-    grade = parse_grades(cols.get("Student Grade", "Grade"))
+    # The roster places a student whose grade the file does not give in a way we know.
+    grade = read_code(rejects, cols.get(*GRADE), cols.name(*GRADE), codes.GRADE, reject=False)
     frame = pd.DataFrame({
         "school_year": years, "window_id": windows, "student_id": student,
         "school_code": cols.get("School").map(
             lambda v: ctx.school_code(v) if not pd.isna(v) and v else None),
         "grade": grade, "subject": subject, "completion_date": dates,
-        "is_baseline": baseline == "Y", "scale_score": scale,
+        "is_baseline": baseline.eq(True), "scale_score": scale,
         "placement": cols.get("Overall Relative Placement", "Overall Placement"),
         "typical_growth": typical, "stretch_growth": stretch,
         "pct_typical": parse_numbers(cols.get("Percent Progress to Annual Typical Growth (%)")),
         "pct_stretch": parse_numbers(cols.get("Percent Progress to Annual Stretch Growth (%)")),
-        "rushed": ~blank(cols.get("Rush Flag")),
+        "rushed": rushed.eq(True),
     })
     if not cols.name("Percent Progress to Annual Typical Growth (%)"):
         frame = _progress_from_baseline(frame)

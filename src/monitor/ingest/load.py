@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from monitor import health
 from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
 from monitor.exports import neutralise_formulas
@@ -66,7 +67,7 @@ DISTRICT_RESULTS = {"assessment_results", "iready_results", "walkthroughs", "sur
 # Tables whose rows belong to a school year and window (so a corrected file replaces by them).
 WINDOWED = {t for t, columns in TABLE_COLUMNS.items() if {"school_year", "window_id"} <= set(columns)}
 DATE_COLUMNS = {"test_date", "completion_date", "observed_on"}
-EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_HEALTH = 0, 1, 2, 3
 REJECT_COLUMNS = ["file", "row", "column", "reason", "values"]
 
 
@@ -84,11 +85,13 @@ class FileReport:
     replaced: int = 0           # rows of an earlier version of this file that were replaced
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)  # "Rush Flag: 3 rows with 'maybe' ..."
+    load_id: int | None = None
 
     def line(self) -> str:
         if self.error:
             return f"{self.file}: NOT LOADED: {self.error}"
-        extras = []
+        extras = list(self.unrecognised)
         if self.nearest_window:
             extras.append(f"{self.nearest_window} placed in the nearest window")
         if self.not_on_roster:
@@ -105,12 +108,18 @@ class FileReport:
 class LoadResult:
     reports: list[FileReport]
     rejects_path: Path | None
+    warnings: list[str] = field(default_factory=list)   # the data health check's
 
     @property
     def exit_code(self) -> int:
         if any(r.error for r in self.reports):
             return EXIT_UNREADABLE
         return EXIT_REJECTED if any(r.rejected for r in self.reports) else EXIT_OK
+
+    def strict_exit_code(self) -> int:
+        """As `exit_code`, but a health warning is a failure too (`load --strict`)."""
+        code = self.exit_code
+        return EXIT_HEALTH if self.warnings and code != EXIT_UNREADABLE else code
 
 
 def detect_source(table: RawTable) -> str:
@@ -263,14 +272,25 @@ def _load_one(con, path: Path, table: RawTable, adapted: Adapted, settings: Sett
         con.execute(
             "INSERT INTO loads (load_id, file_name, file_sha256, source, loaded_at, rows_read, "
             "rows_loaded, rows_rejected, duplicates_skipped, nearest_window, not_on_roster, "
-            "school_years, windows, rows_replaced) VALUES ($id, $file, $sha, $source, $at, $read, "
-            "$loaded, $rej, $dup, $nearest, $nor, $years, $windows, $replaced)",
+            "school_years, windows, rows_replaced, unrecognised) VALUES ($id, $file, $sha, "
+            "$source, $at, $read, $loaded, $rej, $dup, $nearest, $nor, $years, $windows, "
+            "$replaced, $unrecognised)",
             {"id": load_id, "file": path.name, "sha": sha, "source": report.source,
              "at": dt.datetime.now(), "read": report.rows_read, "loaded": report.loaded,
              "rej": report.rejected, "dup": report.duplicates, "nearest": report.nearest_window,
              "nor": report.not_on_roster, "years": years, "windows": windows,
-             "replaced": report.replaced},
+             "replaced": report.replaced,
+             "unrecognised": "\n".join(report.unrecognised) or None},
         )
+        reasons = [(column, reason) for problems in adapted.rejects.problems.values()
+                   for column, reason in problems]
+        if reasons:
+            counted = pd.DataFrame(reasons, columns=["column_name", "reason"]).value_counts()
+            con.executemany(
+                "INSERT INTO load_rejections VALUES ($id, $column, $reason, $rows)",
+                [{"id": load_id, "column": column, "reason": reason, "rows": int(n)}
+                 for (column, reason), n in counted.items()])
+        report.load_id = load_id
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -344,13 +364,30 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             report.rejected = len(adapted.rejects)
             report.nearest_window = adapted.nearest_window
             report.notes = adapted.notes
+            report.unrecognised = adapted.rejects.unrecognised_lines()
             rejected.extend(_reject_rows(table, adapted))
             step(f"Writing {path.name}")
             _load_one(con, path, table, adapted, settings, report)
+        warnings = _health_check(con, settings, reports)
     rejects_path = None
     if rejected:
         rejects_path = db_path.with_name("rejected_rows.csv")
         # Opened in spreadsheets by analysts: cells that look like formulas are neutralised.
         neutralise_formulas(pd.DataFrame(rejected, columns=REJECT_COLUMNS)).to_csv(
             rejects_path, index=False, encoding="utf-8")
-    return LoadResult(reports, rejects_path)
+    return LoadResult(reports, rejects_path, warnings)
+
+
+def _health_check(con, settings: Settings, reports: list[FileReport]) -> list[str]:
+    """Count what the run's rows (and everything loaded) contribute to the measures, record
+    the snapshot with this version, and return the warnings (monitor.health)."""
+    run_ids = [r.load_id for r in reports if r.load_id is not None]
+    if not run_ids:
+        return []
+    counts = health.row_counts(con, settings)
+    before = health.latest_snapshot(con)
+    files = [health.LoadedFile(r.file, r.source, r.load_id, r.rows_read, r.loaded, r.rejected)
+             for r in reports if r.error is None]
+    found = health.warnings(counts, before, files)
+    health.record(con, counts, max(run_ids))
+    return found

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor.ingest.base import Adapted, Columns, Context, require_values
-from monitor.ingest.common import Rejects, blank, normalise_school_year, parse_flags, parse_grades
+from monitor.ingest import codes
+from monitor.ingest.base import Adapted, Columns, Context, read_code, require_values
+from monitor.ingest.common import Rejects, blank, normalise_school_year
 from monitor.ingest.readers import RawTable
 
 FLAGS = {
@@ -30,8 +31,8 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     school = cols.get("School Code")
     require_values(cols, rejects, {"Student ID": student, "School Code": school})
     raw_grade = cols.get("Grade")
-    grade = parse_grades(raw_grade)
-    rejects.add(grade.isna(), "Grade", "not a grade code (TK, K, 1-12)")
+    grade = read_code(rejects, raw_grade, cols.name("Grade"), codes.GRADE)
+    rejects.add(blank(raw_grade), "Grade", "required value is blank")
     raw_year = cols.get("School Year")
     year = raw_year.map(lambda v: normalise_school_year(v) if not pd.isna(v) else None)
     rejects.add(year.isna(), "School Year", "not a school year like 2025-26")
@@ -41,9 +42,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
         "race_ethnicity": cols.get("Race/Ethnicity", "Race Ethnicity", "Ethnicity", "Race"),
     })
     for field, names in FLAGS.items():
-        raw = cols.get(*names)
-        parsed = parse_flags(raw)
-        if cols.name(*names) is not None:
-            rejects.add(~blank(raw) & parsed.isna(), cols.name(*names), "not Y or N")
-        frame[field] = parsed
+        # Blank: not known; the student counts in all students, not in the group.
+        flag = read_code(rejects, cols.get(*names), cols.name(*names), codes.YES_NO)
+        frame[field] = flag.map({True: "Y", False: "N"}).astype(object).where(flag.notna(), None)
     return Adapted("roster", "roster", frame, ("school_year", "student_id"), rejects)

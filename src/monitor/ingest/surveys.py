@@ -19,6 +19,9 @@ from monitor.ingest.readers import RawTable, UnreadableFile
 from monitor.items import ITEMS_BY_ID, Item, match_item, normalise_text, scale_value
 
 KEY = ("survey", "school_year", "window_id", "respondent_id", "item_id")
+SCALE = "answer on the agreement scale"
+SCALE_ACCEPTED = ("Strongly disagree, Disagree, Neither agree nor disagree, Agree, Strongly "
+                  "agree, 1-5, or an excluded answer (config.toml surveys.excluded_answers)")
 DATE_COLUMNS = ("RecordedDate", "EndDate", "Timestamp", "Date", "Response Date", "StartDate")
 LONG_COLUMNS = (("Respondent ID", "Respondent", "ResponseId"), ("Item", "Question"),
                 ("Response", "Answer"))
@@ -110,7 +113,7 @@ def _adapt_wide(cols, ctx, rejects, excluded, items: dict[str, Item]) -> pd.Data
     for column, item in items.items():
         raw = cols.frame[column]
         values, unreadable = _answers(raw, excluded)
-        rejects.add(unreadable, column, "not an answer on the agreement scale")
+        rejects.add_unrecognised(raw, unreadable, column, SCALE, SCALE_ACCEPTED)
         present = ~blank(raw)
         answered |= present
         parts.append(pd.DataFrame({
@@ -129,9 +132,11 @@ def _adapt_long(cols, ctx, rejects, excluded) -> pd.DataFrame:
     matched = item_text.fillna("").map(
         lambda v: match_item(v) or ITEMS_BY_ID.get(v))
     rejects.add(matched.isna(), cols.name(*LONG_COLUMNS[1]), "not a known survey item")
-    values, unreadable = _answers(cols.get(*LONG_COLUMNS[2]), excluded)
-    rejects.add(unreadable | blank(cols.get(*LONG_COLUMNS[2])), cols.name(*LONG_COLUMNS[2]),
-                "not an answer on the agreement scale")
+    answers = cols.get(*LONG_COLUMNS[2])
+    values, unreadable = _answers(answers, excluded)
+    rejects.add_unrecognised(answers, unreadable, cols.name(*LONG_COLUMNS[2]), SCALE,
+                             SCALE_ACCEPTED)
+    rejects.add(blank(answers), cols.name(*LONG_COLUMNS[2]), "required value is blank")
     return pd.DataFrame({
         "school_year": years, "window_id": windows,
         "survey": matched.map(lambda i: i.survey if i else None),

@@ -6,12 +6,19 @@ form's longer question wording does not matter.
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
-from monitor.ingest.base import Adapted, Columns, Context, dated_windows, parse_required_dates
-from monitor.ingest.common import Rejects, blank, parse_flags, parse_grades
+from monitor.ingest import codes
+from monitor.ingest.base import (
+    Adapted,
+    Columns,
+    Context,
+    dated_windows,
+    parse_required_dates,
+    read_code,
+    response_identity,
+)
+from monitor.ingest.common import Rejects, blank, parse_subjects
 from monitor.ingest.readers import RawTable, UnreadableFile
 
 YES_NO = {
@@ -21,7 +28,6 @@ YES_NO = {
     "high_expectations": "High expectations",
 }
 RATED = {"ca2": "Core Action 2", "ca3": "Core Action 3"}
-RATINGS = {"not yet": 1, "somewhat": 2, "mostly": 3, "yes": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 INDICATOR_LABELS = {
     "ca1": "Core Action 1 (1A, 1B and 1C)", "ca1a": "CA1A: standards-aligned content",
     "ca1b": "CA1B: grade-level texts/problems",
@@ -30,6 +36,14 @@ INDICATOR_LABELS = {
     "strong_instruction": "Strong instruction", "deep_engagement": "Deep engagement",
     "high_expectations": "High expectations",
 }
+
+
+def observed_subjects(raw: pd.Series) -> pd.Series:
+    """ELA and Math in their usual spellings; any other subject observed (Science, History...)
+    as the form writes it, in single spaces; None where blank."""
+    known = parse_subjects(raw)
+    written = raw.str.split().str.join(" ")
+    return known.where(known.notna(), written.where(written.notna() & (written != ""), None))
 
 
 def looks_like(cols: Columns) -> bool:
@@ -59,35 +73,30 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     dates = parse_required_dates(cols, rejects, "Observation Date")
     years, windows, nearest = dated_windows(rejects, ctx, "learning_walk", "Observation Date", dates)
     frame = pd.DataFrame(index=cols.frame.index)
-    for key in YES_NO:
+    for key in YES_NO | RATED:
         column = found[key]
-        raw = cols.frame[column].str.strip() if column else pd.Series(pd.NA, index=frame.index)
-        flags = parse_flags(raw)
-        if column:
-            rejects.add(~blank(raw) & flags.isna(), column, "not Yes or No")
-        frame[key] = flags.map({"Y": True, "N": False})
-    for key in RATED:
-        column = found[key]
-        raw = cols.frame[column].str.strip() if column else pd.Series(pd.NA, index=frame.index)
-        rating = raw.str.lower().str.split(r"\s*[-:(]", regex=True).str[0].str.strip().map(RATINGS)
-        if column:
-            rejects.add(~blank(raw) & rating.isna(), column,
-                        "not a rating 1-4 (Not Yet / Somewhat / Mostly / Yes)")
-        frame[key] = rating
-    stamp = cols.get("Timestamp")
+        raw = cols.frame[column] if column else pd.Series(pd.NA, index=frame.index, dtype="string")
+        # Yes/No indicators, and Core Actions 2-3 rated 1-4; N/A or blank = not observed.
+        code = codes.RATING if key in RATED else codes.YES_NO_OBSERVED
+        frame[key] = read_code(rejects, raw, column, code)
     observer = cols.get("Email Address", "Observer", "Email")
     teacher = cols.get("Teacher")
-    identity = (stamp.fillna("") + "|" + observer.fillna("") + "|" + school.fillna("") + "|"
-                + teacher.fillna("") + "|" + cols.get("Observation Date").fillna(""))
-    frame.insert(0, "observation_id", identity.map(
-        lambda v: hashlib.sha1(v.encode(), usedforsecurity=False).hexdigest()[:16]))
+    key = None
+    if cols.name("Timestamp"):
+        # Google Forms: the submission time, in the form earlier releases stored (so a file
+        # loaded again after an upgrade still finds its rows).
+        key = (cols.get("Timestamp").fillna("") + "|" + observer.fillna("") + "|"
+               + school.fillna("") + "|" + teacher.fillna("") + "|"
+               + cols.get("Observation Date").fillna(""))
+    frame.insert(0, "observation_id", response_identity(cols, key))
     frame.insert(1, "school_year", years)
     frame.insert(2, "window_id", windows)
     frame.insert(3, "observed_on", dates)
     frame.insert(4, "school_code", school.map(
         lambda v: ctx.school_code(v) if not pd.isna(v) else None))
-    frame.insert(5, "grade", parse_grades(cols.get("Grade")))
-    frame.insert(6, "subject", cols.get("Subject"))
+    frame.insert(5, "grade", read_code(rejects, cols.get("Grade"), cols.name("Grade"),
+                                       codes.GRADE, reject=False))
+    frame.insert(6, "subject", observed_subjects(cols.get("Subject")))
     frame.insert(7, "observer", observer)
     frame.insert(8, "teacher", teacher)
 

@@ -1,6 +1,83 @@
 -- Query-time definitions, created on every reader connection (TEMP: they live with the code,
 -- not in the database file, so a database built by an older version reads the current rules).
 
+-- Staging: one row per loaded result row of each source, placed in its school and grade (the
+-- roster's; the file's own when the student is not on it), with `excluded`: why the row counts
+-- in no measure (NULL = it counts). The data health check (data_health.sql) counts rows by
+-- it; measure_outcomes below reads only the rows that count. Rules live here, once.
+
+-- ESGI, district benchmarks, performance tasks, state test. A student's latest attempt in a
+-- window counts (ESGI: every test, pooled); an attempt with a scale score only counts nowhere.
+CREATE OR REPLACE TEMP MACRO assessment_rows(p_source) AS TABLE
+SELECT a.*, coalesce(r.school_code, a.school_code) AS placed_school,
+       coalesce(a.grade, r.grade) AS placed_grade, r.student_id IS NOT NULL AS on_roster,
+       CASE
+           WHEN a.source = 'esgi' THEN
+               CASE WHEN coalesce(a.points_possible, 0) = 0 THEN 'no total questions' END
+           WHEN row_number() OVER (
+                    PARTITION BY a.source, a.school_year, a.window_id, a.student_id, a.subject
+                    ORDER BY a.test_date DESC NULLS LAST, a.load_id DESC) > 1
+               THEN 'an earlier attempt in the same window'
+           WHEN a.level_rank IS NULL AND a.percent_correct IS NULL
+               THEN 'a scale score only (no performance level or percent correct)'
+       END AS excluded
+FROM assessment_results a
+LEFT JOIN roster r USING (school_year, student_id)
+WHERE p_source IS NULL OR a.source = p_source;
+
+-- i-Ready diagnostics. Growth counts a student's latest diagnostic in a window with a growth
+-- expectation, when the student has a baseline in that subject and year; baselines count as
+-- the reference; rushed tests are left out when `exclude_rushed`.
+CREATE OR REPLACE TEMP MACRO iready_rows(growth_windows, exclude_rushed) AS TABLE
+WITH placed AS (
+    SELECT i.*, coalesce(r.school_code, i.school_code) AS placed_school,
+           coalesce(i.grade, r.grade) AS placed_grade, r.student_id IS NOT NULL AS on_roster,
+           exclude_rushed AND i.rushed AS left_out,
+           list_contains(growth_windows, i.window_id) AS growth_window
+    FROM iready_results i
+    LEFT JOIN roster r USING (school_year, student_id)
+),
+with_baseline AS (
+    SELECT DISTINCT school_year, student_id, subject
+    FROM placed WHERE is_baseline AND NOT left_out
+),
+ranked AS (
+    SELECT p.*, b.student_id IS NOT NULL AS has_baseline,
+           row_number() OVER (
+               PARTITION BY p.school_year, p.window_id, p.student_id, p.subject,
+                            p.left_out OR p.is_baseline
+               ORDER BY p.completion_date DESC, p.load_id DESC) AS attempt
+    FROM placed p
+    LEFT JOIN with_baseline b USING (school_year, student_id, subject)
+)
+SELECT *,
+       NOT left_out AND NOT is_baseline AND growth_window AND attempt = 1 AS growth_row,
+       CASE
+           WHEN left_out THEN 'rushed'
+           WHEN is_baseline THEN NULL
+           WHEN NOT growth_window THEN 'a window with no growth expectation'
+           WHEN attempt > 1 THEN 'an earlier diagnostic in the same window'
+           WHEN NOT has_baseline THEN 'no baseline diagnostic in that subject and year'
+           WHEN pct_typical IS NULL THEN 'no percent progress to typical growth'
+       END AS excluded
+FROM ranked;
+
+-- Walkthrough observations: an observation with no indicator rated counts nowhere.
+CREATE OR REPLACE TEMP MACRO walkthrough_rows() AS TABLE
+SELECT *,
+       CASE WHEN ca1a IS NULL AND ca1b IS NULL AND ca1c IS NULL AND ca2 IS NULL AND ca3 IS NULL
+                 AND hqim IS NULL AND grade_appropriate IS NULL AND strong_instruction IS NULL
+                 AND deep_engagement IS NULL AND high_expectations IS NULL
+            THEN 'no indicator rated' END AS excluded
+FROM walkthroughs;
+
+-- Survey answers: excluded answers ("I don't know", configured) leave the denominator.
+CREATE OR REPLACE TEMP MACRO survey_rows() AS TABLE
+SELECT *,
+       CASE WHEN response_value IS NULL
+            THEN 'an excluded answer (don''t know, not applicable)' END AS excluded
+FROM survey_responses;
+
 -- Per-unit outcomes of every measure, one shape for all:
 -- (school_year, window_id, school_code, grade, subject, detail, student_id, meets, stat_a,
 -- stat_b). stat_a/stat_b carry a second statistic: percent correct (ESGI, benchmarks,
@@ -12,13 +89,10 @@ CREATE OR REPLACE TEMP MACRO measure_outcomes(
     exclude_rushed, favorable_top5, favorable_top7, reversed_items, survey_detail
 ) AS TABLE
 WITH
-placed AS (     -- results placed by the roster; the file's own school/grade when not on it
-    SELECT a.*,
-           coalesce(r.school_code, a.school_code) AS placed_school,
-           coalesce(a.grade, r.grade) AS placed_grade
-    FROM assessment_results a
-    LEFT JOIN roster r USING (school_year, student_id)
-    WHERE a.source = measure
+placed AS (
+    SELECT * FROM assessment_rows(measure)
+    WHERE measure IN ('esgi', 'benchmark', 'performance_task', 'state_test')
+      AND excluded IS NULL
 ),
 esgi AS (       -- all of a student's ESGI tests in a subject and window, pooled
     SELECT school_year, window_id, school_code, grade, subject, NULL::VARCHAR AS detail,
@@ -39,32 +113,17 @@ latest AS (     -- benchmarks, performance tasks, state test: each student's lat
                 ELSE percent_correct >= percent_cut END AS meets,
            percent_correct AS stat_a, NULL::DOUBLE AS stat_b
     FROM placed WHERE measure IN ('benchmark', 'performance_task', 'state_test')
-    QUALIFY row_number() OVER (
-        PARTITION BY school_year, window_id, student_id, subject
-        ORDER BY test_date DESC NULLS LAST, load_id DESC) = 1
-),
-iready AS (
-    SELECT i.*, coalesce(r.school_code, i.school_code) AS placed_school,
-           coalesce(i.grade, r.grade) AS placed_grade
-    FROM iready_results i LEFT JOIN roster r USING (school_year, student_id)
-    WHERE measure = 'iready_growth' AND NOT (exclude_rushed AND i.rushed)
-),
-with_baseline AS (  -- growth counts only for students with a baseline in that subject and year
-    SELECT DISTINCT school_year, student_id, subject FROM iready WHERE is_baseline
 ),
 growth AS (      -- students without a baseline stay, with no outcome, to be counted as such
-    SELECT i.school_year, i.window_id, i.placed_school AS school_code, i.placed_grade AS grade,
-           i.subject, NULL::VARCHAR AS detail, i.student_id,
-           CASE WHEN b.student_id IS NOT NULL
-                THEN i.pct_typical >= growth_values[list_position(growth_windows, i.window_id)]
+    SELECT school_year, window_id, placed_school AS school_code, placed_grade AS grade,
+           subject, NULL::VARCHAR AS detail, student_id,
+           CASE WHEN has_baseline
+                THEN pct_typical >= growth_values[list_position(growth_windows, window_id)]
            END AS meets,
-           CASE WHEN b.student_id IS NOT NULL THEN i.pct_typical END AS stat_a,
-           CASE WHEN b.student_id IS NOT NULL THEN i.pct_stretch END AS stat_b
-    FROM iready i LEFT JOIN with_baseline b USING (school_year, student_id, subject)
-    WHERE list_contains(growth_windows, i.window_id) AND NOT i.is_baseline
-    QUALIFY row_number() OVER (
-        PARTITION BY i.school_year, i.window_id, i.student_id, i.subject
-        ORDER BY i.completion_date DESC, i.load_id DESC) = 1
+           CASE WHEN has_baseline THEN pct_typical END AS stat_a,
+           CASE WHEN has_baseline THEN pct_stretch END AS stat_b
+    FROM iready_rows(growth_windows, exclude_rushed)
+    WHERE measure = 'iready_growth' AND growth_row
 ),
 walk AS (       -- one row per observation per indicator; meets = Yes, or a rating of 3-4;
                 -- Core Action 1 as a whole (ca1) meets when 1A, 1B and 1C all do
@@ -72,14 +131,13 @@ walk AS (       -- one row per observation per indicator; meets = Yes, or a rati
            observation_id AS student_id, meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
     FROM (
         SELECT *, ca1a AND ca1b AND ca1c AS ca1_met, ca2 >= 3 AS ca2_met, ca3 >= 3 AS ca3_met
-        FROM walkthroughs
-        WHERE measure = 'walkthrough'
+        FROM walkthrough_rows()
+        WHERE measure = 'walkthrough' AND excluded IS NULL
     ) UNPIVOT (meets FOR detail IN (
         ca1_met AS ca1, ca1a, ca1b, ca1c, ca2_met AS ca2, ca3_met AS ca3, hqim, grade_appropriate,
         strong_instruction, deep_engagement, high_expectations))
 ),
-survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items;
-                -- excluded answers carry no value
+survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items
     SELECT s.school_year, s.window_id, s.school_code, r.grade, s.survey AS subject,
            CASE survey_detail WHEN 'item' THEN s.item_id ELSE s.construct END AS detail,
            coalesce(s.student_id, s.respondent_id) AS student_id,
@@ -89,8 +147,8 @@ survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed
                 ELSE s.response_value > s.scale_points
                      - CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END
            END AS meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
-    FROM survey_responses s LEFT JOIN roster r USING (school_year, student_id)
-    WHERE measure = 'survey' AND s.response_value IS NOT NULL
+    FROM survey_rows() s LEFT JOIN roster r USING (school_year, student_id)
+    WHERE measure = 'survey' AND s.excluded IS NULL
 )
 SELECT * FROM esgi
 UNION ALL SELECT * FROM latest

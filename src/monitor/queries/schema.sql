@@ -21,7 +21,28 @@ CREATE TABLE IF NOT EXISTS loads (
     school_years VARCHAR,
     windows VARCHAR,
     -- Rows an earlier version of the same file had contributed and this load replaced.
-    rows_replaced INTEGER DEFAULT 0
+    rows_replaced INTEGER DEFAULT 0,
+    -- Coded values not recognised, one per line: "Rush Flag: 1,333 rows with 'maybe' ..."
+    unrecognised VARCHAR
+);
+
+-- One row per load, column and reason: the rows a load rejected.
+CREATE TABLE IF NOT EXISTS load_rejections (
+    load_id INTEGER NOT NULL,
+    column_name VARCHAR,
+    reason VARCHAR NOT NULL,
+    rows INTEGER NOT NULL
+);
+
+-- The data health check after each load run: rows per source, school year and reason they
+-- count in no measure (reason NULL = rows that count). run_id is the run's last load_id.
+CREATE TABLE IF NOT EXISTS data_health (
+    run_id INTEGER NOT NULL,
+    recorded_at TIMESTAMP NOT NULL,
+    source VARCHAR NOT NULL,
+    school_year VARCHAR NOT NULL,
+    reason VARCHAR,
+    rows BIGINT NOT NULL
 );
 
 -- One row per school.

@@ -20,7 +20,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from monitor import metrics
+from monitor import health, metrics
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, load_settings
 from monitor.db import Database
@@ -128,7 +128,8 @@ def _raw_item_cells(db_stamp, filters: metrics.Filters) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _raw_measure_table(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataFrame:
     cells = _raw_cells(db_stamp, measure, filters)
-    return metrics.measure_table(cells, settings(), measure, filters.subject, filters.grade)
+    return metrics.measure_table(cells, settings(), measure, metrics.subject_of(measure, filters),
+                                 filters.grade)
 
 
 @st.cache_data(show_spinner=False)
@@ -265,8 +266,8 @@ def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id
 
 
 def _walk_params(filters: metrics.Filters) -> dict:
-    return {"year": filters.school_year, "school": filters.school, "subject": filters.subject,
-            "grades": filters.grades()}
+    return {"year": filters.school_year, "school": filters.school,
+            "subject": metrics.subject_of("walkthrough", filters), "grades": filters.grades()}
 
 
 def walkthrough_ratings(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
@@ -281,6 +282,13 @@ def observer_calibration(scope: Scope, filters: metrics.Filters) -> pd.DataFrame
     _allowed(scope, filters)
     counts = _query("walkthrough_observers", **_walk_params(filters))
     return metrics.observer_calibration(counts, settings(), show_names=scope.analyst)
+
+
+def walkthrough_subjects(scope: Scope) -> list[str]:
+    """The subjects learning walks observed, most observed first (any school's: subject names
+    only)."""
+    require(scope)
+    return list(_query("walkthrough_subjects")["subject"])
 
 
 def walk_dates(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
@@ -319,6 +327,24 @@ def rejected_rows(scope: Scope) -> pd.DataFrame | None:
     return pd.read_csv(path, dtype=str) if path.exists() else None
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _raw_health(db_stamp) -> tuple[pd.DataFrame, list[str]]:
+    return health.check(_database().connection(tuple(db_stamp)), settings())
+
+
+def data_health(scope: Scope) -> tuple[pd.DataFrame, list[str]]:
+    """The data health table (per source and school year: rows loaded, rows that count in a
+    measure and why the rest do not) and its warnings: district analysts only."""
+    require(scope).check_analyst()
+    return _raw_health(stamp())
+
+
+def load_rejections(scope: Scope, loads: int = 10) -> pd.DataFrame:
+    """Rows the latest loads rejected, by file, column and reason: district analysts only."""
+    require(scope).check_analyst()
+    return _query("load_rejections_recent", limit=loads)
+
+
 def database_path(scope: Scope):
     """The database file, for the upload form: analysts only."""
     require(scope).check_analyst()
@@ -329,4 +355,4 @@ __all__ = ["settings", "stamp", "cells", "survey_item_cells", "measure_table", "
            "caaspp_comparison", "catching_up", "level_transitions", "response_rates",
            "coverage", "peer_summary", "loads_recent", "table_row_counts", "rejected_rows",
            "database_path", "walkthrough_ratings", "observer_calibration", "walk_dates",
-           "debrief_notes"]
+           "walkthrough_subjects", "debrief_notes", "data_health", "load_rejections"]

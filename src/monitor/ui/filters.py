@@ -16,7 +16,7 @@ from monitor.ui import data
 
 ALL = "__all__"
 SCOPE_KEY = "_monitor_scope"
-PAGE_PARAMS = ("present", "slide")
+PAGE_PARAMS = ("present", "slide", "observed")
 KEYS = {"year": "f_year", "school": "f_school", "subject": "f_subject", "grade": "f_grade",
         "group": "f_group", "window": "f_window"}
 
@@ -88,6 +88,36 @@ def render_sidebar(settings: Settings, scope: Scope) -> metrics.Filters:
         group=chosen["group"],
         window=None if chosen["window"] == ALL else chosen["window"],
     )
+
+
+OBSERVED_KEY = "f_observed"
+
+
+def observed_subject(subjects: list[str]) -> str | None:
+    """The learning walks' subject observed (None = all subjects, the default), seeded from the
+    URL's `observed` parameter; an unknown subject in the URL falls back to all."""
+    if OBSERVED_KEY not in st.session_state:
+        requested = st.query_params.get("observed")
+        st.session_state[OBSERVED_KEY] = requested if requested in subjects else ALL
+    if st.session_state[OBSERVED_KEY] not in [ALL, *subjects]:
+        st.session_state[OBSERVED_KEY] = ALL
+    chosen = st.session_state[OBSERVED_KEY]
+    return None if chosen == ALL else chosen
+
+
+def render_observed_subject(subjects: list[str]) -> None:
+    """The learning walks' own subject choice (the sidebar's Subject is for student results);
+    kept in the URL as `observed`."""
+    def remember() -> None:
+        chosen = st.session_state[OBSERVED_KEY]
+        if chosen == ALL:
+            st.query_params.pop("observed", None)
+        else:
+            st.query_params["observed"] = chosen
+    st.selectbox("Subject observed", [ALL, *subjects], key=OBSERVED_KEY, on_change=remember,
+                 format_func=lambda s: "All subjects" if s == ALL else s,
+                 help="Learning walks visit every classroom: by default every subject observed "
+                      "is pooled. Choose one to see its classrooms alone.")
 
 
 def current() -> metrics.Filters:
