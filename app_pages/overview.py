@@ -154,12 +154,16 @@ components.render_chart(title, figures.calendar_strip_chart(calendar, as_of), ta
                         n_note=f"{calendar['schools_expected'].max()} schools",
                         key="overview_calendar")
 
-# New since last week: the files loaded in the seven days before now.
+# New since last week: the files loaded in the seven days up to the as-of date (pinned in tests
+# and for a frozen debrief, so "new" follows the dashboard's today, not the wall clock).
 if scope.role == "district":      # file names and load counts: district users
     loads = data.loads_recent(scope)
-    recent = loads[pd.to_datetime(loads["loaded_at"]) >= pd.Timestamp.now() - pd.Timedelta(days=7)]
+    loaded = pd.to_datetime(loads["loaded_at"])
+    until = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    recent = loads[(loaded >= until - pd.Timedelta(days=8)) & (loaded < until)]
     st.subheader(f"New since last week: {len(recent)} file(s) loaded" if len(recent)
-                 else "Nothing new loaded in the last seven days", anchor=False)
+                 else f"Nothing new loaded in the seven days to {as_of:%B %-d, %Y}",
+                 anchor=False)
     if len(recent):
         components.show_table(recent[["file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
                              "school_years", "windows"]].rename(columns={

@@ -62,6 +62,34 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def app_runs_end_without_an_exception(monkeypatch):
+    """Every AppTest run in the suite fails its test when the script ended with an exception,
+    whatever the test goes on to check (a page that draws its title and then crashes must not
+    pass on its title)."""
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    run = AppTest._run
+
+    def checked(self, *args, **kwargs):
+        # The server hides error details from users (.streamlit/config.toml); a failing test
+        # shows them.
+        shown = config.get_option("client.showErrorDetails")
+        config.set_option("client.showErrorDetails", "full")
+        try:
+            result = run(self, *args, **kwargs)
+        finally:
+            config.set_option("client.showErrorDetails", shown)
+        if result.exception:
+            pytest.fail("the app raised: " + "; ".join(
+                f"{e.proto.type}: {e.value}\n{''.join(e.stack_trace[-6:])}"
+                for e in result.exception), pytrace=False)
+        return result
+
+    monkeypatch.setattr(AppTest, "_run", checked)
+
+
+@pytest.fixture(autouse=True)
 def no_cache_warmer_left_running():
     """AppTest runs in this process start the cache warmer's thread (monitor.ui.warm); stop it
     after each test so it never works on a database another test has moved on from."""

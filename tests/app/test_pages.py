@@ -69,11 +69,25 @@ def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):
     # As of February 15: ESGI window 3, learning walk Q3, the spring survey window, February's
     # performance tasks are open.
     assert any(t.startswith("4 window(s) open now") for t in titles), titles
-    assert any(t.startswith("New since last week:") for t in titles)
+    # The demo was loaded today, long before the pinned as-of date: nothing is new by then.
+    assert "Nothing new loaded in the seven days to February 15, 2027" in titles, titles
     assert any(t.startswith("Schools at goal, latest window: Benchmark ELA") for t in titles)
     assert any(t.startswith("Needs attention:") for t in titles)
     grids = [d.value for d in at.dataframe if "Page" in d.value.columns]
     assert grids and grids[0]["Page"].str.startswith("/school?school=").all()
+
+
+def test_what_is_new_counts_the_week_before_the_as_of_date(use_demo_db, monkeypatch):
+    import datetime as dt
+
+    loaded = Database(use_demo_db).connection().execute(
+        "SELECT max(loaded_at)::DATE, count(*) FROM loads").fetchone()
+    monkeypatch.setenv("MONITOR_AS_OF", (loaded[0] + dt.timedelta(days=3)).isoformat())
+    titles = [s.value for s in run_page("overview").subheader]
+    assert f"New since last week: {loaded[1]} file(s) loaded" in titles, titles
+    monkeypatch.setenv("MONITOR_AS_OF", (loaded[0] + dt.timedelta(days=9)).isoformat())
+    titles = [s.value for s in run_page("overview").subheader]
+    assert any(t.startswith("Nothing new loaded in the seven days to") for t in titles), titles
 
 
 def test_changing_measure_changes_the_chart(use_demo_db):

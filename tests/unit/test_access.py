@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import inspect
+import ast
 import tomllib
 from importlib.metadata import version
 
 import pandas as pd
 import pytest
-import streamlit as st
 from packaging.version import Version
 from pydantic import ValidationError
 
-from monitor import access, metrics, privacy
+from monitor import access, privacy
 from monitor.access import AccessDenied, Scope
 from monitor.config import PROJECT_ROOT, Access, UserAccess
-from monitor.db import Database
-from monitor.ui import data
 
 
 @pytest.fixture
@@ -94,100 +91,83 @@ def test_scope_restricts_rows_to_the_district_and_its_schools():
         Scope(role="viewer").check_analyst()
 
 
-def _dummy(parameter: inspect.Parameter, settings):
-    if parameter.name == "filters":
-        return metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
-    if parameter.name == "years":
-        return [settings.current_school_year()]
-    return "1"
+# Where pages may get data from: the scoped functions of monitor.ui.data, nothing else.
+FORBIDDEN_MODULES = ("duckdb", "monitor.db")
+FORBIDDEN_NAMES = {"measure_cells", "measure_statistics", "catching_up", "level_transitions",
+                   "caaspp_comparison", "Database", "run_query"}
+FORBIDDEN_METHODS = {"query", "execute", "sql", "connect", "connection"}
 
 
-SCOPED = [name for name in data.__all__ if name not in ("settings", "stamp")]
+def reaches_around_the_scope(source: str) -> list[str]:
+    """Each way a page's source reads data other than through monitor.ui.data's public,
+    scoped functions: importing the database layer, calling a query, or touching a private
+    name of monitor.ui.data (attribute, from-import, getattr), under any alias."""
+    tree = ast.parse(source)
+    found: list[str] = []
+    data_aliases = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(FORBIDDEN_MODULES):
+                    found.append(f"import {alias.name}")
+                if alias.name == "monitor.ui.data":
+                    data_aliases.add(alias.asname or "monitor")
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module.startswith(FORBIDDEN_MODULES):
+                # The database's problems (exceptions) may be caught; nothing else imported.
+                found.extend(f"from {module} import {alias.name}" for alias in node.names
+                             if not alias.name.startswith("Database")
+                             or alias.name == "Database")
+            for alias in node.names:
+                if module == "monitor.ui" and alias.name == "data":
+                    data_aliases.add(alias.asname or "data")
+                if module == "monitor.ui.data" and alias.name.startswith("_"):
+                    found.append(f"from monitor.ui.data import {alias.name}")
+                if alias.name in FORBIDDEN_NAMES:
+                    found.append(f"from {module} import {alias.name}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if (isinstance(node.value, ast.Name) and node.value.id in data_aliases
+                    and node.attr.startswith("_")):
+                found.append(f"{node.value.id}.{node.attr}")
+            if node.attr in FORBIDDEN_NAMES and not (
+                    isinstance(node.value, ast.Name) and node.value.id in data_aliases):
+                found.append(f".{node.attr}")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in FORBIDDEN_METHODS:
+                found.append(f".{func.attr}()")
+            if (isinstance(func, ast.Name) and func.id == "getattr" and node.args
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id in data_aliases):
+                found.append(f"getattr({node.args[0].id}, ...)")
+    return found
 
 
-@pytest.mark.parametrize("name", SCOPED)
-def test_every_data_function_refuses_to_run_without_a_scope(name, settings, use_demo_db):
-    function = getattr(data, name)
-    parameters = list(inspect.signature(function).parameters.values())
-    assert parameters[0].name == "scope", f"{name} must take the scope first"
-    arguments = [_dummy(p, settings) for p in parameters[1:]]
-    for missing in (None, "district", {"role": "district"}):
-        with pytest.raises(AccessDenied, match="No access scope"):
-            function(missing, *arguments)
+PAGE_SOURCES = [*sorted((PROJECT_ROOT / "app_pages").glob("*.py")), PROJECT_ROOT / "app.py",
+                *[p for p in sorted((PROJECT_ROOT / "src/monitor/ui").glob("*.py"))
+                  if p.name != "data.py"]]
 
 
-def test_pages_read_data_only_through_the_scoped_functions():
-    """No page reaches the database or the unscoped caches directly."""
-    for path in [*(PROJECT_ROOT / "app_pages").glob("*.py"), PROJECT_ROOT / "app.py",
-                 *(PROJECT_ROOT / "src/monitor/ui").glob("*.py")]:
-        if path.name == "data.py" and path.parent.name == "ui":
-            continue
-        text = path.read_text()
-        for forbidden in ("data._", "Database(", "duckdb", "measure_cells(", ".query("):
-            assert forbidden not in text, f"{path.name} uses {forbidden}"
+@pytest.mark.parametrize("path", PAGE_SOURCES, ids=lambda p: p.name)
+def test_pages_read_data_only_through_the_scoped_functions(path):
+    assert reaches_around_the_scope(path.read_text()) == []
 
 
-@pytest.fixture
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def test_a_principal_receives_only_their_school_and_the_district(settings, use_demo_db,
-                                                                 fresh_caches):
-    codes = Database(use_demo_db).query("schools")["school_code"].tolist()
-    mine, other = codes[0], codes[1]
-    principal = Scope(role="principal", schools=(mine,))
-    f = metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
-    everyone = data.cells(Scope(role="district"), "benchmark", f)
-    assert {mine, other} <= set(everyone["scope"])
-    cells = data.cells(principal, "benchmark", f)
-    assert set(cells["scope"]) == {mine, privacy.DISTRICT}
-    table = data.measure_table(principal, "benchmark", f)
-    assert set(table["school"]) == {mine, "district"}
-    assert data.schools(principal)["school_code"].tolist() == [mine]
-    assert set(data.coverage(principal, [f.school_year])["school_code"]) == {mine}
-    rates = data.response_rates(principal, f, "student")
-    assert set(rates["scope"]) <= {mine, privacy.DISTRICT}
-    # Asking for another school is refused, not answered with less.
-    for call in (lambda: data.cells(principal, "benchmark", f.model_copy(update={"school": other})),
-                 lambda: data.measure_table(principal, "benchmark",
-                                            f.model_copy(update={"school": other})),
-                 lambda: data.level_transitions(principal, "benchmark",
-                                                f.model_copy(update={"school": other}), "1", "2"),
-                 lambda: data.peer_summary(principal, "benchmark",
-                                           f.model_copy(update={"school": other}), "1", "High")):
-        with pytest.raises(AccessDenied, match=other):
-            call()
-    # The district's cached whole-district result is not changed by the principal's view.
-    assert {mine, other} <= set(data.cells(Scope(role="district"), "benchmark", f)["scope"])
-
-
-def test_viewers_and_principals_get_no_student_level_rows(settings, use_demo_db, fresh_caches):
-    for scope in (Scope(role="viewer"), Scope(role="principal", schools=("x",)),
-                  Scope(role="district")):
-        for call in (data.rejected_rows, data.table_row_counts, data.database_path):
-            with pytest.raises(AccessDenied):
-                call(scope)
-    with pytest.raises(AccessDenied):
-        data.loads_recent(Scope(role="viewer"))
-    assert len(data.table_row_counts(Scope(role="district", analyst=True)))
-
-
-def test_a_viewer_never_receives_a_suppressed_value(settings, use_demo_db, fresh_caches):
-    viewer = Scope(role="viewer")
-    f = metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
-    for measure in ("benchmark", "esgi", "survey"):
-        cells = data.cells(viewer, measure, f if measure != "survey" else
-                           f.model_copy(update={"subject": "student"}))
-        hidden = cells[cells["suppressed"]]
-        assert len(hidden), measure
-        assert hidden[["value", "n_meeting", "ci_low", "ci_high"]].isna().all().all()
-        shown = cells[~cells["suppressed"]]
-        assert (shown["n"] >= settings.privacy.min_n).all()
+@pytest.mark.parametrize("source", [
+    "from monitor.ui import data\ndata._raw_cells(1, 'benchmark', f)",
+    "from monitor.ui import data as d\nd._raw_cells(1)",
+    "import monitor.ui.data as d\nd._query('schools')",
+    "from monitor.ui.data import _raw_cells\n_raw_cells(1)",
+    "from monitor.ui import data\ngetattr(data, '_raw_cells')(1)",
+    "import duckdb\nduckdb.connect('x')",
+    "from monitor.db import Database\nDatabase().query('schools')",
+    "from monitor import metrics\nmetrics.measure_cells(db, s, 'benchmark', f)",
+    "from monitor.metrics import measure_cells as cells\ncells(db)",
+    "con.execute('SELECT 1')",
+])
+def test_the_scope_check_sees_every_way_round(source):
+    assert reaches_around_the_scope(source), source
 
 
 def test_hardened_server_settings():

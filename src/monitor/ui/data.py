@@ -22,53 +22,79 @@ import streamlit as st
 
 from monitor import health, metrics
 from monitor.access import AccessDenied, Scope, require
-from monitor.config import Settings, load_settings
+from monitor.config import Settings, config_path, load_settings
 from monitor.db import Database
+from monitor.db import database_path as database_file
 from monitor.notes import NotesStore, notes_path
 
 
-@st.cache_resource
+def _config_key() -> tuple[str, int]:
+    path = config_path()
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except OSError:
+        return str(path), 0
+
+
+@st.cache_resource(show_spinner=False)
+def _settings_of(path: str, mtime_ns: int) -> Settings:   # noqa: ARG001 - the cache key
+    return load_settings(path)
+
+
 def settings() -> Settings:
-    return load_settings()
+    """config.toml as validated, read again when the file (or MONITOR_CONFIG) changes."""
+    return _settings_of(*_config_key())
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
+def _database_at(path: str) -> Database:
+    return Database(path, engine=settings().engine)
+
+
 def _database() -> Database:
-    return Database(engine=settings().engine)
+    return _database_at(str(database_file()))
 
 
 RUN_STAMP = "_monitor_db_stamp"
 
 
-def stamp() -> tuple[int, int]:
-    """The database version this script run reads: pinned by `ready()` at the start of the
-    run, so a load that commits mid-run never mixes old and new data on one page."""
+def _key(db_version: tuple[int, int]) -> tuple:
+    """Every cache key's first part: the database version, the settings file's version and the
+    as-of date. A load, a changed config.toml and a new day (windows open and close with the
+    as-of date) each make new keys, so no cached result outlives what it was computed from."""
+    return (*db_version, *_config_key(), settings().as_of_date().isoformat())
+
+
+def stamp() -> tuple:
+    """The cache key of what this script run reads (see `_key`): pinned by `ready()` at the
+    start of the run, so a load that commits mid-run never mixes old and new data on one page."""
     try:
         pinned = st.session_state.get(RUN_STAMP)
     except Exception:           # outside a script run
         pinned = None
-    return tuple(pinned) if pinned else _database().current()
+    return tuple(pinned) if pinned else _key(_database().current())
 
 
 def ready() -> None:
     """Open the database's current version and pin this run to it; a missing, locked,
     unreadable or outdated file is a message before any page runs (DatabaseProblem)."""
-    st.session_state[RUN_STAMP] = _database().current()
+    st.session_state[RUN_STAMP] = _key(_database().current())
 
 
-def database_version() -> tuple[int, int]:
-    """The stamp of the database file's current version, opening it if it is new (for the
+def database_version() -> tuple:
+    """The key of the database file's current version, opening it if it is new (for the
     cache warmer, monitor.ui.warm; a page reads `stamp()`)."""
-    return _database().current()
+    return _key(_database().current())
 
 
-def database_stamp() -> tuple[int, int]:
-    """The stamp of the file as it is now, without opening it."""
-    return _database().stamp()
+def database_stamp() -> tuple:
+    """The key of the file as it is now, without opening it."""
+    return _key(_database().stamp())
 
 
-def _db(db_stamp):
-    return _database().at(tuple(db_stamp))
+def _db(key):
+    """The database at the version a cache key names."""
+    return _database().at(tuple(key[:2]))
 
 
 def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
@@ -202,7 +228,7 @@ def _caaspp(db_stamp, filters: metrics.Filters, school_year: str) -> pd.DataFram
 
 def caaspp_comparison(scope: Scope, filters: metrics.Filters, school_year: str) -> pd.DataFrame:
     """State, county, district and the schools in scope from the CAASPP research files."""
-    scope = require(scope)
+    scope = _allowed(scope, filters)
     frame = _caaspp(stamp(), _plain(filters, group=filters.group), school_year)
     return scope.restrict(frame, "school_code")
 
@@ -233,7 +259,7 @@ def level_transitions(scope: Scope, source: str, filters: metrics.Filters, start
 
 def response_rates(scope: Scope, filters: metrics.Filters, survey: str) -> pd.DataFrame:
     """Respondents per school and window of the filters' year, with enrolment (student survey)."""
-    scope = require(scope)
+    scope = _allowed(scope, filters)
     frame = metrics.response_rates(
         _query("survey_response_rates", year=filters.school_year, survey=survey,
                group=filters.group), settings(), filters.group)
@@ -329,7 +355,7 @@ def rejected_rows(scope: Scope) -> pd.DataFrame | None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _raw_health(db_stamp) -> tuple[pd.DataFrame, list[str]]:
-    return health.check(_database().connection(tuple(db_stamp)), settings())
+    return health.check(_database().connection(tuple(db_stamp[:2])), settings())
 
 
 def data_health(scope: Scope) -> tuple[pd.DataFrame, list[str]]:

@@ -1,0 +1,151 @@
+"""A principal's own pages, and every way to another school's data: every data function and
+every page URL, refused with an access message, never answered with less."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor import metrics, privacy
+from monitor.access import AccessDenied, Scope
+from monitor.config import PROJECT_ROOT
+from monitor.db import Database
+from monitor.ui import data
+
+APP = str(PROJECT_ROOT / "app.py")
+PAGES = ["overview", "school", "groups", "learning_walks", "surveys"]
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s",
+                 "client_id": "c", "client_secret": "s",
+                 "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+
+
+@pytest.fixture
+def schools(use_demo_db):
+    frame = Database(use_demo_db).query("schools")
+    return frame
+
+
+@pytest.fixture
+def mine_and_other(schools):
+    """A middle school's principal, and another middle school."""
+    middle = schools[schools["level"] == "Middle"]["school_code"].tolist()
+    return middle[0], middle[1]
+
+
+@pytest.fixture
+def principal_config(tmp_path, monkeypatch, mine_and_other):
+    mine, _ = mine_and_other
+    text = (PROJECT_ROOT / "config.toml").read_text().replace(
+        "\ndemo = true\n",
+        f'\ndemo = false\n[access.users]\n"principal@district.org" = '
+        f'{{ role = "principal", schools = ["{mine}"] }}\n')
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    monkeypatch.setenv("MONITOR_CONFIG", str(path))
+    return mine
+
+
+def principal_run(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets = dict(AUTH)
+    at.user = {"email": "principal@district.org", "is_logged_in": True}
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    return at
+
+
+def shown_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown")
+             for e in at.get(kind)]
+    for frame in at.dataframe:
+        parts.append(frame.value.to_csv())
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("params", [{}, {"group": "el"}, {"grade": "7"},
+                                    {"grade": "Middle (6-8)", "subject": "Math"},
+                                    {"year": "2025-26"}])
+def test_a_principal_sees_their_own_school(page, params, principal_config, schools):
+    at = principal_run(page, params)
+    assert not at.error, [e.value for e in at.error]
+    fixed = at.sidebar.selectbox(key="f_school")
+    assert fixed.value == principal_config and fixed.disabled
+    names = dict(zip(schools["school_code"], schools["school_name"], strict=True))
+    others = [name for code, name in names.items() if code != principal_config]
+    text = shown_text(at)
+    assert not [name for name in others if name in text]
+    if page == "school":
+        assert at.title[0].value == names[principal_config]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_another_schools_url_is_an_access_message(page, principal_config, mine_and_other,
+                                                  schools):
+    _, other = mine_and_other
+    at = principal_run("overview", {"school": other})
+    assert any(f"does not include school {other}" in e.value for e in at.error)
+    assert not at.get("plotly_chart") and not at.dataframe and not at.metric
+    other_name = schools.set_index("school_code").loc[other, "school_name"]
+    assert other_name not in shown_text(at)
+    if page != "overview":
+        with pytest.raises(Exception):  # noqa: B017 - no page is reachable past the refusal
+            at.switch_page(f"app_pages/{page}.py").run()
+            assert other_name not in shown_text(at)
+            raise AssertionError("reached")
+
+
+def _argument(parameter: inspect.Parameter, filters: metrics.Filters):
+    return {"filters": filters, "measure": "benchmark", "source": "benchmark",
+            "start": "1", "end": "2", "window_id": "1", "level": "Middle",
+            "school_year": filters.school_year, "survey": "student",
+            "years": [filters.school_year], "loads": 10}[parameter.name]
+
+
+TAKES_FILTERS = [name for name in data.__all__
+                 if "filters" in inspect.signature(getattr(data, name)).parameters]
+
+
+def test_every_data_function_that_takes_filters_is_swept():
+    assert len(TAKES_FILTERS) >= 14, TAKES_FILTERS
+
+
+@pytest.mark.parametrize("name", TAKES_FILTERS)
+def test_every_data_function_refuses_another_school(name, settings, use_demo_db,
+                                                    mine_and_other):
+    mine, other = mine_and_other
+    principal = Scope(role="principal", schools=(mine,))
+    function = getattr(data, name)
+    parameters = list(inspect.signature(function).parameters.values())[1:]
+    theirs = metrics.Filters(school_year=settings.current_school_year(), subject="ELA",
+                             school=other)
+    with pytest.raises(AccessDenied, match=other):
+        function(principal, *[_argument(p, theirs) for p in parameters])
+    # Their own school is answered, with nothing of another school's in it.
+    own = theirs.model_copy(update={"school": mine})
+    result = function(principal, *[_argument(p, own) for p in parameters])
+    frames = result if isinstance(result, tuple) else (result,)
+    for frame in frames:
+        for column in ("scope", "school_code", "school"):
+            if hasattr(frame, "columns") and column in frame.columns:
+                assert set(frame[column].dropna()) <= {mine, privacy.DISTRICT, "district"}, (
+                    name, column)
+
+
+def test_functions_without_filters_answer_only_the_scope(settings, use_demo_db,
+                                                         mine_and_other):
+    mine, _ = mine_and_other
+    principal = Scope(role="principal", schools=(mine,))
+    assert data.schools(principal)["school_code"].tolist() == [mine]
+    year = settings.current_school_year()
+    assert set(data.coverage(principal, [year])["school_code"]) == {mine}
+    for analysts_only in (data.table_row_counts, data.rejected_rows, data.database_path,
+                          data.data_health, data.load_rejections, data.loads_recent):
+        with pytest.raises(AccessDenied):
+            analysts_only(principal)

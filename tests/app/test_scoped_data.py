@@ -1,0 +1,89 @@
+"""The scoped data functions (monitor.ui.data) against the demo database: nothing without a
+scope, a principal's school and the district only, no student-level rows but for analysts,
+never a suppressed value."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from monitor import metrics, privacy
+from monitor.access import AccessDenied, Scope
+from monitor.db import Database
+from monitor.ui import data
+
+
+def _dummy(parameter: inspect.Parameter, settings):
+    if parameter.name == "filters":
+        return metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
+    if parameter.name == "years":
+        return [settings.current_school_year()]
+    return "1"
+
+
+SCOPED = [name for name in data.__all__ if name not in ("settings", "stamp")]
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_every_data_function_refuses_to_run_without_a_scope(name, settings, use_demo_db):
+    function = getattr(data, name)
+    parameters = list(inspect.signature(function).parameters.values())
+    assert parameters[0].name == "scope", f"{name} must take the scope first"
+    arguments = [_dummy(p, settings) for p in parameters[1:]]
+    for missing in (None, "district", {"role": "district"}):
+        with pytest.raises(AccessDenied, match="No access scope"):
+            function(missing, *arguments)
+
+
+def test_a_principal_receives_only_their_school_and_the_district(settings, use_demo_db):
+    codes = Database(use_demo_db).query("schools")["school_code"].tolist()
+    mine, other = codes[0], codes[1]
+    principal = Scope(role="principal", schools=(mine,))
+    f = metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
+    everyone = data.cells(Scope(role="district"), "benchmark", f)
+    assert {mine, other} <= set(everyone["scope"])
+    cells = data.cells(principal, "benchmark", f)
+    assert set(cells["scope"]) == {mine, privacy.DISTRICT}
+    table = data.measure_table(principal, "benchmark", f)
+    assert set(table["school"]) == {mine, "district"}
+    assert data.schools(principal)["school_code"].tolist() == [mine]
+    assert set(data.coverage(principal, [f.school_year])["school_code"]) == {mine}
+    rates = data.response_rates(principal, f, "student")
+    assert set(rates["scope"]) <= {mine, privacy.DISTRICT}
+    # Asking for another school is refused, not answered with less.
+    for call in (lambda: data.cells(principal, "benchmark", f.model_copy(update={"school": other})),
+                 lambda: data.measure_table(principal, "benchmark",
+                                            f.model_copy(update={"school": other})),
+                 lambda: data.level_transitions(principal, "benchmark",
+                                                f.model_copy(update={"school": other}), "1", "2"),
+                 lambda: data.peer_summary(principal, "benchmark",
+                                           f.model_copy(update={"school": other}), "1", "High")):
+        with pytest.raises(AccessDenied, match=other):
+            call()
+    # The district's cached whole-district result is not changed by the principal's view.
+    assert {mine, other} <= set(data.cells(Scope(role="district"), "benchmark", f)["scope"])
+
+
+def test_viewers_and_principals_get_no_student_level_rows(settings, use_demo_db):
+    for scope in (Scope(role="viewer"), Scope(role="principal", schools=("x",)),
+                  Scope(role="district")):
+        for call in (data.rejected_rows, data.table_row_counts, data.database_path):
+            with pytest.raises(AccessDenied):
+                call(scope)
+    with pytest.raises(AccessDenied):
+        data.loads_recent(Scope(role="viewer"))
+    assert len(data.table_row_counts(Scope(role="district", analyst=True)))
+
+
+def test_a_viewer_never_receives_a_suppressed_value(settings, use_demo_db):
+    viewer = Scope(role="viewer")
+    f = metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
+    for measure in ("benchmark", "esgi", "survey"):
+        cells = data.cells(viewer, measure, f if measure != "survey" else
+                           f.model_copy(update={"subject": "student"}))
+        hidden = cells[cells["suppressed"]]
+        assert len(hidden), measure
+        assert hidden[["value", "n_meeting", "ci_low", "ci_high"]].isna().all().all()
+        shown = cells[~cells["suppressed"]]
+        assert (shown["n"] >= settings.privacy.min_n).all()
