@@ -175,9 +175,13 @@ def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | No
             hovertemplate="%{y}: %{x:.0f}%<extra>" + last_label + "</extra>",
         ))
     now = frame.set_index("detail").reindex(order)
+    if target is not None and pd.isna(target):      # a baseline window: no goal to draw
+        target = None
+    # Below the goal in vermilion; a suppressed or missing value draws no bar (and no colour).
+    below = [target is not None and pd.notna(v) and v < target for v in now["value"]]
     fig.add_trace(go.Bar(
         y=[labels[k] for k in order], x=now["value"], orientation="h", name=this_label,
-        marker_color=[BLUE if target is None or v >= target else VERMILLION for v in now["value"]],
+        marker_color=[VERMILLION if b else BLUE for b in below],
         text=[f"{v:.0f}%  n={n:,}" if pd.notna(v) else d for v, n, d in
               zip(now["value"], now["n"], now["display"], strict=True)],
         textposition="outside",

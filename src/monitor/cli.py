@@ -34,7 +34,11 @@ def _load(args: argparse.Namespace) -> int:
             print(f"--school-year {args.school_year!r} is not a school year like 2025-26",
                   file=sys.stderr)
             return 2
-    result = load_files(args.files, settings, source=args.source, school_year=school_year)
+    def progress(fraction: float, text: str) -> None:
+        print(f"[{fraction:4.0%}] {text}", file=sys.stderr, flush=True)
+
+    result = load_files(args.files, settings, source=args.source, school_year=school_year,
+                        progress=progress if args.progress else None)
     for report in result.reports:
         print(report.line())
     if result.rejects_path:
@@ -154,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="force the kind of export instead of detecting it from the headers")
     load.add_argument("--school-year", help="school year (e.g. 2025-26) for rows whose file "
                                             "gives no date or year")
+    load.add_argument("--progress", action="store_true",
+                      help="print each stage on stderr as it starts (reading, checking and "
+                           "writing each file, the data health check, saving)")
     load.add_argument("--strict", action="store_true",
                       help="exit with status 3 when the data health check warns (a file or "
                            "source whose rows count in no measure, or a counting share that "

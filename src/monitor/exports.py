@@ -35,5 +35,13 @@ def _neutral(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
+def write_csv(frame: pd.DataFrame, path=None) -> str | None:
+    """The table as CSV for a spreadsheet: formulas neutralised, and rows ended with CRLF (RFC
+    4180), so that a cell holding a bare carriage return is quoted rather than read as the end
+    of its row (with LF endings Python's csv quotes only cells holding a line feed)."""
+    return neutralise_formulas(frame).to_csv(path, index=False, lineterminator="\r\n",
+                                             encoding="utf-8")
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+    return write_csv(frame).encode("utf-8")

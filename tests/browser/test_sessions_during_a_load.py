@@ -55,6 +55,7 @@ def test_thirty_sessions_while_a_large_file_loads(browser: Browser, demo_db, tmp
     for number, page in enumerate(pages):
         page.on("pageerror", lambda exc, n=number: errors.append(f"session {n}: {exc}"))
     seen: list[tuple[int, int]] = []
+    during: list[tuple[int, int]] = []      # reads finished while the load was still running
     try:
         with running_server(db, tmp_path / "streamlit.log") as base:
             for page in pages:
@@ -78,7 +79,10 @@ def test_thirty_sessions_while_a_large_file_loads(browser: Browser, demo_db, tmp
                         errors.append(f"session {number} /{step}: "
                                       f"{page.get_by_test_id('stException').first.inner_text()}")
                     if step == "data":
-                        seen.append(read_data_page(page))
+                        read = read_data_page(page)
+                        seen.append(read)
+                        if load.poll() is None:
+                            during.append(read)
                 rounds += 1
                 if finished and step == "data":
                     break
@@ -95,4 +99,8 @@ def test_thirty_sessions_while_a_large_file_loads(browser: Browser, demo_db, tmp
     # Once the load committed, every session shows the new data.
     assert final == [(before + 1, before + 1)] * SESSIONS
     assert rounds >= 2
-    print(f"{SESSIONS} sessions, {rounds} rounds, {len(seen)} Data page reads")
+    # The reads overlapped the load: pages were served, from the old version, while it ran.
+    assert len(during) >= 5, f"only {len(during)} reads finished while the load ran"
+    assert set(during) == {(before, before)}
+    print(f"{SESSIONS} sessions, {rounds} rounds, {len(seen)} Data page reads, "
+          f"{len(during)} of them while the load ran")

@@ -40,7 +40,20 @@ def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# The loader's stages (`monitor load --progress`), each of which kills must land in.
+STAGES = ("Reading", "Checking", "Writing", "Checking data health", "Saving")
+
+
+def stage_of(line: str) -> str | None:
+    """'[ 40%] Writing big.csv' -> 'Writing' (the longest stage name that starts the text)."""
+    text = line.split("] ", 1)[-1]
+    return max((s for s in STAGES if text.startswith(s)), key=len, default=None)
+
+
 def test_killed_loads_leave_the_database_as_it_was(tmp_path, settings):
+    """Kills aimed at each stage of a load, each after the loader has said it started that
+    stage (never while the interpreter is still starting): the database is byte-identical to
+    before, or, when the kill came after the commit, holds the whole load; never in between."""
     db = tmp_path / "m.duckdb"
     load_files([write_csv(tmp_path / "roster.csv", ROSTER_HEADER, roster_rows())], settings,
                db_path=db)
@@ -49,38 +62,43 @@ def test_killed_loads_leave_the_database_as_it_was(tmp_path, settings):
     shutil.copy2(db, pristine)
     big = big_benchmark(tmp_path / "big.csv", 300_000)
     env = os.environ | {"MONITOR_DB": str(db)}
-    command = [sys.executable, "-m", "monitor", "load", str(big)]
-
-    started = time.monotonic()
-    subprocess.run(command, env=env | {"MONITOR_DB": str(tmp_path / "timing.duckdb")},
-                   cwd=PROJECT_ROOT, capture_output=True, check=True)
-    full = time.monotonic() - started
+    command = [sys.executable, "-m", "monitor", "load", "--progress", str(big)]
 
     rng = random.Random(42)
-    killed, latest = 0, full * 0.7
-    for _ in range(KILLS * 3):
-        if killed == KILLS:
+    hits: list[str] = []            # the stage each kill that landed mid-load hit
+    for attempt in range(KILLS * 3):
+        if len(hits) == KILLS:
             break
-        process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, latest))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
+        aimed = STAGES[attempt % len(STAGES)]
+        process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, text=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        reported: list[str] = []
+        for line in process.stderr:
+            reported.append(line)
+            if stage_of(line) == aimed:
+                # Somewhere inside the stage: at once, or a moment into it.
+                time.sleep(rng.choice([0, 0, rng.uniform(0, 0.3)]))
+                process.send_signal(signal.SIGKILL)
+                break
+        reported.extend(process.stderr.read().splitlines())
         process.wait()
-        after = digest(db)
+        last = next((stage_of(line) for line in reversed(reported) if stage_of(line)), None)
         con = duckdb.connect(str(db), read_only=True)
         results = con.execute("SELECT count(*) FROM assessment_results").fetchall()[0][0]
         con.close()
-        if after == before and process.returncode == -signal.SIGKILL:
+        if digest(db) == before and process.returncode == -signal.SIGKILL:
             assert results == 0
-            killed += 1
+            assert last is not None, "killed before the loader reported any stage"
+            hits.append(last)
             continue
-        # Atomic: otherwise the load had committed (it finished, or the kill landed while it was
-        # reporting or exiting) and the database holds all of it. Aim the next kill earlier.
+        # Atomic: otherwise the load had committed (the kill landed as it was exiting) and the
+        # database holds all of it.
         assert results == 300_000, f"a killed load left {results:,} of 300,000 rows"
         shutil.copy2(pristine, db)
-        latest *= 0.7
-    assert killed == KILLS, f"only {killed} of {KILLS} kills landed during a load"
+    assert len(hits) == KILLS, f"only {len(hits)} of {KILLS} kills landed during a load: {hits}"
+    # Every stage was hit at least once, the commit's own stage included.
+    assert set(hits) == set(STAGES), hits
+    print("kills by stage:", {stage: hits.count(stage) for stage in STAGES})
     # The next load works, and clears the copies the killed loads left behind.
     finished = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert finished.returncode == 0, finished.stdout + finished.stderr

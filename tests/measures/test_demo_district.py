@@ -9,6 +9,7 @@ import pandas as pd
 from monitor import metrics
 from monitor.db import Database
 from monitor.demo import write_demo
+from monitor.ingest.load import load_files
 
 from ..conftest import AS_OF, DEMO_STUDENTS
 
@@ -61,24 +62,54 @@ def test_stories(demo_db, settings):
                                   "1" if year == "2025-26" else "2").set_index("group_id")
         assert groups.loc["swd", "gap_to_all"] < -10
         assert groups.loc["el", "gap_to_all"] < -5
-    # Small groups suppressed: some school-level foster youth cells are under the minimum n.
+    # Small groups suppressed: every foster youth cell under the minimum n shows no value, no
+    # count of students meeting and no interval, only its label.
     foster = cells[(cells["group_id"] == "foster")]
-    assert (foster["n"] < settings.privacy.min_n).any()
+    small = foster[(foster["n"] > 0) & (foster["n"] < settings.privacy.min_n)]
+    assert len(small) > 0
+    assert small["suppressed"].all()
+    assert small[["value", "n_meeting", "ci_low", "ci_high"]].isna().all().all()
+    assert (small["hidden_label"] == f"n<{settings.privacy.min_n}").all()
 
 
-def test_state_comparison_agrees_with_student_level_scores(demo_db, settings):
-    db = Database(demo_db)
-    f = metrics.Filters(school_year="2025-26", subject="ELA")
-    comparison = metrics.caaspp_comparison(db, settings, f, "2025-26").set_index("level")
-    assert {"State", "County", "District", "School"} <= set(comparison.index)
-    cells = metrics.measure_cells(db, settings, "state_test", f)
-    student_level = metrics.trajectory(cells, settings, "state_test", f).iloc[0]["value"]
-    assert abs(comparison.loc["District", "pct_met_above"] - student_level) < 0.06
-    # Small groups: the state's * and our own minimum n both leave no value.
-    foster = metrics.caaspp_comparison(db, settings, f.model_copy(update={"group": "foster"}),
-                                       "2025-26")
-    schools = foster[foster["level"] == "School"]
-    assert schools["pct_met_above"].isna().all()
+RESEARCH_HEADER = ("County Code^District Code^School Code^Filler^Test Year^Student Group ID^"
+                   "Test Type^Total Tested at Reporting Level^Total Tested with Scores at "
+                   "Reporting Level^Grade^Test ID^Students Enrolled^Students Tested^Mean Scale "
+                   "Score^Percentage Standard Exceeded^Percentage Standard Met^Percentage "
+                   "Standard Met and Above^Percentage Standard Nearly Met^Percentage Standard "
+                   "Not Met^Students with Scores")
+
+
+def test_the_state_comparison_reads_the_published_figures(shared_data, settings, tmp_path):
+    """Mt. Diablo Unified (county 07, district 61754) with the real 2025 entity lookup and a
+    research file of known figures: the comparison shows exactly what the state published, the
+    state's * as no value, and our own minimum n on top of it."""
+    research = tmp_path / "sb_ca2025_all_07_csv_v1.txt"
+    lines = [RESEARCH_HEADER,
+             "00^00000^0000000^^2025^1^B^^^13^1^^3000000^2500^^^47.0^^^",
+             "07^00000^0000000^^2025^1^B^^^13^1^^80000^2510^^^52.5^^^",
+             "07^61754^0000000^^2025^1^B^^^13^1^^14000^2505^^^49.1^^^",
+             "07^61754^0106088^^2025^1^B^^^13^1^^58^2460^^^31.0^^^",
+             "07^61754^0135822^^2025^1^B^^^13^1^^8^2460^^^75.0^^^",      # 8 tested: < min_n
+             "07^61754^0106088^^2025^240^B^^^13^1^^12^^^^*^^^"]         # the state's *
+    research.write_text("\n".join(lines) + "\n", encoding="cp1252")
+    db = tmp_path / "m.duckdb"
+    load_files([research, shared_data / "caaspp" / "sb_ca2025entities_csv.txt"], settings,
+               db_path=db)
+    district = settings.district.model_copy(update={"cds_county": "07",
+                                                    "cds_district": "61754"})
+    mt_diablo = settings.model_copy(update={"district": district})
+    f = metrics.Filters(school_year="2024-25", subject="ELA")
+    got = metrics.caaspp_comparison(Database(db), mt_diablo, f, "2024-25")
+    shown = {(r.level, r.entity): r.pct_met_above for r in got.itertuples()}
+    assert shown[("State", "California")] == 47.0
+    assert shown[("County", "Contra Costa")] == 52.5
+    assert shown[("District", "Mt. Diablo Unified")] == 49.1
+    assert shown[("School", "Delta View Elementary")] == 31.0
+    assert pd.isna(shown[("School", "Holbrook Language Academy")])
+    foster = metrics.caaspp_comparison(Database(db), mt_diablo,
+                                       f.model_copy(update={"group": "foster"}), "2024-25")
+    assert foster[foster["level"] == "School"]["pct_met_above"].isna().all()
 
 
 def test_no_comparison_without_cds_codes(demo_db, settings):

@@ -1,6 +1,11 @@
 """Download safety and survey item recognition."""
 
+import csv
+import io
+
 import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
 
 from monitor.exports import neutralise_formulas, to_csv_bytes
 from monitor.items import match_item, scale_value
@@ -29,14 +34,32 @@ def test_scale_values():
                                      "Neutral", "I don't know")] == [1, 4, 5, 3, None, 3, None]
 
 
-def test_tables_on_screen_are_neutralised_like_downloads():
-    import pandas as pd
+HOSTILE = pd.DataFrame({"School": ["=HYPERLINK(\"http://x\")", "Oak", "@SUM(A1)", "a\rb"],
+                        "n": [-5, 3, 4, 1]}, index=pd.Index(["+cmd", "b", "c", "d"], name="k"))
 
-    from monitor.exports import neutralise_formulas
 
-    frame = pd.DataFrame({"School": ["=HYPERLINK(\"http://x\")", "Oak", "@SUM(A1)"],
-                          "n": [-5, 3, 4]}, index=pd.Index(["+cmd", "b", "c"], name="k"))
-    out = neutralise_formulas(frame)
-    assert out["School"].tolist() == ["'=HYPERLINK(\"http://x\")", "Oak", "'@SUM(A1)"]
-    assert out["n"].tolist() == [-5, 3, 4]
-    assert out.index.tolist() == ["'+cmd", "b", "c"]
+def test_a_bare_carriage_return_stays_inside_its_cell():
+    """RFC 4180 line ends, so a cell holding a bare CR is quoted, not read as a new row."""
+    text = to_csv_bytes(HOSTILE).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == ["School", "n"] and len(rows) == 5
+    assert rows[4] == ["a\rb", "1"]
+
+
+@pytest.mark.parametrize("styled", [False, True])
+def test_tables_on_screen_are_neutralised_like_downloads(styled, tmp_path):
+    """The on-screen path itself (components.show_table in a Streamlit run): the table's own
+    toolbar download is made from what it was given."""
+    script = tmp_path / "page.py"
+    script.write_text(
+        "import pandas as pd\n"
+        "from monitor.ui import components\n"
+        f"frame = pd.DataFrame({HOSTILE.reset_index().to_dict('list')!r}).set_index('k')\n"
+        + ("components.show_table(frame.style.format('{:.0f}', subset=['n']))\n" if styled
+           else "components.show_table(frame)\n"))
+    at = AppTest.from_file(str(script)).run()
+    shown = at.dataframe[0].value
+    shown = shown.data if hasattr(shown, "data") else shown
+    assert shown["School"].tolist()[:3] == ["'=HYPERLINK(\"http://x\")", "Oak", "'@SUM(A1)"]
+    assert shown["n"].tolist() == [-5, 3, 4, 1]
+    assert shown.index.tolist() == ["'+cmd", "b", "c", "d"]

@@ -44,6 +44,16 @@ def _test_year(cols: Columns, rejects: Rejects) -> tuple[pd.Series, pd.Series]:
     return raw, years
 
 
+def _tested(cols: Columns) -> pd.Series:
+    """Students tested: the first of the files' several count columns that has a number (years
+    differ in which they fill)."""
+    tested = pd.Series(float("nan"), index=cols.frame.index)
+    for name in TESTED:
+        if cols.name(name):
+            tested = tested.fillna(parse_numbers(cols.get(name)))
+    return tested
+
+
 def adapt_research(table: RawTable, ctx: Context) -> Adapted:
     cols = Columns(table)
     cols.require("CAASPP research", "County Code", "District Code", "School Code", "Test Year",
@@ -68,7 +78,7 @@ def adapt_research(table: RawTable, ctx: Context) -> Adapted:
         "grade": grade.where(grade != "13", "all"),
         # Tests other than Smarter Balanced ELA (1) and math (2) keep their id as the subject.
         "subject": test.map(lambda t: SUBJECTS.get(str(t).strip(), f"test {t}")),
-        "students_tested": parse_numbers(cols.get(*TESTED)),
+        "students_tested": _tested(cols),
         "pct_met_above": percent.where(~state_suppressed),
     })
     notes = []

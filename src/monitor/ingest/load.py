@@ -20,7 +20,7 @@ import pandas as pd
 from monitor import health
 from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
-from monitor.exports import neutralise_formulas
+from monitor.exports import write_csv
 from monitor.ingest import assessments, caaspp, iready, roster, surveys, walkthroughs
 from monitor.ingest.base import Adapted, Columns, Context, clip
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
@@ -317,14 +317,15 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
                school_year: str | None = None) -> LoadResult:
     """Load each file; return one report per file and where the rejected rows were written.
 
-    `progress(fraction, text)` is told as each file is read, validated and written (for the
-    upload page's progress bar).
+    `progress(fraction, text)` is told as each file is read, validated and written, when the
+    data health check runs and when the new version is saved (the upload page's progress bar,
+    `monitor load --progress`).
     """
     db_path = Path(db_path) if db_path else database_path()
     reports: list[FileReport] = []
     rejected: list[dict[str, object]] = []
     ordered = [Path(p) for p in paths]
-    stages, done = 3 * len(ordered), 0
+    stages, done = 3 * len(ordered) + 2, 0
 
     def step(text: str) -> None:
         nonlocal done
@@ -368,13 +369,14 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             rejected.extend(_reject_rows(table, adapted))
             step(f"Writing {path.name}")
             _load_one(con, path, table, adapted, settings, report)
+        step("Checking data health")
         warnings = _health_check(con, settings, reports)
+        step("Saving the new version of the database")
     rejects_path = None
     if rejected:
         rejects_path = db_path.with_name("rejected_rows.csv")
         # Opened in spreadsheets by analysts: cells that look like formulas are neutralised.
-        neutralise_formulas(pd.DataFrame(rejected, columns=REJECT_COLUMNS)).to_csv(
-            rejects_path, index=False, encoding="utf-8")
+        write_csv(pd.DataFrame(rejected, columns=REJECT_COLUMNS), rejects_path)
     return LoadResult(reports, rejects_path, warnings)
 
 
