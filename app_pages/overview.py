@@ -46,8 +46,8 @@ else:
     scoped = measures.scoped_filters(measure, f)
     schools = measures.by_school(scope, measure, scoped, point["window_id"])
     expected = measures.schools_with_results(scope, measure, scoped)
-    waiting = schools[(schools["n"] == 0) & schools["school_code"].isin(expected)]
-    schools = schools[schools["n"] > 0]
+    waiting = schools[~schools["present"] & schools["school_code"].isin(expected)]
+    schools = schools[schools["present"]]
     off = schools[schools["status"] == "not met"]
     title = (f"{len(off)} of {len(schools)} schools are below the approaching band at "
              f"{point['window']}")

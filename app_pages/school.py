@@ -44,7 +44,7 @@ if point is not None:
     level = row["level"].lower()
     if scope.schools is None:
         peers = measures.by_school(scope, measure, f, point["window_id"], row["level"])
-        peers = peers[peers["n"] > 0].copy()
+        peers = peers[peers["present"]].copy()
         ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
         codes = list(ranked["school_code"])
         if f.school in codes and len(codes) > 1:
@@ -98,7 +98,8 @@ if point is not None:
     table = groups[["group", "value", "n", "gap_to_all"]].rename(
         columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
     components.render_chart(title, figures.group_gap_chart(groups), table, as_of=as_of,
-                            n_note=f"n = {int(point['n']):,} students", key="school_groups")
+                            n_note=f"n = {metrics.n_text(point['n'], point['hidden_label'])} students",
+                            key="school_groups")
 
 st.header("Leading indicators", anchor=False)
 left, right = st.columns(2)

@@ -52,7 +52,7 @@ if len(here) and pd.notna(here["respondents"].iloc[0]):
 # By school: percent favorable at the window, with respondents and response rate.
 if f.school is None:
     schools = measures.by_school(scope, "survey", scoped, point["window_id"])
-    schools = schools[schools["n"] > 0].merge(
+    schools = schools[schools["present"]].merge(
         rates[rates["window_id"] == point["window_id"]].rename(columns={"scope": "school_code"}),
         on="school_code", how="left")
     below = int((schools["status"] == "not met").sum())
@@ -88,7 +88,9 @@ table = merged.assign(construct=merged["detail"].map(CONSTRUCT_LABELS))[
 components.render_chart(
     title, figures.detail_chart(merged, labels, target, f"{point['window']} {f.school_year}",
                                f"{point['window']} last year"),
-    table, as_of=as_of, n_note=f"n = {int(point['n']):,} respondents", key="survey_constructs")
+    table, as_of=as_of,
+    n_note=f"n = {metrics.n_text(point['n'], point['hidden_label'])} respondents",
+    key="survey_constructs")
 
 # Items, furthest below the goal first: where the conversation should start.
 items = measures.survey_items(scope, scoped, point["window_id"])

@@ -121,10 +121,6 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-MEASURE_CHOICES = ("benchmark", "iready_growth", "esgi", "performance_task", "state_test",
-                   "walkthrough", "survey")
-
-
 def build_parser() -> argparse.ArgumentParser:
     from monitor.ingest.load import SOURCES
 
@@ -171,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print every measure's value per subject, school, student group, grade, "
                     "school year and window, with n, target, status and suppression, as the "
                     "dashboard computes them. Suppressed rows have an empty value.")
-    measures.add_argument("--measure", choices=sorted(MEASURE_CHOICES))
+    from monitor.registry import MEASURES
+
+    measures.add_argument("--measure", choices=sorted(MEASURES))
     measures.add_argument("--subject", help="ELA, Math, or 'all' (every subject pooled); for "
                                             "walkthroughs any subject observed (Science...); "
                                             "surveys: student, teacher, leader. Default: each "
@@ -212,14 +210,22 @@ def _migrate(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"No database at {path}: nothing to migrate.", file=sys.stderr)
         return 2
+    from monitor import lattice
+
+    settings = load_settings()
     try:
         with writable_copy(path) as con:
             found = schema_version_before(con)
+            built = None
+            if not lattice.is_current(con, settings):
+                built = lattice.build(con, settings)
     except DatabaseProblem as exc:
         print(str(exc), file=sys.stderr)
         return 2
     print(f"{path}: schema version {found} -> {SCHEMA_VERSION}" if found != SCHEMA_VERSION
           else f"{path}: already at schema version {SCHEMA_VERSION}")
+    if built is not None:
+        print(f"{path}: measures lattice built for the current rules ({built:,} cells)")
     return 0
 
 

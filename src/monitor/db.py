@@ -57,12 +57,18 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str,
     installed on the cursor when the query uses any of them."""
     cursor = con.cursor()
     try:
-        text = sql(name)
-        if any(f"{macro}(" in text for macro in _macro_names()):
-            cursor.execute(sql("macros"))
-        return cursor.execute(text, dict(params or {})).df()
+        return run_here(cursor, name, params)
     finally:
         cursor.close()
+
+
+def run_here(con: duckdb.DuckDBPyConnection, name: str,
+             params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """As `run_query`, on `con` itself: it sees the tables registered on it."""
+    text = sql(name)
+    if any(f"{macro}(" in text for macro in _macro_names()):
+        con.execute(sql("macros"))
+    return con.execute(text, dict(params or {})).df()
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -181,6 +187,10 @@ class Database:
         with self._lock:
             return self._versions[stamp]
 
+    def version(self) -> tuple[int, int]:
+        """The version `query()` reads now (see `current`)."""
+        return self.current()
+
     def at(self, stamp: tuple[int, int] | None) -> VersionView:
         """This database as of one version: `.query()` reads only that version."""
         return VersionView(self, stamp)
@@ -258,6 +268,12 @@ class VersionView:
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         return self.db.query(name, params, at=self.stamp)
+
+    def version(self) -> tuple[int, int]:
+        return self.stamp if self.stamp is not None else self.db.current()
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return self.db.connection(self.stamp)
 
 
 def _forget_old_versions(target: Path) -> None:

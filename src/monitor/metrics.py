@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from monitor import privacy
+from monitor import lattice, privacy, registry
 from monitor.config import Settings, previous_school_year
 from monitor.db import Database
 from monitor.ingest.common import GRADE_ORDER
+from monitor.items import ITEMS_BY_ID
 
 StatusName = Literal["met", "approaching", "not met"]
 LEVEL_RANKS = {"Standard Exceeded": 4, "Standard Met": 3, "Standard Nearly Met": 2,
@@ -31,23 +32,13 @@ GRADE_BANDS = {
     "Middle (6-8)": ("6", "7", "8"),
     "High (9-12)": ("9", "10", "11", "12"),
 }
-# Which subjects a measure is reported in; the first is its default. None = every subject
-# pooled: learning walks visit every classroom, so they are reported across all subjects
-# observed unless a subject is chosen.
-MEASURE_SUBJECTS: dict[str, tuple[str | None, ...]] = {
-    "benchmark": ("ELA", "Math"), "iready_growth": ("ELA", "Math"), "esgi": ("ELA", "Math"),
-    "performance_task": ("ELA", "Math"), "state_test": ("ELA", "Math"),
-    "walkthrough": (None,), "survey": ("student", "teacher", "leader"),
-}
-
-
 def reported_subjects(db: Database, measure: str) -> list[str | None]:
     """The subjects the measures table reports a measure in by default: for learning walks
     every subject pooled, then each subject observed (Science, History... as well as ELA and
-    Math); for the others MEASURE_SUBJECTS."""
+    Math); for the others their registry subjects."""
     if measure == "walkthrough":
         return [None, *db.query("walkthrough_subjects")["subject"]]
-    return list(MEASURE_SUBJECTS[measure])
+    return list(registry.spec(measure).subjects)
 
 
 class Filters(BaseModel):
@@ -108,8 +99,13 @@ def table_through(table: pd.DataFrame, settings: Settings, measure: str,
 
 def subject_of(measure: str, filters: Filters) -> str | None:
     """The subject a measure is filtered to: learning walks by the subject observed (None =
-    every subject), the others by the subject filter."""
-    return filters.observed_subject if measure == "walkthrough" else filters.subject
+    every subject), surveys by survey (the student survey unless one is named: surveys of
+    different people never pool), the others by the subject filter (None = pooled)."""
+    if measure == "walkthrough":
+        return filters.observed_subject
+    if not registry.spec(measure).pool_subjects and filters.subject is None:
+        return registry.spec(measure).subjects[0]
+    return filters.subject
 
 
 def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
@@ -135,25 +131,33 @@ def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
 
 
 def measure_cells(db: Database, settings: Settings, measure: str, filters: Filters,
-                  years: list[str] | None = None, schools: list[str] | None = None,
-                  survey_items: bool = False) -> pd.DataFrame:
-    """One measure's cells per (school_year, window_id, scope, detail, group_id), protected.
+                  years: list[str] | None = None, survey_items: bool = False) -> pd.DataFrame:
+    """One measure's cells per (school_year, window_id, scope, detail, group_id), from the
+    protected measures lattice (monitor.lattice): the filters' subject and grade (or band),
+    the filters' school year and the one before it.
 
-    `scope` is a school code or privacy.DISTRICT. Values and counts of suppressed cells are
-    already gone (monitor.privacy). Covers the filters' school year and the one before it.
+    `scope` is a school code or privacy.DISTRICT. A hidden cell has no value and no counts
+    (`n` NaN) and `suppressed` with its `hidden_label`; `present` says a cell has results,
+    shown or not. Rows with `all_details` pool every detail (measures without details have
+    their rows twice, pooled and not). Survey details are constructs, or items with
+    `survey_items`.
     """
     years = years or [previous_school_year(filters.school_year), filters.school_year]
-    params = rule_parameters(settings, measure) | {
-        "years": years, "subject": subject_of(measure, filters), "grades": filters.grades(),
-        "schools": schools, "survey_detail": "item" if survey_items else "construct",
-    }
-    counts = db.query("measure_cells", params)
-    if measure == "walkthrough":
-        # Observations of classrooms, not students: a lower floor, so one teacher's lesson is
-        # never shown alone, and no one-outcome rule.
-        return privacy.protect(counts, settings, min_n=settings.privacy.min_observations,
-                               disclosive_n=0)
-    return privacy.protect(counts, settings)
+    subject = subject_of(measure, filters)
+    frame = lattice.read(db, settings, measure, years,
+                         lattice.POOLED if subject is None else subject,
+                         filters.grade or lattice.POOLED)
+    frame["present"] = frame["suppressed"] | (frame["n_records"].fillna(0) > 0)
+    frame = frame[frame["present"]]
+    pooled = frame["detail"] == lattice.POOLED
+    if measure == "survey":
+        items = frame["detail"].isin(ITEMS_BY_ID)
+        frame = frame[pooled | (items if survey_items else ~items)]
+        pooled = frame["detail"] == lattice.POOLED
+    frame = frame.assign(all_details=pooled, detail=frame["detail"].where(~pooled, None))
+    if not registry.spec(measure).details:
+        frame = pd.concat([frame, frame.assign(all_details=False)], ignore_index=True)
+    return frame.reset_index(drop=True)
 
 
 def goal_for(settings: Settings, measure: str, window_id: str,
@@ -262,7 +266,8 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
             "window_id": window.id, "window": window.label,
             "state": window_state(*window.dates(filters.school_year), state_date),
             "value": None if value is None or pd.isna(value) else float(value),
-            "n": int(now["n"].iloc[0]) if len(now) else 0,
+            "n": shown_n(now["n"].iloc[0]) if len(now) else 0,
+            "present": bool(len(now)),
             "suppressed": bool(now["suppressed"].iloc[0]) if len(now) else False,
             "hidden_label": now["hidden_label"].iloc[0] if len(now) else None,
             "ci_low": now["ci_low"].iloc[0] if len(now) else None,
@@ -271,7 +276,7 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
             "status": status_of(value, target, band),
             "last_year": (None if not len(then) or pd.isna(then["value"].iloc[0])
                           else float(then["value"].iloc[0])),
-            "last_year_n": int(then["n"].iloc[0]) if len(then) else 0,
+            "last_year_n": shown_n(then["n"].iloc[0]) if len(then) else 0,
         })
     frame = pd.DataFrame(rows)
     values = pd.to_numeric(frame["value"], errors="coerce")
@@ -302,9 +307,20 @@ def _projected_line(values: pd.Series) -> list[float | None]:
     return line
 
 
+def shown_n(n: object) -> int | None:
+    """A cell's n as shown: None for a hidden cell (its exact n is never shown)."""
+    return None if n is None or pd.isna(n) else int(n)
+
+
+def n_text(n: object, label: str | None = None) -> str:
+    """'1,234', or the hidden cell's label ('n<10', 'suppressed') in place of its n."""
+    return f"{int(n):,}" if n is not None and not pd.isna(n) else (label or "suppressed")
+
+
 def latest_point(frame: pd.DataFrame) -> pd.Series | None:
     """The latest window of a trajectory that has students (a value, or a suppressed one)."""
-    has_data = frame[(frame["n"] > 0)]
+    present = frame["present"] if "present" in frame else frame["n"].fillna(0) > 0
+    has_data = frame[present.astype(bool)]
     return has_data.iloc[-1] if len(has_data) else None
 
 
@@ -333,9 +349,12 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
     rows = scope(cells, filters, detail, schools=True)
     rows = rows[(rows["school_year"] == filters.school_year) & (rows["window_id"] == window_id)]
     rows = rows.rename(columns={"scope": "school_code"})[
-        ["school_code", "n", "n_records", "n_meeting", "value", "suppressed", "hidden_label"]]
+        ["school_code", "n", "n_records", "n_meeting", "value", "suppressed", "hidden_label",
+         "present"]]
     out = schools.merge(rows, on="school_code", how="left")
-    out["n"] = out["n"].fillna(0).astype(int)
+    out["present"] = out["present"].astype("boolean").fillna(False).astype(bool)
+    # n as shown: 0 where a school has no results, empty where its cell is hidden.
+    out["n"] = out["n"].astype("Float64").mask(~out["present"], 0).astype("Int64")
     out["suppressed"] = out["suppressed"].astype("boolean").fillna(False)
     first = scope(cells, filters, detail, schools=True)
     first = first[(first["school_year"] == filters.school_year)
@@ -385,9 +404,10 @@ def with_display(frame: pd.DataFrame) -> pd.DataFrame:
     when hidden to protect another small cell or a one-outcome group; '-' when no data."""
     frame = frame.copy()
     labels = frame["hidden_label"] if "hidden_label" in frame else [None] * len(frame)
+    present = frame["present"] if "present" in frame else frame["n"].fillna(0) > 0
     frame["display"] = [
-        f"{v:.0f}%" if pd.notna(v) else "-" if n == 0 else (label or "suppressed")
-        for v, n, label in zip(frame["value"], frame["n"], labels, strict=True)]
+        f"{v:.0f}%" if pd.notna(v) else "-" if not p else (label or "suppressed")
+        for v, p, label in zip(frame["value"], present, labels, strict=True)]
     return frame
 
 
@@ -474,6 +494,9 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     order = {w: i for i, w in enumerate(calendar.ids)}
     # Measures without details return each cell twice (pooled and "per detail", both NULL).
     rows = cells[cells["all_details"] | cells["detail"].notna()].copy()
+    if "present" not in rows:
+        rows["present"] = rows["n"].fillna(0) > 0
+    rows["n"] = rows["n"].astype("Float64").round().astype("Int64")
     rows["school"] = rows["scope"].replace({privacy.DISTRICT: "district"})
     rows = rows[rows["scope"] != privacy.UNPLACED]
     rows["detail"] = rows["detail"].where(~rows["all_details"], None)
@@ -522,7 +545,7 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     rows["window_label"] = rows["window_id"].map(calendar.label_of)
     rows = rows.rename(columns={"school_year": "year", "window_id": "window"})
     columns = ["measure", "subject", "detail", "school", "group", "grade", "year", "window",
-               "window_label", "n",
+               "window_label", "n", "present",
                "value", "ci_low", "ci_high", "target", "status", "suppressed",
                "change_prior_window",
                "change_last_year", "gap_to_all", "gap_to_district", "projected_year_end",
@@ -566,35 +589,17 @@ def _projection(rows: pd.DataFrame, windows: list[str], series: list[str]) -> pd
     return rows
 
 
-STATISTICS = {
-    "iready_growth": {"median_a": "median_progress_typical", "median_b": "median_progress_stretch",
-                      "n_excluded": "without_baseline"},
-    "benchmark": {"mean_a": "mean_percent_correct"},
-    "performance_task": {"mean_a": "mean_percent_correct"},
-    "esgi": {"mean_a": "mean_percent_correct"},
-}
-
-
 def measure_statistics(db: Database, settings: Settings, measure: str,
                        filters: Filters) -> pd.DataFrame:
-    """A measure's second statistics per (school_year, window_id, scope, group_id).
-
-    i-Ready: median percent progress to typical and to stretch growth among students with a
-    baseline, and how many were left out for having none. Benchmarks, performance tasks,
-    ESGI: mean percent correct. Groups under the minimum n show no statistic.
-    """
-    names = STATISTICS.get(measure, {})
-    years = [previous_school_year(filters.school_year), filters.school_year]
-    params = rule_parameters(settings, measure) | {
-        "years": years, "subject": filters.subject, "grades": filters.grades(), "schools": None}
-    frame = db.query("measure_statistics", params)
-    frame["scope"] = np.where(frame["district"], privacy.DISTRICT,
-                              frame["school_code"].fillna(privacy.UNPLACED))
-    frame[["median_a", "mean_a", "median_b"]] = frame[["median_a", "mean_a", "median_b"]].round(1)
-    frame = privacy.mask_small(frame, "n", ["median_a", "mean_a", "median_b"],
-                               settings.privacy.min_n)
-    return frame.rename(columns=names)[
-        ["school_year", "window_id", "scope", "group_id", "n", *names.values()]]
+    """A measure's second statistics per (school_year, window_id, scope, group_id), from the
+    lattice (monitor.registry names them): i-Ready median percent progress to typical and to
+    stretch growth, and how many students had no baseline; mean percent correct for
+    benchmarks, performance tasks and ESGI. A hidden cell has none."""
+    names = registry.spec(measure).statistics
+    cells = measure_cells(db, settings, measure, filters)
+    rows = cells[cells["all_details"]].rename(columns=names)
+    return rows[["school_year", "window_id", "scope", "group_id", "n", *names.values()]
+                ].reset_index(drop=True)
 
 
 def catching_up(db: Database, settings: Settings, measure: str, filters: Filters,
@@ -659,12 +664,6 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     return matrix
 
 
-# Sources in the coverage query, by the measure whose calendar they follow.
-COVERAGE_SOURCES = {"benchmark": "benchmark", "iready_growth": "iready", "esgi": "esgi",
-                    "performance_task": "performance_task", "state_test": "state_test",
-                    "walkthrough": "walkthrough", "survey": "survey"}
-
-
 def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year: str,
                         as_of: dt.date) -> pd.DataFrame:
     """Every window of every measure this school year: dates, state on the as-of date, and how
@@ -676,7 +675,7 @@ def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year:
     """
     rows = []
     for measure, config in settings.measures.items():
-        source = coverage[coverage["source"] == COVERAGE_SOURCES[measure]]
+        source = coverage[coverage["source"] == registry.spec(measure).source]
         expected = source["school_code"].dropna().nunique()
         this_year = source[source["school_year"] == school_year]
         calendar = settings.calendar_for(measure)
@@ -692,7 +691,7 @@ def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year:
 
 def latest_rows(table: pd.DataFrame, school_year: str) -> pd.DataFrame:
     """From a measures table: each series' latest window with data in `school_year`."""
-    rows = table[(table["year"] == school_year) & (table["n"] > 0)]
+    rows = table[(table["year"] == school_year) & table["present"]]
     if rows.empty:
         return rows
     order = rows.groupby(["measure", "subject", "school", "group"], dropna=False).cumcount()

@@ -41,7 +41,7 @@ def digest(path):
 
 
 # The loader's stages (`monitor load --progress`), each of which kills must land in.
-STAGES = ("Reading", "Checking", "Writing", "Checking data health", "Saving")
+STAGES = ("Reading", "Checking", "Writing", "Checking data health", "Counting", "Saving")
 
 
 def stage_of(line: str) -> str | None:

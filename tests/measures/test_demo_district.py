@@ -53,8 +53,8 @@ def test_stories(demo_db, settings):
     assert {"met", "not met"} <= set(at_bm2["status"].dropna())
     # One school with a missing window: benchmark results at BM2 but none at BM1.
     at_bm1 = metrics.by_school(cells, settings, "benchmark", f, "1", schools)
-    tested = set(at_bm2.loc[at_bm2["n"] > 0, "school_code"])
-    missing = tested - set(at_bm1.loc[at_bm1["n"] > 0, "school_code"])
+    tested = set(at_bm2.loc[at_bm2["present"], "school_code"])
+    missing = tested - set(at_bm1.loc[at_bm1["present"], "school_code"])
     assert len(missing) == 1
     # Persistent gaps: students with disabilities well below all students in both years.
     for year in ("2025-26", "2026-27"):
@@ -62,14 +62,15 @@ def test_stories(demo_db, settings):
                                   "1" if year == "2025-26" else "2").set_index("group_id")
         assert groups.loc["swd", "gap_to_all"] < -10
         assert groups.loc["el", "gap_to_all"] < -5
-    # Small groups suppressed: every foster youth cell under the minimum n shows no value, no
-    # count of students meeting and no interval, only its label.
+    # Small groups suppressed: foster youth cells under the minimum n show no value, no count
+    # (not even their n), no interval, only their label; none shown is under the minimum.
     foster = cells[(cells["group_id"] == "foster")]
-    small = foster[(foster["n"] > 0) & (foster["n"] < settings.privacy.min_n)]
+    small = foster[foster["reason"] == "small"]
     assert len(small) > 0
     assert small["suppressed"].all()
-    assert small[["value", "n_meeting", "ci_low", "ci_high"]].isna().all().all()
+    assert small[["n", "value", "n_meeting", "ci_low", "ci_high"]].isna().all().all()
     assert (small["hidden_label"] == f"n<{settings.privacy.min_n}").all()
+    assert (foster.loc[~foster["suppressed"], "n"] >= settings.privacy.min_n).all()
 
 
 RESEARCH_HEADER = ("County Code^District Code^School Code^Filler^Test Year^Student Group ID^"

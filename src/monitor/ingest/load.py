@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from monitor import health
+from monitor import health, lattice
 from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
 from monitor.exports import write_csv
@@ -325,7 +325,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
     reports: list[FileReport] = []
     rejected: list[dict[str, object]] = []
     ordered = [Path(p) for p in paths]
-    stages, done = 3 * len(ordered) + 2, 0
+    stages, done = 3 * len(ordered) + 3, 0
 
     def step(text: str) -> None:
         nonlocal done
@@ -371,6 +371,9 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             _load_one(con, path, table, adapted, settings, report)
         step("Checking data health")
         warnings = _health_check(con, settings, reports)
+        if any(r.load_id is not None for r in reports) or not lattice.is_current(con, settings):
+            step("Counting and protecting every measure (the measures lattice)")
+            lattice.build(con, settings)
         step("Saving the new version of the database")
     rejects_path = None
     if rejected:

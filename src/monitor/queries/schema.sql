@@ -183,3 +183,26 @@ CREATE TABLE IF NOT EXISTS caaspp_groups (
     category VARCHAR,
     load_id INTEGER NOT NULL
 );
+
+-- The measures lattice (monitor.lattice): every cell a user can reach, counted and protected,
+-- built by each load for the version it makes. Hidden cells have no value and no counts in
+-- the public columns; `true_*` keep them for the suppression of narrower views (a principal's)
+-- and are never returned to a page.
+CREATE TABLE IF NOT EXISTS measure_lattice (
+    measure VARCHAR NOT NULL,
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,             -- a school code or '__district__'
+    grade VARCHAR NOT NULL,             -- a grade, a band, or '*' (all grades)
+    subject VARCHAR NOT NULL,           -- a subject (surveys: the survey) or '*' (pooled)
+    detail VARCHAR NOT NULL,            -- an indicator, construct or item, or '*' (pooled)
+    group_id VARCHAR NOT NULL,          -- 'all' or a configured group
+    n DOUBLE, n_records DOUBLE, n_meeting DOUBLE,
+    value DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
+    hidden BOOLEAN NOT NULL,
+    reason VARCHAR,                     -- small / one outcome / complementary
+    hidden_label VARCHAR,               -- 'n<10' or 'suppressed'
+    schools INTEGER,                    -- schools with results in the cell
+    mean_a DOUBLE, median_a DOUBLE, median_b DOUBLE, n_excluded DOUBLE,
+    true_n DOUBLE, true_n_records DOUBLE, true_n_meeting DOUBLE
+);

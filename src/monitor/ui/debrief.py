@@ -25,7 +25,7 @@ class Walk:
     where: str                     # "District" or the school's name
     notes_scope: str               # "district" or the school code
     cutoff: dt.date | None         # the last day observed on this walk
-    observations: int
+    observations: int | None          # None when the walk's own count is hidden
 
     @property
     def heading(self) -> str:
@@ -44,7 +44,7 @@ def current_walk(settings: Settings, f: metrics.Filters, scope: Scope) -> Walk |
     where = "District" if f.school is None else data.schools(scope).set_index(
         "school_code").loc[f.school, "school_name"]
     return Walk(point["window_id"], point["window"], f.school_year, where,
-                f.school or "district", cutoff, int(point["n"]))
+                f.school or "district", cutoff, metrics.shown_n(point["n"]))
 
 
 def caption(settings: Settings, walk: Walk, n_note: str) -> str:
@@ -77,7 +77,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
     deck: list[Slide] = []
 
     since, steps = previous_next_steps(settings, f, scope, walk)
-    opening = [f"{walk.observations:,} classroom observations on this walk."]
+    opening = [f"{metrics.n_text(walk.observations, 'Too few')} classroom observations on this walk."]
     if since:
         opening += [f"Our next steps from {since}:"] + [f"- {s}" for s in steps or ["(none written)"]]
     else:
@@ -107,7 +107,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
             "indicator": "Indicator", "value": "Value (%)", "n": "Observations",
             "last_year": "Same walk last year (%)"})
     deck.append(Slide(
-        "indicators", title, caption(settings, walk, f"n = {walk.observations:,} observations"),
+        "indicators", title, caption(settings, walk, f"n = {metrics.n_text(walk.observations)} observations"),
         figures.detail_chart(merged, INDICATOR_LABELS, target, f"{walk.label} {f.school_year}",
                             f"{calendar.label_of(walk.window_id)} last year"), table=table))
 
@@ -131,7 +131,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
 
     if f.school is None:
         schools = measures.by_school(scope, "walkthrough", f, walk.window_id)
-        schools = schools[schools["n"] > 0]
+        schools = schools[schools["present"]]
         at_goal = int((schools["status"] == "met").sum())
         table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(
             columns={"school_name": "School", "level": "Level", "value": "Value (%)",

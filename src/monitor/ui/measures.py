@@ -5,14 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, metrics
+from monitor import charts, metrics, registry
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.ui import components, data, figures
 from monitor.ui import filters as filters_ui
-
-# What a measure counts, in words, for captions.
-UNITS = {"walkthrough": "observations", "survey": "respondents"}
 
 
 def scoped_filters(measure: str, filters: metrics.Filters) -> metrics.Filters:
@@ -80,7 +77,7 @@ def by_grade(scope: Scope, measure: str, filters: metrics.Filters, window_id: st
     for grade in grades:
         graded = filters.model_copy(update={"grade": grade})
         here = metrics.latest_at(_trajectory(scope, measure, graded, None), window_id)
-        if here["n"] == 0:
+        if not here["present"]:
             continue
         there = metrics.latest_at(_trajectory(
             scope, measure, graded.model_copy(update={"school": None}), None), window_id)
@@ -159,23 +156,19 @@ def subject_label(settings: Settings, measure: str, filters: metrics.Filters) ->
     return label
 
 
-SHORT = {"benchmark": "Benchmark", "iready_growth": "i-Ready growth", "esgi": "ESGI",
-         "performance_task": "Performance tasks", "state_test": "State test",
-         "walkthrough": "Learning walks", "survey": "Student survey"}
-
-
 def tile_label(settings: Settings, measure: str, filters: metrics.Filters) -> str:
     """A label short enough for a headline tile; the full label goes in its help."""
-    subject = f" {filters.subject}" if filters.subject and measure not in UNITS else ""
-    return SHORT.get(measure, settings.measures[measure].label) + subject
+    spec = registry.spec(measure)
+    by_subject = filters.subject and spec.subjects == registry.STUDENT_SUBJECTS
+    return spec.short + (f" {filters.subject}" if by_subject else "")
 
 
 def n_note(frame: pd.DataFrame, measure: str) -> str:
     point = metrics.latest_point(frame)
-    unit = UNITS.get(measure, "students")
+    unit = registry.spec(measure).unit
     if point is None:
         return f"n = 0 {unit}"
-    return f"n = {int(point['n']):,} {unit} at {point['window']}"
+    return f"n = {metrics.n_text(point['n'], point['hidden_label'])} {unit} at {point['window']}"
 
 
 def next_window_note(settings: Settings, measure: str, filters: metrics.Filters) -> str:
@@ -227,7 +220,7 @@ def render_tiles(settings: Settings, filters: metrics.Filters) -> None:
             prior = point["change_prior_window"]
             since = "" if pd.isna(prior) else f" · {metrics.signed_points(prior)} since prior window"
             st.caption(f"{window}: {goal}{' · ' + status if status else ''}{since} · "
-                       f"n={int(point['n']):,}")
+                       f"n={metrics.n_text(point['n'], point['hidden_label'])}")
 
 
 @data.view

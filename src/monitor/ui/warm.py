@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from monitor import metrics
+from monitor import metrics, registry
 from monitor.db import DatabaseProblem
 from monitor.ingest.common import GRADE_ORDER
 from monitor.ui import data, measures
@@ -44,7 +44,7 @@ def plan(school_year: str) -> list[tuple[str, str, metrics.Filters]]:
     it: every measure's table for the sidebar's default subject, then for the other subject
     and the other surveys, then the school page's by-grade counts and the survey items. The
     filters are the ones the pages ask with (`measures.scoped_filters`), so the keys match."""
-    subjects = metrics.MEASURE_SUBJECTS[metrics.REFERENCE_MEASURE]      # the sidebar's
+    subjects = registry.spec(metrics.REFERENCE_MEASURE).subjects      # the sidebar's
     work: list[tuple[str, str, metrics.Filters]] = []
 
     def add(what: str, measure: str, subject: str, grade: str | None = None) -> None:
@@ -54,9 +54,9 @@ def plan(school_year: str) -> list[tuple[str, str, metrics.Filters]]:
             work.append((what, measure, filters))
 
     for subject in subjects:
-        for measure in metrics.MEASURE_SUBJECTS:
+        for measure in registry.MEASURES:
             add("table", measure, subject)
-    for survey in metrics.MEASURE_SUBJECTS["survey"]:
+    for survey in registry.spec("survey").subjects:
         add("table", "survey", survey)
     for grade in GRADE_ORDER:
         add("cells", metrics.REFERENCE_MEASURE, subjects[0], grade)

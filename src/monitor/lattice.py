@@ -1,0 +1,555 @@
+"""The measures lattice: every number a user can reach, counted and protected once per version
+of the database.
+
+For every measure, subject (and every subject pooled), detail (and every detail pooled),
+school (and the district), student group, grade (each grade, each band, all grades), school
+year and window, the lattice holds how many students (observations, respondents) a cell counts
+and how many of them meet the measure. It is built when a load commits (`build`, stored in the
+database version itself as `measure_lattice`) and every page, the command line, the exports and
+the slides read it (`read`); none of them counts from raw rows.
+
+Suppression is applied here over the whole lattice at once (`protect`), so it holds across
+views: no hidden count can be derived from any combination of the shown ones, whichever views a
+person opens. The cells are linked by sums: the district is its schools (and results placed in
+none), all grades are the grades (and results with none), and the three level bands; a band
+is its grades; all students are a yes/no group and its complement, or the race/ethnicity groups
+and the students in none; every subject pooled is the subjects; every detail pooled is the
+details. A remainder nobody is shown (the students not in a group, the results with no grade)
+is a cell too, never shown.
+
+1. Primary: a cell of fewer than `min_n` students (walkthroughs: `min_observations`) is hidden
+   ("n<10"), and so is one of fewer than `disclosive_n` where everyone shares one outcome.
+2. Complementary, by derivation: starting from what is shown, every sum with exactly one
+   unknown term gives that term, and what it gives is known in turn, across every partition,
+   until nothing more follows. Any hidden cell, or small remainder, that comes out known has
+   the smallest shown cell of the sum that gave it hidden too; repeat until nothing hidden can
+   be derived. This closes chains through other partitions (a cell hidden only to protect
+   another is protected in its own partitions too).
+
+What it does not do: solve the whole linear system. Hidden cells that pair up in two sums at
+once (two schools hidden in two grades) stay protected by it; rarer patterns could in principle
+be solved by elimination over many sums at once. The test suite attacks generated districts and
+the demo with exact linear algebra (tests/measures/test_lattice_attack.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from monitor import privacy
+from monitor.config import Settings
+from monitor.db import run_here
+from monitor.ingest.common import GRADE_ORDER
+from monitor.items import ITEMS, ITEMS_BY_ID
+from monitor.registry import MEASURES
+
+DISTRICT, UNPLACED = privacy.DISTRICT, privacy.UNPLACED
+POOLED = "*"                    # every subject / every detail / all grades
+NO_GRADE, NO_SUBJECT = "(none)", "(none)"
+COMPLEMENT = "~"                # a yes/no group's complement: "~el"
+NO_RACE = "~race"               # the students in none of the race/ethnicity groups
+DIMENSIONS = ("measure", "school_year", "window_id", "scope", "grade", "subject", "detail",
+              "group_id")
+BANDS = {
+    "TK-K": ("TK", "K"),
+    "1-3": ("1", "2", "3"),
+    "Elementary (TK-5)": tuple(GRADE_ORDER[:7]),
+    "Middle (6-8)": ("6", "7", "8"),
+    "High (9-12)": ("9", "10", "11", "12"),
+}
+LEVEL_BANDS = ("Elementary (TK-5)", "Middle (6-8)", "High (9-12)")
+SMALL, ONE_OUTCOME, COMPLEMENTARY = "small", "one outcome", "complementary"
+
+
+def grade_keys() -> pd.DataFrame:
+    """Each grade's keys: itself, the bands it is in, and all grades."""
+    rows = [(NO_GRADE, NO_GRADE), (NO_GRADE, POOLED)]
+    for grade in GRADE_ORDER:
+        rows += [(grade, grade), (grade, POOLED)]
+        rows += [(grade, band) for band, grades in BANDS.items() if grade in grades]
+    return pd.DataFrame(rows, columns=["grade", "grade_key"])
+
+
+def rules_fingerprint(settings: Settings) -> str:
+    """What the lattice depends on in config.toml: the measure rules, privacy and groups. A
+    lattice built under other settings is not read (the reader builds one in memory)."""
+    parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups"})
+    parts["growth"] = settings.measures["iready_growth"].growth_expectation
+    parts["version"] = 1
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# -- counting ------------------------------------------------------------------------------
+
+def counts(con, settings: Settings) -> pd.DataFrame:
+    """Every cell's counts (before protection), over every measure, year and window."""
+    from monitor.metrics import rule_parameters  # metrics reads the lattice in turn
+
+    keys = grade_keys()
+    frames = []
+    cursor = con.cursor()
+    try:
+        cursor.register("grade_keys", keys)
+        for measure, spec in MEASURES.items():
+            params = rule_parameters(settings, measure) | {
+                "details": spec.details, "pool_subjects": spec.pool_subjects}
+            stage = run_here(cursor, "lattice_counts", params)
+            if measure == "survey":
+                # Items as details too, beside the constructs they make up (pooled rows are
+                # the same either way).
+                items = run_here(cursor, "lattice_counts", params | {"survey_detail": "item"})
+                stage = pd.concat([stage, items[items["detail"] != POOLED]], ignore_index=True)
+            if stage.empty:
+                continue
+            cursor.register("lattice_stage", stage)
+            rolled = run_here(cursor, "lattice_rollup")
+            cursor.unregister("lattice_stage")
+            if "median_a" in spec.statistics:
+                medians = run_here(cursor, "lattice_medians", rule_parameters(settings, measure))
+                rolled = rolled.merge(medians, how="left", on=[
+                    "school_year", "window_id", "scope", "grade", "subject", "detail",
+                    "group_id"])
+            frames.append(rolled.assign(measure=measure))
+    finally:
+        cursor.close()
+    if not frames:
+        return pd.DataFrame(columns=[*DIMENSIONS, "n", "n_records", "n_meeting"])
+    frame = pd.concat(frames, ignore_index=True)
+    for column in ("median_a", "median_b"):
+        if column not in frame:
+            frame[column] = np.nan
+    return frame
+
+
+# -- protecting ----------------------------------------------------------------------------
+
+def _remainders(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The cells nobody is shown that complete a partition of all students: each yes/no
+    group's complement ("~el") and the students in none of the race/ethnicity groups."""
+    keys = [d for d in DIMENSIONS if d != "group_id"]
+    counted = ["n", "n_records", "n_meeting"]
+    everyone = cells[cells["group_id"] == "all"].set_index(keys)[counted]
+    by_field: dict[str, list[str]] = {}
+    for group in settings.groups:
+        by_field.setdefault(group.field, []).append(group.id)
+    parts = []
+    for field, ids in by_field.items():
+        sets = [[g] for g in ids] if field != "race_ethnicity" else [ids]
+        for members in sets:
+            inside = (cells[cells["group_id"].isin(members)].groupby(keys)[counted].sum()
+                      .reindex(everyone.index, fill_value=0))
+            rest = (everyone - inside)
+            rest = rest[rest["n_records"] > 0]
+            name = NO_RACE if field == "race_ethnicity" else COMPLEMENT + members[0]
+            parts.append(rest.reset_index().assign(group_id=name))
+    if not parts:
+        return cells.iloc[0:0]
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass
+class _Relation:
+    """Sums of one kind over the cells: each line is total = members."""
+
+    name: str
+    cells: np.ndarray        # indices of the cells in some line of this kind
+    lines: np.ndarray        # the line of each
+    total: np.ndarray        # whether the cell is its line's total
+    count: int               # lines
+
+
+def _relations(cells: pd.DataFrame, settings: Settings) -> list[_Relation]:
+    """Every partition the lattice's cells are linked by (see the module docstring)."""
+    codes, uniques = {}, {}
+    for d in DIMENSIONS:
+        found, values = pd.factorize(cells[d], sort=False, use_na_sentinel=False)
+        codes[d] = found.astype(np.int64)
+        uniques[d] = {value: code for code, value in enumerate(values)}
+    sizes = {d: int(codes[d].max()) + 1 if len(codes[d]) else 1 for d in DIMENSIONS}
+    race = [g.id for g in settings.groups if g.field == "race_ethnicity"]
+    yes_no = [g.id for g in settings.groups if g.field != "race_ethnicity"]
+    schools = sorted(set(uniques["scope"]) - {DISTRICT})
+    constructs = sorted({item.construct for item in ITEMS})
+    by_construct = {c: [item.id for item in ITEMS if item.construct == c] for c in constructs}
+    # Pooled details are the walkthrough indicators (Core Action 1 as a whole aside: its parts
+    # are in) or the survey constructs; a construct is its items.
+    details = sorted(set(uniques["detail"]) - {POOLED, "ca1", *ITEMS_BY_ID})
+    subjects = sorted(set(uniques["subject"]) - {POOLED})
+    kinds: list[tuple[str, str, str, list[str]]] = [
+        ("schools", "scope", DISTRICT, schools),
+        ("grades", "grade", POOLED, [*GRADE_ORDER, NO_GRADE]),
+        ("levels", "grade", POOLED, [*LEVEL_BANDS, NO_GRADE]),
+        ("elementary", "grade", "Elementary (TK-5)", list(BANDS["Elementary (TK-5)"])),
+        ("elementary bands", "grade", "Elementary (TK-5)", ["TK-K", "1-3", "4", "5"]),
+        ("TK-K", "grade", "TK-K", list(BANDS["TK-K"])),
+        ("1-3", "grade", "1-3", list(BANDS["1-3"])),
+        ("middle", "grade", "Middle (6-8)", list(BANDS["Middle (6-8)"])),
+        ("high", "grade", "High (9-12)", list(BANDS["High (9-12)"])),
+        ("races", "group_id", "all", [*race, NO_RACE]),
+        *[(f"group {g}", "group_id", "all", [g, COMPLEMENT + g]) for g in yes_no],
+        ("subjects", "subject", POOLED, subjects),
+        ("details", "detail", POOLED, details),
+        *[(f"construct {c}", "detail", c, items) for c, items in by_construct.items()],
+    ]
+    relations = []
+    for name, dimension, total, members in kinds:
+        if not members:
+            continue
+        # By codes, not strings: the lattice runs to millions of cells.
+        values = codes[dimension]
+        is_total = values == uniques[dimension].get(total, -1)
+        wanted = np.zeros(len(uniques[dimension]) + 1, dtype=bool)
+        wanted[[uniques[dimension][m] for m in members if m in uniques[dimension]]] = True
+        taking = is_total | wanted[values]
+        index = np.flatnonzero(taking)
+        if not len(index):
+            continue
+        key = np.zeros(len(index), dtype=np.int64)
+        for d in DIMENSIONS:
+            if d != dimension:
+                key = key * sizes[d] + codes[d][index]
+        lines, _ = pd.factorize(key)
+        # Only lines with their total and a member: a sum without its total tells nothing,
+        # and a total without members is a measure the partition does not apply to (the
+        # details of a measure that has none).
+        has_total = np.zeros(lines.max() + 1, dtype=bool)
+        has_total[lines[is_total[index]]] = True
+        has_member = np.zeros(lines.max() + 1, dtype=bool)
+        has_member[lines[~is_total[index]]] = True
+        keep = has_total[lines] & has_member[lines]
+        lines, _ = pd.factorize(lines[keep])
+        relations.append(_Relation(name, index[keep], lines.astype(np.int64),
+                                   is_total[index][keep], int(lines.max()) + 1 if len(lines)
+                                   else 0))
+    return relations
+
+
+def sensitive(n, n_meeting, n_records, min_n: int, disclosive_n: int) -> np.ndarray:
+    """Cells whose own value must not be known: under the minimum, or small enough and all one
+    outcome (everyone met, or no one)."""
+    n = np.asarray(n, dtype=float)
+    meeting = np.asarray(n_meeting, dtype=float)
+    records = np.asarray(n_records, dtype=float)
+    same = (meeting == 0) | (meeting == records)
+    return (n > 0) & ((n < min_n) | ((n < disclosive_n) & same))
+
+
+def _derive(relations: list[_Relation], unknown: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What an attacker learns from the shown cells: every sum with exactly one unknown term
+    gives it, repeatedly. Returns (known, the relation and line that gave each derived cell,
+    and its depth: 1 when that sum's other terms were all shown, more when it took cells
+    derived before)."""
+    known = ~unknown
+    depth = np.zeros(len(unknown), dtype=np.int64)
+    by_relation = np.full(len(unknown), -1)
+    by_line = np.full(len(unknown), -1)
+    changed = True
+    while changed:
+        changed = False
+        for number, relation in enumerate(relations):
+            if not relation.count:
+                continue
+            open_ = ~known[relation.cells]
+            per_line = np.bincount(relation.lines, weights=open_, minlength=relation.count)
+            found = open_ & (per_line[relation.lines] == 1)
+            if found.any():
+                deepest = np.zeros(relation.count, dtype=np.int64)
+                np.maximum.at(deepest, relation.lines, depth[relation.cells])
+                cells = relation.cells[found]
+                lines = relation.lines[found]
+                known[cells] = True
+                by_relation[cells] = number
+                by_line[cells] = lines
+                depth[cells] = deepest[lines] + 1
+                changed = True
+    return known, by_relation, by_line, depth
+
+
+def _aliases(relations: list[_Relation], size: int) -> np.ndarray:
+    """Cells that are one number under two names: a sum with a single term (a one-grade
+    school's band and its all grades; a subject pooled where only one was taken; all students
+    where everyone is in one group). Returns each cell's class (the lowest cell index in it)."""
+    label = np.arange(size)
+    pairs = []
+    for relation in relations:
+        per_line = np.bincount(relation.lines, minlength=relation.count)
+        two = per_line[relation.lines] == 2
+        if two.any():
+            cells, lines = relation.cells[two], relation.lines[two]
+            order = np.argsort(lines, kind="stable")
+            pairs.append(cells[order].reshape(-1, 2))
+    if not pairs:
+        return label
+    pairs = np.concatenate(pairs)
+    while True:                  # label propagation to the smallest index in each class
+        low = np.minimum(label[pairs[:, 0]], label[pairs[:, 1]])
+        changed = (label[pairs[:, 0]] != low) | (label[pairs[:, 1]] != low)
+        if not changed.any():
+            break
+        np.minimum.at(label, pairs[:, 0], low)
+        np.minimum.at(label, pairs[:, 1], low)
+        label = label[label]     # shortcut chains
+    return label
+
+
+def _collapse(relations: list[_Relation], index: np.ndarray) -> list[_Relation]:
+    """The relations over alias classes (`index`: each cell's class number): a class appears
+    once per sum, and a sum whose total is one of its own terms says nothing."""
+    out = []
+    for relation in relations:
+        cells, lines, total = index[relation.cells], relation.lines, relation.total
+        pairs = pd.DataFrame({"line": lines, "cell": cells, "total": total})
+        degenerate = pairs.groupby("line")["cell"].transform("nunique") < \
+            pairs.groupby("line")["cell"].transform("size")
+        pairs = pairs[~degenerate].drop_duplicates(["line", "cell"])
+        if pairs.empty:
+            continue
+        new_lines, _ = pd.factorize(pairs["line"].to_numpy())
+        out.append(_Relation(relation.name, pairs["cell"].to_numpy(), new_lines.astype(np.int64),
+                             pairs["total"].to_numpy(bool), int(new_lines.max()) + 1))
+    return out
+
+
+def protect(cells: pd.DataFrame, settings: Settings, *, virtual: np.ndarray | None = None,
+            hidden: np.ndarray | None = None, guarded: np.ndarray | None = None,
+            trace: list | None = None) -> pd.DataFrame:
+    """Hide what must be hidden over linked cells (see the module docstring).
+
+    `cells` holds the dimensions and n, n_records, n_meeting; `virtual` marks cells never
+    shown (remainders), `hidden` cells already hidden, `guarded` cells whose value must not be
+    derivable whatever their size (another school's, in a principal's view). Returns the cells
+    with `hidden` and `reason` (small, one outcome, complementary).
+    """
+    cells = cells.reset_index(drop=True)
+    size = len(cells)
+    virtual = np.zeros(size, bool) if virtual is None else np.asarray(virtual, bool)
+    walks = (cells["measure"] == "walkthrough").to_numpy()
+    min_n = np.where(walks, settings.privacy.min_observations, settings.privacy.min_n)
+    disclosive = np.where(walks, 0, settings.privacy.disclosive_n)
+    n = cells["n"].to_numpy(float)
+    records = cells["n_records"].to_numpy(float)
+    meeting = cells["n_meeting"].to_numpy(float)
+    same = (meeting == 0) | (meeting == records)
+    small = (n > 0) & (n < min_n)
+    one_outcome = (n > 0) & ~small & (n < disclosive) & same
+    reason = np.where(small, SMALL, np.where(one_outcome, ONE_OUTCOME, None)).astype(object)
+    shown_hidden = (small | one_outcome) & ~virtual
+    if hidden is not None:
+        added = np.asarray(hidden, bool) & ~shown_hidden
+        reason[added] = COMPLEMENTARY
+        shown_hidden |= np.asarray(hidden, bool)
+    # What must never come out derived: hidden cells, small remainders, guarded cells.
+    must = shown_hidden | (virtual & (small | one_outcome))
+    if guarded is not None:
+        must |= np.asarray(guarded, bool)
+    relations = _relations(cells, settings)
+    # Which shown cell to hide when one must be: the least important, then the smallest.
+    # Importance, highest first: the district's numbers, all grades, all students, every
+    # detail pooled, the subject the measure is reported in by default (learning walks: every
+    # subject pooled; the others: ELA, Math, each survey), any other total.
+    totals = np.zeros(size, bool)
+    for relation in relations:
+        totals[relation.cells[relation.total]] = True
+    pooled_subject = (cells["subject"] == POOLED).to_numpy()
+    usual_subject = np.where(walks, pooled_subject, ~pooled_subject)
+    importance = ((cells["scope"] == DISTRICT).to_numpy() * 32
+                  + (cells["grade"] == POOLED).to_numpy() * 16
+                  + (cells["group_id"] == "all").to_numpy() * 8
+                  + (cells["detail"] == POOLED).to_numpy() * 4
+                  + usual_subject * 2 + totals)
+    # One variable per alias class: hiding one name of a number hides all of them.
+    label = _aliases(relations, size)
+    classes, index = np.unique(label, return_inverse=True)
+    count = len(classes)
+
+    def any_of(flags: np.ndarray) -> np.ndarray:
+        out = np.zeros(count, bool)
+        np.logical_or.at(out, index, flags)
+        return out
+
+    c_virtual = ~any_of(~virtual)                 # virtual only if every name is
+    c_hidden = any_of(shown_hidden)
+    c_must = any_of(must)
+    c_importance = np.zeros(count, dtype=np.int64)
+    np.maximum.at(c_importance, index, importance)
+    c_records = np.zeros(count)
+    np.maximum.at(c_records, index, records)
+    c_relations = _collapse(relations, index)
+    for round_ in range(100_000):
+        unknown = c_hidden | c_virtual
+        known, by_relation, by_line, depth = _derive(c_relations, unknown)
+        leaks = np.flatnonzero(known & unknown & c_must)
+        if not len(leaks):
+            break
+        # The leaks nearest the shown cells first: one derived through another leak may close
+        # once that one is protected.
+        leaks = leaks[depth[leaks] == depth[leaks].min()]
+        hid_any = False
+        for number in np.unique(by_relation[leaks]):
+            relation = c_relations[number]
+            mine = leaks[by_relation[leaks] == number]
+            lines = np.unique(by_line[mine])
+            chosen_line = np.zeros(relation.count, dtype=bool)
+            chosen_line[lines] = True
+            in_lines = chosen_line[relation.lines]
+            members = relation.cells[in_lines]
+            line_of = relation.lines[in_lines]
+            candidate = ~unknown[members]
+            if candidate.any():
+                picked = members[candidate]
+                order = np.lexsort((c_records[picked], c_importance[picked], line_of[candidate]))
+                chosen_lines, first = np.unique(line_of[candidate][order], return_index=True)
+                chosen = picked[order][first]
+                if trace is not None:
+                    leak_of = dict(zip(by_line[mine], mine, strict=True))
+                    trace.extend((int(classes[c]), relation.name, int(classes[leak_of[line]]),
+                                  round_) for c, line in zip(chosen, chosen_lines, strict=True))
+                c_hidden[chosen] = True
+                c_must[chosen] = True       # a cell hidden to protect another is protected too
+                hid_any = True
+                lines = np.setdiff1d(lines, chosen_lines)
+            if len(lines):
+                # No shown cell left in these sums: every other term was derived in turn;
+                # protect those terms so the next round breaks the sums that gave them.
+                left = np.zeros(relation.count, dtype=bool)
+                left[lines] = True
+                others = members[left[line_of] & unknown[members] & ~c_must[members]]
+                if len(others):
+                    c_must[others] = True
+                    hid_any = True
+        if not hid_any:
+            raise RuntimeError("suppression could not protect every hidden cell")
+    added = c_hidden[index] & ~shown_hidden & ~virtual
+    reason[added] = COMPLEMENTARY
+    shown_hidden |= c_hidden[index] & ~virtual
+    out = cells.assign(hidden=shown_hidden | virtual, reason=reason, virtual=virtual)
+    return out
+
+
+def build_cells(con, settings: Settings) -> pd.DataFrame:
+    """Every cell of the lattice, counted and protected (remainders dropped: never shown)."""
+    raw = counts(con, settings)
+    if raw.empty:
+        return _finish(raw.assign(hidden=False, reason=None), settings)
+    remainders = _remainders(raw, settings)
+    # In a fixed order: where two cells tie for hiding, the same one is chosen on every build
+    # (queries return rows in no fixed order).
+    cells = pd.concat([raw.assign(virtual=False), remainders.assign(virtual=True)],
+                      ignore_index=True).sort_values(list(DIMENSIONS), ignore_index=True)
+    virtual = (cells["virtual"].to_numpy()
+               | (cells["scope"] == UNPLACED).to_numpy()
+               | (cells["grade"] == NO_GRADE).to_numpy()
+               | (cells["subject"] == NO_SUBJECT).to_numpy())
+    protected = protect(cells, settings, virtual=virtual)
+    kept = protected[~protected["virtual"]].drop(columns="virtual")
+    return _finish(kept.reset_index(drop=True), settings)
+
+
+def _finish(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Values, intervals and labels; a hidden cell keeps its exact counts only in the
+    `true_*` columns, which no reader returns."""
+    cells = cells.copy()
+    hidden = cells["hidden"].to_numpy(bool)
+    walks = (cells["measure"] == "walkthrough").to_numpy()
+    floor = np.where(walks, settings.privacy.min_observations, settings.privacy.min_n)
+    records = cells["n_records"].to_numpy(float)
+    meeting = cells["n_meeting"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.round(100 * meeting / np.where(records > 0, records, np.nan), 1)
+    low, high = privacy.wilson_interval(meeting, records)
+    cells["value"] = np.where(hidden, np.nan, value)
+    cells["ci_low"] = np.where(hidden, np.nan, np.round(low, 1))
+    cells["ci_high"] = np.where(hidden, np.nan, np.round(high, 1))
+    cells["hidden_label"] = np.where(
+        ~hidden, None, np.where(cells["reason"].to_numpy() == SMALL,
+                                [f"n<{f}" for f in floor], "suppressed"))
+    if "count_a" in cells:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = cells["sum_a"].to_numpy(float) / cells["count_a"].to_numpy(float)
+        cells["mean_a"] = np.where(hidden, np.nan, np.round(mean, 1))
+    for column in ("median_a", "median_b", "n_excluded"):
+        if column in cells:
+            cells[column] = np.where(hidden, np.nan, cells[column].to_numpy(float))
+    for column in ("n", "n_records", "n_meeting"):
+        cells[f"true_{column}"] = cells[column]
+        cells[column] = np.where(hidden, np.nan, cells[column].to_numpy(float))
+    columns = [*DIMENSIONS, "n", "n_records", "n_meeting", "value", "ci_low", "ci_high",
+               "hidden", "reason", "hidden_label", "schools", "mean_a", "median_a", "median_b",
+               "n_excluded", "true_n", "true_n_records", "true_n_meeting"]
+    for column in columns:
+        if column not in cells:
+            cells[column] = np.nan
+    return cells[columns]
+
+
+# -- storing and reading ---------------------------------------------------------------------
+
+STORED = [*DIMENSIONS, "n", "n_records", "n_meeting", "value", "ci_low", "ci_high", "hidden",
+          "reason", "hidden_label", "schools", "mean_a", "median_a", "median_b", "n_excluded",
+          "true_n", "true_n_records", "true_n_meeting"]
+
+
+def build(con, settings: Settings) -> int:
+    """Count and protect the lattice of the database `con` (a load's writable copy) and store
+    it there, with the rules it was built under. Returns the number of cells."""
+    cells = build_cells(con, settings)[STORED]
+    con.execute("DELETE FROM measure_lattice")
+    con.register("lattice_cells", cells)
+    try:
+        con.execute("INSERT INTO measure_lattice BY NAME SELECT * FROM lattice_cells")
+    finally:
+        con.unregister("lattice_cells")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('lattice_rules', $rules)",
+                {"rules": rules_fingerprint(settings)})
+    return len(cells)
+
+
+def is_current(con, settings: Settings) -> bool:
+    """Whether the stored lattice was built under these settings' rules."""
+    found = con.execute("SELECT value FROM meta WHERE key = 'lattice_rules'").fetchall()
+    return bool(found) and found[0][0] == rules_fingerprint(settings)
+
+
+_MEMORY: dict[tuple, pd.DataFrame] = {}
+_MEMORY_LOCK = threading.Lock()
+
+
+def _in_memory(db, settings: Settings) -> pd.DataFrame:
+    """A lattice built from a database whose stored one is not for these rules (config.toml
+    changed since the last load, or a database no load has built one in): counted here, once
+    per version and rules, and kept for the newest two."""
+    key = (str(db.path), db.version(), rules_fingerprint(settings))
+    with _MEMORY_LOCK:
+        if key in _MEMORY:
+            return _MEMORY[key]
+    cells = build_cells(db.connection(), settings)
+    with _MEMORY_LOCK:
+        _MEMORY[key] = cells
+        for old in list(_MEMORY)[:-2]:
+            del _MEMORY[old]
+    return cells
+
+
+def read(db, settings: Settings, measure: str, years: list[str], subject: str,
+         grade: str) -> pd.DataFrame:
+    """One measure's cells for one subject and grade key (POOLED for all), the given years:
+    public columns only. `db` is a Database or a VersionView."""
+    params = {"measure": measure, "years": years, "subject": subject, "grade": grade}
+    rules = db.query("lattice_rules")
+    if len(rules) and rules["value"].iloc[0] == rules_fingerprint(settings):
+        return db.query("lattice_cells", params)
+    memory = _in_memory(db, settings)
+    rows = memory[(memory["measure"] == measure) & (memory["subject"] == subject)
+                  & (memory["grade"] == grade) & memory["school_year"].isin(years)]
+    return rows.rename(columns={"hidden": "suppressed"})[PUBLIC].reset_index(drop=True)
+
+
+PUBLIC = ["school_year", "window_id", "scope", "detail", "group_id", "n", "n_records",
+          "n_meeting", "value", "ci_low", "ci_high", "suppressed", "reason", "hidden_label",
+          "schools", "mean_a", "median_a", "median_b", "n_excluded"]

@@ -1,0 +1,58 @@
+"""What each measure is, in one place: the loader's health check, the lattice builder, the
+command line and the pages all read these specs, and no other list of measure ids exists.
+
+What a district configures about a measure (its label, calendar and goals) is config.toml's
+`[measures.<id>]`; what the product knows about it (where its rows come from, what it counts,
+which subjects and details it has, its second statistics) is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    id: str
+    source: str                      # the rows it counts (load sources; coverage and health)
+    short: str                       # a tile's label
+    unit: str                        # what n counts: students, observations, respondents
+    subjects: tuple[str | None, ...]  # reported in these by default (None = all pooled)
+    pool_subjects: bool = True       # whether "every subject" is a cell of its own
+    details: bool = False            # indicators (walkthroughs) or constructs (surveys)
+    # Second statistics: column in the lattice -> name shown. mean_a is the mean of the
+    # measure's stat_a (percent correct); median_a / median_b percent progress to typical /
+    # stretch growth; n_excluded the students left out for having no baseline.
+    statistics: dict[str, str] = field(default_factory=dict)
+    in_grid: bool = True             # a column of the schools x measures grid
+    observations: bool = False       # counts observations, with their own privacy floor
+
+
+STUDENT_SUBJECTS = ("ELA", "Math")
+MEAN = {"mean_a": "mean_percent_correct"}
+
+MEASURES: dict[str, MeasureSpec] = {spec.id: spec for spec in (
+    MeasureSpec("benchmark", "benchmark", "Benchmark", "students", STUDENT_SUBJECTS,
+                statistics=MEAN),
+    MeasureSpec("iready_growth", "iready", "i-Ready growth", "students", STUDENT_SUBJECTS,
+                statistics={"median_a": "median_progress_typical",
+                            "median_b": "median_progress_stretch",
+                            "n_excluded": "without_baseline"}),
+    MeasureSpec("esgi", "esgi", "ESGI", "students", STUDENT_SUBJECTS, statistics=MEAN),
+    MeasureSpec("performance_task", "performance_task", "Performance tasks", "students",
+                STUDENT_SUBJECTS, statistics=MEAN),
+    MeasureSpec("state_test", "state_test", "State test", "students", STUDENT_SUBJECTS,
+                in_grid=False),
+    # Learning walks visit every classroom: reported across every subject observed.
+    MeasureSpec("walkthrough", "walkthrough", "Learning walks", "observations", (None,),
+                details=True, observations=True),
+    MeasureSpec("survey", "survey", "Student survey", "respondents",
+                ("student", "teacher", "leader"), pool_subjects=False, details=True),
+)}
+
+
+def spec(measure: str) -> MeasureSpec:
+    try:
+        return MEASURES[measure]
+    except KeyError:
+        raise KeyError(f"no measure called {measure!r} (known: {', '.join(MEASURES)})") from None
