@@ -63,12 +63,16 @@ if point is not None:
                                                     "results", key="school_peers")
     else:
         standing = data.peer_summary(scope, measure, f, point["window_id"], row["level"])
-        if standing is not None and standing["count"] > 1:
+        if standing is not None and "rank" in standing:
             st.subheader(f"{row['school_name']} is {metrics.ordinal(standing['rank'])} of "
                          f"{standing['count']} {level} schools at {point['window']} (median "
                          f"{standing['median']:.0f}%)", anchor=False)
             st.caption("Other schools' results are not shown to school leaders; the rank and "
                        f"median are the district's · as of {as_of:%B %-d, %Y}")
+        elif standing is not None:
+            st.caption(f"{standing['count']} {level} school(s) have results at "
+                       f"{point['window']}: a rank among fewer than {data.PEER_MINIMUM} would "
+                       "tell another school's result, so none is shown.")
 
     # By grade: this school's grades beside the district's same grade.
     grades = metrics.level_grades(row["level"])

@@ -537,14 +537,17 @@ def _in_memory(db, settings: Settings) -> pd.DataFrame:
 
 
 def read(db, settings: Settings, measure: str, years: list[str], subject: str,
-         grade: str) -> pd.DataFrame:
+         grade: str, schools: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One measure's cells for one subject and grade key (POOLED for all), the given years:
-    public columns only. `db` is a Database or a VersionView."""
+    public columns only. `db` is a Database or a VersionView. With `schools` (a principal's),
+    the district and those schools as that principal's view protects them."""
     params = {"measure": measure, "years": years, "subject": subject, "grade": grade}
-    rules = db.query("lattice_rules")
-    if len(rules) and rules["value"].iloc[0] == rules_fingerprint(settings):
+    if schools is not None:
+        memory = principal_view(db, settings, schools)
+    elif _stored_is_current(db, settings):
         return db.query("lattice_cells", params)
-    memory = _in_memory(db, settings)
+    else:
+        memory = _in_memory(db, settings)
     rows = memory[(memory["measure"] == measure) & (memory["subject"] == subject)
                   & (memory["grade"] == grade) & memory["school_year"].isin(years)]
     return rows.rename(columns={"hidden": "suppressed"})[PUBLIC].reset_index(drop=True)
@@ -553,3 +556,74 @@ def read(db, settings: Settings, measure: str, years: list[str], subject: str,
 PUBLIC = ["school_year", "window_id", "scope", "detail", "group_id", "n", "n_records",
           "n_meeting", "value", "ci_low", "ci_high", "suppressed", "reason", "hidden_label",
           "schools", "mean_a", "median_a", "median_b", "n_excluded"]
+
+
+# -- a principal's view ------------------------------------------------------------------------
+
+OTHERS = "__others__"       # in a principal's view: the district less their own schools
+_VIEWS: dict[tuple, pd.DataFrame] = {}
+
+
+def principal_view(db, settings: Settings, schools: tuple[str, ...]) -> pd.DataFrame:
+    """The district's and `schools`' cells as a principal of those schools may see them.
+
+    A principal sees their schools and the district, and so the district less their schools:
+    the other schools together. Where that remainder is one school, or few students, it would
+    tell another school's (or a small group's) result; so it is protected like any hidden
+    cell, over the whole of their view (every measure, grade, group, subject and detail), and
+    district cells that would give it away are hidden in their view. Cached per version."""
+    key = (str(db.path), db.version(), rules_fingerprint(settings), tuple(sorted(schools)))
+    with _MEMORY_LOCK:
+        if key in _VIEWS:
+            return _VIEWS[key]
+    if _stored_is_current(db, settings):
+        rows = db.query("lattice_schools", {"schools": list(schools)})
+    else:
+        memory = _in_memory(db, settings)
+        rows = memory[(memory["scope"] == DISTRICT) | memory["scope"].isin(schools)]
+    rows = rows.reset_index(drop=True)
+    exact = rows.assign(shown_n=rows["n"], shown_records=rows["n_records"],
+                        shown_meeting=rows["n_meeting"], n=rows["true_n"],
+                        n_records=rows["true_n_records"], n_meeting=rows["true_n_meeting"])
+    keys = [d for d in DIMENSIONS if d != "scope"]
+    district = exact[exact["scope"] == DISTRICT].set_index(keys)
+    own = exact[exact["scope"] != DISTRICT].copy()
+    own["with_results"] = (own["n_records"] > 0).astype(int)
+    mine = own.groupby(keys)[["n", "n_records", "n_meeting", "with_results"]].sum()
+    mine = mine.reindex(district.index, fill_value=0)
+    others = pd.DataFrame({
+        "n": district["n"] - mine["n"], "n_records": district["n_records"] - mine["n_records"],
+        "n_meeting": district["n_meeting"] - mine["n_meeting"],
+        "schools": district["schools"].fillna(0) - mine["with_results"]}).reset_index()
+    others = others[others["n_records"] > 0].assign(scope=OTHERS)
+    cells = pd.concat([exact.assign(virtual=False), others.assign(virtual=True, hidden=False)],
+                      ignore_index=True)
+    cells = cells.sort_values(list(DIMENSIONS), ignore_index=True)
+    one_school = (cells["virtual"] & (cells["schools"] <= 1)).to_numpy()
+    protected = protect(cells[[*DIMENSIONS, "n", "n_records", "n_meeting"]], settings,
+                        virtual=cells["virtual"].to_numpy(bool),
+                        hidden=cells["hidden"].fillna(False).to_numpy(bool),
+                        guarded=one_school)
+    view = cells.assign(view_hidden=protected["hidden"].to_numpy(bool))
+    view = view[~view["virtual"]]
+    newly = view["view_hidden"] & ~view["hidden"].astype(bool)
+    view = view.assign(hidden=view["view_hidden"])
+    for column in ("value", "ci_low", "ci_high", "mean_a", "median_a", "median_b",
+                   "n_excluded"):
+        view[column] = view[column].where(~newly)
+    view["n"] = view["shown_n"].where(~newly)
+    view["n_records"] = view["shown_records"].where(~newly)
+    view["n_meeting"] = view["shown_meeting"].where(~newly)
+    view["reason"] = view["reason"].where(~newly, COMPLEMENTARY)
+    view["hidden_label"] = view["hidden_label"].where(~newly, "suppressed")
+    view = view[STORED].reset_index(drop=True)
+    with _MEMORY_LOCK:
+        _VIEWS[key] = view
+        for old in list(_VIEWS)[:-64]:
+            del _VIEWS[old]
+    return view
+
+
+def _stored_is_current(db, settings: Settings) -> bool:
+    rules = db.query("lattice_rules")
+    return bool(len(rules)) and rules["value"].iloc[0] == rules_fingerprint(settings)

@@ -131,7 +131,8 @@ def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
 
 
 def measure_cells(db: Database, settings: Settings, measure: str, filters: Filters,
-                  years: list[str] | None = None, survey_items: bool = False) -> pd.DataFrame:
+                  years: list[str] | None = None, survey_items: bool = False,
+                  schools: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One measure's cells per (school_year, window_id, scope, detail, group_id), from the
     protected measures lattice (monitor.lattice): the filters' subject and grade (or band),
     the filters' school year and the one before it.
@@ -140,13 +141,14 @@ def measure_cells(db: Database, settings: Settings, measure: str, filters: Filte
     (`n` NaN) and `suppressed` with its `hidden_label`; `present` says a cell has results,
     shown or not. Rows with `all_details` pool every detail (measures without details have
     their rows twice, pooled and not). Survey details are constructs, or items with
-    `survey_items`.
+    `survey_items`. With `schools` (a principal's), only the district and those schools,
+    protected for that principal's view (monitor.lattice.principal_view).
     """
     years = years or [previous_school_year(filters.school_year), filters.school_year]
     subject = subject_of(measure, filters)
     frame = lattice.read(db, settings, measure, years,
                          lattice.POOLED if subject is None else subject,
-                         filters.grade or lattice.POOLED)
+                         filters.grade or lattice.POOLED, schools)
     frame["present"] = frame["suppressed"] | (frame["n_records"].fillna(0) > 0)
     frame = frame[frame["present"]]
     pooled = frame["detail"] == lattice.POOLED

@@ -173,6 +173,11 @@ def _query(name: str, **params) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _scoped_cells(db_stamp, scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+    if scope.schools is not None:
+        # A principal: their schools and the district, protected for their view (the district
+        # less their schools is the other schools, which they may not see).
+        return metrics.measure_cells(_db(db_stamp), settings(), measure, filters,
+                                     schools=scope.schools)
     return scope.restrict(_raw_cells(db_stamp, measure, filters), "scope")
 
 
@@ -186,6 +191,9 @@ def cells(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
 def survey_item_cells(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
     """The survey's cells per item (detail = item id) instead of per construct."""
     scope = _allowed(scope, filters)
+    if scope.schools is not None:
+        return metrics.measure_cells(_db(stamp()), settings(), "survey", _plain(filters),
+                                     survey_items=True, schools=scope.schools)
     return scope.restrict(_raw_item_cells(stamp(), _plain(filters)), "scope")
 
 
@@ -207,6 +215,10 @@ def warm(db_stamp, what: str, measure: str, filters: metrics.Filters) -> None:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _scoped_measure_table(db_stamp, scope: Scope, measure: str,
                           filters: metrics.Filters) -> pd.DataFrame:
+    if scope.schools is not None:
+        cells = _scoped_cells(db_stamp, scope, measure, filters)
+        return metrics.measure_table(cells, settings(), measure,
+                                     metrics.subject_of(measure, filters), filters.grade)
     return scope.restrict(_raw_measure_table(db_stamp, measure, filters), "school")
 
 
@@ -277,7 +289,11 @@ def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id
                  level: str) -> dict[str, float | int] | None:
     """Where the filters' school stands among the schools of its level at a window, without
     any other school's value: its rank, how many schools have a value, and their median
-    (cached: ranking every school of a district is most of a principal's page run)."""
+    (cached: ranking every school of a district is most of a principal's page run).
+
+    Only among PEER_MINIMUM schools or more: with fewer, a median and a rank beside the
+    school's own value tell another school's value (of two, "1st, median 51%" is the other
+    school's 51%). Then the answer is {"count": n} alone."""
     scope = _allowed(scope, filters)
     cells = _raw_cells(stamp(), measure, _plain(filters))
     everyone = _query("schools")
@@ -287,8 +303,14 @@ def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id
     codes = list(ranked["school_code"])
     if filters.school not in codes:
         return None
+    if len(codes) < PEER_MINIMUM:
+        return {"count": len(codes)}
     return {"rank": codes.index(filters.school) + 1, "count": len(codes),
             "median": float(ranked["value"].median())}
+
+
+# Schools of a level a school is ranked among, at least (see peer_summary).
+PEER_MINIMUM = 5
 
 
 def _walk_params(filters: metrics.Filters) -> dict:
