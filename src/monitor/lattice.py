@@ -381,6 +381,9 @@ def protect(cells: pd.DataFrame, settings: Settings, *, virtual: np.ndarray | No
     c_records = np.zeros(count)
     np.maximum.at(c_records, index, records)
     c_relations = _collapse(relations, index)
+    # A number that must not be known but is shown under another name (a principal's "other
+    # schools" that are one school, shown as the district's cell) is hidden under every name.
+    c_hidden |= c_must & ~c_virtual
     for round_ in range(100_000):
         unknown = c_hidden | c_virtual
         known, by_relation, by_line, depth = _derive(c_relations, unknown)
@@ -435,6 +438,9 @@ def protect(cells: pd.DataFrame, settings: Settings, *, virtual: np.ndarray | No
 def build_cells(con, settings: Settings) -> pd.DataFrame:
     """Every cell of the lattice, counted and protected (remainders dropped: never shown)."""
     raw = counts(con, settings)
+    # A cell with no one counted in it (only students left out, as an i-Ready student with no
+    # baseline) is no cell.
+    raw = raw[raw["n_records"] > 0].reset_index(drop=True)
     if raw.empty:
         return _finish(raw.assign(hidden=False, reason=None), settings)
     remainders = _remainders(raw, settings)

@@ -1,0 +1,155 @@
+"""Attack the protected measures table the way an analyst would: take every cell a person can
+see (the district's view: every school; a principal's: the district and their school), set up
+every sum that links the cells, and solve it exactly (tests/measures/attack.py). No hidden
+count, and for a principal no other school's count, may come out determined."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from monitor import lattice
+from monitor.db import Database
+from monitor.demo import write_demo
+from monitor.ingest.load import load_files
+
+from ..conftest import AS_OF
+from . import attack
+
+
+def stored(db_path) -> pd.DataFrame:
+    """The whole stored lattice, its exact counts included (the attacker's unknowns)."""
+    return Database(db_path).connection().execute(
+        "SELECT * FROM measure_lattice ORDER BY ALL").df()
+
+
+def latest_windows(cells: pd.DataFrame, measure: str | None = None) -> pd.DataFrame:
+    """Each measure's last window of each year (sums never link two windows, so each window
+    is attacked on its own; the last has the most cells)."""
+    if measure is not None:
+        cells = cells[cells["measure"] == measure]
+    last = cells.groupby(["measure", "school_year"])["window_id"].transform("max")
+    return cells[cells["window_id"] == last].reset_index(drop=True)
+
+
+def district_leaks(cells: pd.DataFrame, settings) -> pd.DataFrame:
+    fixed = attack.determined(cells, cells["hidden"].to_numpy(bool), settings)
+    return cells[fixed]
+
+
+def principal_leaks(db_path, cells: pd.DataFrame, settings, school: str) -> pd.DataFrame:
+    """What a principal of `school` can derive. They see the district and their school as their
+    view shows them; the other schools are, to them, the district less their school (one
+    unknown per cell, never shown). A hidden cell of their view, or that remainder where it is
+    one school (or under the minimum), must not come out determined."""
+    view = lattice.principal_view(Database(db_path), settings, (school,))
+    keys = attack.DIMS
+    view = view.drop(columns=["true_n", "true_n_records", "true_n_meeting"]).merge(
+        cells[keys].drop_duplicates(), on=keys)
+    exact = view.merge(cells[[*keys, "true_n", "true_n_records"]], on=keys)
+    district = exact[exact["scope"] == "__district__"].set_index(keys[:3] + keys[4:])
+    own = exact[exact["scope"] == school].set_index(keys[:3] + keys[4:])
+    own_records = own["true_n_records"].reindex(district.index, fill_value=0)
+    rest = pd.DataFrame({
+        "true_n": district["true_n"] - own["true_n"].reindex(district.index, fill_value=0),
+        "records": district["true_n_records"] - own_records,
+        "others": district["schools"].fillna(0) - (own_records > 0)}).reset_index()
+    rest = rest[rest["records"] > 0].assign(scope="others")
+    system = pd.concat([exact.assign(rest=False), rest.assign(rest=True, hidden=True)],
+                       ignore_index=True)
+    system = system.assign(scope=system["scope"].replace({"others": "zz-others"}))
+    unknown = system["hidden"].fillna(True).to_numpy(bool)
+    fixed = attack.determined(system, unknown, settings)
+    floor = np.where(system["measure"] == "walkthrough", settings.privacy.min_observations,
+                     settings.privacy.min_n)
+    small = system["true_n"] < floor
+    protected = ~system["rest"] | (system["others"] <= 1) | small
+    return system[fixed & protected.to_numpy(bool)]
+
+
+MEASURES = ["benchmark", "iready_growth", "esgi", "performance_task", "state_test",
+            "walkthrough", "survey"]
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_no_hidden_cell_of_the_demo_can_be_derived(demo_db, settings, measure):
+    cells = latest_windows(stored(demo_db), measure)
+    assert cells["hidden"].sum() > 100
+    leaks = district_leaks(cells, settings)
+    assert leaks.empty, leaks[[*attack.DIMS, "true_n", "reason"]].head(20).to_string()
+
+
+def test_the_attack_finds_what_primary_suppression_alone_leaves(demo_db, settings):
+    """The attack has teeth: with only the small cells hidden, it recovers many of them."""
+    cells = latest_windows(stored(demo_db), "benchmark")
+    primary = cells["reason"].isin([lattice.SMALL, lattice.ONE_OUTCOME]).to_numpy()
+    recovered = attack.determined(cells, primary, settings)
+    assert recovered.sum() > 20
+    assert (cells.loc[recovered, "reason"] == lattice.SMALL).any()
+
+
+@pytest.mark.parametrize("level", ["Middle", "High", "Elementary"])
+def test_a_principal_cannot_derive_another_school(demo_db, settings, level):
+    cells = latest_windows(stored(demo_db))
+    cells = cells[cells["measure"] != "survey"].reset_index(drop=True)
+    schools = Database(demo_db).query("schools")
+    # The level's smallest school: its principal has the most to subtract.
+    mine = schools.loc[schools["level"] == level, "school_code"]
+    sizes = cells[cells["scope"].isin(mine)].groupby("scope")["true_n"].sum()
+    leaks = principal_leaks(demo_db, cells, settings, sizes.idxmin())
+    assert leaks.empty, leaks[[*attack.DIMS, "true_n"]].head(10).to_string()
+
+
+def test_the_principal_view_hides_a_lone_other_school(demo_db, settings):
+    """Where one other school makes up the rest of the district, the district's cell is not
+    shown to the principal (it would be that school's result)."""
+    cells = stored(demo_db)
+    schools = Database(demo_db).query("schools")
+    school = schools.loc[schools["level"] == "High", "school_code"].iloc[0]
+    view = lattice.principal_view(Database(demo_db), settings, (school,))
+    district = view[view["scope"] == "__district__"].merge(
+        cells[cells["scope"] == "__district__"][[*attack.DIMS, "hidden"]], on=attack.DIMS,
+        suffixes=("", "_everyone"))
+    assert (district["hidden"] & ~district["hidden_everyone"]).any()
+
+
+EXAMPLES = hypothesis_settings(max_examples=4, deadline=None, derandomize=True,
+                               suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                      HealthCheck.too_slow])
+
+
+@EXAMPLES
+@given(students=st.integers(150, 500), schools=st.integers(3, 5), seed=st.integers(0, 10_000))
+def test_generated_districts_leak_nothing(students, schools, seed, settings, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("generated")
+    files = write_demo(folder / "exports", settings, students=students, seed=seed, as_of=AS_OF,
+                       schools=schools)
+    db = folder / "m.duckdb"
+    load_files(files, settings, db_path=db)
+    cells = latest_windows(stored(db))
+    leaks = district_leaks(cells, settings)
+    assert leaks.empty, leaks[[*attack.DIMS, "true_n", "reason"]].head(10).to_string()
+    cells = cells[cells["measure"] != "survey"].reset_index(drop=True)
+    smallest = cells[cells["scope"] != "__district__"].groupby("scope")["true_n"].sum().idxmin()
+    leaks = principal_leaks(db, cells, settings, smallest)
+    assert leaks.empty, leaks[[*attack.DIMS, "true_n"]].head(10).to_string()
+
+
+@pytest.mark.parametrize("min_n", [5, 10, 20])
+def test_every_shown_cell_is_at_the_minimum_and_no_hidden_n_is_shown(demo_db, settings, min_n):
+    from monitor.config import Privacy
+
+    rules = settings.model_copy(update={"privacy": Privacy(min_n=min_n,
+                                                           disclosive_n=2 * min_n)})
+    cells = lattice.build_cells(Database(demo_db).connection(), rules)
+    shown = cells[~cells["hidden"]]
+    floor = np.where(shown["measure"] == "walkthrough", rules.privacy.min_observations, min_n)
+    assert (shown["n"] >= floor).all()
+    hidden = cells[cells["hidden"]]
+    assert hidden[["n", "n_records", "n_meeting", "value", "ci_low", "ci_high"]].isna().all().all()
+    assert set(hidden["hidden_label"]) <= {f"n<{min_n}", "suppressed",
+                                           f"n<{rules.privacy.min_observations}"}
