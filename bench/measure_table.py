@@ -1,7 +1,8 @@
-"""Query time of the measures layer at demo scale.
+"""Read time of the measures layer at demo scale.
 
-Times `metrics.measure_cells` (the SQL plus suppression) for every measure and subject, median
-of R runs (default 5), and the whole measures table (`python -m monitor measures` in-process).
+Times `metrics.measure_cells` (a read of the protected measures lattice) for every measure and
+subject, median of R runs (default 5), and the whole measures table (`python -m monitor
+measures` in-process).
 Run on the database MONITOR_DB points at (default data/monitor.duckdb):
 
     .venv/bin/python bench/measure_table.py [--repeat R]
@@ -13,7 +14,7 @@ import argparse
 import statistics
 import time
 
-from monitor import metrics
+from monitor import metrics, registry
 from monitor.config import load_settings
 from monitor.db import Database
 
@@ -28,7 +29,7 @@ def main() -> None:
     total_rows, started = 0, time.perf_counter()
     print(f"{'measure':18s} {'subject':8s} {'cells':>7s} {'median s':>9s}")
     for measure in settings.measures:
-        for subject in metrics.MEASURE_SUBJECTS[measure]:
+        for subject in registry.spec(measure).subjects:
             filters = metrics.Filters(school_year=year, subject=subject)
             times = []
             for _ in range(args.repeat):
@@ -36,7 +37,8 @@ def main() -> None:
                 cells = metrics.measure_cells(db, settings, measure, filters)
                 times.append(time.perf_counter() - t)
             total_rows += len(metrics.measure_table(cells, settings, measure, subject, None))
-            print(f"{measure:18s} {subject:8s} {len(cells):7d} {statistics.median(times):9.3f}")
+            print(f"{measure:18s} {subject or 'all':8s} {len(cells):7d} "
+                  f"{statistics.median(times):9.3f}")
     print(f"whole measures table: {total_rows:,} rows; wall time with {args.repeat} runs per "
           f"query: {time.perf_counter() - started:.1f} s")
 

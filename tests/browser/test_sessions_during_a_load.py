@@ -19,8 +19,9 @@ from ..loader.test_killed_load import big_benchmark
 from .conftest import READY_MS, running_server
 
 SESSIONS = 30
-# While the load runs the sessions move on from the Data page; each "data" step reads it again.
-ROUTE = ["", "data", "groups", "data"]
+# While the load runs the sessions read the Data page first, then move on; each "data" step
+# reads it again.
+ROUTE = ["data", "", "groups", "data"]
 
 
 def wait_done(page: Page, step: str) -> None:
@@ -47,7 +48,8 @@ def read_data_page(page: Page) -> tuple[int, int]:
 def test_thirty_sessions_while_a_large_file_loads(browser: Browser, demo_db, tmp_path):
     db = tmp_path / "monitor.duckdb"
     shutil.copy2(demo_db, db)
-    big = big_benchmark(tmp_path / "monday_benchmark.csv", 400_000)
+    # Large enough that the first round of reads finishes while it is still loading.
+    big = big_benchmark(tmp_path / "monday_benchmark.csv", 800_000)
     contexts = [browser.new_context(viewport={"width": 1366, "height": 900})
                 for _ in range(SESSIONS)]
     pages = [context.new_page() for context in contexts]
