@@ -38,6 +38,14 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1440, "height": 2000}}
 
 
+@pytest.fixture(autouse=True)
+def patient_pages(request):
+    """Navigation and actions wait up to READY_MS too (Playwright's own default is 30 s, which a
+    busy 2-core machine can exceed just to answer a navigation)."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(READY_MS)
+
+
 def settled(page: Page, *, charts: bool = False) -> None:
     """Wait until the page's script run has finished and what it drew is in place: no run in
     progress, no element left from the run before, the network quiet (and, with `charts`, the

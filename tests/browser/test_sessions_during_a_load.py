@@ -31,7 +31,7 @@ def wait_done(page: Page, step: str) -> None:
             timeout=READY_MS)
     else:
         page.get_by_role("heading", level=1).first.wait_for(timeout=READY_MS)
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=READY_MS)
+    page.wait_for_selector("[data-test-script-state='notRunning']")
 
 
 def read_data_page(page: Page) -> tuple[int, int]:
@@ -52,6 +52,8 @@ def test_thirty_sessions_while_a_large_file_loads(browser: Browser, demo_db, tmp
     big = big_benchmark(tmp_path / "monday_benchmark.csv", 800_000)
     contexts = [browser.new_context(viewport={"width": 1366, "height": 900})
                 for _ in range(SESSIONS)]
+    for context in contexts:
+        context.set_default_timeout(READY_MS)
     pages = [context.new_page() for context in contexts]
     errors: list[str] = []
     for number, page in enumerate(pages):

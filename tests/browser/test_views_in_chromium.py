@@ -96,6 +96,7 @@ def test_chart_downloads_csv_and_png(page: Page, server, tmp_path):
 def test_screenshots_of_every_page(browser: Browser, server, artifacts, width, height):
     """The first screen at the size users have, and the whole page at that width."""
     context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(READY_MS)
     page = context.new_page()
     try:
         for path in PAGES:
