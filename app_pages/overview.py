@@ -1,5 +1,7 @@
 """District overview: is the district on its goal trajectory, and which schools are off track?"""
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -69,17 +71,21 @@ met = {label: (int((grid[f"{label} status"] == "met").sum()),
                int(grid[f"{label} status"].notna().sum())) for label in labels}
 st.subheader("Schools at goal, latest window: " + ", ".join(
     f"{label} {m} of {n}" for label, (m, n) in met.items() if n), anchor=False)
-shown = grid.assign(Page="/school?school=" + grid["school_code"])
+# A school's link keeps the user's filters (the URL holds them), with the school added.
+kept = {k: v for k, v in st.query_params.to_dict().items() if k in filters.KEYS}
+shown = grid.assign(Page=[f"/school?{urlencode(kept | {'school': code})}"
+                          for code in grid["school_code"]])
 marks = {"met": "✓", "approaching": "≈", "not met": "✗"}
 columns = {"Page": st.column_config.LinkColumn("School page", display_text="open"),
            "school_name": "School", "level": "Level"}
 if len(grid) <= COLOURED_ROWS:
     st.caption("Each school at each measure's latest window with results; status by colour and "
-               "mark: ✓ met, ≈ approaching, ✗ not met; None: no results there. Sort by any "
+               "mark: ✓ met, ≈ approaching, ✗ not met; blank: no results there. Sort by any "
                f"column; open a school from the link in its row. As of {as_of:%B %-d, %Y}.")
     fills = {"met": "background-color: #cce3f2", "approaching": "background-color: #fbe6b8",
              "not met": "background-color: #f6d0b8"}
-    styled = shown[["Page", "school_name", "level", *labels]].style
+    styled = shown[["Page", "school_name", "level", *labels]].style.format(
+        na_rep="", subset=labels)
     for label in labels:
         status = grid[f"{label} status"]
         styled = styled.apply(lambda _, s=status: [fills.get(v, "") for v in s], subset=[label])

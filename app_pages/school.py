@@ -14,10 +14,33 @@ min_n = settings.privacy.min_n
 schools = data.schools(scope)
 
 if f.school is None:
-    school = schools["school_code"].iloc[0]
-    st.info("Showing the first school: choose yours under **School** in the sidebar.",
-            icon=":material/info:")
-    f = f.model_copy(update={"school": school})
+    # No school chosen (the sidebar says "All schools"): every school at a glance and a choice,
+    # never a school picked for the user.
+    names = dict(zip(schools["school_code"], schools["school_name"], strict=True))
+
+    def _open() -> None:
+        st.session_state[filters.KEYS["school"]] = st.session_state["school_pick"]
+
+    st.title("School", anchor=False)
+    components.no_data("No school chosen yet: choose one here or under **School** in the "
+                       "sidebar.")
+    st.selectbox("Open a school", list(names), index=None, format_func=names.__getitem__,
+                 key="school_pick", on_change=_open, placeholder="Choose a school")
+    reference = metrics.REFERENCE_MEASURE
+    frame = measures.trajectory(settings, reference, f)
+    point = metrics.latest_point(frame)
+    if point is not None:
+        label = measures.subject_label(settings, reference, f)
+        every = measures.by_school(scope, reference, f, point["window_id"])
+        every = every[every["present"]]
+        table = every[["school_name", "level", "value", "n", "target", "status"]].rename(
+            columns={"school_name": "School", "level": "Level", "value": "Value (%)",
+                     "target": "Goal (%)", "status": "Status"})
+        components.render_chart(f"Every school at {point['window']}: {label}",
+                                figures.school_status_chart(every, label), table, as_of=as_of,
+                                n_note=f"n = {len(every)} schools with results",
+                                key="school_every")
+    st.stop()
 row = schools.set_index("school_code").loc[f.school]
 st.title(row["school_name"], anchor=False)
 st.caption(f"{row['level']} school · {f.school_year} · {settings.group_labels[f.group]}"

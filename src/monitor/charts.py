@@ -74,7 +74,10 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
         fig.add_trace(go.Scatter(
             x=x, y=frame["projection"], name="Projected at this rate", mode="lines",
             line=dict(color=BLUE, width=2, dash="dot"),
-            hovertemplate="%{x} projected: %{y:.0f}%<extra></extra>"))
+            hovertemplate="%{x} projected: %{y:.0f}%"
+                          + (f" ({frame['projection_basis'].iloc[0]})"
+                             if "projection_basis" in frame and frame["projection_basis"].notna()
+                             .any() else "") + "<extra></extra>"))
     colours = [status_colour(s) for s in frame["status"]]
     labels = ["" if d == "-" else d for d in frame["display"]]
     fig.add_trace(go.Scatter(

@@ -189,6 +189,9 @@ class Privacy(_Strict):
 
 class Status(_Strict):
     approaching_band: float = Field(5.0, ge=0, le=100)
+    # A district status waits while an open window has results from fewer than this share of
+    # the schools that take it: one school's early results are not the district's.
+    reported_share: float = Field(0.8, ge=0, le=1)
 
 
 class Loading(_Strict):

@@ -206,7 +206,9 @@ def target_at(settings: Settings, measure: str, window_id: str, school: str | No
 
 
 def status_of(value: float | None, target: float | None, band: float) -> StatusName | None:
-    if value is None or target is None or pd.isna(value):
+    """Met, approaching or not met; None where there is no value or no goal (a baseline
+    window's missing target arrives as None or as NaN: both mean no goal)."""
+    if value is None or target is None or pd.isna(value) or pd.isna(target):
         return None
     if value >= target:
         return "met"
@@ -284,7 +286,13 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
     values = pd.to_numeric(frame["value"], errors="coerce")
     frame["change_prior_window"] = (values - values.ffill().shift(1)).round(1)
     frame["change_last_year"] = (values - pd.to_numeric(frame["last_year"], errors="coerce")).round(1)
-    frame["projection"] = _projected_line(values)
+    closed = frame["state"] == "closed"
+    projects = registry.spec(measure).projects
+    frame["projection"] = _projected_line(values, closed) if projects else [None] * len(frame)
+    known = frame[closed & values.notna()]["window"]
+    frame["projection_basis"] = (f"the change per window from {known.iloc[0]} to "
+                                 f"{known.iloc[-1]} (closed windows) carried on"
+                                 if frame["projection"].notna().any() else None)
     return with_display(frame)
 
 
@@ -295,12 +303,16 @@ def _at_current_rate(first, first_position, latest, latest_position, position):
     return np.clip(latest + rate * (position - latest_position), 0, 100)
 
 
-def _projected_line(values: pd.Series) -> list[float | None]:
-    """The dotted line from the latest value to the year's last window at the current rate
-    (change per window from the first value to the latest); None where it is not drawn."""
-    known = values.dropna()
+def _projected_line(values: pd.Series, closed: pd.Series) -> list[float | None]:
+    """The dotted line from the latest closed window's value to the year's last window at the
+    rate between the first and latest closed windows' values; None where it is not drawn.
+
+    Only closed windows count: an open window holds the students tested so far, not its
+    result. No line with fewer than two closed values, nor once the last window has closed
+    (the year's result is then known, not projected)."""
+    known = values[closed.to_numpy()].dropna()
     line: list[float | None] = [None] * len(values)
-    if len(known) < 2 or known.index[-1] == len(values) - 1:
+    if len(known) < 2 or closed.iloc[-1]:
         return line
     first, latest = known.index[0], known.index[-1]
     for position in range(latest, len(values)):
@@ -539,7 +551,13 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
         columns={"_value": "_district"})
     rows = rows.merge(district, on=["detail", "group_id", "school_year", "window_id"], how="left")
     rows["gap_to_district"] = (rows["_value"] - rows["_district"]).round(1)
-    rows = _projection(rows, calendar.ids, series)
+    as_of = settings.as_of_date()
+    ends = {(year, w.id): w.dates(year)[1] for year in rows["school_year"].unique()
+            for w in calendar.windows}
+    rows["_closed"] = [ends[(y, w)] < as_of if (y, w) in ends else False
+                       for y, w in zip(rows["school_year"], rows["window_id"], strict=True)]
+    rows["_year_over"] = [ends[(y, calendar.ids[-1])] < as_of for y in rows["school_year"]]
+    rows = _projection(rows, calendar.ids, series, registry.spec(measure).projects)
     rows["measure"] = measure
     rows["subject"] = subject or "all"
     rows["grade"] = grade or "all"
@@ -561,33 +579,49 @@ def _next_year(school_year: str) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def _projection(rows: pd.DataFrame, windows: list[str], series: list[str]) -> pd.DataFrame:
-    """Where each series lands at the year's last window if it keeps its current rate (the
-    change per window between its first and latest values), on the latest row only; and the
-    decision rule: the last two windows with values both short of their targets."""
+def _projection(rows: pd.DataFrame, windows: list[str], series: list[str],
+                projects: bool) -> pd.DataFrame:
+    """Two columns over each series (detail, school, group, year):
+
+    - projected_year_end, on the series' latest row with a value: where the year's last window
+      lands if the change per window between the first and latest closed windows' values goes
+      on. Only closed windows count (an open one holds the students tested so far); none with
+      fewer than two closed values, once the last window has closed, or for a measure whose
+      windows are not one thing measured over the year (`projects`).
+    - below_trajectory_last_two, on every row with a value: the decision rule, this value and
+      the series' value before it both short of their targets.
+    """
     rows = rows.reset_index(drop=True)
     rows["projected_year_end"] = np.nan
     rows["below_trajectory_last_two"] = False
     shown = rows[rows["_value"].notna()].sort_values("position")
     if shown.empty:
         return rows
-    parts = [shown[c].fillna("-").astype(str) for c in series]
-    keys = functools.reduce(lambda a, b: a + "|" + b, parts)
-    grouped = shown.groupby(keys)
-    first, latest = grouped.head(1), grouped.tail(1)
-    first = first.set_index(keys[first.index])
-    latest_keyed = latest.set_index(keys[latest.index])
-    first = first.reindex(latest_keyed.index)
-    span = latest_keyed["position"] - first["position"]
-    projected = _at_current_rate(first["_value"], first["position"].where(span > 0),
-                                 latest_keyed["_value"], latest_keyed["position"],
-                                 len(windows) - 1)
-    rows.loc[latest.index, "projected_year_end"] = projected.round(1).to_numpy()
+    def keyed(frame: pd.DataFrame) -> pd.Series:
+        parts = [frame[c].fillna("-").astype(str) for c in series]
+        return functools.reduce(lambda a, b: a + "|" + b, parts)
+    keys = keyed(shown)
     short = (shown["_value"] < shown["target"]) & shown["target"].notna()
-    # On each series' latest row: it and the one before are both short.
     before = short.groupby(keys).shift(1, fill_value=False).astype(bool)
-    last_two = short & before
-    rows.loc[latest.index, "below_trajectory_last_two"] = last_two[latest.index].to_numpy()
+    rows.loc[shown.index, "below_trajectory_last_two"] = (short & before).to_numpy()
+    last = len(windows) - 1
+    closed = shown[shown["_closed"]]
+    if not projects or closed.empty:
+        return rows
+    closed_keys = keys[closed.index]
+    grouped = closed.groupby(closed_keys)
+    first, latest = grouped.head(1), grouped.tail(1)
+    first = first.set_index(closed_keys[first.index])
+    latest = latest.set_index(closed_keys[latest.index])
+    first = first.reindex(latest.index)
+    span = latest["position"] - first["position"]
+    projected = _at_current_rate(first["_value"], first["position"].where(span > 0),
+                                 latest["_value"], latest["position"], last)
+    # Nothing to project once the year's last window has closed.
+    projected = projected.where(~latest["_year_over"].astype(bool))
+    target_rows = shown.groupby(keys).tail(1)
+    on = keys[target_rows.index]
+    rows.loc[target_rows.index, "projected_year_end"] = projected.reindex(on).round(1).to_numpy()
     return rows
 
 
@@ -689,6 +723,21 @@ def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year:
                          "state": window_state(start, end, as_of),
                          "schools_with_results": arrived, "schools_expected": expected})
     return pd.DataFrame(rows)
+
+
+def waiting_for_schools(settings: Settings, calendar: pd.DataFrame, measure: str,
+                        window_id: str) -> str | None:
+    """Why a district status is held at a window, or None: the window is open and fewer than
+    `status.reported_share` of the schools that take the measure have results in it (e.g.
+    '1 of 31 schools in'). `calendar` is `assessment_calendar` output."""
+    row = calendar[(calendar["measure"] == measure) & (calendar["window_id"] == window_id)]
+    if row.empty or row["state"].iloc[0] != "open":
+        return None
+    arrived, expected = int(row["schools_with_results"].iloc[0]), int(
+        row["schools_expected"].iloc[0])
+    if expected and arrived < settings.status.reported_share * expected:
+        return f"{arrived} of {expected} schools in"
+    return None
 
 
 def latest_rows(table: pd.DataFrame, school_year: str) -> pd.DataFrame:

@@ -26,6 +26,9 @@ class MeasureSpec:
     statistics: dict[str, str] = field(default_factory=dict)
     in_grid: bool = True             # a column of the schools x measures grid
     observations: bool = False       # counts observations, with their own privacy floor
+    # Whether a year-end projection means anything: the windows measure the same thing over
+    # the year (not a different task each month) and there is more than one of them.
+    projects: bool = True
 
 
 STUDENT_SUBJECTS = ("ELA", "Math")
@@ -39,10 +42,11 @@ MEASURES: dict[str, MeasureSpec] = {spec.id: spec for spec in (
                             "median_b": "median_progress_stretch",
                             "n_excluded": "without_baseline"}),
     MeasureSpec("esgi", "esgi", "ESGI", "students", STUDENT_SUBJECTS, statistics=MEAN),
+    # Each month's task is a different task: no rate to carry forward.
     MeasureSpec("performance_task", "performance_task", "Performance tasks", "students",
-                STUDENT_SUBJECTS, statistics=MEAN),
+                STUDENT_SUBJECTS, statistics=MEAN, projects=False),
     MeasureSpec("state_test", "state_test", "State test", "students", STUDENT_SUBJECTS,
-                in_grid=False),
+                in_grid=False, projects=False),
     # Learning walks visit every classroom: reported across every subject observed.
     MeasureSpec("walkthrough", "walkthrough", "Learning walks", "observations", (None,),
                 details=True, observations=True),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -54,9 +55,22 @@ def test_page_shows_a_measure_against_its_goal(page, use_demo_db):
 
 def test_overview_tiles_and_trajectory(use_demo_db):
     at = run_page("overview")
+    # One row: each headline measure with ELA and Math side by side.
+    headings = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert headings[:4] == ["**Benchmark**", "**i-Ready growth**", "**ESGI**",
+                            "**Learning walks**"]
     labels = [m.label for m in at.metric]
-    assert labels[0] == "Benchmark ELA" and "Learning walks" in labels
+    assert labels == ["ELA", "Math"] * 3 + ["All subjects"]
     assert all(m.value.endswith("%") or m.value.startswith("n<") for m in at.metric)
+    # Status against goal comes first, as words and mark; the change from last year is grey
+    # context (never a green arrow on a tile that has not met its goal).
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(badges) == len(labels)
+    assert badges[0] in (":blue-badge[✓ Met]", ":orange-badge[≈ Approaching]",
+                         ":red-badge[✗ Not met]")
+    assert all("color: GRAY" in str(m.proto) for m in at.metric if m.proto.delta)
+    # ESGI's window 3 is open with 3 of its 4 schools in: the district's status waits.
+    assert badges[4] == ":gray-badge[Waiting: 3 of 4 schools in]", badges
     titles = [s.value for s in at.subheader]
     assert any("goal" in t for t in titles), titles
     trajectory = figures(at)[0]
@@ -75,6 +89,24 @@ def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):
     assert any(t.startswith("Needs attention:") for t in titles)
     grids = [d.value for d in at.dataframe if "Page" in d.value.columns]
     assert grids and grids[0]["Page"].str.startswith("/school?school=").all()
+
+
+def test_the_schools_grid_opens_a_school_with_the_users_filters(use_demo_db):
+    at = run_page("overview", {"group": "el", "subject": "Math", "year": "2025-26"})
+    grid = next(d for d in at.dataframe if "Page" in d.value.columns)
+    assert set(grid.value["school_code"]) == set(school_codes(use_demo_db))
+    for link in grid.value["Page"]:
+        assert link.startswith("/school?")
+        query = dict(pair.split("=") for pair in link.split("?")[1].split("&"))
+        assert {k: query.get(k) for k in ("group", "subject", "year")} == {
+            "group": "el", "subject": "Math", "year": "2025-26"}, link
+        assert query["school"]
+    # Empty cells are blank, not the word None (what the browser shows: the styler's display
+    # values).
+    shown = pa.ipc.open_stream(grid.proto.arrow_data.styler.display_values).read_all()
+    cells = shown.to_pandas().drop(columns=["Page"]).astype(str)
+    assert cells.isin(["", "None", "nan", "<NA>"]).any().any()        # some cells are empty
+    assert not cells.isin(["None", "nan", "<NA>"]).any().any(), cells
 
 
 def test_what_is_new_counts_the_week_before_the_as_of_date(use_demo_db, monkeypatch):
@@ -121,8 +153,17 @@ def test_url_with_unknown_values_falls_back_to_defaults(use_demo_db):
     assert at.sidebar.selectbox(key="f_group").value == "all"
 
 
-def test_school_page_compares_with_district(use_demo_db):
+def test_school_page_asks_for_a_school_then_compares_with_district(use_demo_db):
+    """With "All schools" in the sidebar the School page shows every school and asks for one;
+    it never shows a school the user did not choose."""
     at = run_page("school")
+    assert at.title[0].value == "School"
+    assert any("No school chosen" in i.value for i in at.info)
+    assert at.sidebar.selectbox(key="f_school").value == "__all__"
+    code = school_codes(use_demo_db)[2]
+    at.selectbox(key="school_pick").set_value(code).run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="f_school").value == code
     names = trace_names(figures(at)[0])
     assert "District" in names and "Goal" in names
     assert at.title[0].value.endswith(("Elementary", "Middle", "High"))

@@ -162,13 +162,21 @@ def test_status_grid_and_needs_attention(settings):
     assert "15 points below last year" in ash["why"]
 
 
-def test_projection_line_runs_from_the_latest_value_at_the_current_rate():
+def test_projection_line_runs_from_the_latest_closed_value_at_the_closed_windows_rate():
     from monitor.metrics import _projected_line
 
-    assert _projected_line(pd.Series([50.0, 60.0, None])) == [None, 60.0, 70.0]
-    assert _projected_line(pd.Series([50.0, None, None, None])) == [None] * 4   # one point
-    assert _projected_line(pd.Series([50.0, 60.0, 70.0])) == [None] * 3         # year is done
-    assert _projected_line(pd.Series([90.0, 99.0, None, None]))[-1] == 100.0     # capped
+    def line(values, closed):
+        return _projected_line(pd.Series(values, dtype=float), pd.Series(closed))
+
+    assert line([50.0, 60.0, None], [True, True, False]) == [None, 60.0, 70.0]
+    assert line([50.0, None, None, None], [True, False, False, False]) == [None] * 4  # one point
+    assert line([50.0, 60.0, 70.0], [True, True, True]) == [None] * 3         # year is done
+    assert line([90.0, 99.0, None, None], [True, True, False, False])[-1] == 100.0  # capped
+    # A window still open holds the students tested so far: it is not part of the rate.
+    # (Half-collected learning walks at 95% would otherwise project to 100%.)
+    assert line([50.0, 60.0, 95.0, None], [True, True, False, False]) == [None, 60.0, 70.0,
+                                                                          80.0]
+    assert line([50.0, 95.0, None], [True, False, False]) == [None] * 3
 
 
 @pytest.mark.parametrize(("value", "target", "change", "colour"), [
@@ -261,3 +269,66 @@ def test_view_date_and_window_filter_leave_later_windows_out(settings):
     assert frame.loc["1", "value"] == 50 and frame.loc["1", "state"] == "closed"
     assert pd.isna(frame.loc["2", "value"]) and frame.loc["2", "n"] == 0
     assert metrics.latest_point(frame.reset_index())["window_id"] == "1"
+
+
+def _cell(window, school, group, n, meeting, year="2026-27"):
+    return {"school_year": year, "window_id": window, "school_code": school, "detail": None,
+            "group_id": group, "all_details": True, "n": n, "n_records": n,
+            "n_meeting": meeting}
+
+
+def test_a_baseline_window_has_no_status_in_any_view(settings):
+    """ESGI window 1 is a baseline: no goal, so no status (its missing target arrives as NaN in
+    a table column, which once read as 'not met')."""
+    from monitor.privacy import protect
+
+    assert metrics.goal_for(settings, "esgi", "1") is None
+    cells = pd.DataFrame([_cell("1", "A", "all", 100, 20), _cell("2", "A", "all", 100, 30),
+                          _cell("1", "B", "all", 100, 90)])
+    table = metrics.measure_table(protect(cells, settings), settings, "esgi", "ELA", None)
+    baseline = table[table["window"] == "1"]
+    assert len(baseline) and baseline["target"].isna().all()
+    assert baseline["status"].isna().all(), baseline[["school", "status"]]
+    assert table[table["window"] == "2"]["status"].notna().all()
+    protected = protect(cells, settings).rename(columns={"school_code": "scope"}).assign(
+        present=True)
+    schools = pd.DataFrame({"school_code": ["A", "B"], "school_name": ["A", "B"],
+                            "level": ["Elementary"] * 2})
+    filters = metrics.Filters(school_year="2026-27", subject="ELA", group="all")
+    by_school = metrics.by_school(protected, settings, "esgi", filters, "1", schools)
+    assert by_school["status"].isna().all()
+    assert metrics.status_of(20.0, float("nan"), 5) is None
+
+
+def test_the_decision_rule_holds_on_every_row_it_describes(settings):
+    """Below target at this window and the one before: set on each such row, not only the
+    series' latest (BM2 is short after a short BM1; BM3 is met)."""
+    from monitor.privacy import protect
+
+    cells = pd.DataFrame([_cell("1", "A", "all", 100, 40), _cell("2", "A", "all", 100, 50),
+                          _cell("3", "A", "all", 100, 85)])
+    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    rows = table[table["school"] == "A"].set_index("window")["below_trajectory_last_two"]
+    assert rows.to_dict() == {"1": False, "2": True, "3": False}
+
+
+def test_year_end_projection_reads_closed_windows_only(settings, monkeypatch):
+    """As of February 15 BM1 and BM2 have closed; with BM3 open the projection still runs
+    from BM1 and BM2, it is absent once the year is over (last year) and for performance
+    tasks, whose months are different tasks."""
+    from monitor.privacy import protect
+
+    cells = pd.DataFrame([_cell("1", "A", "all", 100, 50), _cell("2", "A", "all", 100, 60),
+                          _cell("1", "A", "all", 100, 50, "2025-26"),
+                          _cell("2", "A", "all", 100, 60, "2025-26")])
+    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    a = table[table["school"] == "A"].set_index(["year", "window"])["projected_year_end"]
+    assert a[("2026-27", "2")] == 70.0
+    assert a.drop(("2026-27", "2")).isna().all()
+    monkeypatch.setenv("MONITOR_AS_OF", "2027-01-20")       # BM2 still open: one closed window
+    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    assert table["projected_year_end"].isna().all()
+    months = pd.DataFrame([_cell("09", "A", "all", 100, 50), _cell("10", "A", "all", 100, 60)])
+    table = metrics.measure_table(protect(months, settings), settings, "performance_task",
+                                  "ELA", None)
+    assert table["projected_year_end"].isna().all()

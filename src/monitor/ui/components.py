@@ -90,6 +90,8 @@ def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Last year": [None if pd.isna(v) else f"{v:.1f}%" for v in frame["last_year"]],
         "Change from last year": frame["change_last_year"],
     })
+    if "projection" in frame and frame["projection"].notna().any():
+        shown["Projected"] = [None if pd.isna(v) else f"{v:.0f}%" for v in frame["projection"]]
     return shown
 
 

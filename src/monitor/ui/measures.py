@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, metrics, registry
+from monitor import metrics, registry
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.ui import components, data, figures
@@ -188,39 +188,91 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
                       comparison_label: str = "District", table: pd.DataFrame | None = None) -> None:
     """A trajectory chart titled with its finding, with its n, as-of date, table and CSV."""
     min_n = settings.privacy.min_n
+    note = n_note(frame, measure)
+    if "projection_basis" in frame and frame["projection_basis"].notna().any():
+        note += f" · dotted line: {frame['projection_basis'].iloc[0]}"
     components.render_chart(
         metrics.finding(label, frame, min_n),
         figures.goal_trajectory_chart(frame, label, comparison, comparison_label),
         components.trajectory_table(frame) if table is None else table,
-        as_of=settings.as_of_date(), n_note=n_note(frame, measure), key=key)
+        as_of=settings.as_of_date(), n_note=note, key=key)
+
+
+# Status against goal, as a badge: the first thing the eye meets on a tile. Same colours and
+# words as the charts (monitor.charts.STATUS_COLOURS), with a mark for those who cannot tell
+# the colours apart.
+BADGES = {"met": ("blue", "✓ Met"), "approaching": ("orange", "≈ Approaching"),
+          "not met": ("red", "✗ Not met")}
+
+
+def tile_subjects(measure: str, filters: metrics.Filters) -> list[str | None]:
+    """The subjects a headline tile shows side by side: ELA and Math together for a student
+    measure (the superintendent's one row), the measure's own pooled value otherwise."""
+    subjects = registry.spec(measure).subjects
+    return list(subjects) if subjects == registry.STUDENT_SUBJECTS else [None]
+
+
+def tile_filters(measure: str, filters: metrics.Filters,
+                 subject: str | None) -> metrics.Filters:
+    """A tile's filters: its subject, and for measures of classrooms (learning walks), every
+    observation (walks have no student groups)."""
+    update: dict[str, object] = {"subject": subject or filters.subject}
+    if registry.spec(measure).observations:
+        update["group"] = "all"
+    return filters.model_copy(update=update)
 
 
 def render_tiles(settings: Settings, filters: metrics.Filters) -> None:
-    """One tile per headline measure: value, goal, status (in words), changes since the prior
-    window and last year, n; a measure with nothing yet says when its next window opens."""
+    """One tile per headline measure, ELA and Math side by side: status against goal first (a
+    badge: met / approaching / not met, or why there is none), then the value, the goal and n,
+    and the change from last year in grey (a change is context, not a verdict)."""
     headline = [m for m, cfg in settings.measures.items() if cfg.headline]
-    for tile, measure in zip(st.columns(len(headline)), headline, strict=True):
-        frame = trajectory(settings, measure, filters)
-        point = metrics.latest_point(frame)
-        label = tile_label(settings, measure, filters)
+    widths = [len(tile_subjects(m, filters)) for m in headline]
+    # A district status waits for enough schools in an open window (a school's own does not).
+    schedule = calendar(filters_ui.scope(), filters) if filters.school is None else None
+    for tile, measure in zip(st.columns(widths), headline, strict=True):
+        spec = registry.spec(measure)
         with tile, st.container(border=True):
-            if point is None:
-                st.metric(label, "-", help=settings.measures[measure].label)
-                st.caption(next_window_note(settings, measure, filters))
-                continue
-            change = point["change_last_year"]
-            st.metric(label, point["display"], help=settings.measures[measure].label,
-                      delta=None if pd.isna(change)
-                      else f"{metrics.signed_points(change)} pts vs last year")
-            target = point["target"]
-            goal = "baseline window" if target is None or pd.isna(target) else f"goal {target:.0f}%"
-            status = charts.STATUS_LABELS.get(point["status"]) if isinstance(
-                point["status"], str) else ""
-            window = point["window"] + (" (open)" if point["state"] == "open" else "")
-            prior = point["change_prior_window"]
-            since = "" if pd.isna(prior) else f" · {metrics.signed_points(prior)} since prior window"
-            st.caption(f"{window}: {goal}{' · ' + status if status else ''}{since} · "
-                       f"n={metrics.n_text(point['n'], point['hidden_label'])}")
+            st.markdown(f"**{spec.short}**", help=settings.measures[measure].label)
+            subjects = tile_subjects(measure, filters)
+            for column, subject in zip(st.columns(len(subjects)), subjects, strict=True):
+                with column:
+                    _tile_value(settings, measure, tile_filters(measure, filters, subject),
+                                subject, schedule)
+            if spec.observations and filters.group != "all":
+                st.caption("Walks observe classrooms, not student groups: every observation.")
+
+
+def _tile_value(settings: Settings, measure: str, filters: metrics.Filters,
+                subject: str | None, schedule: pd.DataFrame | None) -> None:
+    frame = trajectory(settings, measure, filters)
+    point = metrics.latest_point(frame)
+    label = subject or "All subjects"
+    if point is None:
+        st.badge("No results", color="gray")
+        st.metric(label, "-")
+        st.caption(next_window_note(settings, measure, filters))
+        return
+    target = point["target"]
+    status = point["status"] if isinstance(point["status"], str) else None
+    if status is not None:
+        colour, words = BADGES[status]
+    elif pd.isna(point["value"]):
+        colour, words = "gray", "Hidden (small group)"
+    else:
+        colour, words = "gray", "Baseline: no goal yet"
+    waiting = None if schedule is None else metrics.waiting_for_schools(
+        settings, schedule, measure, point["window_id"])
+    if waiting is not None:
+        colour, words = "gray", f"Waiting: {waiting}"
+    st.badge(words, color=colour)
+    change = point["change_last_year"]
+    st.metric(label, point["display"], delta=None if pd.isna(change)
+              else f"{metrics.signed_points(change)} pts vs last year",
+              delta_color="off", delta_arrow="off" if change == 0 else "auto")
+    goal = "no goal" if target is None or pd.isna(target) else f"goal {target:.0f}%"
+    window = point["window"] + (" (open)" if point["state"] == "open" else "")
+    st.caption(f"{window}: {goal} · n={metrics.n_text(point['n'], point['hidden_label'])}")
 
 
 @data.view

@@ -1,0 +1,164 @@
+"""Every page through app.py over a broad, seeded sample of the filter combinations a user can
+pick: every school (each kind, the smallest included) and the district, every student group,
+every grade and grade band, both years, every window, both subjects, the learning walks' slides;
+as an analyst and as a principal. Each run ends without an exception and shows a chart or says
+why there is none.
+
+The sample is a covering design: each page gets as many runs as the longest list of choices, and
+each run takes the next value of every filter from its own shuffled list, so every value of
+every filter is seen on every page at least once, in a different company each time (the seed
+fixes which)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor import metrics
+from monitor.config import PROJECT_ROOT, load_settings, previous_school_year
+from monitor.db import Database
+from monitor.ingest.common import GRADE_ORDER
+
+from .test_principal import AUTH
+
+APP = str(PROJECT_ROOT / "app.py")
+ANALYST_PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "data"]
+PRINCIPAL_PAGES = ANALYST_PAGES[:-1]
+SEED = 20261201
+ALL = "__all__"
+# What a page says when it has nothing to draw: each begins a sentence that gives the reason.
+NO_DATA_WORDS = ("no ", "not ", "nothing", "none", "hidden", "fewer", "suppressed", "only",
+                 "n<", "without", "before", "after")
+
+
+def choices(settings, schools: list[str]) -> dict[str, list[str]]:
+    current = settings.current_school_year()
+    return {
+        "year": [current, previous_school_year(current)],
+        "school": [ALL, *schools],
+        "subject": ["ELA", "Math"],
+        "grade": [ALL, *metrics.GRADE_BANDS, *GRADE_ORDER],
+        "group": list(settings.group_labels),
+        "window": [ALL, *metrics.window_choices(settings)],
+    }
+
+
+def covering(options: dict[str, list[str]], rng: random.Random) -> list[dict[str, str]]:
+    """Runs in which every value of every option appears at least once."""
+    shuffled = {name: rng.sample(values, len(values)) for name, values in options.items()}
+    runs = max(len(values) for values in options.values())
+    return [{name: values[i % len(values)] for name, values in shuffled.items()}
+            for i in range(runs)]
+
+
+def as_params(combo: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in combo.items() if value != ALL}
+
+
+def sweep(scope: str) -> list[tuple[str, dict[str, str]]]:
+    settings = load_settings()
+    rng = random.Random(f"{SEED}-{scope}")
+    runs = []
+    for page in ANALYST_PAGES if scope == "analyst" else PRINCIPAL_PAGES:
+        # The school is the principal's own (fixed), so their sweep leaves it out.
+        options = choices(settings, ["SCHOOLS"])
+        if scope == "principal":
+            del options["school"]
+        for combo in covering(options, rng):
+            params = as_params(combo)
+            if page == "learning_walks" and rng.random() < 0.5:
+                params |= {"present": "1", "slide": str(rng.randint(1, 6))}
+            runs.append((page, params))
+    return runs
+
+
+def run(page: str, params: dict[str, str], *, principal: bool) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if principal:
+        at.secrets = dict(AUTH)
+        at.user = {"email": "principal@district.org", "is_logged_in": True}
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    return at
+
+
+def says_why(at: AppTest) -> bool:
+    messages = [m.value for kind in ("info", "warning", "caption") for m in at.get(kind)]
+    return any(word in str(m).lower() for m in messages for word in NO_DATA_WORDS)
+
+
+def check(at: AppTest, page: str, params: dict[str, str]) -> None:
+    # The conftest guard has already failed the test on any exception in the run.
+    assert not at.error, (page, params, [e.value for e in at.error])
+    if page == "data":
+        assert at.dataframe, (page, params, "the Data page shows no table")
+        return
+    charts = at.get("plotly_chart")
+    assert charts or says_why(at), (page, params, "no chart and no reason given")
+
+
+@pytest.fixture(scope="module")
+def school_list(demo_db):
+    return Database(demo_db).query("schools")["school_code"].tolist()
+
+
+def resolve(params: dict[str, str], schools: list[str], index: int) -> dict[str, str]:
+    """The covering design's placeholder school becomes each school in turn (and the district,
+    which is the default and so no parameter)."""
+    if params.get("school") != "SCHOOLS":
+        return params
+    everyone = [ALL, *schools]
+    chosen = everyone[index % len(everyone)]
+    return {k: v for k, v in params.items() if k != "school"} | (
+        {} if chosen == ALL else {"school": chosen})
+
+
+ANALYST_RUNS = sweep("analyst")
+
+
+@pytest.mark.parametrize(("index", "page", "params"),
+                         [(i, page, params) for i, (page, params) in enumerate(ANALYST_RUNS)],
+                         ids=[f"{i}-{page}" for i, (page, _) in enumerate(ANALYST_RUNS)])
+def test_analyst_views(index, page, params, use_demo_db, school_list):
+    params = resolve(params, school_list, index)
+    check(run(page, params, principal=False), page, params)
+
+
+PRINCIPAL_RUNS = sweep("principal")
+
+
+@pytest.fixture(scope="module")
+def principal_configs(demo_db, tmp_path_factory) -> list:
+    """A principal's config for one school of each level and for the smallest school (one file
+    each for the whole module, so runs for the same principal share Streamlit's caches)."""
+    con = Database(demo_db).connection()
+    picked = [code for (code,) in con.execute(
+        "SELECT min(school_code) FROM schools GROUP BY level ORDER BY level").fetchall()]
+    (smallest,) = con.execute(
+        "SELECT school_code FROM roster GROUP BY school_code ORDER BY count(DISTINCT "
+        "student_id), school_code LIMIT 1").fetchone()
+    folder = tmp_path_factory.mktemp("principals")
+    paths = []
+    for code in dict.fromkeys([*picked, smallest]):
+        text = (PROJECT_ROOT / "config.toml").read_text().replace(
+            "\ndemo = true\n",
+            f'\ndemo = false\n[access.users]\n"principal@district.org" = '
+            f'{{ role = "principal", schools = ["{code}"] }}\n')
+        path = folder / f"config-{code}.toml"
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize(("index", "page", "params"),
+                         [(i, page, params) for i, (page, params) in enumerate(PRINCIPAL_RUNS)],
+                         ids=[f"{i}-{page}" for i, (page, _) in enumerate(PRINCIPAL_RUNS)])
+def test_principal_views(index, page, params, use_demo_db, principal_configs, monkeypatch):
+    monkeypatch.setenv("MONITOR_CONFIG", str(principal_configs[index % len(principal_configs)]))
+    check(run(page, params, principal=True), page, params)
