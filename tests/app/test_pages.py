@@ -94,13 +94,14 @@ def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):
 def test_the_schools_grid_opens_a_school_with_the_users_filters(use_demo_db):
     at = run_page("overview", {"group": "el", "subject": "Math", "year": "2025-26"})
     grid = next(d for d in at.dataframe if "Page" in d.value.columns)
-    assert set(grid.value["school_code"]) == set(school_codes(use_demo_db))
+    opened = []
     for link in grid.value["Page"]:
         assert link.startswith("/school?")
         query = dict(pair.split("=") for pair in link.split("?")[1].split("&"))
         assert {k: query.get(k) for k in ("group", "subject", "year")} == {
             "group": "el", "subject": "Math", "year": "2025-26"}, link
-        assert query["school"]
+        opened.append(query["school"])
+    assert sorted(opened) == sorted(school_codes(use_demo_db))
     # Empty cells are blank, not the word None (what the browser shows: the styler's display
     # values).
     shown = pa.ipc.open_stream(grid.proto.arrow_data.styler.display_values).read_all()
