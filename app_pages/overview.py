@@ -113,13 +113,21 @@ else:
     components.show_table(shown[order], hide_index=True, key="overview_grid",
                           column_config=columns)
 
-st.subheader(f"Needs attention: {len(attention)} schools and groups off track" if len(attention)
-             else "Needs attention: nothing off track", anchor=False)
+ATTENTION_SHOWN = 15
+whole = attention[attention["whole"]]
+st.subheader(f"Needs attention: {len(whole)} school result(s) and "
+             f"{len(attention) - len(whole)} student group result(s) off track"
+             if len(attention) else "Needs attention: nothing off track", anchor=False)
 if len(attention):
-    components.show_table(attention.rename(columns={
+    st.caption("Whole schools on the headline measures first, then other measures, then "
+               "student groups; within each, by how many students short of the goal (the gap "
+               "times n)." + (f" {len(attention)} in all: scroll the table, or download it "
+                              "as CSV." if len(attention) > ATTENTION_SHOWN else ""))
+    components.show_table(attention.drop(columns="whole").rename(columns={
         "who": "School / group", "measure": "Measure", "window": "Window", "value": "Value (%)",
-        "target": "Goal (%)", "gap": "Points short", "why": "Why"}), hide_index=True,
-        key="overview_attention")
+        "target": "Goal (%)", "gap": "Points short", "short": "Short of goal (n)",
+        "why": "Why"}), hide_index=True, key="overview_attention",
+        height=35 * (min(len(attention), ATTENTION_SHOWN) + 1) + 3)
 
 # The state test against the county and the state, from the public CAASPP research files.
 state_year = previous_school_year(f.school_year) if f.school_year == settings.current_school_year() \

@@ -770,13 +770,21 @@ def status_grid(tables: dict[str, pd.DataFrame], schools: pd.DataFrame,
 
 def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str],
                     group_labels: dict[str, str], school_year: str,
-                    limit: int = 15) -> pd.DataFrame:
-    """Schools and student groups off track, ranked by how far below target they are.
+                    headline: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Schools and student groups off track, in the order a superintendent acts on them.
 
-    `group_labels` maps the measures table's group names (see `group_name`) to labels.
+    `tables` maps a label to a measure's measures table; `headline` names the labels of the
+    headline measures; `group_labels` maps the table's group names (see `group_name`) to labels.
     A series needs attention when at its latest window it is not met and either below
     trajectory for the last two windows, slipping (down on the prior window or last year), or
-    more than 10 points short. Columns: who, measure, value, target, gap, why.
+    more than 10 points short.
+
+    Ranked first whole schools (and the district) on headline measures, then whole schools on
+    the others, then student groups; within each, by how many students (or observations) short
+    of the goal the series is (the gap times n: a small group far below goal is fewer people
+    to reach than a large school a little below), then by the gap. Columns: who, measure,
+    window, value, target, gap, n, short, why, whole (a whole school or the district, not a
+    student group).
     """
     found = []
     for label, table in tables.items():
@@ -799,13 +807,20 @@ def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str
             school = "District" if row.school == "district" else school_names.get(
                 row.school, row.school)
             group = group_labels.get(row.group, row.group)
-            who = school if row.group == "all" else f"{school}: {group}"
-            found.append({"who": who, "measure": label, "window": row.window_label,
-                          "value": row.value, "target": row.target, "gap": round(gap, 1),
-                          "why": "; ".join(reasons)})
+            whole = row.group == "all"
+            who = school if whole else f"{school}: {group}"
+            n = shown_n(row.n)
+            found.append({
+                "who": who, "measure": label, "window": row.window_label,
+                "value": row.value, "target": row.target, "gap": round(gap, 1), "n": n,
+                "short": None if n is None else int(np.ceil(gap * n / 100 - 1e-9)),
+                "why": "; ".join(reasons), "whole": whole,
+                "_tier": 0 if whole and label in headline else 1 if whole else 2})
     frame = pd.DataFrame(found, columns=["who", "measure", "window", "value", "target", "gap",
-                                         "why"])
-    return frame.sort_values("gap", ascending=False).head(limit).reset_index(drop=True)
+                                         "n", "short", "why", "whole", "_tier"])
+    frame = frame.sort_values(["_tier", "short", "gap"], ascending=[True, False, False],
+                              na_position="last")
+    return frame.drop(columns="_tier").reset_index(drop=True)
 
 
 # The California School Dashboard's way of combining where a group is (status) with how it

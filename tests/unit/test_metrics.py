@@ -162,6 +162,42 @@ def test_status_grid_and_needs_attention(settings):
     assert "15 points below last year" in ash["why"]
 
 
+def test_needs_attention_puts_whole_schools_first_by_students_short(settings):
+    """Twenty schools a few points under their benchmark goal come before a tiny group far
+    under it, and before a measure off the headline; within whole schools, the one with more
+    students short of the goal comes first."""
+    from monitor.privacy import protect
+
+    def cell(window, school, group, n, meeting):
+        return {"school_year": "2026-27", "window_id": window, "school_code": school,
+                "detail": None, "group_id": group, "all_details": True, "n": n,
+                "n_records": n, "n_meeting": meeting}
+
+    rows = []
+    for i in range(20):
+        code = f"S{i:02d}"
+        n = 100 + 10 * i
+        # 68% -> 62%: 13 points short of 75% at BM2, and slipping.
+        rows += [cell("1", code, "all", n, round(0.68 * n)), cell("2", code, "all", n,
+                                                                  round(0.62 * n))]
+        rows += [cell("1", code, "el", 11, 8), cell("2", code, "el", 11, 1)]   # 9%: 66 short
+    table = metrics.measure_table(protect(pd.DataFrame(rows), settings), settings, "benchmark",
+                                  "ELA", None)
+    other = table.assign(measure="performance_task")
+    names = {f"S{i:02d}": f"School {i:02d}" for i in range(20)}
+    attention = metrics.needs_attention({"Benchmark ELA": table, "Performance tasks": other},
+                                        names, {"all": "All students", "el": "EL"}, "2026-27",
+                                        frozenset({"Benchmark ELA"}))
+    first = attention.head(21)
+    assert first["measure"].eq("Benchmark ELA").all() and first["whole"].all()
+    schools = first[first["who"] != "District"]
+    assert sorted(schools["who"]) == sorted(names.values())
+    assert schools["who"].iloc[0] == "School 19"            # the largest: most students short
+    assert (schools["short"].diff().dropna() <= 0).all()
+    groups = attention[~attention["whole"]]
+    assert len(groups) and groups.index.min() > attention[attention["whole"]].index.max()
+
+
 def test_projection_line_runs_from_the_latest_closed_value_at_the_closed_windows_rate():
     from monitor.metrics import _projected_line
 

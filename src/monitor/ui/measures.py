@@ -120,9 +120,11 @@ def status_grid(scope: Scope, filters: metrics.Filters,
     tables = tables_through(scope, filters, measures)
     schools = data.schools(scope)
     grid = metrics.status_grid(tables, schools, filters.school_year)
+    headline = frozenset(tile_label(settings, m, scoped_filters(m, filters)) for m in measures
+                         if settings.measures[m].headline)
     attention = metrics.needs_attention(
         tables, dict(zip(schools["school_code"], schools["school_name"], strict=True)),
-        group_names(settings), filters.school_year)
+        group_names(settings), filters.school_year, headline)
     return grid, attention
 
 
