@@ -281,6 +281,7 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
             "last_year": (None if not len(then) or pd.isna(then["value"].iloc[0])
                           else float(then["value"].iloc[0])),
             "last_year_n": shown_n(then["n"].iloc[0]) if len(then) else 0,
+            "last_year_present": bool(len(then)),
         })
     frame = pd.DataFrame(rows)
     values = pd.to_numeric(frame["value"], errors="coerce")
@@ -319,6 +320,35 @@ def _projected_line(values: pd.Series, closed: pd.Series) -> list[float | None]:
         projected = _at_current_rate(known.iloc[0], first, known.iloc[-1], latest, position)
         line[position] = round(float(projected), 1)
     return line
+
+
+def nothing_yet(settings: Settings, measure: str, filters: Filters,
+                frame: pd.DataFrame) -> str:
+    """Why a trajectory with no result this year has none, for the place its value would be:
+    not measured for this grade or group (nothing this year or last); a window that closed
+    without results; or the window still to come."""
+    if not frame["last_year_present"].any():
+        who = " and ".join(part for part in (
+            f"grade {filters.grade}" if filters.grade in GRADE_ORDER else filters.grade,
+            None if filters.group == "all" else settings.group_labels.get(filters.group))
+            if part) or ("this school" if filters.school else "the district")
+        return (f"No {registry.spec(measure).short} results for {who} this year or last: "
+                "not measured here")
+    as_of = view_date(settings, filters)
+    calendar = settings.calendar_for(measure)
+    closed = [w for w in calendar.windows if w.dates(filters.school_year)[1] < as_of]
+    coming = [w for w in calendar.windows if w.dates(filters.school_year)[1] >= as_of]
+    parts = []
+    if closed:
+        last = closed[-1]
+        parts.append(f"no results for {last.label} (closed "
+                     f"{last.dates(filters.school_year)[1]:%b %-d})")
+    if coming:
+        start = coming[0].dates(filters.school_year)[0]
+        state = "open now" if start <= as_of else f"opens {start:%b %-d}"
+        parts.append(f"next: {coming[0].label} ({state})")
+    text = "; ".join(parts) if parts else "no results this year"
+    return text[0].upper() + text[1:]
 
 
 def shown_n(n: object) -> int | None:
@@ -502,7 +532,8 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
 
     Columns: measure, subject, detail, school, group, grade, year, window, n, value, target,
     status, suppressed, change_prior_window, change_last_year, gap_to_all, gap_to_district,
-    projected_year_end, below_trajectory_last_two. `school` is a school code or "district".
+    projected_year_end, below_trajectory_last_two, then the measure's second statistics
+    (monitor.registry), e.g. median_progress_typical. `school` is a school code or "district".
     """
     calendar = settings.calendar_for(measure)
     order = {w: i for i, w in enumerate(calendar.ids)}
@@ -570,6 +601,12 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
                "change_prior_window",
                "change_last_year", "gap_to_all", "gap_to_district", "projected_year_end",
                "below_trajectory_last_two"]
+    # The measure's second statistics (i-Ready's median percent progress, a mean percent
+    # correct), as the pages show them: none on a hidden cell.
+    for column, name in registry.spec(measure).statistics.items():
+        if column in rows:
+            rows[name] = rows[column].where(rows["_value"].notna())
+            columns.append(name)
     return rows.sort_values(["detail", "school", "group", "year", "position"],
                             na_position="first")[columns].reset_index(drop=True)
 

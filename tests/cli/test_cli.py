@@ -46,3 +46,32 @@ def test_bad_config_exits_2_naming_the_key(tmp_path):
     result = run("load", "nothing.csv", env=env)
     assert result.returncode == 2
     assert "privacyy" in result.stderr
+
+
+def test_measures_reports_the_second_statistics_the_pages_show(demo_db, settings):
+    """i-Ready's median percent progress per student group, as the Student groups page shows
+    it (measure_statistics), is in `monitor measures` too; none on a hidden cell."""
+    import io
+
+    import pandas as pd
+
+    from monitor import metrics
+    from monitor.db import Database
+
+    env = os.environ | {"MONITOR_DB": str(demo_db)}
+    result = run("measures", "--measure", "iready_growth", "--subject", "ELA", "--format",
+                 "json", env=env)
+    assert result.returncode == 0, result.stderr
+    table = pd.read_json(io.StringIO(result.stdout), dtype={"school": str, "window": str})
+    year = settings.current_school_year()
+    page = metrics.measure_statistics(Database(demo_db), settings, "iready_growth",
+                                      metrics.Filters(school_year=year, subject="ELA"))
+    page = page.assign(school=page["scope"].replace({"__district__": "district"}),
+                       group=page["group_id"].map(lambda g: metrics.group_name(settings, g)))
+    keys = ["year", "school", "group", "window"]
+    merged = table.merge(page.rename(columns={"school_year": "year", "window_id": "window"}),
+                         on=keys, suffixes=("", "_page"))
+    shown = merged[merged["value"].notna()]
+    assert len(shown) > 20 and (shown["group"] != "all").any()
+    assert (shown["median_progress_typical"] == shown["median_progress_typical_page"]).all()
+    assert merged.loc[merged["value"].isna(), "median_progress_typical"].isna().all()

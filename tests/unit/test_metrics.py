@@ -368,3 +368,21 @@ def test_year_end_projection_reads_closed_windows_only(settings, monkeypatch):
     table = metrics.measure_table(protect(months, settings), settings, "performance_task",
                                   "ELA", None)
     assert table["projected_year_end"].isna().all()
+
+
+def test_a_tile_with_nothing_this_year_says_why(settings):
+    """Not 'first measured at BM2' for a grade benchmarks never cover, nor for a school that
+    missed a window that has closed."""
+    from monitor.privacy import protect
+
+    cells = protect(pd.DataFrame([_cell("2", "A", "all", 100, 60, "2025-26")]), settings).rename(
+        columns={"school_code": "scope"}).assign(present=True)
+    school = metrics.Filters(school_year="2026-27", subject="ELA", school="A")
+    frame = metrics.trajectory(cells, settings, "benchmark", school)
+    assert metrics.latest_point(frame) is None
+    assert metrics.nothing_yet(settings, "benchmark", school, frame) == (
+        "No results for BM2 (closed Jan 31); next: BM3 (opens Apr 27)")
+    grade = school.model_copy(update={"grade": "3"})
+    frame = metrics.trajectory(cells.iloc[0:0], settings, "benchmark", grade)
+    assert metrics.nothing_yet(settings, "benchmark", grade, frame) == (
+        "No Benchmark results for grade 3 this year or last: not measured here")

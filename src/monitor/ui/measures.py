@@ -173,18 +173,6 @@ def n_note(frame: pd.DataFrame, measure: str) -> str:
     return f"n = {metrics.n_text(point['n'], point['hidden_label'])} {unit} at {point['window']}"
 
 
-def next_window_note(settings: Settings, measure: str, filters: metrics.Filters) -> str:
-    """For a measure with nothing to show yet: when its next window opens."""
-    as_of, school_year = metrics.view_date(settings, filters), filters.school_year
-    calendar = settings.calendar_for(measure)
-    for window in calendar.windows:
-        start, end = window.dates(school_year)
-        if as_of <= end and metrics.goal_for(settings, measure, window.id) is not None:
-            state = "open now" if start <= as_of else f"opens {start:%b %-d}"
-            return f"No results yet this year; first measured at {window.label} ({state})"
-    return "No results this year"
-
-
 def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, label: str, *,
                       key: str, comparison: pd.DataFrame | None = None,
                       comparison_label: str = "District", table: pd.DataFrame | None = None) -> None:
@@ -253,7 +241,7 @@ def _tile_value(settings: Settings, measure: str, filters: metrics.Filters,
     if point is None:
         st.badge("No results", color="gray")
         st.metric(label, "-")
-        st.caption(next_window_note(settings, measure, filters))
+        st.caption(metrics.nothing_yet(settings, measure, filters, frame))
         return
     target = point["target"]
     status = point["status"] if isinstance(point["status"], str) else None
