@@ -65,9 +65,14 @@ class Filters(BaseModel):
 REFERENCE_MEASURE = "benchmark"
 
 
-def window_choices(settings: Settings) -> dict[str, str]:
-    """The window filter's choices: window id -> label, from the reference calendar."""
-    return {w.id: w.label for w in settings.calendar_for(REFERENCE_MEASURE).windows}
+def window_choices(settings: Settings, school_year: str | None = None) -> dict[str, str]:
+    """The window filter's choices: window id -> label, from the reference calendar; with a
+    school year, only the windows that had opened by the as-of date in that year."""
+    windows = settings.calendar_for(REFERENCE_MEASURE).windows
+    if school_year is not None:
+        as_of = settings.as_of_date()
+        windows = [w for w in windows if w.dates(school_year)[0] <= as_of]
+    return {w.id: w.label for w in windows}
 
 
 def view_date(settings: Settings, filters: Filters) -> dt.date:

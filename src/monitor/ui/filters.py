@@ -24,22 +24,34 @@ HELP = {"window": "Show every page as it stood at the end of a benchmark window:
                   "are left out, and tiles and status use the latest window up to then."}
 
 
+def _chosen_year(settings: Settings, years: dict[str, str]) -> str:
+    """The school year this run shows: the user's choice, else the URL's, else the current."""
+    for value in (st.session_state.get(KEYS["year"]), st.query_params.get("year")):
+        if value in years:
+            return value
+    return settings.current_school_year()
+
+
 def _options(settings: Settings, scope: Scope) -> dict[str, dict[str, str]]:
     current = settings.current_school_year()
+    years = {current: current, previous_school_year(current): previous_school_year(current)}
     schools = data.schools(scope)
     # A principal's school filter holds only their school(s): the district is a comparison on
     # their pages, not a view of its own.
     everyone = {} if scope.schools else {ALL: "All schools (district)"}
     return {
-        "year": {current: current, previous_school_year(current): previous_school_year(current)},
+        "year": years,
         "school": everyone | dict(zip(schools["school_code"], schools["school_name"],
                                       strict=True)),
         "subject": {"ELA": "ELA", "Math": "Math"},
         "grade": {ALL: "All grades"} | {band: band for band in metrics.GRADE_BANDS}
         | {g: f"Grade {g}" for g in GRADE_ORDER},
         "group": dict(settings.group_labels),
+        # Only windows that have opened by the as-of date in the year shown: a window still to
+        # come has nothing to show "through".
         "window": {ALL: "Latest results"} | {
-            w: f"Through {label}" for w, label in metrics.window_choices(settings).items()},
+            w: f"Through {label}" for w, label in metrics.window_choices(
+                settings, _chosen_year(settings, years)).items()},
     }
 
 
