@@ -11,7 +11,7 @@ if [ ! -f "$db" ]; then
   echo "Building the demo district (synthetic data) into $db ..."
   rm -rf data/demo
   "$PY" -m monitor demo --out data/demo
-  "$PY" -m monitor load data/demo/*.csv
+  "$PY" -m monitor load data/demo/*
 else
   # A database from an earlier release: bring its schema up to date (on a copy, atomically).
   "$PY" -m monitor migrate

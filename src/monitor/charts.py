@@ -379,7 +379,7 @@ def leading_lagging_chart(frame: pd.DataFrame, practice_label: str, outcome_labe
         text=frame["school_name"], textposition="top center", textfont=dict(size=11),
         marker=dict(size=11, color=BLUE, line=dict(color="white", width=1)),
         customdata=frame[["n_practice", "n_outcome"]].to_numpy(),
-        hovertemplate="%{text}: %{x:.0f}% of observations meeting, %{y:.0f}% proficient "
+        hovertemplate="%{text}: %{x:.0f}% of indicator ratings meeting, %{y:.0f}% proficient "
                       "(%{customdata[0]} observations, %{customdata[1]} students)<extra></extra>",
         name="School"))
     if len(frame) >= 2:

@@ -81,7 +81,7 @@ def rules_fingerprint(settings: Settings) -> str:
     lattice built under other settings is not read (the reader builds one in memory)."""
     parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups"})
     parts["growth"] = settings.measures["iready_growth"].growth_expectation
-    parts["version"] = 1
+    parts["version"] = 2      # 2: intervals count units, not ratings
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -468,7 +468,13 @@ def _finish(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     meeting = cells["n_meeting"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.round(100 * meeting / np.where(records > 0, records, np.nan), 1)
-    low, high = privacy.wilson_interval(meeting, records)
+    # The interval counts units (students, observations, respondents), not ratings: an
+    # observation's eleven indicator ratings, or a respondent's answers, are not eleven
+    # independent draws. The share is the ratings'; its sample size the units'.
+    units = cells["n"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = meeting / np.where(records > 0, records, np.nan)
+    low, high = privacy.wilson_interval(share * units, units)
     cells["value"] = np.where(hidden, np.nan, value)
     cells["ci_low"] = np.where(hidden, np.nan, np.round(low, 1))
     cells["ci_high"] = np.where(hidden, np.nan, np.round(high, 1))

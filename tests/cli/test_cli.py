@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from monitor.config import PROJECT_ROOT
 
@@ -75,3 +76,19 @@ def test_measures_reports_the_second_statistics_the_pages_show(demo_db, settings
     assert len(shown) > 20 and (shown["group"] != "all").any()
     assert (shown["median_progress_typical"] == shown["median_progress_typical_page"]).all()
     assert merged.loc[merged["value"].isna(), "median_progress_typical"].isna().all()
+
+
+def test_the_run_script_loads_every_demo_file(demo_files, tmp_path):
+    """scripts/run.sh loads what `monitor demo` wrote, the CAASPP research files (.txt)
+    included: without them the county and state comparison never appears."""
+    script = (PROJECT_ROOT / "scripts" / "run.sh").read_text().splitlines()
+    line = next(text for text in script if "-m monitor load" in text)
+    pattern = line.split("-m monitor load", 1)[1].strip()
+    folder = tmp_path / "data" / "demo"
+    folder.mkdir(parents=True)
+    for path in demo_files:
+        (folder / path.name).symlink_to(path)
+    expanded = subprocess.run(["bash", "-c", f"printf '%s\\n' {pattern}"], cwd=tmp_path,
+                              capture_output=True, text=True, check=True).stdout.split()
+    assert sorted(Path(p).name for p in expanded) == sorted(p.name for p in demo_files)
+    assert any(p.suffix == ".txt" for p in demo_files)

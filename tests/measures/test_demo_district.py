@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from monitor import metrics
 from monitor.db import Database
@@ -118,3 +120,24 @@ def test_no_comparison_without_cds_codes(demo_db, settings):
     bare = settings.model_copy(update={"district": district})
     f = metrics.Filters(school_year="2025-26", subject="ELA")
     assert metrics.caaspp_comparison(Database(demo_db), bare, f, "2025-26").empty
+
+
+@pytest.mark.parametrize(("measure", "subject"), [("walkthrough", None), ("survey", "student"),
+                                                  ("esgi", None)])
+def test_intervals_count_units_not_ratings(demo_db, settings, measure, subject):
+    """A pooled learning-walk cell rates each observation on many indicators, a survey
+    construct asks each respondent several items, ESGI's every-subject cell holds two tests a
+    student: the 95% interval's sample size is the observations / respondents / students."""
+    from monitor.privacy import wilson_interval
+
+    db = Database(demo_db)
+    cells = metrics.measure_cells(db, settings, measure, metrics.Filters(
+        school_year=settings.current_school_year(), subject=subject))
+    shown = cells[cells["value"].notna() & (cells["n_records"] > cells["n"])]
+    assert len(shown) > 5
+    share = shown["n_meeting"] / shown["n_records"]
+    low, high = wilson_interval(share * shown["n"], shown["n"])
+    assert np.allclose(shown["ci_low"], np.round(low, 1)), shown[["n", "n_records", "ci_low"]]
+    assert np.allclose(shown["ci_high"], np.round(high, 1))
+    if measure == "walkthrough":
+        assert "indicator ratings" in settings.measures[measure].label

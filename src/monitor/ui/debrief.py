@@ -73,7 +73,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
     min_n = settings.privacy.min_n
     calendar = settings.calendar_for("walkthrough")
     frame = measures.trajectory(settings, "walkthrough", f)
-    label = "All indicators: % of observations meeting"
+    label = "All indicators: % of indicator ratings meeting"
     deck: list[Slide] = []
 
     since, steps = previous_next_steps(settings, f, scope, walk)
@@ -166,7 +166,7 @@ def leading_to_lagging(settings: Settings, f: metrics.Filters, scope: Scope) -> 
                 continue
             walk_label = settings.calendar_for("walkthrough").label_of(window)
             bm_label = settings.calendar_for(OUTCOME).label_of(following)
-            practice_label = f"Learning walk {walk_label}: % of observations meeting"
+            practice_label = f"Learning walk {walk_label}: % of indicator ratings meeting"
             outcome_label = f"{subject} benchmark {bm_label}: % proficient"
             if r is None:
                 title = (f"Practice at {walk_label} and {subject} benchmark at {bm_label} "
