@@ -1,5 +1,6 @@
 """District overview: is the district on its goal trajectory, and which schools are off track?"""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -168,19 +169,42 @@ components.render_chart(title, figures.calendar_strip_chart(calendar, as_of), ta
                         n_note=f"{calendar['schools_expected'].max()} schools",
                         key="overview_calendar")
 
-# New since last week: the files loaded in the seven days up to the as-of date (pinned in tests
-# and for a frozen debrief, so "new" follows the dashboard's today, not the wall clock).
-if scope.role == "district":      # file names and load counts: district users
+# What moved since last week: the headline results (each school and the district) whose value
+# or status changed between the data as it stood a week before the as-of date and on it (the
+# as-of date is pinned in tests and for a frozen debrief, so "last week" follows the
+# dashboard's today, not the wall clock). Then the files behind them.
+if scope.role == "district":
+    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    then = until - dt.timedelta(days=7)
+    moved = data.what_moved(scope, then, until)
     loads = data.loads_recent(scope)
     loaded = pd.to_datetime(loads["loaded_at"])
-    until = pd.Timestamp(as_of) + pd.Timedelta(days=1)
-    recent = loads[(loaded >= until - pd.Timedelta(days=8)) & (loaded < until)]
-    st.subheader(f"New since last week: {len(recent)} file(s) loaded" if len(recent)
-                 else f"Nothing new loaded in the seven days to {as_of:%B %-d, %Y}",
-                 anchor=False)
+    recent = loads[(loaded >= then) & (loaded < until)]
+    if len(moved):
+        changed = moved[moved["status_then"].notna() & moved["status_now"].notna()
+                        & (moved["status_then"] != moved["status_now"])]
+        st.subheader(f"What moved since {then:%B %-d}: {len(moved)} result(s) changed"
+                     + (f", {len(changed)} of them changing status" if len(changed) else ""),
+                     anchor=False)
+        st.caption("Each school's and the district's headline results (all students) that "
+                   f"changed between the data as it stood on {then:%B %-d} and on "
+                   f"{as_of:%B %-d, %Y}; the district first, then the largest changes.")
+        components.show_table(moved.rename(columns={
+            "measure": "Measure", "subject": "Subject", "who": "School", "year": "Year",
+            "window": "Window", "then": "Then (%)", "now": "Now (%)", "change": "Change (pts)",
+            "status_then": "Status then", "status_now": "Status now", "what": "What changed"}),
+            hide_index=True, key="overview_moved")
+    else:
+        st.subheader(f"Nothing moved in the seven days to {as_of:%B %-d, %Y}", anchor=False)
+        st.caption("No headline result changed: " + (
+            f"{len(recent)} file(s) were loaded, with the same results." if len(recent)
+            else "no file was loaded."))
     if len(recent):
-        components.show_table(recent[["file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
-                             "school_years", "windows"]].rename(columns={
-            "file_name": "File", "source": "Kind", "loaded_at": "Loaded", "rows_loaded": "Rows loaded",
-            "rows_rejected": "Rows rejected", "school_years": "School years", "windows": "Windows"}),
-            hide_index=True, key="overview_new")
+        with st.expander(f"Files loaded in those seven days: {len(recent)}"):
+            components.show_table(recent[[
+                "file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
+                "school_years", "windows"]].rename(columns={
+                    "file_name": "File", "source": "Kind", "loaded_at": "Loaded",
+                    "rows_loaded": "Rows loaded", "rows_rejected": "Rows rejected",
+                    "school_years": "School years", "windows": "Windows"}),
+                hide_index=True, key="overview_new")

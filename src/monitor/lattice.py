@@ -44,7 +44,7 @@ import pandas as pd
 
 from monitor import privacy
 from monitor.config import Settings
-from monitor.db import run_here
+from monitor.db import run_here, sql
 from monitor.ingest.common import GRADE_ORDER
 from monitor.items import ITEMS, ITEMS_BY_ID
 from monitor.registry import MEASURES
@@ -520,6 +520,13 @@ def build(con, settings: Settings) -> int:
     con.execute("INSERT OR REPLACE INTO meta VALUES ('lattice_rules', $rules)",
                 {"rules": rules_fingerprint(settings)})
     return len(cells)
+
+
+def record_history(con) -> None:
+    """After a load run's build: what its headline cells now show, where that changed (the
+    history behind "What moved"), stamped with the run's time."""
+    con.execute(sql("measure_history_record"),
+                {"taken_at": con.execute("SELECT max(loaded_at) FROM loads").fetchall()[0][0]})
 
 
 def is_current(con, settings: Settings) -> bool:

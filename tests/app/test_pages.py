@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -83,8 +84,8 @@ def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):
     # As of February 15: ESGI window 3, learning walk Q3, the spring survey window, February's
     # performance tasks are open.
     assert any(t.startswith("4 window(s) open now") for t in titles), titles
-    # The demo was loaded today, long before the pinned as-of date: nothing is new by then.
-    assert "Nothing new loaded in the seven days to February 15, 2027" in titles, titles
+    # The demo was loaded today, long before the pinned as-of date: nothing moved by then.
+    assert "Nothing moved in the seven days to February 15, 2027" in titles, titles
     assert any(t.startswith("Schools at goal, latest window: Benchmark ELA") for t in titles)
     assert any(t.startswith("Needs attention:") for t in titles)
     grids = [d.value for d in at.dataframe if "Page" in d.value.columns]
@@ -110,17 +111,51 @@ def test_the_schools_grid_opens_a_school_with_the_users_filters(use_demo_db):
     assert not cells.isin(["None", "nan", "<NA>"]).any().any(), cells
 
 
-def test_what_is_new_counts_the_week_before_the_as_of_date(use_demo_db, monkeypatch):
+def test_what_moved_since_last_week(demo_files, settings, tmp_path, monkeypatch):
+    """A district loads its benchmarks without 40% of the BM2 rows, and ten days later the
+    rest: the overview lists what moved in the results (the district's BM2 value, each school
+    whose BM2 changed, with the size and any change of status), not the file names."""
     import datetime as dt
 
-    loaded = Database(use_demo_db).connection().execute(
-        "SELECT max(loaded_at)::DATE, count(*) FROM loads").fetchone()
-    monkeypatch.setenv("MONITOR_AS_OF", (loaded[0] + dt.timedelta(days=3)).isoformat())
+    from monitor.ingest.load import load_files
+
+    bench = next(p for p in demo_files if p.name == "district_benchmarks_2026-27.csv")
+    lines = bench.read_text().splitlines(keepends=True)
+    late = [line for i, line in enumerate(lines[1:]) if "Benchmark 2" in line and i % 5 < 2]
+    first = tmp_path / "first" / bench.name
+    first.parent.mkdir()
+    first.write_text("".join(line for line in lines if line not in set(late)))
+    second = tmp_path / "benchmarks_bm2_makeup.csv"
+    second.write_text(lines[0] + "".join(late))
+    db = tmp_path / "monitor.duckdb"
+    files = [first if p == bench else p for p in demo_files]
+    assert load_files(files, settings, db_path=db).exit_code == 0
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE measure_history SET taken_at = taken_at - INTERVAL 10 DAY")
+    con.execute("UPDATE loads SET loaded_at = loaded_at - INTERVAL 10 DAY")
+    con.close()
+    assert load_files([second], settings, db_path=db).exit_code == 0
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    today = dt.date.today()
+    monkeypatch.setenv("MONITOR_AS_OF", today.isoformat())
+    at = run_page("overview")
+    titles = [s.value for s in at.subheader]
+    heading = next(t for t in titles if t.startswith("What moved since"))
+    moved = next(d.value for d in at.dataframe if "What changed" in d.value.columns)
+    assert moved.iloc[0]["School"] == "District" and moved.iloc[0]["Window"] == "BM2"
+    assert set(moved["Measure"]) == {settings.measures["benchmark"].label}
+    assert set(moved["Window"]) == {"BM2"} and set(moved["Subject"]) == {"ELA", "Math"}
+    shown = moved[moved["Change (pts)"].notna()]
+    assert len(shown) >= 4
+    assert (shown["Now (%)"] - shown["Then (%)"]).round(1).equals(shown["Change (pts)"])
+    assert shown["What changed"].str.match(r"(up|down) \d+\.\d points").all()
+    assert f"{len(moved)} result(s) changed" in heading
+    # The file itself is one click away.
+    assert any("Files loaded in those seven days: 1" in e.label for e in at.expander)
+    # A week later nothing has moved.
+    monkeypatch.setenv("MONITOR_AS_OF", (today + dt.timedelta(days=8)).isoformat())
     titles = [s.value for s in run_page("overview").subheader]
-    assert f"New since last week: {loaded[1]} file(s) loaded" in titles, titles
-    monkeypatch.setenv("MONITOR_AS_OF", (loaded[0] + dt.timedelta(days=9)).isoformat())
-    titles = [s.value for s in run_page("overview").subheader]
-    assert any(t.startswith("Nothing new loaded in the seven days to") for t in titles), titles
+    assert any(t.startswith("Nothing moved in the seven days to") for t in titles), titles
 
 
 def test_changing_measure_changes_the_chart(use_demo_db):
@@ -323,7 +358,7 @@ def test_explicitly_allowed_without_sign_in_is_a_viewer(tmp_path, monkeypatch, u
     at = run_page("overview")
     assert "No sign-in" in at.warning[0].value and "viewer" in at.warning[0].value
     titles = [s.value for s in at.subheader]
-    assert not any(t.startswith(("New since last week", "Nothing new loaded")) for t in titles)
+    assert not any(t.startswith(("What moved", "Nothing moved")) for t in titles)
     # The Data page is not among the viewer's pages at all.
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/data.py")

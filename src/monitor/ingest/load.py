@@ -374,6 +374,8 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
         if any(r.load_id is not None for r in reports) or not lattice.is_current(con, settings):
             step("Counting and protecting every measure (the measures lattice)")
             lattice.build(con, settings)
+            if any(r.load_id is not None for r in reports):
+                lattice.record_history(con)
         step("Saving the new version of the database")
     rejects_path = None
     if rejected:

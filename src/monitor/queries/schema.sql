@@ -206,3 +206,19 @@ CREATE TABLE IF NOT EXISTS measure_lattice (
     mean_a DOUBLE, median_a DOUBLE, median_b DOUBLE, n_excluded DOUBLE,
     true_n DOUBLE, true_n_records DOUBLE, true_n_meeting DOUBLE
 );
+
+-- What each headline cell showed after each load (every measure and subject, each school and
+-- the district, all students, all grades, details pooled), recorded only when it changed:
+-- a cell's value at a time is its latest entry at or before it. value and n are as shown
+-- (NULL when hidden); present = false when the cell has gone. Read by "What moved".
+CREATE TABLE IF NOT EXISTS measure_history (
+    taken_at TIMESTAMP NOT NULL,        -- the load run that made this version
+    measure VARCHAR NOT NULL,
+    subject VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR NOT NULL,
+    value DOUBLE,
+    n DOUBLE,
+    present BOOLEAN NOT NULL
+);

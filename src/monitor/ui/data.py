@@ -13,6 +13,7 @@ Filters.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import TypeVar
@@ -361,6 +362,18 @@ def loads_recent(scope: Scope) -> pd.DataFrame:
     if scope.role != "district":
         raise AccessDenied("Your access does not include the load history.")
     return _query("loads_recent")
+
+
+def what_moved(scope: Scope, then: dt.datetime, until: dt.datetime) -> pd.DataFrame:
+    """The headline results (each school and the district) that changed between the data as
+    it stood at `then` and at `until`: district users."""
+    scope = require(scope)
+    if scope.role != "district":
+        raise AccessDenied("Your access does not include the district's changes.")
+    moved = _query("measure_history_moved", then=then, until=until)
+    names = schools(scope)
+    return metrics.what_moved(moved, settings(), dict(zip(
+        names["school_code"], names["school_name"], strict=True)))
 
 
 def table_row_counts(scope: Scope) -> pd.DataFrame:
