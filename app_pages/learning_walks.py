@@ -60,9 +60,10 @@ def _pdf() -> bytes:
 
 def _notes_form(slide_key: str, big: bool) -> None:
     note = notes.get(slide_key, Note())
-    with st.form(f"notes_{slide_key}", border=True):
-        st.markdown("**Debrief notes for this slide**" + ("" if can_write else
-                                                          " (read only for your role)"))
+    with st.form(f"notes_{slide_key}", border=not big):
+        if not big:
+            st.markdown("**Debrief notes for this slide**" + ("" if can_write else
+                                                              " (read only for your role)"))
         columns = st.columns(3)
         notice = columns[0].text_area("What do we notice?", note.notice, height=110 if big else 90,
                                       disabled=not can_write, key=f"notice_{slide_key}")
@@ -86,8 +87,8 @@ if presenting:
     header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
     [data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
     .stMain h1 { font-size: 2.6rem !important; line-height: 1.2; color: #000; }
-    .stMain p, .stMain li, .stMain label { font-size: 1.35rem; color: #000; }
-    [data-testid="stCaptionContainer"] p { font-size: 1.1rem; color: #222; }
+    .stMain p, .stMain li, .stMain label { font-size: 1.4rem; color: #000; }
+    [data-testid="stCaptionContainer"] p { font-size: 1.4rem; color: #222; }
     </style>""")
     count = len(deck)
     try:
@@ -114,7 +115,12 @@ if presenting:
                         icon=":material/picture_as_pdf:", key="slide_pdf")
     nav.button("Leave presentation", icon=":material/close:", shortcut="Esc", key="slide_leave",
                on_click=_present, args=(False,))
-    _notes_form(slide.key, big=True)
+    # Folded under the slide so the slide fits the screen; open where the room has written.
+    saved = notes.get(slide.key, Note())
+    with st.expander("Debrief notes for this slide" + ("" if can_write else
+                                                       " (read only for your role)"),
+                     expanded=not saved.is_empty(), icon=":material/edit_note:"):
+        _notes_form(slide.key, big=True)
     st.stop()
 
 # -- the page ------------------------------------------------------------------------------

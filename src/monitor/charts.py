@@ -369,6 +369,66 @@ def rating_chart(frame: pd.DataFrame, walks: dict[str, str]) -> go.Figure:
     return fig
 
 
+# Where a point's label may go, tried in this order; (dx, dy) of the label's centre from the
+# point in units of (half the label's width, half its height), screen y upwards.
+LABEL_PLACES = {"top center": (0, 1), "bottom center": (0, -1), "middle right": (1, 0),
+                "middle left": (-1, 0), "top right": (1, 1), "top left": (-1, 1),
+                "bottom right": (1, -1), "bottom left": (-1, -1)}
+
+
+def label_boxes(xs, ys, texts, places, *, width_px: float, height_px: float,
+                font_px: float, x_range=(0, 105), y_range=(0, 105)) -> list[tuple]:
+    """Each label's box (left, bottom, right, top) in plot pixels, for a scatter drawn
+    `width_px` x `height_px` over the axis ranges (text widths estimated from the font)."""
+    boxes = []
+    for x, y, text, place in zip(xs, ys, texts, places, strict=True):
+        px = (x - x_range[0]) / (x_range[1] - x_range[0]) * width_px
+        py = (y - y_range[0]) / (y_range[1] - y_range[0]) * height_px
+        w, h = 0.56 * font_px * len(str(text)), 1.25 * font_px
+        dx, dy = LABEL_PLACES[place]
+        cx, cy = px + dx * (w / 2 + 8), py + dy * (h / 2 + 8)
+        boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return boxes
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def place_labels(xs, ys, texts, *, width_px: float, height_px: float,
+                 font_px: float) -> list[str]:
+    """A text position per point such that labels overlap neither each other nor the points
+    (greedy, crowded points first; the least overlap where nothing is free)."""
+    xs, ys = list(map(float, xs)), list(map(float, ys))
+    centres = [(x / 105 * width_px, y / 105 * height_px) for x, y in zip(xs, ys, strict=True)]
+    # A point's marker as a small box around it.
+    markers = [(cx - 7, cy - 7, cx + 7, cy + 7) for cx, cy in centres]
+    crowd = [sum(1 for c in centres if abs(c[0] - o[0]) + abs(c[1] - o[1]) < 120)
+             for o in centres]
+    order = sorted(range(len(xs)), key=lambda i: (-crowd[i], -ys[i], xs[i]))
+    chosen: dict[int, str] = {}
+    placed: list[tuple] = []
+    for i in order:
+        best, best_cost = "top center", float("inf")
+        for place in LABEL_PLACES:
+            box = label_boxes([xs[i]], [ys[i]], [texts[i]], [place], width_px=width_px,
+                              height_px=height_px, font_px=font_px)[0]
+            cost = sum(_overlap(box, other) for other in placed)
+            cost += sum(_overlap(box, m) for j, m in enumerate(markers) if j != i)
+            # Off the plot counts as overlap too.
+            cost += max(0.0, -box[0]) * 50 + max(0.0, box[2] - width_px) * 50
+            if cost < best_cost:
+                best, best_cost = place, cost
+            if cost == 0:
+                break
+        chosen[i] = best
+        placed.append(label_boxes([xs[i]], [ys[i]], [texts[i]], [best], width_px=width_px,
+                                  height_px=height_px, font_px=font_px)[0])
+    return [chosen[i] for i in range(len(xs))]
+
+
 def leading_lagging_chart(frame: pd.DataFrame, practice_label: str, outcome_label: str,
                           show_labels: bool = True) -> go.Figure:
     """One labelled point per school: practice observed on a walk against the outcome in the
@@ -376,7 +436,11 @@ def leading_lagging_chart(frame: pd.DataFrame, practice_label: str, outcome_labe
     fig = go.Figure(go.Scatter(
         x=frame["value_practice"], y=frame["value_outcome"],
         mode="markers+text" if show_labels else "markers",
-        text=frame["school_name"], textposition="top center", textfont=dict(size=11),
+        text=frame["school_name"], textfont=dict(size=12),
+        textposition=place_labels(frame["value_practice"], frame["value_outcome"],
+                                  frame["school_name"], width_px=900, height_px=400, font_px=12)
+        if len(frame) else "top center",
+        meta="placed labels",
         marker=dict(size=11, color=BLUE, line=dict(color="white", width=1)),
         customdata=frame[["n_practice", "n_outcome"]].to_numpy(),
         hovertemplate="%{text}: %{x:.0f}% of indicator ratings meeting, %{y:.0f}% proficient "

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from fpdf import FPDF
 
-from monitor import charts  # noqa: F401  (registers the charts' template for exported images)
+from monitor import charts  # also registers the charts' template for exported images
 from monitor.notes import Note
 
 # Slide size in the PDF: 16:9, in millimetres.
@@ -32,14 +32,37 @@ class Slide:
     table: pd.DataFrame | None = None                  # the chart's table (page view, CSV)
 
 
+# A slide at 1920 x 1080: the chart's share of the height, and the smallest type read from the
+# back of a room.
+SLIDE_CHART_PX = 640
+SLIDE_TEXT_PX = 22
+SLIDE_MIN_TEXT_PX = 16
+
+
 def for_projector(fig: go.Figure) -> go.Figure:
-    """The same chart in type large enough for the back of the room."""
+    """The same chart in type large enough for the back of the room, every label drawn and
+    none over another: a bar chart labels every bar (its type shrinks with many bars, never
+    below SLIDE_MIN_TEXT_PX); a labelled scatter's labels are placed again for this size."""
     big = go.Figure(fig)
     # The slide's heading states the finding: the chart's own small title goes.
-    big.update_layout(title=None, font=dict(size=22), height=620,
-                      legend=dict(font=dict(size=20)), margin=dict(l=20, r=20, t=60, b=20))
-    big.update_annotations(font_size=20)
-    big.update_traces(textfont_size=18, selector=lambda trace: "textfont" in trace)
+    big.update_layout(title=None, font=dict(size=SLIDE_TEXT_PX), height=SLIDE_CHART_PX,
+                      legend=dict(font=dict(size=SLIDE_TEXT_PX)),
+                      margin=dict(l=20, r=20, t=60, b=20))
+    text_px = SLIDE_TEXT_PX
+    bars = [t for t in big.data if t.type == "bar" and t.orientation == "h"]
+    if bars:
+        rows = len({y for t in big.data if t.y is not None for y in t.y})
+        per_row = (SLIDE_CHART_PX - 160) / max(rows, 1)
+        text_px = int(max(SLIDE_MIN_TEXT_PX, min(SLIDE_TEXT_PX, per_row * 0.8)))
+        big.update_yaxes(dtick=1, tickfont=dict(size=text_px))
+    big.update_annotations(font_size=text_px)
+    big.update_traces(textfont_size=text_px, selector=lambda trace: "textfont" in trace)
+    for trace in big.data:
+        if trace.meta == "placed labels" and trace.text is not None and len(trace.x):
+            # The plot area at 1920 px wide, less the axis titles and margins.
+            trace.textposition = charts.place_labels(
+                trace.x, trace.y, trace.text, width_px=1650, height_px=SLIDE_CHART_PX - 200,
+                font_px=text_px)
     return big
 
 

@@ -16,6 +16,40 @@ def slide_title(page: Page) -> str:
     return page.get_by_role("heading", level=1).first.inner_text()
 
 
+# What a slide's text must be for the back of the room (CSS px at 1920 x 1080).
+MIN_TEXT_PX = 16
+LAYOUT = """() => {
+  const rect = e => { const r = e.getBoundingClientRect();
+                      return [r.left, r.top, r.right, r.bottom]; };
+  const plot = document.querySelector('.js-plotly-plot');
+  const texts = plot ? [...plot.querySelectorAll(
+      '.textpoint text, .annotation-text, .ytick text, .xtick text, .legendtext')]
+      .filter(e => e.textContent.trim() && e.getBoundingClientRect().width > 0) : [];
+  return {
+    height: document.documentElement.scrollHeight,
+    notes: !!document.querySelector('[data-testid="stExpander"]'),
+    labels: texts.map(e => ({text: e.textContent, kind: e.closest('.xtick, .ytick, .legend')
+                             ? 'axis' : 'label', size: parseFloat(getComputedStyle(e).fontSize),
+                             box: rect(e)})),
+  };
+}"""
+
+
+def legible(page: Page, number: int) -> None:
+    """The slide fits the screen, its chart's text is large enough, and no label lies on
+    another."""
+    layout = page.evaluate(LAYOUT)
+    assert layout["height"] <= 1080, (number, layout["height"])
+    small = [(t["text"], t["size"]) for t in layout["labels"] if t["size"] < MIN_TEXT_PX]
+    assert small == [], (number, small)
+    labels = [t for t in layout["labels"] if t["kind"] == "label"]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            width = min(a["box"][2], b["box"][2]) - max(a["box"][0], b["box"][0])
+            height = min(a["box"][3], b["box"][3]) - max(a["box"][1], b["box"][1])
+            assert width <= 1 or height <= 1, (number, a["text"], b["text"])
+
+
 @pytest.mark.browser
 def test_debrief_in_presentation_mode(page: Page, demo_db, tmp_path, artifacts):
     db = tmp_path / "monitor.duckdb"
@@ -40,6 +74,7 @@ def test_debrief_in_presentation_mode(page: Page, demo_db, tmp_path, artifacts):
             settled(page)
             titles.append(slide_title(page))
             page.screenshot(path=artifacts / f"slide-{number}-1920x1080.png")
+            legible(page, number)
             page.mouse.click(5, 5)
             page.keyboard.press("ArrowRight")
         assert len(set(titles)) == count
@@ -50,6 +85,9 @@ def test_debrief_in_presentation_mode(page: Page, demo_db, tmp_path, artifacts):
         # A note on the trend slide, saved with the walk.
         page.goto(f"{base}/learning_walks?present=1&slide=2")
         settled(page)
+        # The notes are folded under the slide until the room writes some.
+        expect(page.get_by_label("What do we notice?")).to_be_hidden()
+        page.get_by_text("Debrief notes for this slide").click()
         page.get_by_label("What do we notice?").fill("Core Action 1 is flat since Q1")
         page.get_by_label("Next steps (one per line)").fill("Norm CA1 with coaches")
         page.get_by_role("button", name="Save notes").click()

@@ -8,6 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pypdfium2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor import metrics
 from monitor.debrief import Slide, deck_pdf
@@ -93,3 +95,35 @@ def test_the_deck_exports_to_pdf_with_every_slide_title(tmp_path, artifacts):
 def settings():
     from monitor.config import load_settings
     return load_settings()
+
+
+def _total_overlap(xs, ys, texts, places):
+    from monitor.charts import _overlap, label_boxes
+
+    boxes = label_boxes(xs, ys, texts, places, width_px=1650, height_px=440, font_px=22)
+    return sum(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_scatter_labels_are_placed_apart():
+    """Two schools at nearly the same point (the demo's Mission Elementary and Dolores Huerta
+    Middle at 61/76 and 62/76): their labels go to different sides, clear of each other."""
+    from monitor.charts import place_labels
+
+    xs, ys = [61, 62, 47, 39, 39.5, 24], [76, 76, 68, 58, 47, 45]
+    texts = ["Mission Elementary", "Dolores Huerta Middle", "Sunset Elementary",
+             "Oak Grove Elementary", "Riverside Elementary", "Thurgood Marshall Middle"]
+    places = place_labels(xs, ys, texts, width_px=1650, height_px=440, font_px=22)
+    assert _total_overlap(xs, ys, texts, ["top center"] * 6) > 0
+    assert _total_overlap(xs, ys, texts, places) == 0
+
+
+@given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 100),
+                          st.text(alphabet="abcdefgh ", min_size=3, max_size=30)),
+                min_size=1, max_size=25))
+def test_placed_labels_never_overlap_more_than_labels_all_on_top(points):
+    from monitor.charts import place_labels
+
+    xs, ys, texts = (list(column) for column in zip(*points, strict=True))
+    places = place_labels(xs, ys, texts, width_px=1650, height_px=440, font_px=22)
+    assert _total_overlap(xs, ys, texts, places) <= _total_overlap(
+        xs, ys, texts, ["top center"] * len(xs))

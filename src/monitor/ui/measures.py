@@ -245,24 +245,32 @@ def _tile_value(settings: Settings, measure: str, filters: metrics.Filters,
         return
     target = point["target"]
     status = point["status"] if isinstance(point["status"], str) else None
+    # Badges stay short (a tile's column is about 115 px at 1366 px); the caption says more.
+    notes = []
     if status is not None:
         colour, words = BADGES[status]
     elif pd.isna(point["value"]):
-        colour, words = "gray", "Hidden (small group)"
+        colour, words = "gray", "Hidden"
+        notes.append("too few to show")
     else:
-        colour, words = "gray", "Baseline: no goal yet"
+        colour, words = "gray", "Baseline"
     waiting = None if schedule is None else metrics.waiting_for_schools(
         settings, schedule, measure, point["window_id"])
     if waiting is not None:
-        colour, words = "gray", f"Waiting: {waiting}"
+        colour, words = "gray", "Waiting"
+        notes.append(f"{waiting}: status waits for more")
     st.badge(words, color=colour)
     change = point["change_last_year"]
-    st.metric(label, point["display"], delta=None if pd.isna(change)
-              else f"{metrics.signed_points(change)} pts vs last year",
-              delta_color="off", delta_arrow="off" if change == 0 else "auto")
-    goal = "no goal" if target is None or pd.isna(target) else f"goal {target:.0f}%"
+    points = None if pd.isna(change) else metrics.signed_points(change)
+    st.metric(label, point["display"], delta=None if points is None else f"{points} pts",
+              delta_color="off", delta_arrow="off" if points == "±0" else "auto")
+    goal = "no goal (baseline)" if target is None or pd.isna(target) else f"goal {target:.0f}%"
     window = point["window"] + (" (open)" if point["state"] == "open" else "")
-    st.caption(f"{window}: {goal} · n={metrics.n_text(point['n'], point['hidden_label'])}")
+    n = (point["hidden_label"] if pd.isna(point["n"]) and point["hidden_label"]
+         else f"n={metrics.n_text(point['n'], point['hidden_label'])}")
+    if points is not None:
+        notes.insert(0, "change vs last year")
+    st.caption(" · ".join([f"{window}: {goal}", n, *notes]))
 
 
 @data.view
