@@ -50,7 +50,7 @@ def _tested(cols: Columns) -> pd.Series:
     tested = pd.Series(float("nan"), index=cols.frame.index)
     for name in TESTED:
         if cols.name(name):
-            tested = tested.fillna(parse_numbers(cols.get(name)))
+            tested = tested.fillna(parse_numbers(cols.get(name)).astype("float64"))
     return tested
 
 
