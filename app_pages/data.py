@@ -12,10 +12,21 @@ as_of = settings.as_of_date()
 min_n = settings.privacy.min_n
 
 st.title("Data", anchor=False)
-counts = data.table_row_counts(scope)
-cols = st.columns(len(counts))
-for col, (_, row) in zip(cols, counts.iterrows(), strict=True):
-    col.metric(row["table_name"].replace("_", " ").capitalize(), f"{int(row['row_count']):,}")
+counts = data.table_row_counts(scope).set_index("table_name")["row_count"]
+TABLES = {"loads": "Loads", "roster": "Roster rows", "schools": "Schools",
+          "assessment_results": "Assessment results", "iready_results": "i-Ready results",
+          "walkthroughs": "Walkthrough observations", "survey_responses": "Survey answers"}
+# Four numbers that fit at 1024 px; every table's count underneath.
+cols = st.columns(4)
+cols[0].metric("Loads", f"{int(counts['loads']):,}", help="Files loaded, all time")
+cols[1].metric("Schools", f"{int(counts['schools']):,}")
+cols[2].metric("Roster rows", f"{int(counts['roster']):,}", help="Students per school year")
+results = int(counts.drop(["loads", "roster", "schools"], errors="ignore").sum())
+cols[3].metric("Result rows", f"{results:,}",
+               help="Assessment, i-Ready, walkthrough and survey rows")
+with st.expander("Rows per table"):
+    components.show_table(counts.rename(index=TABLES).rename_axis("Table").reset_index(
+        name="Rows"), hide_index=True, key="data_tables")
 
 # Data health: whether what was loaded counts in the measures, and why not where it does not.
 health_table, warnings = data.data_health(scope)
@@ -80,7 +91,12 @@ upload.render_upload()
 history = data.loads_recent(scope)
 st.subheader(f"Load history: {len(history):,} files, {int(history['rows_loaded'].sum()):,} rows "
              "loaded", anchor=False)
-components.show_table(history, hide_index=True, key="data_loads")
+components.show_table(history.rename(columns={
+    "file_name": "File", "source": "Kind", "loaded_at": "Loaded", "rows_read": "Rows read",
+    "rows_loaded": "Rows loaded", "rows_rejected": "Rows rejected",
+    "duplicates_skipped": "Duplicates skipped", "rows_replaced": "Rows replaced",
+    "nearest_window": "Dated by nearest window", "not_on_roster": "Not on roster",
+    "school_years": "School years", "windows": "Windows"}), hide_index=True, key="data_loads")
 refused = data.load_rejections(scope)
 if len(refused):
     st.subheader(f"Rows refused by the last {refused['load_id'].nunique()} load(s) with "

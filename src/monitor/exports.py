@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text that starts like a formula but is only a sign, digits and a percent ("-" for no data,
+# "-3", "+5%"): a spreadsheet reads it as a number or as text, never runs it.
+PLAIN = r"[-+]?[\d,.]*%?"
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -17,7 +22,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             try:        # vectorised; cells that are not text give NA here and are left alone
-                risky = series.str.startswith(FORMULA_START).fillna(False).astype(bool)
+                risky = (series.str.startswith(FORMULA_START)
+                         & ~series.str.fullmatch(PLAIN)).fillna(False).astype(bool)
             except AttributeError:          # an object column without any text
                 continue
             if risky.any():
@@ -32,7 +38,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutral(value: object) -> object:
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+    return ("'" + value if isinstance(value, str) and value.startswith(FORMULA_START)
+            and not re.fullmatch(PLAIN, value) else value)
 
 
 def write_csv(frame: pd.DataFrame, path=None) -> str | None:

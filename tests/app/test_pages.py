@@ -238,6 +238,10 @@ def test_data_page_flags_the_missing_window(use_demo_db):
     at = run_page("data")
     assert any("missing" in s.value for s in at.subheader)
     assert at.metric[0].value != "0"
+    # Words, not column names, and few enough numbers to read at 1024 px.
+    assert [m.label for m in at.metric] == ["Loads", "Schools", "Roster rows", "Result rows"]
+    for frame in at.dataframe:
+        assert not [c for c in frame.value.columns if "_" in str(c)], frame.value.columns
 
 
 def test_missing_database_is_a_message_not_a_crash(tmp_path, monkeypatch):

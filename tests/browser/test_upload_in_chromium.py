@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from playwright.sync_api import Page, expect
@@ -24,12 +26,17 @@ def test_upload_shows_the_load_report(page: Page, writable_server, tmp_path, art
 
     page.goto(f"{base}/data")
     expect(page.get_by_role("heading", name="Load export files")).to_be_visible(timeout=READY_MS)
+    heading = page.get_by_role("heading", name=re.compile(r"^Load history: "))
+    files_before = int(re.search(r"([\d,]+) files", heading.inner_text())[1].replace(",", ""))
     page.locator("input[type='file']").set_input_files(str(export))
     expect(page.get_by_text("late_benchmark.csv").first).to_be_visible(timeout=READY_MS)
     page.get_by_role("button", name="Load files").click()
     expect(page.get_by_text("Loaded, with some rows rejected")).to_be_visible(timeout=READY_MS)
     report = page.get_by_test_id("stDataFrame").filter(has_text="late_benchmark.csv").first
     expect(report).to_be_visible()
+    # The same page, without a reload, reads the new version: the history counts the file.
+    expect(page.get_by_role("heading", name=re.compile(
+        rf"^Load history: {files_before + 1:,} files"))).to_be_visible(timeout=READY_MS)
     page.screenshot(path=artifacts / "data-upload-report.png", full_page=True)
 
     con = duckdb.connect(str(db), read_only=True)

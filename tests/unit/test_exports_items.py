@@ -12,12 +12,22 @@ from monitor.items import match_item, scale_value
 
 
 def test_formula_cells_are_neutralised_numbers_kept():
-    frame = pd.DataFrame({"School": ["=HYPERLINK(\"x\")", "+1", "-cmd", "@SUM(A1)", "Oak"],
-                          "value": [-5, 1, 2, 3, 4]})
+    frame = pd.DataFrame({"School": ["=HYPERLINK(\"x\")", "+1+cmd|' /C calc'!A0", "-cmd",
+                                     "@SUM(A1)", "Oak", "-2+3"],
+                          "value": [-5, 1, 2, 3, 4, 5]})
     out = neutralise_formulas(frame)
-    assert out["School"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'-cmd", "'@SUM(A1)", "Oak"]
-    assert out["value"].tolist() == [-5, 1, 2, 3, 4]
+    assert out["School"].tolist() == ["'=HYPERLINK(\"x\")", "'+1+cmd|' /C calc'!A0", "'-cmd",
+                                      "'@SUM(A1)", "Oak", "'-2+3"]
+    assert out["value"].tolist() == [-5, 1, 2, 3, 4, 5]
     assert b"'=HYPERLINK" in to_csv_bytes(frame)
+
+
+def test_no_data_dashes_and_signed_numbers_as_text_are_left_as_they_are():
+    """'-' (no data), '-3' or '+5%' in a text column cannot run as a formula: a quote in front
+    of them only shows up in the user's spreadsheet as '-."""
+    frame = pd.DataFrame({"Value": ["-", "-3", "+5%", "1,234", "-0.5"]})
+    assert neutralise_formulas(frame)["Value"].tolist() == ["-", "-3", "+5%", "1,234", "-0.5"]
+    assert b"'-" not in to_csv_bytes(frame)
 
 
 def test_items_match_inside_qualtrics_headers_and_curly_quotes():
