@@ -130,6 +130,7 @@ st.caption("Percent of classroom observations meeting each Instructional Practic
            "Walkthroughs observe classrooms, so the student-group filter does not apply here. "
            + (f"Subject observed: {walk_filters.observed_subject}." if walk_filters.observed_subject
               else "Every subject observed is pooled."))
+components.glossary(settings, "ipg", "hqim", "status", "hidden")
 filters.render_observed_subject(walk_subjects)
 top = st.container(horizontal=True)
 top.button("Present", icon=":material/slideshow:", type="primary", key="present_on",

@@ -33,6 +33,7 @@ if scope.analyst:
     for warning in health_warnings:
         st.warning(f"Data health: {warning}. See the Data page.", icon=":material/warning:")
 
+components.glossary(settings, "status", "hidden", "projection")
 measures.render_tiles(settings, f)
 
 choices = {m: settings.measures[m].label for m in settings.measures}
@@ -52,8 +53,8 @@ else:
     waiting = schools[~schools["present"] & schools["school_code"].isin(expected)]
     schools = schools[schools["present"]]
     off = schools[schools["status"] == "not met"]
-    title = (f"{len(off)} of {len(schools)} schools are below the approaching band at "
-             f"{point['window']}")
+    title = (f"{len(off)} of {len(schools)} schools not met (more than "
+             f"{settings.status.approaching_band:.0f} points below the goal) at {point['window']}")
     if len(waiting):
         title += f"; {len(waiting)} with no results: " + ", ".join(waiting["school_name"][:3])
     table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(

@@ -25,6 +25,7 @@ survey = st.segmented_control("Survey", list(surveys), format_func=surveys.__get
 st.caption("Favorable = Agree or Strongly agree; \"I don't know\" answers are left out of the "
            "denominator." + (" Student groups apply to the student survey only."
                              if survey != "student" and f.group != "all" else ""))
+components.glossary(settings, "favorable", "status", "hidden")
 scoped = f.model_copy(update={"subject": survey,
                               "group": f.group if survey == "student" else "all"})
 frame = measures.trajectory(settings, "survey", scoped)
@@ -57,7 +58,8 @@ if f.school is None:
         on="school_code", how="left")
     below = int((schools["status"] == "not met").sum())
     low_rate = schools[schools["rate"] < 50] if survey == "student" else schools.iloc[:0]
-    title = (f"{point['window']}: {below} of {len(schools)} schools below the approaching band"
+    title = (f"{point['window']}: {below} of {len(schools)} schools not met (more than "
+             f"{settings.status.approaching_band:.0f} points below the goal)"
              + (f"; {len(low_rate)} with under half their students responding"
                 if len(low_rate) else ""))
     table = schools[["school_name", "level", "value", "n", "respondents", "enrolled", "rate",

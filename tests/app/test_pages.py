@@ -441,3 +441,27 @@ def test_the_window_filter_offers_only_windows_that_have_opened(use_demo_db):
     at.sidebar.selectbox(key="f_year").set_value("2026-27").run()
     assert not at.exception
     assert at.sidebar.selectbox(key="f_window").value == "__all__"
+
+
+def test_a_filter_a_page_does_not_read_is_disabled_there(use_demo_db):
+    """Surveys are chosen on the Surveys page: the sidebar's Subject is disabled there, says
+    why, keeps its value, and works again on the next page."""
+    at = run_page("overview", {"subject": "Math"})
+    assert not at.sidebar.selectbox(key="f_subject").disabled
+    at.switch_page("app_pages/surveys.py").run()
+    subject = at.sidebar.selectbox(key="f_subject")
+    assert subject.disabled and subject.value == "Math" and "Not used here" in subject.help
+    at.switch_page("app_pages/groups.py").run()
+    assert not at.sidebar.selectbox(key="f_subject").disabled
+
+
+@pytest.mark.parametrize("page", ["overview", "learning_walks", "surveys"])
+def test_the_terms_a_page_uses_are_explained_on_it(page, use_demo_db):
+    at = run_page(page)
+    glossary = next(e for e in at.expander if e.label == "What the terms mean")
+    text = " ".join(m.value for m in glossary.markdown)
+    assert "points below" in text
+    if page == "learning_walks":
+        assert "HQIM" in text and "Core Action" in text and "1A" in text
+    titles = " ".join(s.value for s in at.subheader)
+    assert "approaching band" not in titles

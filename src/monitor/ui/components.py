@@ -97,3 +97,28 @@ def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def no_data(message: str) -> None:
     st.info(message, icon=":material/info:")
+
+
+def glossary(settings, *terms: str) -> None:
+    """The words a page uses that a newcomer may not know, in one fold-out under its title."""
+    band = settings.status.approaching_band
+    words = {
+        "status": f"**Met / approaching / not met**: at or above the goal for that window; "
+                  f"within {band:.0f} points below it (approaching); more than {band:.0f} "
+                  "points below (not met). A baseline window has no goal and no status.",
+        "hidden": f"**n<{settings.privacy.min_n} / suppressed**: a group too small to show "
+                  "safely, or hidden so that it cannot be worked out from other numbers.",
+        "projection": "**Projected at this rate**: where the year ends if the change per "
+                      "window between the first and latest closed windows goes on.",
+        "hqim": "**HQIM**: high-quality instructional materials, the district's adopted "
+                "curriculum, seen in use on the walk.",
+        "ipg": "**Core Actions (CA1-CA3)**: the Instructional Practice Guide's three core "
+               "actions. CA1 is the lesson's content (1A standards-aligned content, 1B "
+               "grade-level texts or problems, 1C the students' language and culture); CA2 "
+               "the teacher's practices that let every student learn it; CA3 the students "
+               "doing the thinking. A rating of Mostly or Yes meets.",
+        "favorable": "**% favorable**: the share of answers in the top two of five (top three "
+                     "of seven) points of the scale.",
+    }
+    with st.expander("What the terms mean", icon=":material/help:"):
+        st.markdown("\n\n".join(words[t] for t in terms))

@@ -71,8 +71,11 @@ def _seed_from_url(options: dict[str, dict[str, str]], scope: Scope) -> None:
     st.session_state["_filters_seeded"] = True
 
 
-def render_sidebar(settings: Settings, scope: Scope) -> metrics.Filters:
-    """Draw the shared filters in the sidebar; return them as a frozen Filters."""
+def render_sidebar(settings: Settings, scope: Scope,
+                   unused: dict[str, str] | None = None) -> metrics.Filters:
+    """Draw the shared filters in the sidebar; return them as a frozen Filters. `unused` names
+    filters the page does not read, with why: they are shown disabled, keeping their value."""
+    unused = unused or {}
     options = _options(settings, require(scope))
     _seed_from_url(options, scope)
     labels = {"year": "School year", "school": "School", "subject": "Subject", "grade": "Grade",
@@ -86,7 +89,8 @@ def render_sidebar(settings: Settings, scope: Scope) -> metrics.Filters:
                 st.session_state[key] = next(iter(choices))
             # One choice (a principal's one school) is fixed: disabled, enforced by the server.
             st.selectbox(labels[name], list(choices), key=key, format_func=choices.__getitem__,
-                         help=HELP.get(name), disabled=len(choices) == 1)
+                         help=unused.get(name, HELP.get(name)),
+                         disabled=len(choices) == 1 or name in unused)
     chosen = {name: st.session_state[key] for name, key in KEYS.items()}
     defaults = {name: next(iter(options[name])) for name in KEYS}
     # Page parameters (the learning walks' presentation mode and slide) ride along.
