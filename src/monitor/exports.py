@@ -22,8 +22,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             try:        # vectorised; cells that are not text give NA here and are left alone
-                risky = (series.str.startswith(FORMULA_START)
-                         & ~series.str.fullmatch(PLAIN)).fillna(False).astype(bool)
+                starts = series.str.startswith(FORMULA_START).fillna(False).astype(bool)
+                plain = series.str.fullmatch(PLAIN).fillna(False).astype(bool)
+                risky = starts & ~plain
             except AttributeError:          # an object column without any text
                 continue
             if risky.any():

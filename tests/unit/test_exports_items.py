@@ -25,8 +25,10 @@ def test_formula_cells_are_neutralised_numbers_kept():
 def test_no_data_dashes_and_signed_numbers_as_text_are_left_as_they_are():
     """'-' (no data), '-3' or '+5%' in a text column cannot run as a formula: a quote in front
     of them only shows up in the user's spreadsheet as '-."""
-    frame = pd.DataFrame({"Value": ["-", "-3", "+5%", "1,234", "-0.5"]})
-    assert neutralise_formulas(frame)["Value"].tolist() == ["-", "-3", "+5%", "1,234", "-0.5"]
+    frame = pd.DataFrame({"Value": ["-", "-3", "+5%", "1,234", "-0.5", None, "=1+1"]})
+    out = neutralise_formulas(frame)["Value"].tolist()
+    assert out[:5] + out[6:] == ["-", "-3", "+5%", "1,234", "-0.5", "'=1+1"]
+    assert pd.isna(out[5])                                  # an empty cell stays empty
     assert b"'-" not in to_csv_bytes(frame)
 
 
