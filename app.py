@@ -49,9 +49,9 @@ page = st.navigation(pages)
 try:
     # The cache warmer (monitor.ui.warm) waits while a page runs.
     with warm.page_run():
-        # A filter a page does not read is shown disabled there, saying why.
-        unused = {"subject": "Not used here: surveys are chosen on the page (student, teacher, "
-                             "leader)."} if page.title == "Surveys" else None
+        # A filter a page does not read is not offered there; the sidebar says why.
+        unused = {"subject": "Surveys are chosen on the page (student, teacher, leader)."} \
+            if page.title == "Surveys" else None
         st.session_state["filters"] = filters.render_sidebar(settings, scope, unused)
         signin.render_account(settings, scope)
         st.sidebar.caption(f"As of {settings.as_of_date():%B %-d, %Y}")

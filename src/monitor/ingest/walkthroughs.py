@@ -23,7 +23,7 @@ from monitor.ingest.readers import RawTable, UnreadableFile
 
 YES_NO = {
     "ca1a": "Core Action 1A", "ca1b": "Core Action 1B", "ca1c": "Core Action 1C",
-    "hqim": "HQIM (adopted materials) in use", "grade_appropriate": "Grade-appropriate assignment",
+    "hqim": "HQIM in use", "grade_appropriate": "Grade-appropriate assignment",
     "strong_instruction": "Strong instruction", "deep_engagement": "Deep engagement",
     "high_expectations": "High expectations",
 }
@@ -32,7 +32,7 @@ INDICATOR_LABELS = {
     "ca1": "Core Action 1 (1A, 1B and 1C)", "ca1a": "CA1A: standards-aligned content",
     "ca1b": "CA1B: grade-level texts/problems",
     "ca1c": "CA1C: language and culture", "ca2": "Core Action 2", "ca3": "Core Action 3",
-    "hqim": "HQIM (adopted materials) in use", "grade_appropriate": "Grade-appropriate assignment",
+    "hqim": "HQIM in use", "grade_appropriate": "Grade-appropriate assignment",
     "strong_instruction": "Strong instruction", "deep_engagement": "Deep engagement",
     "high_expectations": "High expectations",
 }

@@ -74,7 +74,8 @@ def _seed_from_url(options: dict[str, dict[str, str]], scope: Scope) -> None:
 def render_sidebar(settings: Settings, scope: Scope,
                    unused: dict[str, str] | None = None) -> metrics.Filters:
     """Draw the shared filters in the sidebar; return them as a frozen Filters. `unused` names
-    filters the page does not read, with why: they are shown disabled, keeping their value."""
+    filters the page does not read, with why: they are not offered there (the sidebar says
+    why) and keep their value for the next page."""
     unused = unused or {}
     options = _options(settings, require(scope))
     _seed_from_url(options, scope)
@@ -88,9 +89,14 @@ def render_sidebar(settings: Settings, scope: Scope,
             if st.session_state.get(key) not in choices:
                 st.session_state[key] = next(iter(choices))
             # One choice (a principal's one school) is fixed: disabled, enforced by the server.
+            if name in unused:
+                # Not drawn, but kept: a widget not drawn in a run loses its value unless it
+                # is set again, and the next page reads it.
+                st.session_state[key] = st.session_state[key]
+                st.caption(f"{labels[name]}: not used here. {unused[name]}")
+                continue
             st.selectbox(labels[name], list(choices), key=key, format_func=choices.__getitem__,
-                         help=unused.get(name, HELP.get(name)),
-                         disabled=len(choices) == 1 or name in unused)
+                         help=HELP.get(name), disabled=len(choices) == 1)
     chosen = {name: st.session_state[key] for name, key in KEYS.items()}
     defaults = {name: next(iter(options[name])) for name in KEYS}
     # Page parameters (the learning walks' presentation mode and slide) ride along.
