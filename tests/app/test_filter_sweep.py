@@ -21,9 +21,9 @@ from monitor.config import PROJECT_ROOT, load_settings, previous_school_year
 from monitor.db import Database
 from monitor.ingest.common import GRADE_ORDER
 
-from .test_principal import AUTH
+from .test_pages import run_page
+from .test_principal import principal_run
 
-APP = str(PROJECT_ROOT / "app.py")
 ANALYST_PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "data"]
 PRINCIPAL_PAGES = ANALYST_PAGES[:-1]
 SEED = 20261201
@@ -75,17 +75,8 @@ def sweep(scope: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def run(page: str, params: dict[str, str], *, principal: bool) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    if principal:
-        at.secrets = dict(AUTH)
-        at.user = {"email": "principal@district.org", "is_logged_in": True}
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py")
-        at.run()
-    return at
+    """The page through app.py as the other app tests open it (a principal signed in)."""
+    return principal_run(page, params) if principal else run_page(page, params)
 
 
 def says_why(at: AppTest) -> bool:
