@@ -108,8 +108,19 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
                  "n_fell_behind": "Fell behind"}), hide_index=True, key="groups_catching_up")
     if measure in ("benchmark", "performance_task"):
         st.subheader(f"From level to level, {first_label} to {point['window']}", anchor=False)
-        st.caption(f"Students (rows: level at {first_label}; columns: at {point['window']}); "
-                   f"cells under {min_n} hidden")
         transitions = data.level_transitions(scope, measure, scoped, first_window,
                                              point["window_id"])
-        components.show_table(transitions, key="groups_transitions")
+        where_text = "the district" if scoped.school is None else "this school"
+        grades = " (every grade: this table is not split by grade)" if scoped.grade else ""
+        st.caption(f"{scoped.subject or 'ELA'} students of {where_text}, "
+                   f"{settings.group_labels[scoped.group]}{grades}: rows, level at "
+                   f"{first_label}; columns, level at {point['window']}. Cells under {min_n} "
+                   f"show <{min_n}, as do the cells hidden so that none of them, nor a count in "
+                   "the catching-up table, can be worked out from the others.")
+        if transitions.isna().all().all() or transitions.fillna(0).to_numpy().sum() == 0:
+            components.no_data(f"Too few students with a level at both {first_label} and "
+                               f"{point['window']} here to show where they moved (fewer than "
+                               f"{min_n}).")
+        else:
+            components.show_table(transitions, key="groups_transitions",
+                                  placeholder=f"<{min_n}")

@@ -25,7 +25,8 @@ st.title("District overview", anchor=False)
 st.caption(f"{showing} · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · {f.grade}" if f.grade else "")
            + (f" · as it stood when {metrics.window_choices(settings)[f.window]} closed "
-              f"({view_date:%B %-d, %Y}): later windows left out" if f.window else ""))
+              f"({view_date:%B %-d, %Y}): windows still open then, and later ones, left out"
+              if f.window else ""))
 
 if scope.analyst:
     # What was loaded but counts nowhere, where an analyst looks first.

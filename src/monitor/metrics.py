@@ -88,9 +88,13 @@ def view_date(settings: Settings, filters: Filters) -> dt.date:
 
 def windows_through(settings: Settings, measure: str, school_year: str,
                     cutoff: dt.date) -> list[str]:
-    """The measure's windows that had opened by `cutoff` in `school_year`."""
+    """The measure's windows in view on `cutoff` in `school_year`. On the as-of date (the
+    present): every window that has opened. On an earlier date (a past window chosen): only the
+    windows that had closed by then, since a window still open then holds results gathered
+    after it (a survey open all autumn is not shown 'as it stood' on October 20)."""
+    present = cutoff >= settings.as_of_date()
     return [w.id for w in settings.calendar_for(measure).windows
-            if w.dates(school_year)[0] <= cutoff]
+            if w.dates(school_year)[0 if present else 1] <= cutoff]
 
 
 def table_through(table: pd.DataFrame, settings: Settings, measure: str,
@@ -350,7 +354,12 @@ def nothing_yet(settings: Settings, measure: str, filters: Filters,
                      f"{last.dates(filters.school_year)[1]:%b %-d})")
     if coming:
         start = coming[0].dates(filters.school_year)[0]
-        state = "open now" if start <= as_of else f"opens {start:%b %-d}"
+        if start > as_of:
+            state = f"opens {start:%b %-d}"
+        elif as_of >= settings.as_of_date():
+            state = "open now"
+        else:       # a past window chosen: this one was still open then, so is not shown
+            state = f"still open on {as_of:%b %-d}, so not shown as it stood"
         parts.append(f"next: {coming[0].label} ({state})")
     text = "; ".join(parts) if parts else "no results this year"
     return text[0].upper() + text[1:]
@@ -686,8 +695,9 @@ def catching_up(db: Database, settings: Settings, measure: str, filters: Filters
     `to_window`, per scope (school or district) and group, protected like every measure.
 
     Columns: scope, group_id, n (students below at the start), value (percent caught up),
-    ci_low, ci_high, suppressed, display, plus n_at_standard and n_fell_behind (counts of
-    students at standard who fell behind; hidden with the cell).
+    ci_low, ci_high, suppressed, display, plus n_at_standard and n_fell_behind (students at
+    standard at the start, and how many of them fell behind: hidden with the cell, and
+    protected as a table of their own).
     """
     params = rule_parameters(settings, measure) | {
         "year": filters.school_year, "from_window": from_window, "to_window": to_window,
@@ -704,42 +714,87 @@ def catching_up(db: Database, settings: Settings, measure: str, filters: Filters
     extra = counts.assign(scope=np.where(counts["district"], privacy.DISTRICT,
                                          counts["school_code"].fillna(privacy.UNPLACED)))[
         ["scope", "group_id", "n_at_standard", "n_fell_behind"]]
-    out = protected.merge(extra, on=["scope", "group_id"], how="left")
+    # Those at standard at the start, and how many fell behind, are a second table over the
+    # same schools and groups: protected as one (under the minimum, or all one outcome, and
+    # whatever would let either be worked out).
+    behind = privacy.protect(shaped.assign(
+        n=counts["n_at_standard"], n_records=counts["n_at_standard"],
+        n_meeting=counts["n_fell_behind"])[~counts["district"].to_numpy()], settings)
+    out = protected.merge(extra, on=["scope", "group_id"], how="left").merge(
+        behind[["scope", "group_id", "suppressed"]].rename(
+            columns={"suppressed": "behind_hidden"}), on=["scope", "group_id"], how="left")
     out = with_display(out)
     # Here every count is an outcome of the first window (how many were below or at standard):
     # a hidden cell keeps none of them.
     hidden = out["suppressed"].to_numpy()
     out["n"] = out["n"].astype("Int64").mask(hidden)
+    behind_hidden = hidden | out["behind_hidden"].fillna(True).to_numpy(bool)
     out[["n_at_standard", "n_fell_behind"]] = out[["n_at_standard", "n_fell_behind"]].astype(
-        "Int64").mask(hidden[:, None].repeat(2, axis=1))
+        "Int64").mask(behind_hidden[:, None].repeat(2, axis=1))
     return out[["scope", "group_id", "n", "value", "ci_low", "ci_high", "suppressed",
                 "hidden_label", "display", "n_at_standard", "n_fell_behind"]]
+
+
+LEVEL_NAMES = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}
 
 
 def level_transitions(db: Database, settings: Settings, source: str, filters: Filters,
                       from_window: str, to_window: str) -> pd.DataFrame:
     """Students moving from each performance level to each between two windows, as a 4 x 4
-    table (rows: level at `from_window`; columns: level at `to_window`). Cells under the
-    minimum n are NaN."""
+    table for the filters' school (None: the district), every grade (rows: level at
+    `from_window`; columns: at `to_window`). Hidden cells are NaN.
+
+    Every school's table, the district's, and the catching-up table's sums over them (below
+    at start, caught up, at standard at start, fell behind: `catching_up` for every grade)
+    are protected together, so no hidden cell or hidden sum can be worked out from any of
+    them (privacy.protect_linked_tables)."""
+    filters = filters.model_copy(update={"grade": None, "subject": filters.subject or "ELA"})
     frame = db.query("level_transitions", {
         "source": source, "year": filters.school_year, "from_window": from_window,
-        "to_window": to_window, "subject": filters.subject or "ELA", "school": filters.school,
-        "group": filters.group})
-    levels = [1, 2, 3, 4]
-    matrix = (frame.pivot_table(index="from_level", columns="to_level", values="n",
-                                aggfunc="sum", fill_value=0)
-              .reindex(index=levels, columns=levels, fill_value=0).astype(float))
-    matrix.index.name, matrix.columns.name = "from_level", "to_level"
-    cells = matrix.stack().rename("n").reset_index()
-    cells = privacy.mask_small(cells.assign(shown=cells["n"]), "n", ["shown"],
-                               settings.privacy.min_n)
-    cells.loc[cells["n"] == 0, "shown"] = 0.0        # an empty cell discloses no one
-    matrix = cells.pivot(index="from_level", columns="to_level", values="shown").reindex(
-        index=levels, columns=levels)
-    names = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}
-    matrix.index = [names[i] for i in matrix.index]
-    matrix.columns = [names[i] for i in matrix.columns]
-    return matrix
+        "to_window": to_window, "subject": filters.subject, "group": filters.group})
+    levels = list(LEVEL_NAMES)
+    cell = {(i, j): k for k, (i, j) in enumerate((i, j) for i in levels for j in levels)}
+    codes = sorted(frame["school_code"].dropna().unique())
+    position = {code: s for s, code in enumerate(codes)}
+    schools = np.zeros((len(codes), len(cell)))
+    district = np.zeros(len(cell))
+    for code, i, j, n in frame[["school_code", "from_level", "to_level", "n"]].itertuples(
+            index=False):
+        district[cell[int(i), int(j)]] += n
+        if code is not None and not pd.isna(code):
+            schools[position[code], cell[int(i), int(j)]] += n
+    proficient = int(rule_parameters(settings, source)["proficient_rank"])
+    rows = np.array([i for i, _ in cell])
+    columns = np.array([j for _, j in cell])
+    below, at = rows < proficient, rows >= proficient
+    # The catching-up table's four counts for each scope: below at start, caught up, at
+    # standard at start, fell behind.
+    sums = np.vstack([below, below & (columns >= proficient), at, at & (columns < proficient)])
+    everyone = catching_up(db, settings, source, filters, from_window, to_window)
+    everyone = everyone[everyone["group_id"] == filters.group].set_index("scope")
+
+    def published(scope: str) -> np.ndarray:
+        if scope not in everyone.index:
+            return np.zeros(len(sums), bool)
+        row = everyone.loc[scope]
+        shown = not bool(row["suppressed"])
+        both = shown and not pd.isna(row["n_at_standard"])
+        return np.array([shown, shown, both, both])
+
+    hidden_district, hidden_schools = privacy.protect_linked_tables(
+        district, schools, sums, published(privacy.DISTRICT),
+        np.array([published(code) for code in codes]).reshape(len(codes), len(sums)),
+        settings.privacy.min_n)
+    if filters.school is None:
+        counts, hidden = district, hidden_district
+    elif filters.school in position:
+        counts, hidden = schools[position[filters.school]], hidden_schools[
+            position[filters.school]]
+    else:
+        counts, hidden = np.zeros(len(cell)), np.zeros(len(cell), bool)
+    shown = np.where(hidden, np.nan, counts).reshape(len(levels), len(levels))
+    names = [LEVEL_NAMES[i] for i in levels]
+    return pd.DataFrame(shown, index=names, columns=names)
 
 
 def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year: str,

@@ -173,3 +173,195 @@ def mask_small(frame: pd.DataFrame, n_column: str, value_columns: list[str],
     for column in value_columns:
         frame[column] = frame[column].where(~small)
     return frame
+
+
+# Tables of a few cells per school, linked by published sums (level-to-level transitions).
+#
+# Each school's table is a vector of d counts; what is published about a school is a set of its
+# cells and of sums over them (the catching-up table's "below at start", "caught up", ...), and
+# the district's table is the schools' tables added up, published the same way. What a person
+# can work out is exactly the span of the published vectors. With the schools' published
+# subspaces L_s (in R^d) and the district's D, a school's hidden vector a is determined when
+# a lies in L_s + (D ∩ the intersection of every other school's L_t), and a district's hidden
+# vector when it lies in D + (the intersection of every L_t): the district's sums reach one
+# school only through what every other school publishes. So the check runs in R^d, however
+# many schools there are. (The district is taken as the schools' sum exactly: students placed
+# in no school only add unknowns, so this can hide more, never less.)
+
+_TOLERANCE = 1e-9
+
+
+def _span(vectors: np.ndarray, d: int) -> np.ndarray:
+    """Orthonormal rows spanning the rows of `vectors`."""
+    vectors = np.asarray(vectors, dtype=float).reshape(-1, d)
+    if not len(vectors):
+        return np.zeros((0, d))
+    _, singular, vt = np.linalg.svd(vectors, full_matrices=False)
+    return vt[singular > _TOLERANCE * max(1.0, singular.max(initial=0.0))]
+
+
+def _complement(basis: np.ndarray, d: int) -> np.ndarray:
+    if not len(basis):
+        return np.eye(d)
+    _, singular, vt = np.linalg.svd(basis, full_matrices=True)
+    return vt[int((singular > _TOLERANCE).sum()):]
+
+
+def _meet(a: np.ndarray, b: np.ndarray, d: int) -> np.ndarray:
+    """The intersection of two subspaces (each as orthonormal rows)."""
+    return _complement(_span(np.vstack([_complement(a, d), _complement(b, d)]), d), d)
+
+
+def _inside(basis: np.ndarray, vector: np.ndarray) -> bool:
+    residual = vector - basis.T @ (basis @ vector) if len(basis) else vector
+    return float(np.abs(residual).max()) < 1e-7 * max(1.0, float(np.abs(vector).max()))
+
+
+def _determined(vectors: np.ndarray, district_shown: np.ndarray, school_shown: np.ndarray,
+                district_guarded: np.ndarray, school_guarded: np.ndarray) -> tuple[np.ndarray,
+                                                                                np.ndarray]:
+    """Which guarded vectors the shown ones fix. `vectors`: (k, d) functionals over a table's
+    cells (the same for every scope); `*_shown` and `*_guarded`: (k,) for the district and
+    (S, k) for the schools."""
+    d = vectors.shape[1]
+    own = [_span(vectors[shown], d) for shown in school_shown]
+    district = _span(vectors[district_shown], d)
+    # Intersections of every school's subspace but one: prefix and suffix meets.
+    prefix = [np.eye(d)]
+    for basis in own:
+        prefix.append(_meet(prefix[-1], basis, d))
+    suffix = [np.eye(d)]
+    for basis in reversed(own):
+        suffix.append(_meet(suffix[-1], basis, d))
+    suffix.reverse()
+    district_fixed = np.zeros(len(vectors), bool)
+    reach = _span(np.vstack([district, prefix[-1]]), d)
+    for k in np.flatnonzero(district_guarded):
+        district_fixed[k] = _inside(reach, vectors[k])
+    school_fixed = np.zeros(school_shown.shape, bool)
+    for s in range(len(own)):
+        if not school_guarded[s].any():
+            continue
+        others = _meet(prefix[s], suffix[s + 1], d)
+        reach = _span(np.vstack([own[s], _meet(district, others, d)]), d)
+        for k in np.flatnonzero(school_guarded[s]):
+            school_fixed[s, k] = _inside(reach, vectors[k])
+    return district_fixed, school_fixed
+
+
+def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.ndarray,
+                          sums_shown_district: np.ndarray, sums_shown_schools: np.ndarray,
+                          min_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells of the district's table (d,) and of each school's (S, d) to hide.
+
+    `sums` (m, d) are 0/1 sums over a table's cells published elsewhere for each scope, with
+    whether each is shown there (hidden ones of more than 0 must stay unknown too). Cells of
+    fewer than `min_n` (and more than 0) are hidden, and every cell of a table of fewer than
+    `min_n`; then, while any hidden cell or hidden sum can be
+    worked out from what is shown, the smallest shown cell that breaks the link is hidden:
+    one in a published sum with it, else the same cell at another school, else any.
+    Returns (district_hidden, schools_hidden)."""
+    district = np.asarray(district, dtype=float)
+    schools = np.asarray(schools, dtype=float).reshape(-1, len(district))
+    sums = np.asarray(sums, dtype=float).reshape(-1, len(district))
+    d = len(district)
+    vectors = np.vstack([np.eye(d), sums])
+    # Primary: cells under the minimum, and every cell of a table of fewer students than the
+    # minimum (its zeros would tell where those few are: "all of them were Not Met").
+    hidden_d = ((district > 0) & (district < min_n)) | (0 < district.sum() < min_n)
+    totals = schools.sum(axis=1, keepdims=True)
+    hidden_s = ((schools > 0) & (schools < min_n)) | ((totals > 0) & (totals < min_n))
+    sums_d = np.asarray(sums_shown_district, bool)
+    sums_s = np.asarray(sums_shown_schools, bool).reshape(len(schools), len(sums))
+    # What must stay unknown: hidden cells and hidden sums, but not a count of no one (a sum
+    # of 0 tells nothing about anyone, like a cell of 0), though it stays unknown to others.
+    values_d = vectors @ district
+    values_s = schools @ vectors.T
+    # What the shown sums give away on their own (a hidden sum, or a cell such as "stayed
+    # below" = below at start less caught up) is published there: hiding cells cannot take it
+    # back, so it is not asked of them (a sum's own leak is its protection's to mend).
+    no_cells = np.zeros(d, bool)
+    alone_d, alone_s = _determined(
+        vectors, np.concatenate([no_cells, sums_d]),
+        np.hstack([np.zeros((len(schools), d), bool), sums_s]),
+        np.concatenate([~no_cells, ~sums_d]), np.hstack([np.ones_like(hidden_s), ~sums_s]))
+
+    def fixed_now() -> tuple[np.ndarray, np.ndarray]:
+        shown_d = np.concatenate([~hidden_d, sums_d])
+        shown_s = np.hstack([~hidden_s, sums_s])
+        return _determined(vectors, shown_d, shown_s, ~shown_d & (values_d > 0) & ~alone_d,
+                           ~shown_s & (values_s > 0) & ~alone_s)
+
+    for _ in range(d * (len(schools) + 1) + 1):
+        fixed_d, fixed_s = fixed_now()
+        if not fixed_d.any() and not fixed_s.any():
+            return hidden_d, hidden_s
+        # One worked-out number per table each round (hiding one cell often protects several),
+        # the district's first; for each, the first candidate that protects it, else the first.
+        targets = [(None, int(k)) for k in np.flatnonzero(fixed_d)[:1]]
+        seen = set()
+        for s, k in zip(*np.nonzero(fixed_s), strict=True):
+            if int(s) not in seen:
+                seen.add(int(s))
+                targets.append((int(s), int(k)))
+        added = False
+        for scope, k in targets:
+            table = district if scope is None else schools[scope]
+            hidden = hidden_d if scope is None else hidden_s[scope]
+            options = _candidates(vectors[k], sums, table, hidden, schools, hidden_s, scope,
+                                  district, hidden_d)
+            if not options:
+                continue
+            chosen = options[0]
+            for where, cell in options[:CANDIDATES_TRIED]:
+                target = hidden_d if where is None else hidden_s[where]
+                target[cell] = True
+                still_d, still_s = fixed_now()
+                target[cell] = False
+                if not (still_d[k] if scope is None else still_s[scope, k]):
+                    chosen = (where, cell)
+                    break
+            where, cell = chosen
+            (hidden_d if where is None else hidden_s[where])[cell] = True
+            added = True
+        if not added:
+            break
+    raise RuntimeError("linked tables: suppression could not protect every hidden cell")
+
+
+CANDIDATES_TRIED = 8
+
+
+def _candidates(vector: np.ndarray, sums: np.ndarray, table: np.ndarray, hidden: np.ndarray,
+                schools: np.ndarray, schools_hidden: np.ndarray, scope: int | None,
+                district: np.ndarray, district_hidden: np.ndarray,
+                ) -> list[tuple[int | None, int]]:
+    """Shown cells whose hiding may stop `vector` (of the table at `scope`: a school's index,
+    or None for the district) being worked out, most wanted first: the smallest shown cells
+    of the same table in a published sum with it; the same cells, then those linked to them,
+    at other schools (the district's sum links them); for a school's, the district's same
+    cells; then any shown cell of the table. Smallest first, so a cell of 0 (a count like any
+    other, and the cheapest to hide) goes before one of 40."""
+    cells = np.flatnonzero(vector)
+    linked = np.zeros(len(table), bool)
+    linked[cells] = True
+    for row in sums:
+        if row[cells].any():
+            linked |= row > 0
+    out: list[tuple[int | None, int]] = []
+    same = np.flatnonzero(linked & ~hidden)
+    # At other schools: the same cells first, then those in a published sum with them.
+    elsewhere = sorted((float(cell not in cells), float(schools[other, cell]), int(other),
+                        int(cell))
+                       for cell in np.flatnonzero(linked)
+                       for other in np.flatnonzero(~schools_hidden[:, cell]) if other != scope)
+    same_sorted = [(scope, int(c)) for c in same[np.argsort(table[same], kind="stable")]]
+    other_sorted = [(other, cell) for *_, other, cell in elsewhere]
+    # A district number is better kept: for one, a school's cell goes first.
+    out = (other_sorted + same_sorted) if scope is None else (same_sorted + other_sorted)
+    if scope is not None:       # the district's same cells, when the schools cannot
+        shown = [int(c) for c in cells if not district_hidden[c]]
+        out += [(None, c) for c in sorted(shown, key=lambda c: district[c])]
+    rest = np.flatnonzero(~hidden & ~linked)
+    out += [(scope, int(c)) for c in rest[np.argsort(table[rest], kind="stable")]]
+    return out

@@ -295,7 +295,18 @@ def test_view_date_and_window_filter_leave_later_windows_out(settings):
     through_bm1 = f.model_copy(update={"window": "1"})
     assert metrics.view_date(settings, through_bm1) == dt.date(2026, 10, 20)
     assert metrics.windows_through(settings, "benchmark", "2026-27", dt.date(2026, 10, 20)) == ["1"]
-    assert metrics.windows_through(settings, "esgi", "2026-27", dt.date(2026, 10, 20)) == ["1", "2"]
+    # ESGI W2 opened on October 20 and the fall survey was open all autumn: as it stood then,
+    # neither had results to show, so neither is in the view (their results came later).
+    assert metrics.windows_through(settings, "esgi", "2026-27", dt.date(2026, 10, 20)) == ["1"]
+    assert metrics.windows_through(settings, "survey", "2026-27",
+                                   dt.date(2026, 10, 20)) == []
+    assert metrics.windows_through(settings, "walkthrough", "2026-27",
+                                   dt.date(2026, 10, 20)) == ["Q1"]
+    # On the as-of date itself every window that has opened is in view, open ones included.
+    today = settings.as_of_date()
+    assert metrics.windows_through(settings, "survey", "2026-27", today) == [
+        w.id for w in settings.calendar_for("survey").windows
+        if w.dates("2026-27")[0] <= today]
     from monitor.privacy import protect
     cells = protect(pd.DataFrame([
         {"school_year": "2026-27", "window_id": w, "school_code": "A", "detail": None,
