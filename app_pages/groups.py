@@ -114,13 +114,13 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
         grades = " (every grade: this table is not split by grade)" if scoped.grade else ""
         st.caption(f"{scoped.subject or 'ELA'} students of {where_text}, "
                    f"{settings.group_labels[scoped.group]}{grades}: rows, level at "
-                   f"{first_label}; columns, level at {point['window']}. Cells under {min_n} "
-                   f"show <{min_n}, as do the cells hidden so that none of them, nor a count in "
-                   "the catching-up table, can be worked out from the others.")
+                   f"{first_label}; columns, level at {point['window']}. n<{min_n}: fewer than "
+                   f"{min_n} students; suppressed: hidden so that no small cell, nor a hidden "
+                   "count of the catching-up table, can be worked out from the others.")
         if transitions.isna().all().all() or transitions.fillna(0).to_numpy().sum() == 0:
             components.no_data(f"Too few students with a level at both {first_label} and "
                                f"{point['window']} here to show where they moved (fewer than "
                                f"{min_n}).")
         else:
-            components.show_table(transitions, key="groups_transitions",
-                                  placeholder=f"<{min_n}")
+            components.show_table(metrics.transitions_display(transitions),
+                                  key="groups_transitions")

@@ -794,7 +794,26 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
         counts, hidden = np.zeros(len(cell)), np.zeros(len(cell), bool)
     shown = np.where(hidden, np.nan, counts).reshape(len(levels), len(levels))
     names = [LEVEL_NAMES[i] for i in levels]
-    return pd.DataFrame(shown, index=names, columns=names)
+    out = pd.DataFrame(shown, index=names, columns=names)
+    # How each hidden cell reads: "n<10" when it is small itself (or its table is), else
+    # "suppressed" (hidden so that another cannot be worked out: it may be large).
+    min_n = settings.privacy.min_n
+    small = ((counts > 0) & (counts < min_n)) | (0 < counts.sum() < min_n)
+    out.attrs["hidden_labels"] = np.where(
+        hidden, np.where(small, f"n<{min_n}", "suppressed"), None).reshape(
+        len(levels), len(levels)).tolist()
+    return out
+
+
+def transitions_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A `level_transitions` table as shown: counts with thousands separators, each hidden
+    cell as its label (n<10, suppressed)."""
+    labels = table.attrs.get("hidden_labels")
+    values = table.to_numpy()
+    shown = [[(labels[i][j] if labels else "suppressed") if pd.isna(values[i][j])
+              else f"{int(values[i][j]):,}" for j in range(values.shape[1])]
+             for i in range(values.shape[0])]
+    return pd.DataFrame(shown, index=table.index, columns=table.columns)
 
 
 def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year: str,

@@ -217,35 +217,129 @@ def _inside(basis: np.ndarray, vector: np.ndarray) -> bool:
     return float(np.abs(residual).max()) < 1e-7 * max(1.0, float(np.abs(vector).max()))
 
 
+class _Spans:
+    """What the shown vectors span, per table: each school's L_s, the district's D, and the
+    meets of every school's but one (prefix and suffix meets), for one set of shown vectors.
+    `fixed` answers for one hidden vector, also as if one more cell were hidden."""
+
+    def __init__(self, vectors: np.ndarray, district_shown: np.ndarray,
+                 school_shown: np.ndarray):
+        self.vectors, self.d = vectors, vectors.shape[1]
+        self.district_shown, self.school_shown = district_shown, school_shown
+        d = self.d
+        self.own = [_span(vectors[shown], d) for shown in school_shown]
+        self.district = _span(vectors[district_shown], d)
+        self.prefix = [np.eye(d)]
+        for basis in self.own:
+            self.prefix.append(_meet(self.prefix[-1], basis, d))
+        suffix = [np.eye(d)]
+        for basis in reversed(self.own):
+            suffix.append(_meet(suffix[-1], basis, d))
+        self.suffix = suffix[::-1]
+        self._others: dict[int, np.ndarray] = {}
+        self._reach: dict[int | None, np.ndarray] = {}
+
+    def others(self, school: int) -> np.ndarray:
+        """The meet of every school's subspace but `school`'s."""
+        if school not in self._others:
+            self._others[school] = _meet(self.prefix[school], self.suffix[school + 1], self.d)
+        return self._others[school]
+
+    def meet_except(self, points: list[int]) -> np.ndarray:
+        """The meet of every school's subspace but those at `points` (sorted): the prefix
+        before the first, the suffix after the last, and the ranges between from a tree of
+        range meets (log S meets each), not one meet per school."""
+        d = self.d
+        out = _meet(self.prefix[points[0]], self.suffix[points[-1] + 1], d)
+        for low, high in zip(points, points[1:], strict=False):
+            if high > low + 1:
+                out = _meet(out, self._range(low + 1, high), d)
+        return out
+
+    def _range(self, low: int, high: int) -> np.ndarray:
+        """The meet of the schools' subspaces low..high-1."""
+        if not hasattr(self, "_tree"):
+            size = 1
+            while size < len(self.own):
+                size *= 2
+            self._size = size
+            self._tree = [np.eye(self.d)] * (2 * size)
+            for u, basis in enumerate(self.own):
+                self._tree[size + u] = basis
+            for node in range(size - 1, 0, -1):
+                self._tree[node] = _meet(self._tree[2 * node], self._tree[2 * node + 1],
+                                         self.d)
+        out = np.eye(self.d)
+        low += self._size
+        high += self._size
+        while low < high:
+            if low & 1:
+                out = _meet(out, self._tree[low], self.d)
+                low += 1
+            if high & 1:
+                high -= 1
+                out = _meet(out, self._tree[high], self.d)
+            low //= 2
+            high //= 2
+        return out
+
+    def _without(self, shown: np.ndarray, cells: list[int]) -> np.ndarray:
+        shown = shown.copy()
+        shown[cells] = False
+        return _span(self.vectors[shown], self.d)
+
+    def fixed(self, scope: int | None, k: int,
+              also: list[tuple[int | None, int]] = ()) -> bool:
+        """Is vector `k` of the table at `scope` (a school, or None: the district) worked out,
+        with the cells `also` ((scope, cell) each) hidden as well?"""
+        d = self.d
+        if not also:
+            if scope not in self._reach:
+                self._reach[scope] = (
+                    _span(np.vstack([self.district, self.prefix[-1]]), d) if scope is None
+                    else _span(np.vstack([self.own[scope], _meet(self.district,
+                                                                 self.others(scope), d)]), d))
+            return _inside(self._reach[scope], self.vectors[k])
+        district = self.district
+        district_cells = [cell for where, cell in also if where is None]
+        if district_cells:
+            district = self._without(self.district_shown, district_cells)
+        changed = {}
+        for where, cell in also:
+            if where is not None:
+                changed.setdefault(where, []).append(cell)
+        own = {u: self._without(self.school_shown[u], cells) for u, cells in changed.items()}
+
+        def meet_of_all_but(skip: int | None) -> np.ndarray:
+            moved = set(changed) - {skip}
+            if not moved:
+                return self.prefix[-1] if skip is None else self.others(skip)
+            out = self.meet_except(sorted(moved | ({skip} - {None})))
+            for u in moved:
+                out = _meet(out, own[u], d)
+            return out
+
+        if scope is None:
+            reach = _span(np.vstack([district, meet_of_all_but(None)]), d)
+        else:
+            reach = _span(np.vstack([own.get(scope, self.own[scope]),
+                                     _meet(district, meet_of_all_but(scope), d)]), d)
+        return _inside(reach, self.vectors[k])
+
+
 def _determined(vectors: np.ndarray, district_shown: np.ndarray, school_shown: np.ndarray,
-                district_guarded: np.ndarray, school_guarded: np.ndarray) -> tuple[np.ndarray,
-                                                                                np.ndarray]:
+                district_guarded: np.ndarray, school_guarded: np.ndarray,
+                spans: _Spans | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Which guarded vectors the shown ones fix. `vectors`: (k, d) functionals over a table's
     cells (the same for every scope); `*_shown` and `*_guarded`: (k,) for the district and
     (S, k) for the schools."""
-    d = vectors.shape[1]
-    own = [_span(vectors[shown], d) for shown in school_shown]
-    district = _span(vectors[district_shown], d)
-    # Intersections of every school's subspace but one: prefix and suffix meets.
-    prefix = [np.eye(d)]
-    for basis in own:
-        prefix.append(_meet(prefix[-1], basis, d))
-    suffix = [np.eye(d)]
-    for basis in reversed(own):
-        suffix.append(_meet(suffix[-1], basis, d))
-    suffix.reverse()
+    spans = spans or _Spans(vectors, district_shown, school_shown)
     district_fixed = np.zeros(len(vectors), bool)
-    reach = _span(np.vstack([district, prefix[-1]]), d)
     for k in np.flatnonzero(district_guarded):
-        district_fixed[k] = _inside(reach, vectors[k])
+        district_fixed[k] = spans.fixed(None, int(k))
     school_fixed = np.zeros(school_shown.shape, bool)
-    for s in range(len(own)):
-        if not school_guarded[s].any():
-            continue
-        others = _meet(prefix[s], suffix[s + 1], d)
-        reach = _span(np.vstack([own[s], _meet(district, others, d)]), d)
-        for k in np.flatnonzero(school_guarded[s]):
-            school_fixed[s, k] = _inside(reach, vectors[k])
+    for s, k in zip(*np.nonzero(school_guarded), strict=True):
+        school_fixed[s, k] = spans.fixed(int(s), int(k))
     return district_fixed, school_fixed
 
 
@@ -273,6 +367,17 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
     hidden_s = ((schools > 0) & (schools < min_n)) | ((totals > 0) & (totals < min_n))
     sums_d = np.asarray(sums_shown_district, bool)
     sums_s = np.asarray(sums_shown_schools, bool).reshape(len(schools), len(sums))
+    # One school: the district's table is that school's (but for students placed in none), so
+    # a cell is hidden in both or in neither.
+    twins = len(schools) == 1
+    if twins:
+        hidden_d |= hidden_s[0]
+        hidden_s[0] |= hidden_d
+
+    def with_twin(option: tuple[int | None, int]) -> list[tuple[int | None, int]]:
+        if not twins:
+            return [option]
+        return [(None, option[1]), (0, option[1])]
     # What must stay unknown: hidden cells and hidden sums, but not a count of no one (a sum
     # of 0 tells nothing about anyone, like a cell of 0), though it stays unknown to others.
     values_d = vectors @ district
@@ -286,50 +391,41 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
         np.hstack([np.zeros((len(schools), d), bool), sums_s]),
         np.concatenate([~no_cells, ~sums_d]), np.hstack([np.ones_like(hidden_s), ~sums_s]))
 
-    def fixed_now() -> tuple[np.ndarray, np.ndarray]:
+    for _ in range(d * (len(schools) + 1) + 1):
         shown_d = np.concatenate([~hidden_d, sums_d])
         shown_s = np.hstack([~hidden_s, sums_s])
-        return _determined(vectors, shown_d, shown_s, ~shown_d & (values_d > 0) & ~alone_d,
-                           ~shown_s & (values_s > 0) & ~alone_s)
-
-    for _ in range(d * (len(schools) + 1) + 1):
-        fixed_d, fixed_s = fixed_now()
+        spans = _Spans(vectors, shown_d, shown_s)
+        fixed_d, fixed_s = _determined(vectors, shown_d, shown_s,
+                                       ~shown_d & (values_d > 0) & ~alone_d,
+                                       ~shown_s & (values_s > 0) & ~alone_s, spans)
         if not fixed_d.any() and not fixed_s.any():
             return hidden_d, hidden_s
-        # One worked-out number per table each round (hiding one cell often protects several),
-        # the district's first; for each, the first candidate that protects it, else the first.
-        targets = [(None, int(k)) for k in np.flatnonzero(fixed_d)[:1]]
-        seen = set()
-        for s, k in zip(*np.nonzero(fixed_s), strict=True):
-            if int(s) not in seen:
-                seen.add(int(s))
-                targets.append((int(s), int(k)))
-        added = False
+        # Each worked-out number, the district's first: the first candidate that protects it
+        # on its own. A number with none such gets the first candidate, one per table each
+        # round (hiding one cell often protects several); the next round checks again.
+        targets = [(None, int(k)) for k in np.flatnonzero(fixed_d)] + [
+            (int(s), int(k)) for s, k in zip(*np.nonzero(fixed_s), strict=True)]
+        touched: set[int | None] = set()
         for scope, k in targets:
             table = district if scope is None else schools[scope]
             hidden = hidden_d if scope is None else hidden_s[scope]
             options = _candidates(vectors[k], sums, table, hidden, schools, hidden_s, scope,
                                   district, hidden_d)
             if not options:
-                continue
-            chosen = options[0]
-            for where, cell in options[:CANDIDATES_TRIED]:
-                target = hidden_d if where is None else hidden_s[where]
-                target[cell] = True
-                still_d, still_s = fixed_now()
-                target[cell] = False
-                if not (still_d[k] if scope is None else still_s[scope, k]):
-                    chosen = (where, cell)
-                    break
-            where, cell = chosen
-            (hidden_d if where is None else hidden_s[where])[cell] = True
-            added = True
-        if not added:
-            break
+                raise RuntimeError("linked tables: nothing left to hide")
+            chosen = next((option for option in options[:CANDIDATES_TRIED]
+                           if not spans.fixed(scope, k, with_twin(option))), None)
+            if chosen is None:
+                if scope in touched:
+                    continue
+                chosen = options[0]
+            for where, cell in with_twin(chosen):
+                (hidden_d if where is None else hidden_s[where])[cell] = True
+            touched.add(scope)
     raise RuntimeError("linked tables: suppression could not protect every hidden cell")
 
 
-CANDIDATES_TRIED = 8
+CANDIDATES_TRIED = 24
 
 
 def _candidates(vector: np.ndarray, sums: np.ndarray, table: np.ndarray, hidden: np.ndarray,
@@ -340,28 +436,37 @@ def _candidates(vector: np.ndarray, sums: np.ndarray, table: np.ndarray, hidden:
     or None for the district) being worked out, most wanted first: the smallest shown cells
     of the same table in a published sum with it; the same cells, then those linked to them,
     at other schools (the district's sum links them); for a school's, the district's same
-    cells; then any shown cell of the table. Smallest first, so a cell of 0 (a count like any
-    other, and the cheapest to hide) goes before one of 40."""
+    cells; then any shown cell of the table. Smallest first, cells of 0 last: hiding a 0 only
+    helps where it breaks a sum (it is then tried: see `protect_linked_tables`), while a
+    hidden count of more than 0 is itself protected in turn, which carries the protection
+    on to whatever gave it away."""
     cells = np.flatnonzero(vector)
     linked = np.zeros(len(table), bool)
     linked[cells] = True
     for row in sums:
         if row[cells].any():
             linked |= row > 0
-    out: list[tuple[int | None, int]] = []
     same = np.flatnonzero(linked & ~hidden)
+    same_sorted = [(scope, int(c)) for c in same[np.argsort(table[same], kind="stable")]]
     # At other schools: the same cells first, then those in a published sum with them.
     elsewhere = sorted((float(cell not in cells), float(schools[other, cell]), int(other),
                         int(cell))
                        for cell in np.flatnonzero(linked)
                        for other in np.flatnonzero(~schools_hidden[:, cell]) if other != scope)
-    same_sorted = [(scope, int(c)) for c in same[np.argsort(table[same], kind="stable")]]
     other_sorted = [(other, cell) for *_, other, cell in elsewhere]
-    # A district number is better kept: for one, a school's cell goes first.
-    out = (other_sorted + same_sorted) if scope is None else (same_sorted + other_sorted)
-    if scope is not None:       # the district's same cells, when the schools cannot
-        shown = [int(c) for c in cells if not district_hidden[c]]
-        out += [(None, c) for c in sorted(shown, key=lambda c: district[c])]
+    in_district = [] if scope is None else [
+        (None, int(c)) for c in sorted((c for c in cells if not district_hidden[c]),
+                                       key=lambda c: district[c])]
+
+    def value(option: tuple[int | None, int]) -> float:
+        where, cell = option
+        return float((district if where is None else schools[where])[cell])
+
+    # A district number is better kept: for one, other schools' cells come first; for a
+    # school's, its own. Counts of more than 0 before cells of 0.
+    ordered = (other_sorted + same_sorted) if scope is None else (
+        same_sorted + other_sorted + in_district)
+    out = [o for o in ordered if value(o) > 0] + [o for o in ordered if value(o) == 0]
     rest = np.flatnonzero(~hidden & ~linked)
-    out += [(scope, int(c)) for c in rest[np.argsort(table[rest], kind="stable")]]
+    out += [(scope, int(c)) for c in rest[np.lexsort((table[rest], table[rest] == 0))]]
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -323,6 +324,12 @@ def test_level_transition_matrix(two_windows, settings):
     # With the usual minimum n, the small cells (3 and 2 students) are hidden.
     hidden = metrics.level_transitions(two_windows, settings, "benchmark", f, "1", "2")
     assert pd.isna(hidden.loc["Nearly Met", "Nearly Met"]) and hidden.loc["Met", "Met"] == 10
+    # As shown: a small cell reads n<10; one hidden only to protect another reads suppressed
+    # (it may be large: here a 0 that would give away "fell behind" = 2 exactly).
+    shown = metrics.transitions_display(hidden)
+    assert shown.loc["Nearly Met", "Nearly Met"] == "n<10" and shown.loc["Met", "Met"] == "10"
+    protecting = shown.to_numpy()[np.isnan(hidden.to_numpy()) & (matrix.to_numpy() == 0)]
+    assert len(protecting) and set(protecting) == {"suppressed"}
 
 
 def test_core_action_one_as_a_whole(tmp_path, settings):

@@ -178,7 +178,8 @@ def published(db: Database, settings, group: str, measure="benchmark", windows=(
             np.array([p[1] for p in parts]), shown_d, [p[2] for p in parts])
 
 
-@pytest.mark.parametrize("group", ["all", "el", "swd", "sed", "foster", "homeless", "black", "american_indian"])
+@pytest.mark.parametrize("group", ["all", "el", "swd", "sed", "foster", "homeless", "black",
+                                   "american_indian"])
 def test_the_demo_groups_page_tables_leak_nothing(demo_db, settings, group):
     db = Database(demo_db)
     (district, truth, hidden_d, hidden_s, sums_d, sums_s, shown_d,
