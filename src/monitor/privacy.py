@@ -219,8 +219,9 @@ def _inside(basis: np.ndarray, vector: np.ndarray) -> bool:
 
 class _Spans:
     """What the shown vectors span, per table: each school's L_s, the district's D, and the
-    meets of every school's but one (prefix and suffix meets), for one set of shown vectors.
-    `fixed` answers for one hidden vector, also as if one more cell were hidden."""
+    meets of every school's but one or two (through prefix and suffix complements), for one
+    set of shown vectors. `fixed` answers for one hidden vector, also as if a few more cells
+    were hidden."""
 
     def __init__(self, vectors: np.ndarray, district_shown: np.ndarray,
                  school_shown: np.ndarray):
@@ -229,56 +230,61 @@ class _Spans:
         d = self.d
         self.own = [_span(vectors[shown], d) for shown in school_shown]
         self.district = _span(vectors[district_shown], d)
-        self.prefix = [np.eye(d)]
-        for basis in self.own:
-            self.prefix.append(_meet(self.prefix[-1], basis, d))
-        suffix = [np.eye(d)]
-        for basis in reversed(self.own):
-            suffix.append(_meet(suffix[-1], basis, d))
-        self.suffix = suffix[::-1]
+        # Meets are taken through complements: the meet of many subspaces is the complement
+        # of the span of their complements, one SVD however many there are.
+        self.own_perp = [_complement(basis, d) for basis in self.own]
+        self.prefix_perp = [np.zeros((0, d))]
+        for perp in self.own_perp:
+            self.prefix_perp.append(_span(np.vstack([self.prefix_perp[-1], perp]), d))
+        suffix = [np.zeros((0, d))]
+        for perp in reversed(self.own_perp):
+            suffix.append(_span(np.vstack([suffix[-1], perp]), d))
+        self.suffix_perp = suffix[::-1]
+        self.every = _complement(self.prefix_perp[-1], d)    # the meet of every school's
         self._others: dict[int, np.ndarray] = {}
         self._reach: dict[int | None, np.ndarray] = {}
+        self._tree: list[np.ndarray] | None = None
 
     def others(self, school: int) -> np.ndarray:
         """The meet of every school's subspace but `school`'s."""
         if school not in self._others:
-            self._others[school] = _meet(self.prefix[school], self.suffix[school + 1], self.d)
+            self._others[school] = self.meet_except([school])
         return self._others[school]
 
     def meet_except(self, points: list[int]) -> np.ndarray:
         """The meet of every school's subspace but those at `points` (sorted): the prefix
         before the first, the suffix after the last, and the ranges between from a tree of
-        range meets (log S meets each), not one meet per school."""
-        d = self.d
-        out = _meet(self.prefix[points[0]], self.suffix[points[-1] + 1], d)
+        range complements (log S pieces each)."""
+        pieces = [self.prefix_perp[points[0]], self.suffix_perp[points[-1] + 1]]
         for low, high in zip(points, points[1:], strict=False):
             if high > low + 1:
-                out = _meet(out, self._range(low + 1, high), d)
-        return out
+                pieces += self._range(low + 1, high)
+        return _complement(_span(np.vstack(pieces), self.d), self.d)
 
-    def _range(self, low: int, high: int) -> np.ndarray:
-        """The meet of the schools' subspaces low..high-1."""
-        if not hasattr(self, "_tree"):
+    def _range(self, low: int, high: int) -> list[np.ndarray]:
+        """The complements that together span that of the meet of schools low..high-1."""
+        d = self.d
+        if self._tree is None:
             size = 1
             while size < len(self.own):
                 size *= 2
             self._size = size
-            self._tree = [np.eye(self.d)] * (2 * size)
-            for u, basis in enumerate(self.own):
-                self._tree[size + u] = basis
+            tree = [np.zeros((0, d))] * (2 * size)
+            for u, perp in enumerate(self.own_perp):
+                tree[size + u] = perp
             for node in range(size - 1, 0, -1):
-                self._tree[node] = _meet(self._tree[2 * node], self._tree[2 * node + 1],
-                                         self.d)
-        out = np.eye(self.d)
+                tree[node] = _span(np.vstack([tree[2 * node], tree[2 * node + 1]]), d)
+            self._tree = tree
+        out = []
         low += self._size
         high += self._size
         while low < high:
             if low & 1:
-                out = _meet(out, self._tree[low], self.d)
+                out.append(self._tree[low])
                 low += 1
             if high & 1:
                 high -= 1
-                out = _meet(out, self._tree[high], self.d)
+                out.append(self._tree[high])
             low //= 2
             high //= 2
         return out
@@ -296,7 +302,7 @@ class _Spans:
         if not also:
             if scope not in self._reach:
                 self._reach[scope] = (
-                    _span(np.vstack([self.district, self.prefix[-1]]), d) if scope is None
+                    _span(np.vstack([self.district, self.every]), d) if scope is None
                     else _span(np.vstack([self.own[scope], _meet(self.district,
                                                                  self.others(scope), d)]), d))
             return _inside(self._reach[scope], self.vectors[k])
@@ -313,7 +319,7 @@ class _Spans:
         def meet_of_all_but(skip: int | None) -> np.ndarray:
             moved = set(changed) - {skip}
             if not moved:
-                return self.prefix[-1] if skip is None else self.others(skip)
+                return self.every if skip is None else self.others(skip)
             out = self.meet_except(sorted(moved | ({skip} - {None})))
             for u in moved:
                 out = _meet(out, own[u], d)
