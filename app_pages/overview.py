@@ -79,10 +79,18 @@ kept = {k: v for k, v in st.query_params.to_dict().items() if k in filters.KEYS}
 shown = grid.assign(Page=[f"/school?{urlencode(kept | {'school': code})}"
                           for code in grid["school_code"]])
 marks = {"met": "✓", "approaching": "≈", "not met": "✗"}
-columns = {"Page": st.column_config.LinkColumn("School page", display_text="open"),
-           "school_name": "School", "level": "Level"}
+# Narrow link and level columns, so that every measure fits beside them at 1366 px.
+columns = {"Page": st.column_config.LinkColumn("Open", display_text="open", width=48,
+                                               help="Open the school's page"),
+           "school_name": "School",
+           "level": st.column_config.TextColumn("Level", width=80)}
+# The subject is said once, above the grid, not in every column's header.
+short = {label: label.removesuffix(f" {f.subject}") if f.subject else label
+         for label in labels}
+of_subject = f"{f.subject} " if f.subject else ""
 if len(grid) <= COLOURED_ROWS:
-    st.caption("Each school at each measure's latest window with results; status by colour and "
+    st.caption(f"Each school at each {of_subject}measure's latest window with results; status "
+               "by colour and "
                "mark: ✓ met, ≈ approaching, ✗ not met; blank: no results there. Sort by any "
                f"column; open a school from the link in its row. As of {as_of:%B %-d, %Y}.")
     fills = {"met": "background-color: #cce3f2", "approaching": "background-color: #fbe6b8",
@@ -100,11 +108,13 @@ if len(grid) <= COLOURED_ROWS:
         plain = grid.index[status.isna() & grid[label].notna()]
         if len(plain):
             styled = styled.format("{:.0f}%", subset=pd.IndexSlice[plain, [label]])
+    columns |= {label: st.column_config.Column(short[label], help=label) for label in labels}
     components.show_table(styled, hide_index=True, key="overview_grid", column_config=columns)
 else:
     # A large district: colouring every cell costs about 0.1 ms a cell on each rerun, so the
     # status is a column of its own beside each value (both sortable).
-    st.caption("Each school at each measure's latest window with results; status beside each "
+    st.caption(f"Each school at each {of_subject}measure's latest window with results; status "
+               "beside each "
                "value: ✓ met, ≈ approaching, ✗ not met; blank: no results there. Sort by any "
                f"column; open a school from the link in its row. As of {as_of:%B %-d, %Y}.")
     order = ["Page", "school_name", "level"]
@@ -112,7 +122,8 @@ else:
         shown[f"{label} status"] = grid[f"{label} status"].map(
             lambda v: f"{marks[v]} {v}" if v in marks else None)
         order += [label, f"{label} status"]
-        columns[label] = st.column_config.NumberColumn(label, format="%.0f%%")
+        columns[label] = st.column_config.NumberColumn(short[label], format="%.0f%%",
+                                                       help=label)
     components.show_table(shown[order], hide_index=True, key="overview_grid",
                           column_config=columns)
 
