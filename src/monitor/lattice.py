@@ -45,7 +45,7 @@ import pandas as pd
 from monitor import privacy
 from monitor.config import Settings
 from monitor.db import run_here, sql
-from monitor.ingest.common import GRADE_ORDER
+from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER, LEVEL_BANDS
 from monitor.items import ITEMS, ITEMS_BY_ID
 from monitor.registry import MEASURES
 
@@ -56,14 +56,7 @@ COMPLEMENT = "~"                # a yes/no group's complement: "~el"
 NO_RACE = "~race"               # the students in none of the race/ethnicity groups
 DIMENSIONS = ("measure", "school_year", "window_id", "scope", "grade", "subject", "detail",
               "group_id")
-BANDS = {
-    "TK-K": ("TK", "K"),
-    "1-3": ("1", "2", "3"),
-    "Elementary (TK-5)": tuple(GRADE_ORDER[:7]),
-    "Middle (6-8)": ("6", "7", "8"),
-    "High (9-12)": ("9", "10", "11", "12"),
-}
-LEVEL_BANDS = ("Elementary (TK-5)", "Middle (6-8)", "High (9-12)")
+BANDS = GRADE_BANDS
 SMALL, ONE_OUTCOME, COMPLEMENTARY = "small", "one outcome", "complementary"
 
 

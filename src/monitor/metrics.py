@@ -19,19 +19,12 @@ from pydantic import BaseModel, ConfigDict
 from monitor import lattice, privacy, registry
 from monitor.config import Settings, previous_school_year
 from monitor.db import Database
-from monitor.ingest.common import GRADE_ORDER
+from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
 from monitor.items import ITEMS_BY_ID
 
 StatusName = Literal["met", "approaching", "not met"]
 LEVEL_RANKS = {"Standard Exceeded": 4, "Standard Met": 3, "Standard Nearly Met": 2,
                "Standard Not Met": 1}
-GRADE_BANDS = {
-    "TK-K": ("TK", "K"),
-    "1-3": ("1", "2", "3"),
-    "Elementary (TK-5)": tuple(GRADE_ORDER[:7]),
-    "Middle (6-8)": ("6", "7", "8"),
-    "High (9-12)": ("9", "10", "11", "12"),
-}
 def reported_subjects(db: Database, measure: str) -> list[str | None]:
     """The subjects the measures table reports a measure in by default: for learning walks
     every subject pooled, then each subject observed (Science, History... as well as ELA and
@@ -689,37 +682,58 @@ def measure_statistics(db: Database, settings: Settings, measure: str,
                 ].reset_index(drop=True)
 
 
+def _grade_keys(grade: object) -> list[str]:
+    """The grade views a student of `grade` counts in: the grade, each band holding it, and
+    all grades (a student with no grade: all grades only)."""
+    if grade is None or pd.isna(grade):
+        return [privacy.ALL_GRADES]
+    return [str(grade), *[band for band, grades in GRADE_BANDS.items() if grade in grades],
+            privacy.ALL_GRADES]
+
+
 def catching_up(db: Database, settings: Settings, measure: str, filters: Filters,
                 from_window: str, to_window: str) -> pd.DataFrame:
     """Of the students below standard at `from_window`, the share at or above it at
-    `to_window`, per scope (school or district) and group, protected like every measure.
+    `to_window`, per scope (school or district) and group, for the filters' grade (a grade, a
+    band, or all grades).
 
-    Columns: scope, group_id, n (students below at the start), value (percent caught up),
-    ci_low, ci_high, suppressed, display, plus n_at_standard and n_fell_behind (students at
-    standard at the start, and how many of them fell behind: hidden with the cell, and
+    Every grade, band and all grades are protected together, over schools and groups too
+    (privacy.protect with grades), so that no grade's hidden row is another view less the
+    rest. Columns: scope, group_id, n (students below at the start), value (percent caught
+    up), ci_low, ci_high, suppressed, display, plus n_at_standard and n_fell_behind (students
+    at standard at the start, and how many of them fell behind: hidden with the cell, and
     protected as a table of their own).
     """
     params = rule_parameters(settings, measure) | {
         "year": filters.school_year, "from_window": from_window, "to_window": to_window,
-        "subject": filters.subject, "grades": filters.grades(), "survey_detail": "construct"}
+        "subject": filters.subject, "grades": None, "survey_detail": "construct"}
     counts = db.query("catching_up", params)
+    rows = counts[~counts["district"].to_numpy(bool)]
+    totals = ["n_below", "n_caught_up", "n_at_standard", "n_fell_behind"]
+    keyed = rows.assign(grade=rows["grade"].map(_grade_keys),
+                        school_code=rows["school_code"].fillna(privacy.UNPLACED)).explode("grade")
+    summed = keyed.groupby(["school_code", "group_id", "grade"], as_index=False)[totals].sum()
     shaped = pd.DataFrame({
         "school_year": filters.school_year, "window_id": to_window,
-        "school_code": counts["school_code"].where(~counts["district"], None),
-        "detail": None, "group_id": counts["group_id"], "all_details": True,
-        "n": counts["n_below"], "n_records": counts["n_below"],
-        "n_meeting": counts["n_caught_up"]})
-    schools_only = shaped[~counts["district"].to_numpy()]
-    protected = privacy.protect(schools_only, settings)
-    extra = counts.assign(scope=np.where(counts["district"], privacy.DISTRICT,
-                                         counts["school_code"].fillna(privacy.UNPLACED)))[
-        ["scope", "group_id", "n_at_standard", "n_fell_behind"]]
+        "school_code": summed["school_code"].replace(privacy.UNPLACED, None),
+        "detail": None, "group_id": summed["group_id"], "all_details": True,
+        "grade": summed["grade"], "n": summed["n_below"], "n_records": summed["n_below"],
+        "n_meeting": summed["n_caught_up"]})
+    wanted = filters.grade or privacy.ALL_GRADES
+    protected = privacy.protect(shaped, settings)
+    protected = protected[protected["grade"] == wanted]
     # Those at standard at the start, and how many fell behind, are a second table over the
-    # same schools and groups: protected as one (under the minimum, or all one outcome, and
-    # whatever would let either be worked out).
+    # same schools, groups and grades: protected as one (under the minimum, or all one
+    # outcome, and whatever would let either be worked out).
     behind = privacy.protect(shaped.assign(
-        n=counts["n_at_standard"], n_records=counts["n_at_standard"],
-        n_meeting=counts["n_fell_behind"])[~counts["district"].to_numpy()], settings)
+        n=summed["n_at_standard"], n_records=summed["n_at_standard"],
+        n_meeting=summed["n_fell_behind"]), settings)
+    behind = behind[behind["grade"] == wanted]
+    at_grade = summed[summed["grade"] == wanted]
+    extra = pd.concat([
+        at_grade.rename(columns={"school_code": "scope"}),
+        at_grade.groupby("group_id", as_index=False)[totals].sum().assign(
+            scope=privacy.DISTRICT)])[["scope", "group_id", "n_at_standard", "n_fell_behind"]]
     out = protected.merge(extra, on=["scope", "group_id"], how="left").merge(
         behind[["scope", "group_id", "suppressed"]].rename(
             columns={"suppressed": "behind_hidden"}), on=["scope", "group_id"], how="left")
@@ -732,7 +746,8 @@ def catching_up(db: Database, settings: Settings, measure: str, filters: Filters
     out[["n_at_standard", "n_fell_behind"]] = out[["n_at_standard", "n_fell_behind"]].astype(
         "Int64").mask(behind_hidden[:, None].repeat(2, axis=1))
     return out[["scope", "group_id", "n", "value", "ci_low", "ci_high", "suppressed",
-                "hidden_label", "display", "n_at_standard", "n_fell_behind"]]
+                "hidden_label", "display", "n_at_standard", "n_fell_behind"]].reset_index(
+        drop=True)
 
 
 LEVEL_NAMES = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}

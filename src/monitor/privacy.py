@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from monitor.config import Settings
+from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER, LEVEL_BANDS
 
 DISTRICT = "__district__"
 UNPLACED = "__unplaced__"
@@ -82,6 +83,8 @@ def _apply(frame: pd.DataFrame, index: list[str], column: str, members: list[str
     if not members:
         return False
     keyed = frame[frame[column].isin([*members, total_key])].set_index(index + [column])
+    if keyed.empty:
+        return False
     wide = keyed[["n", "n_meeting", "hidden", "row"]].unstack(column)
     if total_key not in wide["n"].columns:
         return False
@@ -106,12 +109,25 @@ def _apply(frame: pd.DataFrame, index: list[str], column: str, members: list[str
     return True
 
 
+# With a `grade` column (a grade, a band or "*": all grades), the grade partitions too: all
+# grades are the grades (and the students with none), and the three level bands; a band is its
+# grades; the elementary band is TK-K, 1-3, 4 and 5.
+ALL_GRADES = "*"
+
+
+def _grade_partitions() -> list[tuple[str, list[str]]]:
+    return [(ALL_GRADES, list(GRADE_ORDER)), (ALL_GRADES, list(LEVEL_BANDS)),
+            ("Elementary (TK-5)", ["TK-K", "1-3", "4", "5"]),
+            *[(band, list(grades)) for band, grades in GRADE_BANDS.items()]]
+
+
 def protect(cells: pd.DataFrame, settings: Settings, min_n: int | None = None,
             disclosive_n: int | None = None) -> pd.DataFrame:
     """School rows plus district rows, with every suppression applied (see module docstring).
 
     `min_n` / `disclosive_n` override the configured ones (walkthroughs count observations,
     not students). Adds `hidden_label`: "n<10" for a small cell, "suppressed" for the others.
+    Cells with a `grade` column are protected over the grade partitions as well.
     """
     min_n = settings.privacy.min_n if min_n is None else min_n
     disclosive_n = settings.privacy.disclosive_n if disclosive_n is None else disclosive_n
@@ -119,7 +135,9 @@ def protect(cells: pd.DataFrame, settings: Settings, min_n: int | None = None,
     # A sentinel for "no detail", so partition keys never hold a missing value.
     schools = cells.assign(scope=cells["school_code"].fillna(UNPLACED),
                            detail=cells["detail"].fillna(NO_DETAIL)).drop(columns="school_code")
-    group_keys = KEYS + ["group_id"]
+    graded = "grade" in schools.columns
+    keys = KEYS + (["grade"] if graded else [])
+    group_keys = keys + ["group_id"]
     district = schools.groupby(group_keys, dropna=False, as_index=False)[counts].sum()
     district["scope"] = DISTRICT
     frame = pd.concat([schools, district], ignore_index=True)
@@ -139,14 +157,18 @@ def protect(cells: pd.DataFrame, settings: Settings, min_n: int | None = None,
               for g in ids if g in present_groups]
     races = [g for g in by_field.get("race_ethnicity", []) if g in present_groups]
     school_scopes = sorted(set(frame["scope"]) - {DISTRICT})
+    grade_partitions = _grade_partitions() if graded else []
     changed = True
     while changed:
         changed = False
         for members in [*yes_no, races]:
-            changed |= _apply(frame, KEYS + ["scope"], "group_id", members, "all", min_n,
+            changed |= _apply(frame, keys + ["scope"], "group_id", members, "all", min_n,
                               disclosive_n)
-        changed |= _apply(frame, KEYS + ["group_id"], "scope", school_scopes, DISTRICT, min_n,
+        changed |= _apply(frame, keys + ["group_id"], "scope", school_scopes, DISTRICT, min_n,
                           disclosive_n)
+        for total, members in grade_partitions:
+            changed |= _apply(frame, KEYS + ["scope", "group_id"], "grade", members, total,
+                              min_n, disclosive_n)
 
     frame["suppressed"] = frame["hidden"]
     frame["hidden_label"] = np.where(~frame["hidden"], None,

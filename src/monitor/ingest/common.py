@@ -19,6 +19,15 @@ from monitor.config import Calendar, school_year_of
 from monitor.ingest import codes
 
 GRADE_ORDER = ["TK", "K"] + [str(g) for g in range(1, 13)]
+# The grade bands a user can pick, each its grades; the three level bands cover every grade.
+GRADE_BANDS = {
+    "TK-K": ("TK", "K"),
+    "1-3": ("1", "2", "3"),
+    "Elementary (TK-5)": tuple(GRADE_ORDER[:7]),
+    "Middle (6-8)": ("6", "7", "8"),
+    "High (9-12)": ("9", "10", "11", "12"),
+}
+LEVEL_BANDS = ("Elementary (TK-5)", "Middle (6-8)", "High (9-12)")
 _DATE_FORMATS = (
     "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y", "%d-%b-%Y", "%b %d, %Y",
 )
