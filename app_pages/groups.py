@@ -117,7 +117,12 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
                    f"{first_label}; columns, level at {point['window']}. n<{min_n}: fewer than "
                    f"{min_n} students; suppressed: hidden so that no small cell, nor a hidden "
                    "count of the catching-up table, can be worked out from the others.")
-        if transitions.isna().all().all() or transitions.fillna(0).to_numpy().sum() == 0:
+        if scoped.school and transitions.attrs.get("schools_not_shown"):
+            components.no_data(f"In a district of more than {metrics.LINKED_SCHOOLS_MAX} "
+                               "schools this table is shown for the district only: protecting "
+                               "every school's table together would take minutes. The "
+                               "catching-up table above is shown for this school.")
+        elif transitions.isna().all().all() or transitions.fillna(0).to_numpy().sum() == 0:
             components.no_data(f"Too few students with a level at both {first_label} and "
                                f"{point['window']} here to show where they moved (fewer than "
                                f"{min_n}).")

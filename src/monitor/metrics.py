@@ -751,6 +751,11 @@ def catching_up(db: Database, settings: Settings, measure: str, filters: Filters
 
 
 LEVEL_NAMES = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}
+# Protecting every school's level-to-level table together grows with the square of the number
+# of schools (bench/transitions.py: 3 s at 50 schools, 7 minutes at 900). Above this many
+# schools in a view, schools' tables are not shown; the district's is, protected against every
+# school's catching-up counts.
+LINKED_SCHOOLS_MAX = 100
 
 
 def level_transitions(db: Database, settings: Settings, source: str, filters: Filters,
@@ -762,7 +767,8 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     Every school's table, the district's, and the catching-up table's sums over them (below
     at start, caught up, at standard at start, fell behind: `catching_up` for every grade)
     are protected together, so no hidden cell or hidden sum can be worked out from any of
-    them (privacy.protect_linked_tables)."""
+    them (privacy.protect_linked_tables). Over LINKED_SCHOOLS_MAX schools, a school's table
+    is hidden whole (`attrs["schools_not_shown"]`)."""
     filters = filters.model_copy(update={"grade": None, "subject": filters.subject or "ELA"})
     frame = db.query("level_transitions", {
         "source": source, "year": filters.school_year, "from_window": from_window,
@@ -799,7 +805,7 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     hidden_district, hidden_schools = privacy.protect_linked_tables(
         district, schools, sums, published(privacy.DISTRICT),
         np.array([published(code) for code in codes]).reshape(len(codes), len(sums)),
-        settings.privacy.min_n)
+        settings.privacy.min_n, school_tables=len(codes) <= LINKED_SCHOOLS_MAX)
     if filters.school is None:
         counts, hidden = district, hidden_district
     elif filters.school in position:
@@ -814,6 +820,7 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     # "suppressed" (hidden so that another cannot be worked out: it may be large).
     min_n = settings.privacy.min_n
     small = ((counts > 0) & (counts < min_n)) | (0 < counts.sum() < min_n)
+    out.attrs["schools_not_shown"] = len(codes) > LINKED_SCHOOLS_MAX
     out.attrs["hidden_labels"] = np.where(
         hidden, np.where(small, f"n<{min_n}", "suppressed"), None).reshape(
         len(levels), len(levels)).tolist()

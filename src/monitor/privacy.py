@@ -373,7 +373,8 @@ def _determined(vectors: np.ndarray, district_shown: np.ndarray, school_shown: n
 
 def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.ndarray,
                           sums_shown_district: np.ndarray, sums_shown_schools: np.ndarray,
-                          min_n: int) -> tuple[np.ndarray, np.ndarray]:
+                          min_n: int, *, school_tables: bool = True,
+                          ) -> tuple[np.ndarray, np.ndarray]:
     """Which cells of the district's table (d,) and of each school's (S, d) to hide.
 
     `sums` (m, d) are 0/1 sums over a table's cells published elsewhere for each scope, with
@@ -382,6 +383,8 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
     `min_n`; then, while any hidden cell or hidden sum can be
     worked out from what is shown, the smallest shown cell that breaks the link is hidden:
     one in a published sum with it, else the same cell at another school, else any.
+    With `school_tables` False no school's table is shown (every cell hidden): only the
+    district's is protected, against every sum.
     Returns (district_hidden, schools_hidden)."""
     district = np.asarray(district, dtype=float)
     schools = np.asarray(schools, dtype=float).reshape(-1, len(district))
@@ -393,6 +396,8 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
     hidden_d = ((district > 0) & (district < min_n)) | (0 < district.sum() < min_n)
     totals = schools.sum(axis=1, keepdims=True)
     hidden_s = ((schools > 0) & (schools < min_n)) | ((totals > 0) & (totals < min_n))
+    if not school_tables:
+        hidden_s[:] = True
     sums_d = np.asarray(sums_shown_district, bool)
     sums_s = np.asarray(sums_shown_schools, bool).reshape(len(schools), len(sums))
     # One school: the district's table is that school's (but for students placed in none), so

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from monitor import metrics
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
 
@@ -233,6 +234,23 @@ def test_groups_page_shows_catching_up_and_transitions(use_demo_db):
     titles = [s.value for s in at.subheader]
     assert any(t.startswith("Catching up:") and "reached it by BM2" in t for t in titles), titles
     assert any(t.startswith("From level to level") for t in titles)
+    # The table as shown: counts, and each hidden cell says why ("n<10" or "suppressed").
+    shown = at.dataframe[-1].value
+    cells = set(shown.to_numpy().ravel())
+    assert cells & {"n<10", "suppressed"} and "None" not in cells and "nan" not in cells
+    assert any(c.replace(",", "").isdigit() and int(c.replace(",", "")) >= 10 for c in cells)
+
+
+def test_groups_page_says_why_a_school_has_no_level_table_in_a_large_district(
+        use_demo_db, monkeypatch):
+    import streamlit as st
+    monkeypatch.setattr(metrics, "LINKED_SCHOOLS_MAX", 1)
+    st.cache_data.clear()
+    code = school_codes(use_demo_db)[1]
+    at = run_page("groups", {"school": code})
+    st.cache_data.clear()
+    assert any("shown for the district only" in i.value for i in at.info), \
+        [i.value for i in at.info]
 
 
 def test_data_page_flags_the_missing_window(use_demo_db):

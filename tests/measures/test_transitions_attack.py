@@ -126,6 +126,32 @@ def test_nothing_hidden_can_be_worked_out_on_generated_districts(case):
     assert hidden_s[small].all()
 
 
+@hypothesis_settings(max_examples=30, deadline=None,
+                     suppress_health_check=[HealthCheck.too_slow])
+@given(districts())
+def test_the_district_table_alone_is_protected_too(case):
+    """A large district shows no school's table: the district's is protected against every
+    school's catching-up counts."""
+    district, schools, sums_d, sums_s = case
+    hidden_d, hidden_s = privacy.protect_linked_tables(district, schools, SUMS, sums_d, sums_s,
+                                                       10, school_tables=False)
+    assert hidden_s.all()
+    assert attack(district, schools, hidden_d, hidden_s, sums_d, sums_s) == []
+
+
+def test_over_the_school_limit_only_the_district_table_is_shown(demo_db, settings,
+                                                                monkeypatch):
+    monkeypatch.setattr(metrics, "LINKED_SCHOOLS_MAX", 1)
+    db = Database(demo_db)
+    filters = metrics.Filters(school_year="2026-27", subject="ELA")
+    code = sorted(db.query("schools")["school_code"])[0]
+    school = metrics.level_transitions(db, settings, "benchmark",
+                                       filters.model_copy(update={"school": code}), "1", "2")
+    assert school.attrs["schools_not_shown"] and school.isna().all().all()
+    district = metrics.level_transitions(db, settings, "benchmark", filters, "1", "2")
+    assert district.notna().sum().sum() >= 8
+
+
 def test_the_attacker_finds_what_primary_suppression_leaves():
     """Hiding only the small cells leaks through the catching-up sums and the district: the
     attacker must see it (and the protection must close it)."""
