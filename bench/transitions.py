@@ -3,7 +3,8 @@ with the catching-up counts over them (privacy.protect_linked_tables), for each 
 
 For each group: the median of `--repeat` runs of metrics.level_transitions (the query, the
 catching-up table and the protection), and of the protection alone; how many schools, how
-many cells hidden and how many of them only to protect others. Prints JSON.
+many cells hidden and how many of them only to protect others; over
+metrics.LINKED_SCHOOLS_MAX schools only the district's table is shown. Prints JSON.
 
     MONITOR_DB=... MONITOR_AS_OF=2026-11-23 .venv/bin/python bench/transitions.py \
         [--year 2025-26] [--repeat 3]
@@ -34,9 +35,9 @@ def main() -> None:
     calls: list[tuple[float, int, int, int]] = []
     protect = privacy.protect_linked_tables
 
-    def timed(district, schools, *rest):
+    def timed(district, schools, *rest, **options):
         start = time.perf_counter()
-        hidden_d, hidden_s = protect(district, schools, *rest)
+        hidden_d, hidden_s = protect(district, schools, *rest, **options)
         min_n = rest[-1]
         small = int(((schools > 0) & (schools < min_n)).sum()
                     + ((district > 0) & (district < min_n)).sum())
@@ -55,10 +56,12 @@ def main() -> None:
             metrics.level_transitions(db, settings, "benchmark", filters, "1", "2")
             whole.append(time.perf_counter() - start)
         seconds, schools, hidden, small = calls[-1]
+        shown_schools = schools <= metrics.LINKED_SCHOOLS_MAX
         out[group] = {
             "level_transitions_ms": round(1000 * statistics.median(whole), 1),
             "protection_ms": round(1000 * statistics.median(c[0] for c in calls), 1),
-            "schools": schools, "cells": 16 * (schools + 1), "hidden": hidden,
+            "schools": schools, "school_tables_shown": shown_schools,
+            "cells": 16 * (schools + 1), "hidden": hidden,
             "hidden_under_minimum": small,
         }
     print(json.dumps({"database": str(db.path), "year": args.year, "groups": out,
