@@ -424,6 +424,38 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
         np.hstack([np.zeros((len(schools), d), bool), sums_s]),
         np.concatenate([~no_cells, ~sums_d]), np.hstack([np.ones_like(hidden_s), ~sums_s]))
 
+    # A principal sees the district and their school: the district less their school is, to
+    # them, the other schools. Where that is one school, or fewer than `min_n` students, it must
+    # not come out (unless the catching-up counts alone give it: theirs to mend).
+    rest = values_d[None, :] - values_s
+    with_students = schools.sum(axis=1) > 0
+    one_other = (with_students.sum() - with_students == 1) & (
+        district.sum() == schools.sum())
+    # (Where their school has no one, the rest is the district's own number: protected, or
+    # shown, as that.)
+    rest_guarded = (rest > 0) & (values_s > 0) & ((rest < min_n) | one_other[:, None]) \
+        if len(schools) > 1 else np.zeros_like(rest, bool)
+    sums_only = np.concatenate([no_cells, sums_d])
+    district_sums = _span(vectors[sums_only], d)
+    rest_alone = np.zeros_like(rest_guarded)
+    for school in np.flatnonzero(rest_guarded.any(axis=1)):
+        both = _meet(district_sums, _span(vectors[np.concatenate([no_cells, sums_s[school]])],
+                                          d), d)
+        for k in np.flatnonzero(rest_guarded[school]):
+            rest_alone[school, k] = _inside(both, vectors[k])
+    rest_guarded &= ~rest_alone
+
+    def rest_fixed(spans: _Spans, school: int, k: int,
+                   also: list[tuple[int | None, int]] = ()) -> bool:
+        district_span, own = spans.district, spans.own[school]
+        cells = [cell for where, cell in also if where is None]
+        if cells:
+            district_span = spans._without(spans.district_shown, cells)
+        cells = [cell for where, cell in also if where == school]
+        if cells:
+            own = spans._without(spans.school_shown[school], cells)
+        return _inside(_meet(district_span, own, d), vectors[k])
+
     for _ in range(d * (len(schools) + 1) + 1):
         shown_d = np.concatenate([~hidden_d, sums_d])
         shown_s = np.hstack([~hidden_s, sums_s])
@@ -431,8 +463,26 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
         fixed_d, fixed_s = _determined(vectors, shown_d, shown_s,
                                        ~shown_d & (values_d > 0) & ~alone_d,
                                        ~shown_s & (values_s > 0) & ~alone_s, spans)
-        if not fixed_d.any() and not fixed_s.any():
+        rest_leaks = [(int(school), int(k)) for school, k in zip(*np.nonzero(rest_guarded),
+                                                                  strict=True)
+                      if rest_fixed(spans, int(school), int(k))]
+        if not fixed_d.any() and not fixed_s.any() and not rest_leaks:
             return hidden_d, hidden_s
+        for school, k in rest_leaks:
+            # Hide the principal's own cell first (a school's number matters less than the
+            # district's), else the district's: the first that stops the rest coming out.
+            options = [option for option in _candidates(
+                vectors[k], sums, schools[school], hidden_s[school], schools, hidden_s,
+                school, district, hidden_d) if option[0] in (school, None)]
+            chosen = next((option for option in options
+                           if not rest_fixed(spans, school, k, with_twin(option))),
+                          options[0] if options else None)
+            if chosen is None:
+                raise RuntimeError("linked tables: nothing left to hide for a principal")
+            for where, cell in with_twin(chosen):
+                (hidden_d if where is None else hidden_s[where])[cell] = True
+        if rest_leaks:
+            continue
         # Each worked-out number, the district's first: the first candidate that protects it
         # on its own. A number with none such gets the first candidate, one per table each
         # round (hiding one cell often protects several); the next round checks again.

@@ -89,6 +89,43 @@ def _attack(district, schools, hidden_d, hidden_s, sums_d, sums_s, unplaced=Fals
     return [name for name, out in zip(names, worked_out(shown, secrets), strict=True) if out]
 
 
+def principal_attack(district, schools, hidden_d, hidden_s, sums_d, sums_s, school, min_n=10,
+                     cells_shown=True):
+    """What the principal of `school` works out: they see the district and their school; the
+    other schools are to them one unknown table, the rest. Secrets: their own hidden counts,
+    and any count of the rest under the minimum (or, when the rest is one school, any)."""
+    vectors = np.vstack([np.eye(CELLS), SUMS])
+    rest = district - schools[school]
+    others = (schools.sum(axis=1) > 0).sum() - (schools[school].sum() > 0)
+    one_other = others == 1 and district.sum() == schools.sum()
+    shown, secrets, names = [], [], []
+    for k, vector in enumerate(vectors):
+        mine = np.concatenate([vector, np.zeros(CELLS)])
+        whole = np.concatenate([vector, vector])
+        own_shown = (not hidden_s[school][k] and cells_shown) if k < CELLS else sums_s[school][
+            k - CELLS]
+        district_shown = not hidden_d[k] if k < CELLS else sums_d[k - CELLS]
+        (shown if own_shown else secrets).append(mine)
+        if not own_shown:
+            names.append(("own", k, vector @ schools[school]))
+        if district_shown:
+            shown.append(whole)
+        rest_value = vector @ rest
+        # Where their school has no one, the rest is the district's own number.
+        if rest_value > 0 and vector @ schools[school] > 0 and (rest_value < min_n
+                                                                or one_other):
+            secrets.append(np.concatenate([np.zeros(CELLS), vector]))
+            names.append(("rest", k, rest_value))
+    fixed = worked_out(shown, secrets)
+    # What the catching-up counts give away on their own is theirs to mend, not the cells'.
+    sums_rows = [np.concatenate([v, np.zeros(CELLS)]) for v, on in zip(SUMS, sums_s[school],
+                                                                         strict=True) if on]
+    sums_rows += [np.concatenate([v, v]) for v, on in zip(SUMS, sums_d, strict=True) if on]
+    alone = worked_out(sums_rows, secrets) if sums_rows else [False] * len(secrets)
+    return [(kind, k) for (kind, k, value), out, given in zip(names, fixed, alone, strict=True)
+            if out and value > 0 and not given]
+
+
 def primary_only(district, schools, min_n):
     return (district > 0) & (district < min_n), (schools > 0) & (schools < min_n)
 
@@ -119,6 +156,9 @@ def test_nothing_hidden_can_be_worked_out_on_generated_districts(case):
     hidden_d, hidden_s = privacy.protect_linked_tables(district, schools, SUMS, sums_d, sums_s,
                                                        10)
     assert attack(district, schools, hidden_d, hidden_s, sums_d, sums_s) == []
+    for school in range(len(schools)):
+        assert principal_attack(district, schools, hidden_d, hidden_s, sums_d, sums_s,
+                                school) == [], school
     # Every cell under the minimum is hidden; a table under the minimum is hidden whole.
     assert hidden_d[(district > 0) & (district < 10)].all()
     assert hidden_s[(schools > 0) & (schools < 10)].all()
@@ -164,6 +204,21 @@ def test_the_attacker_finds_what_primary_suppression_leaves():
     assert (0, "cell 3") in leaks          # school A's Not Met -> Exceeded (3), from its sums
     hidden = privacy.protect_linked_tables(district, schools, SUMS, *shown_sums, 10)
     assert attack(district, schools, *hidden, *shown_sums) == []
+
+
+def test_a_principal_cannot_read_the_other_school_off_the_district():
+    """Two schools: to the principal of one, the district less their school is the other
+    school. Shown as analysts may see them, the other's cells come out; protected, none do."""
+    school_a = np.array([40, 20, 12, 13, 15, 30, 25, 11, 10, 12, 50, 20, 11, 10, 14, 60], float)
+    school_b = np.array([30, 14, 11, 10, 12, 22, 30, 10, 12, 10, 40, 25, 10, 11, 16, 70], float)
+    schools = np.vstack([school_a, school_b])
+    district = schools.sum(axis=0)
+    sums = np.ones(4, bool), np.ones((2, 4), bool)
+    assert principal_attack(district, schools, *primary_only(district, schools, 10), *sums, 0)
+    hidden_d, hidden_s = privacy.protect_linked_tables(district, schools, SUMS, *sums, 10)
+    for school in (0, 1):
+        assert principal_attack(district, schools, hidden_d, hidden_s, *sums, school) == []
+    assert attack(district, schools, hidden_d, hidden_s, *sums) == []
 
 
 def published(db: Database, settings, group: str, measure="benchmark", windows=("1", "2")):
@@ -217,6 +272,9 @@ def test_the_demo_groups_page_tables_leak_nothing(demo_db, settings, group):
         assert np.allclose(table[~hidden_s[s]], truth[s][~hidden_s[s]])
     # The district's numbers count the students placed in no school too (never shown alone).
     assert attack(district, truth, hidden_d, hidden_s, sums_d, sums_s, unplaced=True) == []
+    for school in range(len(truth)):
+        assert principal_attack(district, truth, hidden_d, hidden_s, sums_d, sums_s,
+                                school, settings.privacy.min_n) == [], school
     # And the catching-up table on its own gives none of its hidden counts away.
     assert [name for name in sums_leak(truth, sums_d, sums_s, unplaced=True)
             if name[1].startswith("sum")] == []
