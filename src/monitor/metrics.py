@@ -819,7 +819,7 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     # How each hidden cell reads: "n<10" when it is small itself (or its table is), else
     # "suppressed" (hidden so that another cannot be worked out: it may be large).
     min_n = settings.privacy.min_n
-    small = ((counts > 0) & (counts < min_n)) | (0 < counts.sum() < min_n)
+    small = privacy.small_cells(counts, min_n)
     out.attrs["schools_not_shown"] = len(codes) > LINKED_SCHOOLS_MAX
     out.attrs["hidden_labels"] = np.where(
         hidden, np.where(small, f"n<{min_n}", "suppressed"), None).reshape(

@@ -316,6 +316,29 @@ class _Spans:
         shown[cells] = False
         return _span(self.vectors[shown], self.d)
 
+    def _hiding(self, also: list[tuple[int | None, int]]) -> tuple[np.ndarray,
+                                                                   dict[int, np.ndarray]]:
+        """The district's span and the changed schools' spans with the cells `also` hidden."""
+        district = self.district
+        district_cells = [cell for where, cell in also if where is None]
+        if district_cells:
+            district = self._without(self.district_shown, district_cells)
+        changed: dict[int, list[int]] = {}
+        for where, cell in also:
+            if where is not None:
+                changed.setdefault(where, []).append(cell)
+        return district, {u: self._without(self.school_shown[u], cells)
+                          for u, cells in changed.items()}
+
+    def rest_fixed(self, school: int, k: int,
+                   also: list[tuple[int | None, int]] = ()) -> bool:
+        """To the principal of `school` (who sees the district and their school), is vector
+        `k` of the rest of the district worked out? It is when it lies in both the district's
+        span and their school's."""
+        district, own = self._hiding(also)
+        return _inside(_meet(district, own.get(school, self.own[school]), self.d),
+                       self.vectors[k])
+
     def fixed(self, scope: int | None, k: int,
               also: list[tuple[int | None, int]] = ()) -> bool:
         """Is vector `k` of the table at `scope` (a school, or None: the district) worked out,
@@ -328,18 +351,10 @@ class _Spans:
                     else _span(np.vstack([self.own[scope], _meet(self.district,
                                                                  self.others(scope), d)]), d))
             return _inside(self._reach[scope], self.vectors[k])
-        district = self.district
-        district_cells = [cell for where, cell in also if where is None]
-        if district_cells:
-            district = self._without(self.district_shown, district_cells)
-        changed = {}
-        for where, cell in also:
-            if where is not None:
-                changed.setdefault(where, []).append(cell)
-        own = {u: self._without(self.school_shown[u], cells) for u, cells in changed.items()}
+        district, own = self._hiding(also)
 
         def meet_of_all_but(skip: int | None) -> np.ndarray:
-            moved = set(changed) - {skip}
+            moved = set(own) - {skip}
             if not moved:
                 return self.every if skip is None else self.others(skip)
             out = self.meet_except(sorted(moved | ({skip} - {None})))
@@ -371,6 +386,15 @@ def _determined(vectors: np.ndarray, district_shown: np.ndarray, school_shown: n
     return district_fixed, school_fixed
 
 
+def small_cells(tables: np.ndarray, min_n: int) -> np.ndarray:
+    """The primary rule for tables of counts (the last axis a table's cells): cells under the
+    minimum, and every cell of a table of fewer students than the minimum (its zeros would
+    tell where those few are: "all of them were Not Met")."""
+    tables = np.asarray(tables, dtype=float)
+    totals = tables.sum(axis=-1, keepdims=True)
+    return ((tables > 0) & (tables < min_n)) | ((totals > 0) & (totals < min_n))
+
+
 def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.ndarray,
                           sums_shown_district: np.ndarray, sums_shown_schools: np.ndarray,
                           min_n: int, *, school_tables: bool = True,
@@ -391,11 +415,8 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
     sums = np.asarray(sums, dtype=float).reshape(-1, len(district))
     d = len(district)
     vectors = np.vstack([np.eye(d), sums])
-    # Primary: cells under the minimum, and every cell of a table of fewer students than the
-    # minimum (its zeros would tell where those few are: "all of them were Not Met").
-    hidden_d = ((district > 0) & (district < min_n)) | (0 < district.sum() < min_n)
-    totals = schools.sum(axis=1, keepdims=True)
-    hidden_s = ((schools > 0) & (schools < min_n)) | ((totals > 0) & (totals < min_n))
+    hidden_d = small_cells(district, min_n)
+    hidden_s = small_cells(schools, min_n)
     if not school_tables:
         hidden_s[:] = True
     sums_d = np.asarray(sums_shown_district, bool)
@@ -445,17 +466,6 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
             rest_alone[school, k] = _inside(both, vectors[k])
     rest_guarded &= ~rest_alone
 
-    def rest_fixed(spans: _Spans, school: int, k: int,
-                   also: list[tuple[int | None, int]] = ()) -> bool:
-        district_span, own = spans.district, spans.own[school]
-        cells = [cell for where, cell in also if where is None]
-        if cells:
-            district_span = spans._without(spans.district_shown, cells)
-        cells = [cell for where, cell in also if where == school]
-        if cells:
-            own = spans._without(spans.school_shown[school], cells)
-        return _inside(_meet(district_span, own, d), vectors[k])
-
     for _ in range(d * (len(schools) + 1) + 1):
         shown_d = np.concatenate([~hidden_d, sums_d])
         shown_s = np.hstack([~hidden_s, sums_s])
@@ -465,7 +475,7 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
                                        ~shown_s & (values_s > 0) & ~alone_s, spans)
         rest_leaks = [(int(school), int(k)) for school, k in zip(*np.nonzero(rest_guarded),
                                                                   strict=True)
-                      if rest_fixed(spans, int(school), int(k))]
+                      if spans.rest_fixed(int(school), int(k))]
         if not fixed_d.any() and not fixed_s.any() and not rest_leaks:
             return hidden_d, hidden_s
         for school, k in rest_leaks:
@@ -475,7 +485,7 @@ def protect_linked_tables(district: np.ndarray, schools: np.ndarray, sums: np.nd
                 vectors[k], sums, schools[school], hidden_s[school], schools, hidden_s,
                 school, district, hidden_d) if option[0] in (school, None)]
             chosen = next((option for option in options
-                           if not rest_fixed(spans, school, k, with_twin(option))),
+                           if not spans.rest_fixed(school, k, with_twin(option))),
                           options[0] if options else None)
             if chosen is None:
                 raise RuntimeError("linked tables: nothing left to hide for a principal")
