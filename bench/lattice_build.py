@@ -57,6 +57,10 @@ def main() -> None:
     lattice_seconds = sum(b[0] - a[0] for a, b in zip(stages, stages[1:], strict=False)
                           if a[1].startswith("Counting"))
     rows = sum(r.records or r.loaded for r in result.reports)
+    by_stage: dict[str, float] = {}
+    for (began, text), (ended, _) in zip(stages, stages[1:], strict=False):
+        kind = text.split()[0]
+        by_stage[kind] = round(by_stage.get(kind, 0.0) + ended - began, 1)
     builds = []
     for _ in range(3):
         copy = folder / "rebuild.duckdb"
@@ -87,6 +91,9 @@ def main() -> None:
         "students": args.students, "schools": args.schools, "rows_loaded": rows,
         "load_seconds": round(load_seconds, 1), "lattice_seconds_in_load": round(lattice_seconds, 1),
         "lattice_share_of_load": round(lattice_seconds / load_seconds, 2),
+        # What the lattice adds to the rest of the load (the target: at most half).
+        "lattice_adds_to_load": round(lattice_seconds / (load_seconds - lattice_seconds), 2),
+        "stage_seconds": by_stage,
         "lattice_rebuild_median_seconds": round(statistics.median(builds), 1),
         "cells": cells, "by_reason": reasons,
         "hidden_share": round(1 - reasons.get("shown", 0) / cells, 3),
