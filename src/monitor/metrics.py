@@ -217,6 +217,33 @@ def status_of(value: float | None, target: float | None, band: float) -> StatusN
     return "approaching" if value >= target - band else "not met"
 
 
+def targets(settings: Settings, measure: str, window_ids: pd.Series, schools: pd.Series,
+            baselines: pd.Series) -> pd.Series:
+    """`target_at` over many rows (school "district" for the district), worked out once per
+    window, school and, for a measure with only a year-end goal, baseline."""
+    frame = pd.DataFrame({"window": window_ids.to_numpy(), "school": schools.to_numpy(),
+                          "baseline": pd.to_numeric(baselines, errors="coerce").to_numpy()})
+    year_end = {s: year_end_only(settings, measure, None if s == "district" else s)
+                for s in frame["school"].unique()}
+    frame["baseline"] = frame["baseline"].where(frame["school"].map(year_end).astype(bool))
+    unique = frame.drop_duplicates(ignore_index=True)
+    unique["target"] = [
+        target_at(settings, measure, w, None if s == "district" else s,
+                  None if pd.isna(b) else float(b))
+        for w, s, b in zip(unique["window"], unique["school"], unique["baseline"], strict=True)]
+    found = frame.merge(unique, how="left", on=["window", "school", "baseline"])["target"]
+    return pd.Series(found.to_numpy(float), index=window_ids.index)
+
+
+def statuses(values: pd.Series, targets: pd.Series, band: float) -> pd.Series:
+    """`status_of` over many rows."""
+    value, target = values.to_numpy(float), targets.to_numpy(float)
+    out = np.select([value >= target, value >= target - band], ["met", "approaching"],
+                    "not met").astype(object)
+    out[np.isnan(value) | np.isnan(target)] = None
+    return pd.Series(out, index=values.index)
+
+
 def window_state(start: dt.date, end: dt.date, as_of: dt.date) -> str:
     return "upcoming" if as_of < start else "open" if as_of <= end else "closed"
 
@@ -411,11 +438,10 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
     first = first[(first["school_year"] == filters.school_year)
                   & (first["window_id"] == settings.calendar_for(measure).ids[0])]
     baselines = dict(zip(first["scope"], first["value"], strict=True))
-    out["target"] = [target_at(settings, measure, window_id, code, baselines.get(code))
-                     for code in out["school_code"]]
-    band = settings.status.approaching_band
-    out["status"] = [status_of(None if pd.isna(v) else v, t, band)
-                     for v, t in zip(out["value"], out["target"], strict=True)]
+    out["target"] = targets(settings, measure, pd.Series(window_id, index=out.index),
+                            out["school_code"], out["school_code"].map(baselines))
+    out["status"] = statuses(pd.to_numeric(out["value"], errors="coerce"), out["target"],
+                             settings.status.approaching_band)
     return with_display(out)
 
 
@@ -554,17 +580,14 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     rows["detail"] = rows["detail"].where(~rows["all_details"], None)
     rows["position"] = rows["window_id"].map(order)
     band = settings.status.approaching_band
-    first = rows[rows["window_id"] == calendar.ids[0]].set_index(
-        ["detail", "school", "group_id", "school_year"])["value"]
-    baselines = {key: value for key, value in first.items()}
-    rows["target"] = [
-        target_at(settings, measure, w, None if s == "district" else s,
-                  baselines.get((d, s, g, y)))
-        for w, s, d, g, y in zip(rows["window_id"], rows["school"], rows["detail"],
-                                 rows["group_id"], rows["school_year"], strict=True)]
-    rows["status"] = [status_of(None if pd.isna(v) else float(v), t, band)
-                      for v, t in zip(rows["value"], rows["target"], strict=True)]
+    first = rows[rows["window_id"] == calendar.ids[0]][
+        ["detail", "school", "group_id", "school_year", "value"]].rename(
+        columns={"value": "_baseline"})
+    rows = rows.merge(first, how="left", on=["detail", "school", "group_id", "school_year"])
+    rows["target"] = targets(settings, measure, rows["window_id"], rows["school"],
+                             rows["_baseline"])
     value = pd.to_numeric(rows["value"], errors="coerce")
+    rows["status"] = statuses(value, rows["target"], band)
     rows["_value"] = value
     series = ["detail", "school", "group_id", "school_year"]
     rows = rows.sort_values([*series, "position"], na_position="first")
@@ -592,14 +615,18 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     as_of = settings.as_of_date()
     ends = {(year, w.id): w.dates(year)[1] for year in rows["school_year"].unique()
             for w in calendar.windows}
-    rows["_closed"] = [ends[(y, w)] < as_of if (y, w) in ends else False
-                       for y, w in zip(rows["school_year"], rows["window_id"], strict=True)]
-    rows["_year_over"] = [ends[(y, calendar.ids[-1])] < as_of for y in rows["school_year"]]
+    closed = pd.DataFrame([(y, w, end < as_of) for (y, w), end in ends.items()],
+                          columns=["school_year", "window_id", "_closed"])
+    rows = rows.merge(closed, how="left", on=["school_year", "window_id"])
+    rows["_closed"] = rows["_closed"].astype("boolean").fillna(False).astype(bool)
+    rows["_year_over"] = rows["school_year"].map(
+        {y: ends[(y, calendar.ids[-1])] < as_of for y in rows["school_year"].unique()})
     rows = _projection(rows, calendar.ids, series, registry.spec(measure).projects)
     rows["measure"] = measure
     rows["subject"] = subject or "all"
     rows["grade"] = grade or "all"
-    rows["group"] = rows["group_id"].map(lambda g: group_name(settings, g))
+    rows["group"] = rows["group_id"].map(
+        {g: group_name(settings, g) for g in rows["group_id"].unique()})
     rows["window_label"] = rows["window_id"].map(calendar.label_of)
     rows = rows.rename(columns={"school_year": "year", "window_id": "window"})
     columns = ["measure", "subject", "detail", "school", "group", "grade", "year", "window",

@@ -21,7 +21,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from monitor import health, metrics
+from monitor import health, metrics, privacy
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, config_path, load_settings
 from monitor.db import Database
@@ -223,9 +223,28 @@ def _scoped_measure_table(db_stamp, scope: Scope, measure: str,
     return scope.restrict(_raw_measure_table(db_stamp, measure, filters), "school")
 
 
-def measure_table(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
-    """The measures table (values, targets, status, changes, projection, flags) of a measure."""
+@st.cache_data(show_spinner=False, max_entries=256)
+def _one_scope_measure_table(db_stamp, scope: Scope, measure: str, filters: metrics.Filters,
+                             where: str) -> pd.DataFrame:
+    # Its rows are the whole table's rows of `where`: what they compare with (last year, the
+    # same school's all students, the district) is in the cells kept.
+    cells = _scoped_cells(db_stamp, scope, measure, filters)
+    cells = cells[cells["scope"].isin([where, privacy.DISTRICT])]
+    table = metrics.measure_table(cells, settings(), measure,
+                                  metrics.subject_of(measure, filters), filters.grade)
+    return table[table["school"] == ("district" if where == privacy.DISTRICT else where)]
+
+
+def measure_table(scope: Scope, measure: str, filters: metrics.Filters,
+                  one_scope: bool = False) -> pd.DataFrame:
+    """The measures table (values, targets, status, changes, projection, flags) of a measure:
+    every school in scope and the district, or with `one_scope` only the filters' school
+    (or the district), computed from that scope's cells alone (a grid of one school's groups
+    need not wait for every school's table)."""
     scope = _allowed(scope, filters)
+    if one_scope:
+        return _one_scope_measure_table(stamp(), scope, measure, _plain(filters),
+                                        filters.school or privacy.DISTRICT)
     return _scoped_measure_table(stamp(), scope, measure, _plain(filters))
 
 

@@ -97,13 +97,14 @@ def by_group(scope: Scope, measure: str, filters: metrics.Filters,
 
 
 @data.view
-def tables_through(scope: Scope, filters: metrics.Filters,
-                   measures: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    """The measures tables of several measures up to the view date, keyed by tile label."""
+def tables_through(scope: Scope, filters: metrics.Filters, measures: tuple[str, ...],
+                   one_scope: bool = False) -> dict[str, pd.DataFrame]:
+    """The measures tables of several measures up to the view date, keyed by tile label (with
+    `one_scope`, of the filters' school or the district only)."""
     settings = data.settings()
     return {tile_label(settings, m, scoped_filters(m, filters)): metrics.table_through(
-        data.measure_table(scope, m, scoped_filters(m, filters)), settings, m, filters)
-        for m in measures}
+        data.measure_table(scope, m, scoped_filters(m, filters), one_scope), settings, m,
+        filters) for m in measures}
 
 
 def group_names(settings: Settings) -> dict[str, str]:
@@ -133,7 +134,7 @@ def dashboard_grid(scope: Scope, filters: metrics.Filters,
                    measures: tuple[str, ...]) -> pd.DataFrame:
     """Groups x measures, California School Dashboard style, for the filters' school."""
     settings = data.settings()
-    return metrics.dashboard_grid(tables_through(scope, filters, measures),
+    return metrics.dashboard_grid(tables_through(scope, filters, measures, True),
                                   filters.school or "district", group_names(settings),
                                   filters.school_year)
 
@@ -143,7 +144,7 @@ def gap_changes(scope: Scope, measure: str, filters: metrics.Filters) -> pd.Data
     """Each group's gap now against the same window last year, for the filters' school."""
     settings = data.settings()
     scoped = scoped_filters(measure, filters)
-    table = metrics.table_through(data.measure_table(scope, measure, scoped), settings,
+    table = metrics.table_through(data.measure_table(scope, measure, scoped, True), settings,
                                   measure, filters)
     return metrics.gap_changes(table, filters.school or "district", group_names(settings),
                                filters.school_year)
