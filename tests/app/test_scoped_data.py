@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 
+import pandas as pd
 import pytest
 
 from monitor import metrics, privacy
@@ -87,3 +88,24 @@ def test_a_viewer_never_receives_a_suppressed_value(settings, use_demo_db):
         assert hidden[["value", "n_meeting", "ci_low", "ci_high"]].isna().all().all()
         shown = cells[~cells["suppressed"]]
         assert (shown["n"] >= settings.privacy.min_n).all()
+
+
+@pytest.mark.parametrize("grade", [None, "3", "Middle (6-8)"])
+def test_one_scope_tables_are_the_whole_tables_rows(settings, use_demo_db, grade):
+    """The Student groups page reads a table of its one school (or the district), computed
+    from that scope's cells alone: row for row what the whole table says of it, every
+    measure, for an analyst and for a principal."""
+    codes = Database(use_demo_db).query("schools")["school_code"].tolist()
+    year = settings.current_school_year()
+    for scope, schools in ((Scope(role="district"), [None, *codes[:3]]),
+                           (Scope(role="principal", schools=(codes[1],)), [None, codes[1]])):
+        for measure in settings.measures:
+            subject = "student" if measure == "survey" else "Math"
+            for school in schools:
+                f = metrics.Filters(school_year=year, subject=subject, grade=grade,
+                                    school=school)
+                whole = data.measure_table(scope, measure, f)
+                whole = whole[whole["school"] == (school or "district")].reset_index(drop=True)
+                one = data.measure_table(scope, measure, f, True).reset_index(drop=True)
+                assert len(one) == len(whole), (measure, school)
+                pd.testing.assert_frame_equal(one, whole, check_dtype=False)
