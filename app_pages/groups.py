@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import metrics
+from monitor import breakdowns, goals, trajectories
 from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
@@ -19,7 +19,7 @@ measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__
                        key="groups_measure")
 scoped = measures.scoped_filters(measure, f)
 everyone = measures.trajectory(settings, measure, scoped.model_copy(update={"group": "all"}))
-point = metrics.latest_point(everyone)
+point = trajectories.latest_point(everyone)
 label = measures.subject_label(settings, measure, scoped)
 if point is None:
     components.no_data("No results for this measure yet this year.")
@@ -36,7 +36,7 @@ table = groups[["group", "value", "n", "gap_to_all"]].rename(
     columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
 components.render_chart(
     title, figures.group_gap_chart(groups), table, as_of=as_of,
-    n_note=f"n = {metrics.n_text(point['n'], point['hidden_label'])} students; "
+    n_note=f"n = {trajectories.n_text(point['n'], point['hidden_label'])} students; "
            f"{suppressed} groups under n={min_n} suppressed",
     key="groups_gaps")
 
@@ -45,7 +45,7 @@ grid_measures = tuple(m for m in settings.measures if m not in ("walkthrough", "
 grid = measures.dashboard_grid(scope, f, grid_measures)
 if len(grid):
     counts = grid["colour"].value_counts()
-    worst = [f"{counts[c]} {c.lower()}" for c in metrics.DASHBOARD_ORDER[:2] if c in counts]
+    worst = [f"{counts[c]} {c.lower()}" for c in goals.DASHBOARD_ORDER[:2] if c in counts]
     title = ("Status and change: " + (" and ".join(worst) + " cells need attention" if worst
                                        else "no red or orange cells"))
     table = grid.rename(columns={
@@ -118,7 +118,7 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
                    f"{min_n} students; suppressed: hidden so that no small cell, nor a hidden "
                    "count of the catching-up table, can be worked out from the others.")
         if scoped.school and transitions.attrs.get("schools_not_shown"):
-            components.no_data(f"In a district of more than {metrics.LINKED_SCHOOLS_MAX} "
+            components.no_data(f"In a district of more than {transitions.attrs['schools_limit']} "
                                "schools this table is shown for the district only: protecting "
                                "every school's table together would take minutes. The "
                                "catching-up table above is shown for this school.")
@@ -127,5 +127,5 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
                                f"{point['window']} here to show where they moved (fewer than "
                                f"{min_n}).")
         else:
-            components.show_table(metrics.transitions_display(transitions),
+            components.show_table(breakdowns.transitions_display(transitions),
                                   key="groups_transitions")

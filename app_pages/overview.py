@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from monitor import metrics
+from monitor import selection, trajectories
 from monitor.config import previous_school_year
 from monitor.ui import components, data, figures, filters, measures
 
@@ -14,7 +14,7 @@ settings = data.settings()
 f = filters.current()
 scope = filters.scope()
 as_of = settings.as_of_date()
-view_date = metrics.view_date(settings, f)
+view_date = selection.view_date(settings, f)
 min_n = settings.privacy.min_n
 # Above this many schools the schools x measures grid shows status in columns, not colour.
 COLOURED_ROWS = 200
@@ -24,7 +24,7 @@ showing = "District" if f.school is None else data.schools(scope).set_index("sch
 st.title("District overview", anchor=False)
 st.caption(f"{showing} · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · {f.grade}" if f.grade else "")
-           + (f" · as it stood when {metrics.window_choices(settings)[f.window]} closed "
+           + (f" · as it stood when {selection.window_choices(settings)[f.window]} closed "
               f"({view_date:%B %-d, %Y}): windows still open then, and later ones, left out"
               if f.window else ""))
 
@@ -44,7 +44,7 @@ frame = measures.trajectory(settings, measure, f)
 label = measures.subject_label(settings, measure, f)
 measures.render_trajectory(settings, measure, frame, label, key="overview_trajectory")
 
-point = metrics.latest_point(frame)
+point = trajectories.latest_point(frame)
 if point is None:
     components.no_data("No school has results for this measure yet this year.")
 else:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import metrics
+from monitor import breakdowns, selection, trajectories
 from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
@@ -26,9 +26,9 @@ if f.school is None:
                        "sidebar.")
     st.selectbox("Open a school", list(names), index=None, format_func=names.__getitem__,
                  key="school_pick", on_change=_open, placeholder="Choose a school")
-    reference = metrics.REFERENCE_MEASURE
+    reference = selection.REFERENCE_MEASURE
     frame = measures.trajectory(settings, reference, f)
-    point = metrics.latest_point(frame)
+    point = trajectories.latest_point(frame)
     if point is not None:
         label = measures.subject_label(settings, reference, f)
         every = measures.by_school(scope, reference, f, point["window_id"])
@@ -60,7 +60,7 @@ if own_goals:
                "school_goals); the district's goals apply elsewhere.")
 measures.render_trajectory(settings, measure, frame, label, comparison=district, key="school_trajectory")
 
-point = metrics.latest_point(frame)
+point = trajectories.latest_point(frame)
 if point is not None:
     # Beside similar schools: the schools of the same level at the same window. Anyone limited
     # to some schools sees where theirs stands (rank, median), never another school's value.
@@ -71,7 +71,7 @@ if point is not None:
         ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
         codes = list(ranked["school_code"])
         if f.school in codes and len(codes) > 1:
-            title = (f"{row['school_name']} is {metrics.ordinal(codes.index(f.school) + 1)} of "
+            title = (f"{row['school_name']} is {trajectories.ordinal(codes.index(f.school) + 1)} of "
                      f"{len(codes)} {level} schools at {point['window']} "
                      f"(median {ranked['value'].median():.0f}%)")
         else:
@@ -87,7 +87,7 @@ if point is not None:
     else:
         standing = data.peer_summary(scope, measure, f, point["window_id"], row["level"])
         if standing is not None and "rank" in standing:
-            st.subheader(f"{row['school_name']} is {metrics.ordinal(standing['rank'])} of "
+            st.subheader(f"{row['school_name']} is {trajectories.ordinal(standing['rank'])} of "
                          f"{standing['count']} {level} schools at {point['window']} (median "
                          f"{standing['median']:.0f}%)", anchor=False)
             st.caption("Other schools' results are not shown to school leaders; the rank and "
@@ -98,7 +98,7 @@ if point is not None:
                        "tell another school's result, so none is shown.")
 
     # By grade: this school's grades beside the district's same grade.
-    grades = metrics.level_grades(row["level"])
+    grades = breakdowns.level_grades(row["level"])
     by_grade = measures.by_grade(scope, measure, f, point["window_id"], grades)
     if len(by_grade):
         shown = by_grade[by_grade["value"].notna()]
@@ -125,7 +125,7 @@ if point is not None:
     table = groups[["group", "value", "n", "gap_to_all"]].rename(
         columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
     components.render_chart(title, figures.group_gap_chart(groups), table, as_of=as_of,
-                            n_note=f"n = {metrics.n_text(point['n'], point['hidden_label'])} students",
+                            n_note=f"n = {trajectories.n_text(point['n'], point['hidden_label'])} students",
                             key="school_groups")
 
 st.header("Leading indicators", anchor=False)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import metrics, privacy
+from monitor import goals, privacy, trajectories
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID
 from monitor.ui import components, data, figures, filters, measures
 
@@ -32,7 +32,7 @@ frame = measures.trajectory(settings, "survey", scoped)
 label = f"{surveys[survey]}: % favorable"
 measures.render_trajectory(settings, "survey", frame, label, key="survey_trajectory")
 
-point = metrics.latest_point(frame)
+point = trajectories.latest_point(frame)
 if point is None:
     components.no_data("No survey responses this year yet.")
     st.stop()
@@ -72,7 +72,7 @@ if f.school is None:
                             key="survey_schools")
 
 merged = measures.by_detail(scope, "survey", scoped, point["window_id"])
-target = metrics.goal_for(settings, "survey", point["window_id"], f.school)
+target = goals.goal_for(settings, "survey", point["window_id"], f.school)
 labels = {k: v for k, v in CONSTRUCT_LABELS.items() if k in set(merged["detail"])}
 lowest = merged.sort_values("value").head(1)
 title = (f"{point['window']}: {CONSTRUCT_LABELS[lowest['detail'].iloc[0]]} is lowest at "
@@ -91,7 +91,7 @@ components.render_chart(
     title, figures.detail_chart(merged, labels, target, f"{point['window']} {f.school_year}",
                                f"{point['window']} last year"),
     table, as_of=as_of,
-    n_note=f"n = {metrics.n_text(point['n'], point['hidden_label'])} respondents",
+    n_note=f"n = {trajectories.n_text(point['n'], point['hidden_label'])} respondents",
     key="survey_constructs")
 
 # Items, furthest below the goal first: where the conversation should start.

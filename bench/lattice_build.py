@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     os.environ["MONITOR_AS_OF"] = AS_OF
-    from monitor import lattice, metrics
+    from monitor import lattice, reads, selection
     from monitor.config import load_settings
     from monitor.db import Database, create_schema
     from monitor.demo import write_demo
@@ -78,14 +78,14 @@ def main() -> None:
     cells = sum(reasons.values())
     con.close()
     reader = Database(db)
-    filters = metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
+    filters = selection.Filters(school_year=settings.current_school_year(), subject="ELA")
     cold, warm = [], []
     for measure in settings.measures:
         t = time.perf_counter()
-        metrics.measure_cells(reader, settings, measure, filters)
+        reads.measure_cells(reader, settings, measure, filters)
         cold.append(time.perf_counter() - t)
         t = time.perf_counter()
-        metrics.measure_cells(reader, settings, measure, filters)
+        reads.measure_cells(reader, settings, measure, filters)
         warm.append(time.perf_counter() - t)
     print(json.dumps({
         "students": args.students, "schools": args.schools, "rows_loaded": rows,

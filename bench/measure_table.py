@@ -1,6 +1,6 @@
 """Read time of the measures layer at demo scale.
 
-Times `metrics.measure_cells` (a read of the protected measures lattice) for every measure and
+Times `reads.measure_cells` (a read of the protected measures lattice) for every measure and
 subject, median of R runs (default 5), and the whole measures table (`python -m monitor
 measures` in-process).
 Run on the database MONITOR_DB points at (default data/monitor.duckdb):
@@ -14,7 +14,7 @@ import argparse
 import statistics
 import time
 
-from monitor import metrics, registry
+from monitor import measures_table, reads, registry, selection
 from monitor.config import load_settings
 from monitor.db import Database
 
@@ -30,13 +30,13 @@ def main() -> None:
     print(f"{'measure':18s} {'subject':8s} {'cells':>7s} {'median s':>9s}")
     for measure in settings.measures:
         for subject in registry.spec(measure).subjects:
-            filters = metrics.Filters(school_year=year, subject=subject)
+            filters = selection.Filters(school_year=year, subject=subject)
             times = []
             for _ in range(args.repeat):
                 t = time.perf_counter()
-                cells = metrics.measure_cells(db, settings, measure, filters)
+                cells = reads.measure_cells(db, settings, measure, filters)
                 times.append(time.perf_counter() - t)
-            total_rows += len(metrics.measure_table(cells, settings, measure, subject, None))
+            total_rows += len(measures_table.measure_table(cells, settings, measure, subject, None))
             print(f"{measure:18s} {subject or 'all':8s} {len(cells):7d} "
                   f"{statistics.median(times):9.3f}")
     print(f"whole measures table: {total_rows:,} rows; wall time with {args.repeat} runs per "

@@ -2,7 +2,7 @@
 
 One template and one colour-blind-safe palette (Okabe-Ito) are set here for every chart.
 Suppressed values are never plotted; the point is left out and labelled with the frame's
-`display` text ("n<10" or "suppressed", from monitor.metrics) instead.
+`display` text ("n<10" or "suppressed", from monitor.trajectories) instead.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
                           comparison_label: str = "District") -> go.Figure:
     """Actual vs goal across a year's windows, last year faint behind.
 
-    `frame` is monitor.metrics.trajectory output; `comparison` (optional) another scope's
+    `frame` is monitor.trajectories.trajectory output; `comparison` (optional) another scope's
     trajectory, e.g. the district behind a school.
     """
     fig = go.Figure()

@@ -70,7 +70,7 @@ def _health(args: argparse.Namespace) -> int:
 def _measures(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from monitor import metrics
+    from monitor import measures_table, reads, selection
     from monitor.db import Database
 
     settings = load_settings()
@@ -81,12 +81,12 @@ def _measures(args: argparse.Namespace) -> int:
         if args.subject:
             subjects = [None if args.subject.lower() == "all" else args.subject]
         else:
-            subjects = metrics.reported_subjects(db, measure)
+            subjects = reads.reported_subjects(db, measure)
         for subject in subjects:
-            filters = metrics.Filters(school_year=year, subject=subject,
+            filters = selection.Filters(school_year=year, subject=subject,
                                       observed_subject=subject, grade=args.grade)
-            cells = metrics.measure_cells(db, settings, measure, filters)
-            frames.append(metrics.measure_table(cells, settings, measure, subject, args.grade))
+            cells = reads.measure_cells(db, settings, measure, filters)
+            frames.append(measures_table.measure_table(cells, settings, measure, subject, args.grade))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if args.year:
         table = table[table["year"] == year]

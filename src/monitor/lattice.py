@@ -84,7 +84,7 @@ def rules_fingerprint(settings: Settings) -> str:
 
 def counts(con, settings: Settings) -> Iterator[tuple[str, pd.DataFrame]]:
     """Each measure's cells with their counts (before protection), every year and window."""
-    from monitor.metrics import rule_parameters  # metrics reads the lattice in turn
+    from monitor.reads import rule_parameters  # monitor.reads reads the lattice
 
     cursor = con.cursor()
     try:

@@ -16,10 +16,10 @@ import random
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import metrics
+from monitor import selection
 from monitor.config import PROJECT_ROOT, load_settings, previous_school_year
 from monitor.db import Database
-from monitor.ingest.common import GRADE_ORDER
+from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
 
 from .test_pages import run_page
 from .test_principal import principal_run
@@ -39,9 +39,9 @@ def choices(settings, schools: list[str]) -> dict[str, list[str]]:
         "year": [current, previous_school_year(current)],
         "school": [ALL, *schools],
         "subject": ["ELA", "Math"],
-        "grade": [ALL, *metrics.GRADE_BANDS, *GRADE_ORDER],
+        "grade": [ALL, *GRADE_BANDS, *GRADE_ORDER],
         "group": list(settings.group_labels),
-        "window": [ALL, *metrics.window_choices(settings)],
+        "window": [ALL, *selection.window_choices(settings)],
     }
 
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import metrics
+from monitor import reads
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
 
@@ -244,7 +244,7 @@ def test_groups_page_shows_catching_up_and_transitions(use_demo_db):
 def test_groups_page_says_why_a_school_has_no_level_table_in_a_large_district(
         use_demo_db, monkeypatch):
     import streamlit as st
-    monkeypatch.setattr(metrics, "LINKED_SCHOOLS_MAX", 1)
+    monkeypatch.setattr(reads, "LINKED_SCHOOLS_MAX", 1)
     st.cache_data.clear()
     code = school_codes(use_demo_db)[1]
     at = run_page("groups", {"school": code})

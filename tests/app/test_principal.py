@@ -8,7 +8,7 @@ import inspect
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import metrics, privacy
+from monitor import privacy, selection
 from monitor.access import AccessDenied, Scope
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
@@ -101,11 +101,11 @@ def test_another_schools_url_is_an_access_message(page, principal_config, mine_a
             raise AssertionError("reached")
 
 
-def _argument(parameter: inspect.Parameter, filters: metrics.Filters):
+def _argument(parameter: inspect.Parameter, filters: selection.Filters):
     return {"filters": filters, "measure": "benchmark", "source": "benchmark",
             "start": "1", "end": "2", "window_id": "1", "level": "Middle",
             "school_year": filters.school_year, "survey": "student",
-            "years": [filters.school_year], "loads": 10}[parameter.name]
+            "years": [filters.school_year], "loads": 10, "one_scope": True}[parameter.name]
 
 
 TAKES_FILTERS = [name for name in data.__all__
@@ -123,7 +123,7 @@ def test_every_data_function_refuses_another_school(name, settings, use_demo_db,
     principal = Scope(role="principal", schools=(mine,))
     function = getattr(data, name)
     parameters = list(inspect.signature(function).parameters.values())[1:]
-    theirs = metrics.Filters(school_year=settings.current_school_year(), subject="ELA",
+    theirs = selection.Filters(school_year=settings.current_school_year(), subject="ELA",
                              school=other)
     with pytest.raises(AccessDenied, match=other):
         function(principal, *[_argument(p, theirs) for p in parameters])

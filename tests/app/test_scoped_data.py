@@ -9,7 +9,7 @@ import inspect
 import pandas as pd
 import pytest
 
-from monitor import metrics, privacy
+from monitor import privacy, selection
 from monitor.access import AccessDenied, Scope
 from monitor.db import Database
 from monitor.ui import data
@@ -17,7 +17,7 @@ from monitor.ui import data
 
 def _dummy(parameter: inspect.Parameter, settings):
     if parameter.name == "filters":
-        return metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
+        return selection.Filters(school_year=settings.current_school_year(), subject="ELA")
     if parameter.name == "years":
         return [settings.current_school_year()]
     return "1"
@@ -41,7 +41,7 @@ def test_a_principal_receives_only_their_school_and_the_district(settings, use_d
     codes = Database(use_demo_db).query("schools")["school_code"].tolist()
     mine, other = codes[0], codes[1]
     principal = Scope(role="principal", schools=(mine,))
-    f = metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
+    f = selection.Filters(school_year=settings.current_school_year(), subject="ELA")
     everyone = data.cells(Scope(role="district"), "benchmark", f)
     assert {mine, other} <= set(everyone["scope"])
     cells = data.cells(principal, "benchmark", f)
@@ -79,7 +79,7 @@ def test_viewers_and_principals_get_no_student_level_rows(settings, use_demo_db)
 
 def test_a_viewer_never_receives_a_suppressed_value(settings, use_demo_db):
     viewer = Scope(role="viewer")
-    f = metrics.Filters(school_year=settings.current_school_year(), subject="ELA")
+    f = selection.Filters(school_year=settings.current_school_year(), subject="ELA")
     for measure in ("benchmark", "esgi", "survey"):
         cells = data.cells(viewer, measure, f if measure != "survey" else
                            f.model_copy(update={"subject": "student"}))
@@ -102,7 +102,7 @@ def test_one_scope_tables_are_the_whole_tables_rows(settings, use_demo_db, grade
         for measure in settings.measures:
             subject = "student" if measure == "survey" else "Math"
             for school in schools:
-                f = metrics.Filters(school_year=year, subject=subject, grade=grade,
+                f = selection.Filters(school_year=year, subject=subject, grade=grade,
                                     school=school)
                 whole = data.measure_table(scope, measure, f)
                 whole = whole[whole["school"] == (school or "district")].reset_index(drop=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor import metrics
+from monitor import measures_table, reads, selection
 from monitor.config import load_settings
 from monitor.db import Database
 
@@ -16,9 +16,9 @@ YEAR = "2026-27"
 
 def command_line_table(db_path, measure="benchmark", subject="ELA") -> pd.DataFrame:
     settings = load_settings()
-    filters = metrics.Filters(school_year=YEAR, subject=subject)
-    cells = metrics.measure_cells(Database(db_path), settings, measure, filters)
-    return metrics.measure_table(cells, settings, measure, subject, None)
+    filters = selection.Filters(school_year=YEAR, subject=subject)
+    cells = reads.measure_cells(Database(db_path), settings, measure, filters)
+    return measures_table.measure_table(cells, settings, measure, subject, None)
 
 
 def frames(at) -> list[pd.DataFrame]:

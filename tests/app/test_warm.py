@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from monitor import metrics
+from monitor import reads
 from monitor.config import PROJECT_ROOT
 from monitor.ingest.load import load_files
 from monitor.ui import data, warm
@@ -25,12 +25,12 @@ PAGES = ["overview", "school", "groups", "learning_walks", "surveys"]
 def queries(monkeypatch) -> list:
     """Every measure query the app sends from now on: (database file, measure, filters)."""
     sent = []
-    real = metrics.measure_cells
+    real = reads.measure_cells
 
     def counted(db, settings, measure, filters, **kwargs):
         sent.append((db.path, measure, filters))
         return real(db, settings, measure, filters, **kwargs)
-    monkeypatch.setattr(metrics, "measure_cells", counted)
+    monkeypatch.setattr(reads, "measure_cells", counted)
     return sent
 
 

@@ -56,7 +56,7 @@ def test_measures_reports_the_second_statistics_the_pages_show(demo_db, settings
 
     import pandas as pd
 
-    from monitor import metrics
+    from monitor import measures_table, reads, selection
     from monitor.db import Database
 
     env = os.environ | {"MONITOR_DB": str(demo_db)}
@@ -65,10 +65,10 @@ def test_measures_reports_the_second_statistics_the_pages_show(demo_db, settings
     assert result.returncode == 0, result.stderr
     table = pd.read_json(io.StringIO(result.stdout), dtype={"school": str, "window": str})
     year = settings.current_school_year()
-    page = metrics.measure_statistics(Database(demo_db), settings, "iready_growth",
-                                      metrics.Filters(school_year=year, subject="ELA"))
+    page = reads.measure_statistics(Database(demo_db), settings, "iready_growth",
+                                      selection.Filters(school_year=year, subject="ELA"))
     page = page.assign(school=page["scope"].replace({"__district__": "district"}),
-                       group=page["group_id"].map(lambda g: metrics.group_name(settings, g)))
+                       group=page["group_id"].map(lambda g: measures_table.group_name(settings, g)))
     keys = ["year", "school", "group", "window"]
     merged = table.merge(page.rename(columns={"school_year": "year", "window_id": "window"}),
                          on=keys, suffixes=("", "_page"))

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import health, metrics
+from monitor import health, reads, selection
 from monitor.db import Database
 from monitor.ingest import codes
 from monitor.ingest.load import EXIT_HEALTH, EXIT_OK, EXIT_REJECTED, load_files
@@ -40,8 +40,8 @@ def measures(db_path: Path, settings, measure: str, year: str) -> pd.DataFrame:
     db = Database(db_path)
     frames = []
     for subject in ("ELA", "Math", None):
-        filters = metrics.Filters(school_year=year, subject=subject, observed_subject=subject)
-        cells = metrics.measure_cells(db, settings, measure, filters)
+        filters = selection.Filters(school_year=year, subject=subject, observed_subject=subject)
+        cells = reads.measure_cells(db, settings, measure, filters)
         frames.append(cells.assign(subject=subject or "all"))
     frame = pd.concat(frames, ignore_index=True)
     keys = ["subject", "school_year", "window_id", "scope", "detail", "group_id", "all_details"]
@@ -310,7 +310,7 @@ def test_learning_walks_pool_every_subject_observed(settings, tmp_path):
              "Yes" if i % 3 else "No", "Mostly"] for i in range(40)]
     db = tmp_path / "m.duckdb"
     load_files([walk_file(tmp_path / "walks.csv", rows)], settings, db_path=db)
-    found = metrics.reported_subjects(Database(db), "walkthrough")
+    found = reads.reported_subjects(Database(db), "walkthrough")
     assert found[0] is None
     assert set(found[1:]) == {"ELA", "Math", "Science", "History-Social Science"}
     cells = measures(db, settings, "walkthrough", "2026-27")

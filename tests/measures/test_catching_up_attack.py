@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import metrics, privacy
+from monitor import privacy, reads, selection
 from monitor.db import Database
 from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER, LEVEL_BANDS
 
@@ -27,7 +27,7 @@ def shown_views(db, settings, group: str, filters_of):
     """Each (scope, view) -> (n below, n at standard) as shown (None where hidden)."""
     out = {}
     for view in VIEWS:
-        table = metrics.catching_up(db, settings, "benchmark", filters_of(view), "1", "2")
+        table = reads.catching_up(db, settings, "benchmark", filters_of(view), "1", "2")
         table = table[table["group_id"] == group]
         for row in table.itertuples(index=False):
             out[(row.scope, view)] = (None if pd.isna(row.n) else int(row.n),
@@ -84,7 +84,7 @@ def test_no_hidden_catching_up_count_comes_out_across_grades(demo_db, settings, 
     db = Database(demo_db)
 
     def filters_of(view):
-        return metrics.Filters(school_year="2026-27", subject="ELA", group=group,
+        return selection.Filters(school_year="2026-27", subject="ELA", group=group,
                                grade=None if view == ALL else view)
 
     shown = shown_views(db, settings, group, filters_of)
@@ -102,7 +102,7 @@ def test_the_attack_finds_a_grade_left_alone(demo_db, settings):
     original = privacy._grade_partitions
     try:
         privacy._grade_partitions = lambda: []
-        shown = shown_views(db, settings, "el", lambda view: metrics.Filters(
+        shown = shown_views(db, settings, "el", lambda view: selection.Filters(
             school_year="2026-27", subject="ELA", group="el",
             grade=None if view == ALL else view))
     finally:

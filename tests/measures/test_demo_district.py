@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import metrics
+from monitor import breakdowns, reads, selection
 from monitor.db import Database
 from monitor.demo import write_demo
 from monitor.ingest.load import load_files
@@ -47,20 +47,20 @@ def test_nothing_after_the_as_of_date(demo_files):
 
 def test_stories(demo_db, settings):
     db = Database(demo_db)
-    f = metrics.Filters(school_year="2026-27", subject="ELA")
-    cells = metrics.measure_cells(db, settings, "benchmark", f)
+    f = selection.Filters(school_year="2026-27", subject="ELA")
+    cells = reads.measure_cells(db, settings, "benchmark", f)
     schools = db.query("schools")
     # Schools on and off trajectory.
-    at_bm2 = metrics.by_school(cells, settings, "benchmark", f, "2", schools)
+    at_bm2 = breakdowns.by_school(cells, settings, "benchmark", f, "2", schools)
     assert {"met", "not met"} <= set(at_bm2["status"].dropna())
     # One school with a missing window: benchmark results at BM2 but none at BM1.
-    at_bm1 = metrics.by_school(cells, settings, "benchmark", f, "1", schools)
+    at_bm1 = breakdowns.by_school(cells, settings, "benchmark", f, "1", schools)
     tested = set(at_bm2.loc[at_bm2["present"], "school_code"])
     missing = tested - set(at_bm1.loc[at_bm1["present"], "school_code"])
     assert len(missing) == 1
     # Persistent gaps: students with disabilities well below all students in both years.
     for year in ("2025-26", "2026-27"):
-        groups = metrics.by_group(cells, settings, f.model_copy(update={"school_year": year}),
+        groups = breakdowns.by_group(cells, settings, f.model_copy(update={"school_year": year}),
                                   "1" if year == "2025-26" else "2").set_index("group_id")
         assert groups.loc["swd", "gap_to_all"] < -10
         assert groups.loc["el", "gap_to_all"] < -5
@@ -102,15 +102,15 @@ def test_the_state_comparison_reads_the_published_figures(shared_data, settings,
     district = settings.district.model_copy(update={"cds_county": "07",
                                                     "cds_district": "61754"})
     mt_diablo = settings.model_copy(update={"district": district})
-    f = metrics.Filters(school_year="2024-25", subject="ELA")
-    got = metrics.caaspp_comparison(Database(db), mt_diablo, f, "2024-25")
+    f = selection.Filters(school_year="2024-25", subject="ELA")
+    got = reads.caaspp_comparison(Database(db), mt_diablo, f, "2024-25")
     shown = {(r.level, r.entity): r.pct_met_above for r in got.itertuples()}
     assert shown[("State", "California")] == 47.0
     assert shown[("County", "Contra Costa")] == 52.5
     assert shown[("District", "Mt. Diablo Unified")] == 49.1
     assert shown[("School", "Delta View Elementary")] == 31.0
     assert pd.isna(shown[("School", "Holbrook Language Academy")])
-    foster = metrics.caaspp_comparison(Database(db), mt_diablo,
+    foster = reads.caaspp_comparison(Database(db), mt_diablo,
                                        f.model_copy(update={"group": "foster"}), "2024-25")
     assert foster[foster["level"] == "School"]["pct_met_above"].isna().all()
 
@@ -118,8 +118,8 @@ def test_the_state_comparison_reads_the_published_figures(shared_data, settings,
 def test_no_comparison_without_cds_codes(demo_db, settings):
     district = settings.district.model_copy(update={"cds_county": "", "cds_district": ""})
     bare = settings.model_copy(update={"district": district})
-    f = metrics.Filters(school_year="2025-26", subject="ELA")
-    assert metrics.caaspp_comparison(Database(demo_db), bare, f, "2025-26").empty
+    f = selection.Filters(school_year="2025-26", subject="ELA")
+    assert reads.caaspp_comparison(Database(demo_db), bare, f, "2025-26").empty
 
 
 @pytest.mark.parametrize(("measure", "subject"), [("walkthrough", None), ("survey", "student"),
@@ -131,7 +131,7 @@ def test_intervals_count_units_not_ratings(demo_db, settings, measure, subject):
     from monitor.privacy import wilson_interval
 
     db = Database(demo_db)
-    cells = metrics.measure_cells(db, settings, measure, metrics.Filters(
+    cells = reads.measure_cells(db, settings, measure, selection.Filters(
         school_year=settings.current_school_year(), subject=subject))
     shown = cells[cells["value"].notna() & (cells["n_records"] > cells["n"])]
     assert len(shown) > 5

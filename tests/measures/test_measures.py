@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import metrics
+from monitor import breakdowns, reads, selection, trajectories
 from monitor.config import Privacy
 from monitor.db import Database
 from monitor.ingest.load import load_files
@@ -104,11 +104,11 @@ def small(tmp_path_factory, settings):
 
 
 def value_at(db, settings, measure, window, subject=None, group="all", detail=None, min_n=None):
-    f = metrics.Filters(school_year=YEAR, subject=subject, group=group)
+    f = selection.Filters(school_year=YEAR, subject=subject, group=group)
     if min_n is not None:
         settings = settings.model_copy(update={"privacy": Privacy(min_n=min_n)})
-    cells = metrics.measure_cells(db, settings, measure, f)
-    frame = metrics.trajectory(cells, settings, measure, f, detail=detail)
+    cells = reads.measure_cells(db, settings, measure, f)
+    frame = trajectories.trajectory(cells, settings, measure, f, detail=detail)
     return frame.set_index("window_id").loc[window]
 
 
@@ -153,11 +153,11 @@ def test_survey_favorable_excludes_dont_know(small):
 
 def test_by_school_and_group_gap(small):
     db, settings = small
-    f = metrics.Filters(school_year=YEAR, subject="ELA")
-    cells = metrics.measure_cells(db, settings, "benchmark", f)
-    groups = metrics.by_group(cells, settings, f, "1").set_index("group_id")
+    f = selection.Filters(school_year=YEAR, subject="ELA")
+    cells = reads.measure_cells(db, settings, "benchmark", f)
+    groups = breakdowns.by_group(cells, settings, f, "1").set_index("group_id")
     assert groups.loc["el", "gap_to_all"] == round(100.0 - round(100 * 10 / 12, 1), 1)
-    schools = metrics.by_school(cells, settings, "benchmark", f, "1",
+    schools = breakdowns.by_school(cells, settings, "benchmark", f, "1",
                                 db.query("schools")).set_index("school_code")
     assert schools.loc["A", "status"] == "met"
 
@@ -165,9 +165,9 @@ def test_by_school_and_group_gap(small):
 def test_walkthroughs_use_the_observation_floor(small):
     db, settings = small
     floor = settings.model_copy(update={"privacy": Privacy(min_n=10, min_observations=5)})
-    f = metrics.Filters(school_year=YEAR)
-    cells = metrics.measure_cells(db, floor, "walkthrough", f)
-    point = metrics.trajectory(cells, floor, "walkthrough", f).set_index("window_id").loc["Q1"]
+    f = selection.Filters(school_year=YEAR)
+    cells = reads.measure_cells(db, floor, "walkthrough", f)
+    point = trajectories.trajectory(cells, floor, "walkthrough", f).set_index("window_id").loc["Q1"]
     # 4 observations: under the floor of 5, shown as such (not as n<10).
     assert point["value"] is None and point["display"] == "n<5"
 
@@ -220,8 +220,8 @@ def test_negatively_worded_items_are_reversed(small):
 
 def test_iready_medians_and_students_without_a_baseline(small):
     db, settings = small
-    f = metrics.Filters(school_year=YEAR, subject="Math")
-    stats = metrics.measure_statistics(db, settings.model_copy(
+    f = selection.Filters(school_year=YEAR, subject="Math")
+    stats = reads.measure_statistics(db, settings.model_copy(
         update={"privacy": Privacy(min_n=1)}), "iready_growth", f)
     row = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "all")
                 & (stats["window_id"] == "2")].iloc[0]
@@ -232,13 +232,13 @@ def test_iready_medians_and_students_without_a_baseline(small):
 
 def test_benchmark_mean_percent_correct_uses_latest_attempts(small):
     db, settings = small
-    f = metrics.Filters(school_year=YEAR, subject="ELA")
-    stats = metrics.measure_statistics(db, settings, "benchmark", f)
+    f = selection.Filters(school_year=YEAR, subject="ELA")
+    stats = reads.measure_statistics(db, settings, "benchmark", f)
     row = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "all")].iloc[0]
     # 11 students at 75% and student 010's retake at 88%: (11 * 75 + 88) / 12.
     assert row["mean_percent_correct"] == round((11 * 75 + 88) / 12, 1)
     default = settings.model_copy(update={"privacy": Privacy()})
-    stats = metrics.measure_statistics(db, default, "benchmark", f)
+    stats = reads.measure_statistics(db, default, "benchmark", f)
     el = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "el")].iloc[0]
     # Under the minimum n: no statistic, and no exact n either (only "n<10" is shown).
     assert pd.isna(el["n"]) and pd.isna(el["mean_percent_correct"])
@@ -261,9 +261,9 @@ def test_performance_task_at_exactly_the_goal_is_met(small):
 
 def test_state_test_counts_levels_three_and_four(small):
     db, settings = small
-    f = metrics.Filters(school_year=YEAR, subject="ELA")
-    cells = metrics.measure_cells(db, settings, "state_test", f)
-    point = metrics.trajectory(cells, settings, "state_test", f).iloc[0]
+    f = selection.Filters(school_year=YEAR, subject="ELA")
+    cells = reads.measure_cells(db, settings, "state_test", f)
+    point = trajectories.trajectory(cells, settings, "state_test", f).iloc[0]
     # Levels 1 + i % 4 for i = 1..12: levels 3 and 4 for i = 2, 3, 6, 7, 10, 11 -> 6 of 12.
     assert (point["n"], point["value"], point["target"], point["status"]) == (
         12, 50.0, 50, "met")
@@ -271,14 +271,14 @@ def test_state_test_counts_levels_three_and_four(small):
 
 def test_survey_items_have_their_own_values(small):
     db, settings = small
-    f = metrics.Filters(school_year=YEAR)
-    cells = metrics.measure_cells(db, settings, "survey", f, survey_items=True)
-    items = metrics.by_detail(cells, settings, f, "fall").set_index("detail")
+    f = selection.Filters(school_year=YEAR)
+    cells = reads.measure_cells(db, settings, "survey", f, survey_items=True)
+    items = breakdowns.by_detail(cells, settings, f, "fall").set_index("detail")
     # "I feel supported": Agree (fav), Neither -> 50%. "People care": Strongly agree (fav),
     # don't know (left out), 2 -> 50% of 2 valid answers.
     assert items.loc["belong_2", "value"] == 50.0 and items.loc["belong_2", "n"] == 2
     assert items.loc["belong_3", "value"] == 50.0 and items.loc["belong_3", "n_records"] == 2
-    pooled = metrics.trajectory(cells, settings, "survey", f).set_index("window_id").loc["fall"]
+    pooled = trajectories.trajectory(cells, settings, "survey", f).set_index("window_id").loc["fall"]
     assert pooled["value"] == 50.0 and pooled["n"] == 3
 
 
@@ -306,8 +306,8 @@ def two_windows(tmp_path_factory, settings):
 
 
 def test_catching_up_share_and_falling_behind(two_windows, settings):
-    f = metrics.Filters(school_year=YEAR, subject="ELA")
-    table = metrics.catching_up(two_windows, settings, "benchmark", f, "1", "2")
+    f = selection.Filters(school_year=YEAR, subject="ELA")
+    table = reads.catching_up(two_windows, settings, "benchmark", f, "1", "2")
     district = table[(table["scope"] == "__district__") & (table["group_id"] == "all")].iloc[0]
     assert (district["n"], district["value"]) == (12, 75.0)         # 9 of the 12 below
     assert (district["n_at_standard"], district["n_fell_behind"]) == (12, 2)
@@ -315,18 +315,18 @@ def test_catching_up_share_and_falling_behind(two_windows, settings):
 
 
 def test_level_transition_matrix(two_windows, settings):
-    f = metrics.Filters(school_year=YEAR, subject="ELA")
+    f = selection.Filters(school_year=YEAR, subject="ELA")
     low = settings.model_copy(update={"privacy": Privacy(min_n=1)})
-    matrix = metrics.level_transitions(two_windows, low, "benchmark", f, "1", "2")
+    matrix = reads.level_transitions(two_windows, low, "benchmark", f, "1", "2")
     assert matrix.loc["Nearly Met", "Met"] == 9 and matrix.loc["Nearly Met", "Nearly Met"] == 3
     assert matrix.loc["Met", "Nearly Met"] == 2 and matrix.loc["Met", "Met"] == 10
     assert matrix.loc["Not Met"].sum() == 0
     # With the usual minimum n, the small cells (3 and 2 students) are hidden.
-    hidden = metrics.level_transitions(two_windows, settings, "benchmark", f, "1", "2")
+    hidden = reads.level_transitions(two_windows, settings, "benchmark", f, "1", "2")
     assert pd.isna(hidden.loc["Nearly Met", "Nearly Met"]) and hidden.loc["Met", "Met"] == 10
     # As shown: a small cell reads n<10; one hidden only to protect another reads suppressed
     # (it may be large: here a 0 that would give away "fell behind" = 2 exactly).
-    shown = metrics.transitions_display(hidden)
+    shown = breakdowns.transitions_display(hidden)
     assert shown.loc["Nearly Met", "Nearly Met"] == "n<10" and shown.loc["Met", "Met"] == "10"
     protecting = shown.to_numpy()[np.isnan(hidden.to_numpy()) & (matrix.to_numpy() == 0)]
     assert len(protecting) and set(protecting) == {"suppressed"}
@@ -356,9 +356,9 @@ def test_core_action_one_as_a_whole(tmp_path, settings):
 
 
 def test_catching_up_hides_every_count_of_a_hidden_group(two_windows, settings):
-    f = metrics.Filters(school_year=YEAR, subject="ELA")
+    f = selection.Filters(school_year=YEAR, subject="ELA")
     strict = settings.model_copy(update={"privacy": Privacy(min_n=13)})
-    table = metrics.catching_up(two_windows, strict, "benchmark", f, "1", "2")
+    table = reads.catching_up(two_windows, strict, "benchmark", f, "1", "2")
     row = table[(table["scope"] == "__district__") & (table["group_id"] == "all")].iloc[0]
     # 12 below at the start: under 13, so neither the share nor any count is shown.
     assert row["suppressed"] and row["display"] == "n<13"

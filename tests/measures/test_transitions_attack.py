@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import metrics, privacy
+from monitor import privacy, reads, selection
 from monitor.db import Database
 
 LEVELS = 4
@@ -181,14 +181,14 @@ def test_the_district_table_alone_is_protected_too(case):
 
 def test_over_the_school_limit_only_the_district_table_is_shown(demo_db, settings,
                                                                 monkeypatch):
-    monkeypatch.setattr(metrics, "LINKED_SCHOOLS_MAX", 1)
+    monkeypatch.setattr(reads, "LINKED_SCHOOLS_MAX", 1)
     db = Database(demo_db)
-    filters = metrics.Filters(school_year="2026-27", subject="ELA")
+    filters = selection.Filters(school_year="2026-27", subject="ELA")
     code = sorted(db.query("schools")["school_code"])[0]
-    school = metrics.level_transitions(db, settings, "benchmark",
+    school = reads.level_transitions(db, settings, "benchmark",
                                        filters.model_copy(update={"school": code}), "1", "2")
     assert school.attrs["schools_not_shown"] and school.isna().all().all()
-    district = metrics.level_transitions(db, settings, "benchmark", filters, "1", "2")
+    district = reads.level_transitions(db, settings, "benchmark", filters, "1", "2")
     assert district.notna().sum().sum() >= 8
 
 
@@ -224,8 +224,8 @@ def test_a_principal_cannot_read_the_other_school_off_the_district():
 def published(db: Database, settings, group: str, measure="benchmark", windows=("1", "2")):
     """What the groups page shows for a group, every school and the district: each level-to-
     level table, and the catching-up counts (all grades) as the page shows them."""
-    filters = metrics.Filters(school_year="2026-27", subject="ELA", group=group)
-    catching = metrics.catching_up(db, settings, measure, filters, *windows)
+    filters = selection.Filters(school_year="2026-27", subject="ELA", group=group)
+    catching = reads.catching_up(db, settings, measure, filters, *windows)
     catching = catching[catching["group_id"] == group].set_index("scope")
     codes = sorted(db.query("schools")["school_code"])
     frame = db.query("level_transitions", {
@@ -240,7 +240,7 @@ def published(db: Database, settings, group: str, measure="benchmark", windows=(
         .groupby("k")["n"].sum().reindex(range(CELLS), fill_value=0).to_numpy(float)
 
     def shown_of(scope):
-        table = metrics.level_transitions(
+        table = reads.level_transitions(
             db, settings, measure, filters.model_copy(
                 update={"school": None if scope == privacy.DISTRICT else scope}), *windows)
         hidden = np.isnan(table.to_numpy().ravel())

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor import metrics
+from monitor import breakdowns, findings
 from monitor.debrief import Slide, deck_pdf
 from monitor.notes import Note, NotesStore
 
@@ -20,7 +20,7 @@ def test_rating_distribution_shares_and_small_walks_left_out(settings):
     counts = pd.DataFrame({
         "window_id": ["Q1"] * 4 + ["Q2"] * 2, "core_action": ["ca2"] * 4 + ["ca3"] * 2,
         "rating": [1, 2, 3, 4, 3, 4], "n": [2, 3, 10, 5, 1, 2]})
-    frame = metrics.rating_distribution(counts, settings)
+    frame = breakdowns.rating_distribution(counts, settings)
     q1 = frame.set_index("label")
     assert q1.loc["Mostly", "percent"] == 50.0 and q1.loc["Not Yet", "total"] == 20
     assert frame["percent"].sum() == 100.0
@@ -32,26 +32,26 @@ def test_observer_calibration_compares_with_the_rest_and_hides_names(settings):
         "window_id": ["Q1", "Q1", "Q1"], "observer": ["b@x.org", "a@x.org", "c@x.org"],
         "observations": [10, 12, 2], "ratings": [100, 120, 20], "met": [80, 48, 10],
         "others_ratings": [140, 120, 220], "others_met": [58, 90, 128]})
-    named = metrics.observer_calibration(counts, settings, show_names=True).set_index("observer")
+    named = breakdowns.observer_calibration(counts, settings, show_names=True).set_index("observer")
     assert (named.loc["b@x.org", "percent"], named.loc["b@x.org", "others_percent"]) == (80.0, 41.4)
     assert named.loc["b@x.org", "difference"] == 38.6
     assert "c@x.org" not in named.index                  # 2 observations: under the floor
-    hidden = metrics.observer_calibration(counts, settings, show_names=False)
+    hidden = breakdowns.observer_calibration(counts, settings, show_names=False)
     assert sorted(hidden["observer"]) == ["Observer 1", "Observer 2"]
     assert not hidden["observer"].str.contains("@").any()
 
 
 def test_following_window_and_leading_lagging(settings):
-    assert metrics.following_window(settings, "walkthrough", "Q1", "2026-27") == "1"
-    assert metrics.following_window(settings, "walkthrough", "Q2", "2026-27") == "2"
-    assert metrics.following_window(settings, "walkthrough", "Q4", "2026-27") is None
+    assert findings.following_window(settings, "walkthrough", "Q1", "2026-27") == "1"
+    assert findings.following_window(settings, "walkthrough", "Q2", "2026-27") == "2"
+    assert findings.following_window(settings, "walkthrough", "Q4", "2026-27") is None
     practice = pd.DataFrame({"school_code": list("ABCDEF"), "school_name": list("ABCDEF"),
                              "value": [20, 40, 60, 80, None, 50], "n": [10] * 6})
     outcome = pd.DataFrame({"school_code": list("ABCDEF"), "value": [30, 45, 62, 85, 50, 55],
                             "n": [50] * 6})
-    pairs, r = metrics.leading_lagging(practice, outcome)
+    pairs, r = findings.leading_lagging(practice, outcome)
     assert len(pairs) == 5 and r > 0.95
-    _, none = metrics.leading_lagging(practice.head(3), outcome)
+    _, none = findings.leading_lagging(practice.head(3), outcome)
     assert none is None
 
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from monitor import metrics
+from monitor import breakdowns, findings, goals, measures_table, selection, trajectories
 from monitor.config import load_settings
 
 
@@ -13,23 +13,23 @@ def settings():
 
 
 def test_goal_trajectory_points_and_linear_between(settings):
-    assert metrics.goal_for(settings, "benchmark", "1") == 60
-    assert metrics.goal_for(settings, "benchmark", "3") == 80
+    assert goals.goal_for(settings, "benchmark", "1") == 60
+    assert goals.goal_for(settings, "benchmark", "3") == 80
     # i-Ready: window 1 is the baseline, no target.
-    assert metrics.goal_for(settings, "iready_growth", "1") is None
+    assert goals.goal_for(settings, "iready_growth", "1") is None
     # Performance tasks: 80 at August and June, so 80 every month between.
-    assert metrics.goal_for(settings, "performance_task", "01") == 80
+    assert goals.goal_for(settings, "performance_task", "01") == 80
     # Learning walks configured at every quarter.
-    assert metrics.goal_for(settings, "walkthrough", "Q3") == 70
+    assert goals.goal_for(settings, "walkthrough", "Q3") == 70
 
 
 def test_goal_interpolates_and_school_override(settings):
     measure = settings.measures["benchmark"].model_copy(update={
         "goals": {"1": 60, "3": 80}, "school_goals": {"101": {"1": 40, "2": 50, "3": 70}}})
     custom = settings.model_copy(update={"measures": settings.measures | {"benchmark": measure}})
-    assert metrics.goal_for(custom, "benchmark", "2") == 70
-    assert metrics.goal_for(custom, "benchmark", "2", school="101") == 50
-    assert metrics.goal_for(custom, "benchmark", "2", school="999") == 70
+    assert goals.goal_for(custom, "benchmark", "2") == 70
+    assert goals.goal_for(custom, "benchmark", "2", school="101") == 50
+    assert goals.goal_for(custom, "benchmark", "2", school="999") == 70
 
 
 @pytest.mark.parametrize(("value", "target", "expected"), [
@@ -37,14 +37,14 @@ def test_goal_interpolates_and_school_override(settings):
     (54.9, 60, "not met"), (None, 60, None), (70, None, None),
 ])
 def test_status(value, target, expected):
-    assert metrics.status_of(value, target, band=5) == expected
+    assert goals.status_of(value, target, band=5) == expected
 
 
 def test_display_text():
     frame = pd.DataFrame({"value": [57.6, None, None, None],
                           "n": [40, 7, 0, 40],
                           "hidden_label": [None, "n<10", None, "suppressed"]})
-    assert metrics.with_display(frame)["display"].tolist() == ["58%", "n<10", "-", "suppressed"]
+    assert trajectories.with_display(frame)["display"].tolist() == ["58%", "n<10", "-", "suppressed"]
 
 
 def test_finding_states_the_gap(settings):
@@ -54,31 +54,31 @@ def test_finding_states_the_gap(settings):
         "n": [100, 0], "target": [60.0, 75.0], "status": ["not met", None],
         "change_last_year": [6.7, None],
     })
-    assert metrics.finding("ELA", frame, 10) == (
+    assert findings.finding("ELA", frame, 10) == (
         "ELA: 51% at BM1, 9 points below the 60% goal; +7 vs last year")
     frame.loc[0, "change_last_year"] = -0.3
-    assert metrics.finding("ELA", frame, 10).endswith("; ±0 vs last year")
+    assert findings.finding("ELA", frame, 10).endswith("; ±0 vs last year")
     frame.loc[0, "state"] = "open"
-    assert "(window still open)" in metrics.finding("ELA", frame, 10)
+    assert "(window still open)" in findings.finding("ELA", frame, 10)
     frame.loc[0, ["value", "n"]] = [None, 4]
     frame["hidden_label"] = ["n<10", None]
-    assert "(n<10)" in metrics.finding("ELA", frame, 10)
+    assert "(n<10)" in findings.finding("ELA", frame, 10)
     frame["hidden_label"] = ["suppressed", None]
     frame.loc[0, "n"] = 40
-    assert "suppressed to protect a small group" in metrics.finding("ELA", frame, 10)
+    assert "suppressed to protect a small group" in findings.finding("ELA", frame, 10)
 
 
 def test_a_year_end_goal_draws_a_line_from_the_baseline(settings):
     measure = settings.measures["benchmark"].model_copy(update={"goals": {"3": 80}})
     custom = settings.model_copy(update={"measures": settings.measures | {"benchmark": measure}})
-    assert metrics.year_end_only(custom, "benchmark")
+    assert goals.year_end_only(custom, "benchmark")
     # Baseline 50 at BM1, goal 80 at BM3: 65 at BM2, halfway along the straight line.
-    assert metrics.target_at(custom, "benchmark", "1", None, 50.0) is None
-    assert metrics.target_at(custom, "benchmark", "2", None, 50.0) == 65.0
-    assert metrics.target_at(custom, "benchmark", "3", None, 50.0) == 80.0
-    assert metrics.target_at(custom, "benchmark", "2", None, None) is None
+    assert goals.target_at(custom, "benchmark", "1", None, 50.0) is None
+    assert goals.target_at(custom, "benchmark", "2", None, 50.0) == 65.0
+    assert goals.target_at(custom, "benchmark", "3", None, 50.0) == 80.0
+    assert goals.target_at(custom, "benchmark", "2", None, None) is None
     # With the usual trajectory the baseline does not matter.
-    assert metrics.target_at(settings, "benchmark", "2", None, 50.0) == 75.0
+    assert goals.target_at(settings, "benchmark", "2", None, 50.0) == 75.0
 
 
 def test_measure_table_projection_decision_rule_and_gaps(settings):
@@ -95,7 +95,7 @@ def test_measure_table_projection_decision_rule_and_gaps(settings):
         cell("1", "A", "el", 40, 10), cell("2", "A", "el", 40, 16),
         cell("1", "B", "el", 40, 20), cell("2", "B", "el", 40, 24),
     ])
-    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    table = measures_table.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
     rows = table.set_index(["school", "group", "window"])
     a = rows.loc[("A", "all", "2")]
     # 50 -> 60 over one window: 70 at BM3 if the rate holds; 50 < 60 and 60 < 75: flagged.
@@ -124,7 +124,7 @@ def test_assessment_calendar_states_and_arrivals(settings):
         {"source": "benchmark", "school_year": "2026-27", "window_id": "1", "school_code": "A",
          "n": 52},
     ])
-    calendar = metrics.assessment_calendar(settings, coverage, "2026-27", dt.date(2026, 10, 10))
+    calendar = findings.assessment_calendar(settings, coverage, "2026-27", dt.date(2026, 10, 10))
     bench = calendar[calendar["measure"] == "benchmark"].set_index("window_id")
     assert bench.loc["1", "state"] == "open" and bench.loc["2", "state"] == "upcoming"
     assert (bench.loc["1", "schools_with_results"], bench.loc["1", "schools_expected"]) == (1, 2)
@@ -146,13 +146,13 @@ def test_status_grid_and_needs_attention(settings):
         cell("1", "B", "all", 100, 70), cell("2", "B", "all", 100, 80),   # met
         cell("2", "A", "all", 100, 60, year="2025-26"),
     ])
-    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    table = measures_table.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
     schools = pd.DataFrame({"school_code": ["A", "B", "C"], "school_name": ["Ash", "Birch", "Cedar"],
                             "level": ["Elementary"] * 3})
-    grid = metrics.status_grid({"Benchmark": table}, schools, "2026-27").set_index("school_code")
+    grid = measures_table.status_grid({"Benchmark": table}, schools, "2026-27").set_index("school_code")
     assert (grid.loc["A", "Benchmark"], grid.loc["A", "Benchmark status"]) == (45.0, "not met")
     assert grid.loc["B", "Benchmark status"] == "met" and pd.isna(grid.loc["C", "Benchmark"])
-    attention = metrics.needs_attention({"Benchmark": table}, {"A": "Ash", "B": "Birch"},
+    attention = findings.needs_attention({"Benchmark": table}, {"A": "Ash", "B": "Birch"},
                                         {"all": "All students"}, "2026-27")
     assert attention["who"].tolist() == ["Ash", "District"]
     ash = attention.iloc[0]
@@ -181,11 +181,11 @@ def test_needs_attention_puts_whole_schools_first_by_students_short(settings):
         rows += [cell("1", code, "all", n, round(0.68 * n)), cell("2", code, "all", n,
                                                                   round(0.62 * n))]
         rows += [cell("1", code, "el", 11, 8), cell("2", code, "el", 11, 1)]   # 9%: 66 short
-    table = metrics.measure_table(protect(pd.DataFrame(rows), settings), settings, "benchmark",
+    table = measures_table.measure_table(protect(pd.DataFrame(rows), settings), settings, "benchmark",
                                   "ELA", None)
     other = table.assign(measure="performance_task")
     names = {f"S{i:02d}": f"School {i:02d}" for i in range(20)}
-    attention = metrics.needs_attention({"Benchmark ELA": table, "Performance tasks": other},
+    attention = findings.needs_attention({"Benchmark ELA": table, "Performance tasks": other},
                                         names, {"all": "All students", "el": "EL"}, "2026-27",
                                         frozenset({"Benchmark ELA"}))
     first = attention.head(21)
@@ -199,7 +199,7 @@ def test_needs_attention_puts_whole_schools_first_by_students_short(settings):
 
 
 def test_projection_line_runs_from_the_latest_closed_value_at_the_closed_windows_rate():
-    from monitor.metrics import _projected_line
+    from monitor.trajectories import _projected_line
 
     def line(values, closed):
         return _projected_line(pd.Series(values, dtype=float), pd.Series(closed))
@@ -229,14 +229,14 @@ def test_projection_line_runs_from_the_latest_closed_value_at_the_closed_windows
     (None, 60, 3, None),            # suppressed: no colour
 ])
 def test_dashboard_colour_combines_status_and_change(value, target, change, colour):
-    assert metrics.dashboard_colour(value, target, change) == colour
+    assert goals.dashboard_colour(value, target, change) == colour
 
 
 def test_change_and_status_levels_at_their_cut_points():
-    assert [metrics.change_level(c) for c in (5, 4.9, 1, 0.9, -0.9, -1, -4.9, -5)] == [
+    assert [goals.change_level(c) for c in (5, 4.9, 1, 0.9, -0.9, -1, -4.9, -5)] == [
         "Increased significantly", "Increased", "Increased", "Maintained", "Maintained",
         "Declined", "Declined", "Declined significantly"]
-    assert [metrics.status_level(v, 60) for v in (70, 69.9, 60, 50, 49.9, 40, 39.9)] == [
+    assert [goals.status_level(v, 60) for v in (70, 69.9, 60, 50, 49.9, 40, 39.9)] == [
         "Very high", "High", "High", "Medium", "Low", "Low", "Very low"]
 
 
@@ -247,7 +247,7 @@ def _table(settings, rows):
         {"school_year": year, "window_id": window, "school_code": "A", "detail": None,
          "group_id": group, "all_details": True, "n": n, "n_records": n, "n_meeting": meeting}
         for year, window, group, n, meeting in rows])
-    return metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    return measures_table.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
 
 
 def test_gap_changes_say_closing_and_widening(settings):
@@ -257,15 +257,15 @@ def test_gap_changes_say_closing_and_widening(settings):
         ("2025-26", "2", "swd", 50, 25), ("2026-27", "2", "swd", 50, 20),         # -10 -> -20
         ("2025-26", "2", "sed", 100, 55), ("2026-27", "2", "sed", 100, 55),       # -5 -> -5
     ])
-    ids = {metrics.group_name(settings, g): g for g in settings.group_labels}
+    ids = {measures_table.group_name(settings, g): g for g in settings.group_labels}
     labels = {name: settings.group_labels[g] for name, g in ids.items()}
-    trend = metrics.gap_changes(table, "A", labels, "2026-27").set_index("group")
+    trend = measures_table.gap_changes(table, "A", labels, "2026-27").set_index("group")
     el, swd, sed = (settings.group_labels[g] for g in ("el", "swd", "sed"))
     assert (trend.loc[el, "gap"], trend.loc[el, "gap_last_year"], trend.loc[el, "trend"]) == (
         -20.0, -30.0, "closing")
     assert (trend.loc[swd, "change"], trend.loc[swd, "trend"]) == (10.0, "widening")
     assert trend.loc[sed, "trend"] == "steady"
-    grid = metrics.dashboard_grid({"Benchmark": table}, "A", labels, "2026-27")
+    grid = measures_table.dashboard_grid({"Benchmark": table}, "A", labels, "2026-27")
     row = grid.set_index("group").loc[el]
     # 40% against the 75% BM2 goal is very low; +10 on last year is a significant increase.
     assert (row["status_level"], row["change_level"], row["colour"]) == (
@@ -276,35 +276,35 @@ def test_gap_changes_say_closing_and_widening(settings):
 def test_response_rates_hide_small_group_counts(settings):
     counts = pd.DataFrame({"window_id": ["fall"] * 3, "school_code": ["A", "B", "C"],
                            "respondents": [40, 4, 30], "enrolled": [80, 9, 60]})
-    everyone = metrics.response_rates(counts, settings, "all").set_index("scope")
+    everyone = breakdowns.response_rates(counts, settings, "all").set_index("scope")
     assert everyone.loc["A", "rate"] == 50 and everyone.loc["B", "respondents"] == 4
     assert (everyone.loc["__district__", "respondents"], everyone.loc["__district__", "rate"]) \
         == (74, 50)
-    group = metrics.response_rates(counts, settings, "el").set_index("scope")
+    group = breakdowns.response_rates(counts, settings, "el").set_index("scope")
     assert pd.isna(group.loc["B", "respondents"]) and pd.isna(group.loc["B", "rate"])
     assert group.loc["A", "rate"] == 50
     staff = counts.assign(enrolled=pd.NA)
-    assert metrics.response_rates(staff, settings, "all")["rate"].isna().all()
+    assert breakdowns.response_rates(staff, settings, "all")["rate"].isna().all()
 
 
 def test_view_date_and_window_filter_leave_later_windows_out(settings):
     import datetime as dt
 
-    f = metrics.Filters(school_year="2026-27", subject="ELA")
-    assert metrics.view_date(settings, f) == settings.as_of_date()
+    f = selection.Filters(school_year="2026-27", subject="ELA")
+    assert selection.view_date(settings, f) == settings.as_of_date()
     through_bm1 = f.model_copy(update={"window": "1"})
-    assert metrics.view_date(settings, through_bm1) == dt.date(2026, 10, 20)
-    assert metrics.windows_through(settings, "benchmark", "2026-27", dt.date(2026, 10, 20)) == ["1"]
+    assert selection.view_date(settings, through_bm1) == dt.date(2026, 10, 20)
+    assert selection.windows_through(settings, "benchmark", "2026-27", dt.date(2026, 10, 20)) == ["1"]
     # ESGI W2 opened on October 20 and the fall survey was open all autumn: as it stood then,
     # neither had results to show, so neither is in the view (their results came later).
-    assert metrics.windows_through(settings, "esgi", "2026-27", dt.date(2026, 10, 20)) == ["1"]
-    assert metrics.windows_through(settings, "survey", "2026-27",
+    assert selection.windows_through(settings, "esgi", "2026-27", dt.date(2026, 10, 20)) == ["1"]
+    assert selection.windows_through(settings, "survey", "2026-27",
                                    dt.date(2026, 10, 20)) == []
-    assert metrics.windows_through(settings, "walkthrough", "2026-27",
+    assert selection.windows_through(settings, "walkthrough", "2026-27",
                                    dt.date(2026, 10, 20)) == ["Q1"]
     # On the as-of date itself every window that has opened is in view, open ones included.
     today = settings.as_of_date()
-    assert metrics.windows_through(settings, "survey", "2026-27", today) == [
+    assert selection.windows_through(settings, "survey", "2026-27", today) == [
         w.id for w in settings.calendar_for("survey").windows
         if w.dates("2026-27")[0] <= today]
     from monitor.privacy import protect
@@ -312,10 +312,10 @@ def test_view_date_and_window_filter_leave_later_windows_out(settings):
         {"school_year": "2026-27", "window_id": w, "school_code": "A", "detail": None,
          "group_id": "all", "all_details": True, "n": 100, "n_records": 100, "n_meeting": m}
         for w, m in (("1", 50), ("2", 70))]), settings)
-    frame = metrics.trajectory(cells, settings, "benchmark", through_bm1).set_index("window_id")
+    frame = trajectories.trajectory(cells, settings, "benchmark", through_bm1).set_index("window_id")
     assert frame.loc["1", "value"] == 50 and frame.loc["1", "state"] == "closed"
     assert pd.isna(frame.loc["2", "value"]) and frame.loc["2", "n"] == 0
-    assert metrics.latest_point(frame.reset_index())["window_id"] == "1"
+    assert trajectories.latest_point(frame.reset_index())["window_id"] == "1"
 
 
 def _cell(window, school, group, n, meeting, year="2026-27"):
@@ -329,10 +329,10 @@ def test_a_baseline_window_has_no_status_in_any_view(settings):
     a table column, which once read as 'not met')."""
     from monitor.privacy import protect
 
-    assert metrics.goal_for(settings, "esgi", "1") is None
+    assert goals.goal_for(settings, "esgi", "1") is None
     cells = pd.DataFrame([_cell("1", "A", "all", 100, 20), _cell("2", "A", "all", 100, 30),
                           _cell("1", "B", "all", 100, 90)])
-    table = metrics.measure_table(protect(cells, settings), settings, "esgi", "ELA", None)
+    table = measures_table.measure_table(protect(cells, settings), settings, "esgi", "ELA", None)
     baseline = table[table["window"] == "1"]
     assert len(baseline) and baseline["target"].isna().all()
     assert baseline["status"].isna().all(), baseline[["school", "status"]]
@@ -341,10 +341,10 @@ def test_a_baseline_window_has_no_status_in_any_view(settings):
         present=True)
     schools = pd.DataFrame({"school_code": ["A", "B"], "school_name": ["A", "B"],
                             "level": ["Elementary"] * 2})
-    filters = metrics.Filters(school_year="2026-27", subject="ELA", group="all")
-    by_school = metrics.by_school(protected, settings, "esgi", filters, "1", schools)
+    filters = selection.Filters(school_year="2026-27", subject="ELA", group="all")
+    by_school = breakdowns.by_school(protected, settings, "esgi", filters, "1", schools)
     assert by_school["status"].isna().all()
-    assert metrics.status_of(20.0, float("nan"), 5) is None
+    assert goals.status_of(20.0, float("nan"), 5) is None
 
 
 def test_the_decision_rule_holds_on_every_row_it_describes(settings):
@@ -354,7 +354,7 @@ def test_the_decision_rule_holds_on_every_row_it_describes(settings):
 
     cells = pd.DataFrame([_cell("1", "A", "all", 100, 40), _cell("2", "A", "all", 100, 50),
                           _cell("3", "A", "all", 100, 85)])
-    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    table = measures_table.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
     rows = table[table["school"] == "A"].set_index("window")["below_trajectory_last_two"]
     assert rows.to_dict() == {"1": False, "2": True, "3": False}
 
@@ -368,15 +368,15 @@ def test_year_end_projection_reads_closed_windows_only(settings, monkeypatch):
     cells = pd.DataFrame([_cell("1", "A", "all", 100, 50), _cell("2", "A", "all", 100, 60),
                           _cell("1", "A", "all", 100, 50, "2025-26"),
                           _cell("2", "A", "all", 100, 60, "2025-26")])
-    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    table = measures_table.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
     a = table[table["school"] == "A"].set_index(["year", "window"])["projected_year_end"]
     assert a[("2026-27", "2")] == 70.0
     assert a.drop(("2026-27", "2")).isna().all()
     monkeypatch.setenv("MONITOR_AS_OF", "2027-01-20")       # BM2 still open: one closed window
-    table = metrics.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
+    table = measures_table.measure_table(protect(cells, settings), settings, "benchmark", "ELA", None)
     assert table["projected_year_end"].isna().all()
     months = pd.DataFrame([_cell("09", "A", "all", 100, 50), _cell("10", "A", "all", 100, 60)])
-    table = metrics.measure_table(protect(months, settings), settings, "performance_task",
+    table = measures_table.measure_table(protect(months, settings), settings, "performance_task",
                                   "ELA", None)
     assert table["projected_year_end"].isna().all()
 
@@ -388,12 +388,12 @@ def test_a_tile_with_nothing_this_year_says_why(settings):
 
     cells = protect(pd.DataFrame([_cell("2", "A", "all", 100, 60, "2025-26")]), settings).rename(
         columns={"school_code": "scope"}).assign(present=True)
-    school = metrics.Filters(school_year="2026-27", subject="ELA", school="A")
-    frame = metrics.trajectory(cells, settings, "benchmark", school)
-    assert metrics.latest_point(frame) is None
-    assert metrics.nothing_yet(settings, "benchmark", school, frame) == (
+    school = selection.Filters(school_year="2026-27", subject="ELA", school="A")
+    frame = trajectories.trajectory(cells, settings, "benchmark", school)
+    assert trajectories.latest_point(frame) is None
+    assert trajectories.nothing_yet(settings, "benchmark", school, frame) == (
         "No results for BM2 (closed Jan 31); next: BM3 (opens Apr 27)")
     grade = school.model_copy(update={"grade": "3"})
-    frame = metrics.trajectory(cells.iloc[0:0], settings, "benchmark", grade)
-    assert metrics.nothing_yet(settings, "benchmark", grade, frame) == (
+    frame = trajectories.trajectory(cells.iloc[0:0], settings, "benchmark", grade)
+    assert trajectories.nothing_yet(settings, "benchmark", grade, frame) == (
         "No Benchmark results for grade 3 this year or last: not measured here")

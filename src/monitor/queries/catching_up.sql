@@ -2,7 +2,7 @@
 -- later window of the same school year (and how many at standard fell behind), per school at
 -- the later window, student group and grade (NULL: no grade); district rows have `district`.
 -- Grain: (school_code, group_id, grade), so that every grade, band and all grades can be
--- protected together (metrics.catching_up). Parameters: the measure's rule parameters
+-- protected together (reads.catching_up). Parameters: the measure's rule parameters
 -- (macros.sql), $year, $from_window, $to_window, $subject, $grades (NULL = all).
 WITH outcomes AS (
     SELECT *

@@ -21,7 +21,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from monitor import health, metrics, privacy
+from monitor import breakdowns, findings, health, measures_table, privacy, reads, selection
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, config_path, load_settings
 from monitor.db import Database
@@ -98,13 +98,13 @@ def _db(key):
     return _database().at(tuple(key[:2]))
 
 
-def _plain(filters: metrics.Filters, **keep) -> metrics.Filters:
+def _plain(filters: selection.Filters, **keep) -> selection.Filters:
     """The filters a whole-district result depends on: school, group and window are applied
     by the pages to the cached result, so switching them is a cache hit."""
     return filters.model_copy(update={"school": None, "group": "all", "window": None} | keep)
 
 
-def _allowed(scope: object, filters: metrics.Filters) -> Scope:
+def _allowed(scope: object, filters: selection.Filters) -> Scope:
     """The user's scope, after checking it exists and includes the filters' school."""
     scope = require(scope)
     scope.check_school(filters.school)
@@ -133,7 +133,7 @@ def view(func: Callable[..., Result]) -> Callable[..., Result]:
     def checked(scope: Scope, *args):
         scope = require(scope)
         for arg in args:
-            if isinstance(arg, metrics.Filters):
+            if isinstance(arg, selection.Filters):
                 _allowed(scope, arg)
         return cached(stamp(), scope, *args)
     return checked
@@ -142,20 +142,20 @@ def view(func: Callable[..., Result]) -> Callable[..., Result]:
 # -- whole-district results: cached, never returned to a page unscoped ----------------------
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _raw_cells(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataFrame:
-    return metrics.measure_cells(_db(db_stamp), settings(), measure, filters)
+def _raw_cells(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
+    return reads.measure_cells(_db(db_stamp), settings(), measure, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _raw_item_cells(db_stamp, filters: metrics.Filters) -> pd.DataFrame:
-    return metrics.measure_cells(_db(db_stamp), settings(), "survey", filters,
+def _raw_item_cells(db_stamp, filters: selection.Filters) -> pd.DataFrame:
+    return reads.measure_cells(_db(db_stamp), settings(), "survey", filters,
                                  survey_items=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _raw_measure_table(db_stamp, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+def _raw_measure_table(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
     cells = _raw_cells(db_stamp, measure, filters)
-    return metrics.measure_table(cells, settings(), measure, metrics.subject_of(measure, filters),
+    return measures_table.measure_table(cells, settings(), measure, selection.subject_of(measure, filters),
                                  filters.grade)
 
 
@@ -173,32 +173,32 @@ def _query(name: str, **params) -> pd.DataFrame:
 # -- what pages receive: scoped, and cached per scope ------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _scoped_cells(db_stamp, scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+def _scoped_cells(db_stamp, scope: Scope, measure: str, filters: selection.Filters) -> pd.DataFrame:
     if scope.schools is not None:
         # A principal: their schools and the district, protected for their view (the district
         # less their schools is the other schools, which they may not see).
-        return metrics.measure_cells(_db(db_stamp), settings(), measure, filters,
+        return reads.measure_cells(_db(db_stamp), settings(), measure, filters,
                                      schools=scope.schools)
     return scope.restrict(_raw_cells(db_stamp, measure, filters), "scope")
 
 
-def cells(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+def cells(scope: Scope, measure: str, filters: selection.Filters) -> pd.DataFrame:
     """Counts behind a measure for the filters' year and the year before: the district's and
     each school's in scope (pages slice it, so switching school is a cache hit)."""
     scope = _allowed(scope, filters)
     return _scoped_cells(stamp(), scope, measure, _plain(filters))
 
 
-def survey_item_cells(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+def survey_item_cells(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     """The survey's cells per item (detail = item id) instead of per construct."""
     scope = _allowed(scope, filters)
     if scope.schools is not None:
-        return metrics.measure_cells(_db(stamp()), settings(), "survey", _plain(filters),
+        return reads.measure_cells(_db(stamp()), settings(), "survey", _plain(filters),
                                      survey_items=True, schools=scope.schools)
     return scope.restrict(_raw_item_cells(stamp(), _plain(filters)), "scope")
 
 
-def warm(db_stamp, what: str, measure: str, filters: metrics.Filters) -> None:
+def warm(db_stamp, what: str, measure: str, filters: selection.Filters) -> None:
     """Compute (or find) a whole-district result for one version, keyed as a page's request
     for it is (monitor.ui.warm): a measure's "table" (with its counts), its "cells" alone, or
     the survey's "items". Returns nothing to anyone."""
@@ -215,27 +215,27 @@ def warm(db_stamp, what: str, measure: str, filters: metrics.Filters) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _scoped_measure_table(db_stamp, scope: Scope, measure: str,
-                          filters: metrics.Filters) -> pd.DataFrame:
+                          filters: selection.Filters) -> pd.DataFrame:
     if scope.schools is not None:
         cells = _scoped_cells(db_stamp, scope, measure, filters)
-        return metrics.measure_table(cells, settings(), measure,
-                                     metrics.subject_of(measure, filters), filters.grade)
+        return measures_table.measure_table(cells, settings(), measure,
+                                     selection.subject_of(measure, filters), filters.grade)
     return scope.restrict(_raw_measure_table(db_stamp, measure, filters), "school")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _one_scope_measure_table(db_stamp, scope: Scope, measure: str, filters: metrics.Filters,
+def _one_scope_measure_table(db_stamp, scope: Scope, measure: str, filters: selection.Filters,
                              where: str) -> pd.DataFrame:
     # Its rows are the whole table's rows of `where`: what they compare with (last year, the
     # same school's all students, the district) is in the cells kept.
     cells = _scoped_cells(db_stamp, scope, measure, filters)
     cells = cells[cells["scope"].isin([where, privacy.DISTRICT])]
-    table = metrics.measure_table(cells, settings(), measure,
-                                  metrics.subject_of(measure, filters), filters.grade)
+    table = measures_table.measure_table(cells, settings(), measure,
+                                  selection.subject_of(measure, filters), filters.grade)
     return table[table["school"] == ("district" if where == privacy.DISTRICT else where)]
 
 
-def measure_table(scope: Scope, measure: str, filters: metrics.Filters,
+def measure_table(scope: Scope, measure: str, filters: selection.Filters,
                   one_scope: bool = False) -> pd.DataFrame:
     """The measures table (values, targets, status, changes, projection, flags) of a measure:
     every school in scope and the district, or with `one_scope` only the filters' school
@@ -254,11 +254,11 @@ def schools(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _caaspp(db_stamp, filters: metrics.Filters, school_year: str) -> pd.DataFrame:
-    return metrics.caaspp_comparison(_db(db_stamp), settings(), filters, school_year)
+def _caaspp(db_stamp, filters: selection.Filters, school_year: str) -> pd.DataFrame:
+    return reads.caaspp_comparison(_db(db_stamp), settings(), filters, school_year)
 
 
-def caaspp_comparison(scope: Scope, filters: metrics.Filters, school_year: str) -> pd.DataFrame:
+def caaspp_comparison(scope: Scope, filters: selection.Filters, school_year: str) -> pd.DataFrame:
     """State, county, district and the schools in scope from the CAASPP research files."""
     scope = _allowed(scope, filters)
     frame = _caaspp(stamp(), _plain(filters, group=filters.group), school_year)
@@ -266,22 +266,22 @@ def caaspp_comparison(scope: Scope, filters: metrics.Filters, school_year: str) 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _catching_up(db_stamp, measure: str, filters: metrics.Filters, start: str, end: str):
-    return metrics.catching_up(_db(db_stamp), settings(), measure, filters, start, end)
+def _catching_up(db_stamp, measure: str, filters: selection.Filters, start: str, end: str):
+    return reads.catching_up(_db(db_stamp), settings(), measure, filters, start, end)
 
 
-def catching_up(scope: Scope, measure: str, filters: metrics.Filters, start: str,
+def catching_up(scope: Scope, measure: str, filters: selection.Filters, start: str,
                 end: str) -> pd.DataFrame:
     scope = _allowed(scope, filters)
     return scope.restrict(_catching_up(stamp(), measure, _plain(filters), start, end), "scope")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _transitions(db_stamp, source: str, filters: metrics.Filters, start: str, end: str):
-    return metrics.level_transitions(_db(db_stamp), settings(), source, filters, start, end)
+def _transitions(db_stamp, source: str, filters: selection.Filters, start: str, end: str):
+    return reads.level_transitions(_db(db_stamp), settings(), source, filters, start, end)
 
 
-def level_transitions(scope: Scope, source: str, filters: metrics.Filters, start: str,
+def level_transitions(scope: Scope, source: str, filters: selection.Filters, start: str,
                       end: str) -> pd.DataFrame:
     """Level-to-level counts for the filters' school (or the district), cells under min_n
     hidden."""
@@ -289,10 +289,10 @@ def level_transitions(scope: Scope, source: str, filters: metrics.Filters, start
     return _transitions(stamp(), source, filters.model_copy(update={"window": None}), start, end)
 
 
-def response_rates(scope: Scope, filters: metrics.Filters, survey: str) -> pd.DataFrame:
+def response_rates(scope: Scope, filters: selection.Filters, survey: str) -> pd.DataFrame:
     """Respondents per school and window of the filters' year, with enrolment (student survey)."""
     scope = _allowed(scope, filters)
-    frame = metrics.response_rates(
+    frame = breakdowns.response_rates(
         _query("survey_response_rates", year=filters.school_year, survey=survey,
                group=filters.group), settings(), filters.group)
     return scope.restrict(frame, "scope")
@@ -305,7 +305,7 @@ def coverage(scope: Scope, years: list[str]) -> pd.DataFrame:
 
 
 @view
-def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id: str,
+def peer_summary(scope: Scope, measure: str, filters: selection.Filters, window_id: str,
                  level: str) -> dict[str, float | int] | None:
     """Where the filters' school stands among the schools of its level at a window, without
     any other school's value: its rank, how many schools have a value, and their median
@@ -317,7 +317,7 @@ def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id
     scope = _allowed(scope, filters)
     cells = _raw_cells(stamp(), measure, _plain(filters))
     everyone = _query("schools")
-    peers = metrics.by_school(cells, settings(), measure, filters, window_id,
+    peers = breakdowns.by_school(cells, settings(), measure, filters, window_id,
                               everyone[everyone["level"] == level])
     ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
     codes = list(ranked["school_code"])
@@ -333,23 +333,23 @@ def peer_summary(scope: Scope, measure: str, filters: metrics.Filters, window_id
 PEER_MINIMUM = 5
 
 
-def _walk_params(filters: metrics.Filters) -> dict:
+def _walk_params(filters: selection.Filters) -> dict:
     return {"year": filters.school_year, "school": filters.school,
-            "subject": metrics.subject_of("walkthrough", filters), "grades": filters.grades()}
+            "subject": selection.subject_of("walkthrough", filters), "grades": filters.grades()}
 
 
-def walkthrough_ratings(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+def walkthrough_ratings(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     """Core Actions 2 and 3 by rating per walk, for the filters' school (or the district)."""
     _allowed(scope, filters)
-    return metrics.rating_distribution(_query("walkthrough_ratings", **_walk_params(filters)),
+    return breakdowns.rating_distribution(_query("walkthrough_ratings", **_walk_params(filters)),
                                        settings())
 
 
-def observer_calibration(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+def observer_calibration(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     """Each observer against the rest of the walk; names for district analysts only."""
     _allowed(scope, filters)
     counts = _query("walkthrough_observers", **_walk_params(filters))
-    return metrics.observer_calibration(counts, settings(), show_names=scope.analyst)
+    return breakdowns.observer_calibration(counts, settings(), show_names=scope.analyst)
 
 
 def walkthrough_subjects(scope: Scope) -> list[str]:
@@ -359,13 +359,13 @@ def walkthrough_subjects(scope: Scope) -> list[str]:
     return list(_query("walkthrough_subjects")["subject"])
 
 
-def walk_dates(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+def walk_dates(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     """Per walk of the filters' year: observations and the last day observed (the cut-off)."""
     _allowed(scope, filters)
     return _query("walkthrough_dates", year=filters.school_year, school=filters.school)
 
 
-def debrief_notes(scope: Scope, filters: metrics.Filters) -> NotesStore:
+def debrief_notes(scope: Scope, filters: selection.Filters) -> NotesStore:
     """The debrief notes of the filters' school (or the district's), to read or to save."""
     _allowed(scope, filters)
     if filters.school is None and scope.schools is not None:
@@ -391,7 +391,7 @@ def what_moved(scope: Scope, then: dt.datetime, until: dt.datetime) -> pd.DataFr
         raise AccessDenied("Your access does not include the district's changes.")
     moved = _query("measure_history_moved", then=then, until=until)
     names = schools(scope)
-    return metrics.what_moved(moved, settings(), dict(zip(
+    return findings.what_moved(moved, settings(), dict(zip(
         names["school_code"], names["school_name"], strict=True)))
 
 

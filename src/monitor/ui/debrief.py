@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import metrics
+from monitor import findings, goals, selection, trajectories
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.debrief import Slide
@@ -32,10 +32,10 @@ class Walk:
         return f"Learning walk {self.label} {self.school_year}: {self.where}"
 
 
-def current_walk(settings: Settings, f: metrics.Filters, scope: Scope) -> Walk | None:
+def current_walk(settings: Settings, f: selection.Filters, scope: Scope) -> Walk | None:
     """The latest walk of the filters' year with observations (up to the window filter)."""
     frame = measures.trajectory(settings, "walkthrough", f)
-    point = metrics.latest_point(frame)
+    point = trajectories.latest_point(frame)
     if point is None:
         return None
     dates = data.walk_dates(scope, f).set_index("window_id")
@@ -44,7 +44,7 @@ def current_walk(settings: Settings, f: metrics.Filters, scope: Scope) -> Walk |
     where = "District" if f.school is None else data.schools(scope).set_index(
         "school_code").loc[f.school, "school_name"]
     return Walk(point["window_id"], point["window"], f.school_year, where,
-                f.school or "district", cutoff, metrics.shown_n(point["n"]))
+                f.school or "district", cutoff, trajectories.shown_n(point["n"]))
 
 
 def caption(settings: Settings, walk: Walk, n_note: str) -> str:
@@ -52,7 +52,7 @@ def caption(settings: Settings, walk: Walk, n_note: str) -> str:
     return f"{n_note} · as of {settings.as_of_date():%B %-d, %Y}{cut}"
 
 
-def previous_next_steps(settings: Settings, f: metrics.Filters, scope: Scope,
+def previous_next_steps(settings: Settings, f: selection.Filters, scope: Scope,
                         walk: Walk) -> tuple[str | None, list[str]]:
     """The next steps the room wrote at the walk before this one (last year's last walk
     before the year's first), as lines for the opening slide."""
@@ -67,7 +67,7 @@ def previous_next_steps(settings: Settings, f: metrics.Filters, scope: Scope,
     return (f"{label} {year}" if notes else None), steps
 
 
-def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> list[Slide]:
+def slides(settings: Settings, f: selection.Filters, scope: Scope, walk: Walk) -> list[Slide]:
     """One finding per slide: opening, trend, indicators, core-action ratings, schools, and
     practice beside the following benchmark window."""
     min_n = settings.privacy.min_n
@@ -77,7 +77,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
     deck: list[Slide] = []
 
     since, steps = previous_next_steps(settings, f, scope, walk)
-    opening = [f"{metrics.n_text(walk.observations, 'Too few')} classroom observations on this walk."]
+    opening = [f"{trajectories.n_text(walk.observations, 'Too few')} classroom observations on this walk."]
     if since:
         opening += [f"Our next steps from {since}:"] + [f"- {s}" for s in steps or ["(none written)"]]
     else:
@@ -85,13 +85,13 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
     deck.append(Slide("opening", walk.heading, caption(settings, walk, "Learning walk debrief"),
                       lines=opening))
 
-    deck.append(Slide("trend", metrics.finding(label, frame, min_n),
+    deck.append(Slide("trend", findings.finding(label, frame, min_n),
                       caption(settings, walk, measures.n_note(frame, "walkthrough")),
                       figures.goal_trajectory_chart(frame, label),
                       table=components.trajectory_table(frame)))
 
     merged = measures.by_detail(scope, "walkthrough", f, walk.window_id)
-    target = metrics.goal_for(settings, "walkthrough", walk.window_id, f.school)
+    target = goals.goal_for(settings, "walkthrough", walk.window_id, f.school)
     shown = merged[merged["value"].notna()]
     if len(shown):
         lowest = shown.sort_values("value").iloc[0]
@@ -107,7 +107,8 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
             "indicator": "Indicator", "value": "Value (%)", "n": "Observations",
             "last_year": "Same walk last year (%)"})
     deck.append(Slide(
-        "indicators", title, caption(settings, walk, f"n = {metrics.n_text(walk.observations)} observations"),
+        "indicators", title,
+        caption(settings, walk, f"n = {trajectories.n_text(walk.observations)} observations"),
         figures.detail_chart(merged, INDICATOR_LABELS, target, f"{walk.label} {f.school_year}",
                             f"{calendar.label_of(walk.window_id)} last year"), table=table))
 
@@ -148,7 +149,7 @@ def slides(settings: Settings, f: metrics.Filters, scope: Scope, walk: Walk) -> 
     return deck
 
 
-def leading_to_lagging(settings: Settings, f: metrics.Filters, scope: Scope) -> Slide | None:
+def leading_to_lagging(settings: Settings, f: selection.Filters, scope: Scope) -> Slide | None:
     """Each school's practice on a walk beside its benchmark results in the following window:
     the latest walk of this year whose following window has results, else last year's."""
     subject = f.subject or "ELA"
@@ -156,12 +157,12 @@ def leading_to_lagging(settings: Settings, f: metrics.Filters, scope: Scope) -> 
         scoped = f.model_copy(update={"school_year": year, "school": None})
         outcomes = scoped.model_copy(update={"subject": subject})
         for window in reversed(settings.calendar_for("walkthrough").ids):
-            following = metrics.following_window(settings, "walkthrough", window, year, OUTCOME)
+            following = findings.following_window(settings, "walkthrough", window, year, OUTCOME)
             if following is None:
                 continue
             practice = measures.by_school(scope, "walkthrough", scoped, window)
             outcome = measures.by_school(scope, OUTCOME, outcomes, following)
-            pairs, r = metrics.leading_lagging(practice, outcome)
+            pairs, r = findings.leading_lagging(practice, outcome)
             if len(pairs) == 0:
                 continue
             walk_label = settings.calendar_for("walkthrough").label_of(window)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import metrics
+from monitor import selection
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, previous_school_year
-from monitor.ingest.common import GRADE_ORDER
+from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
 from monitor.ui import data
 
 ALL = "__all__"
@@ -44,13 +44,13 @@ def _options(settings: Settings, scope: Scope) -> dict[str, dict[str, str]]:
         "school": everyone | dict(zip(schools["school_code"], schools["school_name"],
                                       strict=True)),
         "subject": {"ELA": "ELA", "Math": "Math"},
-        "grade": {ALL: "All grades"} | {band: band for band in metrics.GRADE_BANDS}
+        "grade": {ALL: "All grades"} | {band: band for band in GRADE_BANDS}
         | {g: f"Grade {g}" for g in GRADE_ORDER},
         "group": dict(settings.group_labels),
         # Only windows that have opened by the as-of date in the year shown: a window still to
         # come has nothing to show "through".
         "window": {ALL: "Latest results"} | {
-            w: f"Through {label}" for w, label in metrics.window_choices(
+            w: f"Through {label}" for w, label in selection.window_choices(
                 settings, _chosen_year(settings, years)).items()},
     }
 
@@ -72,7 +72,7 @@ def _seed_from_url(options: dict[str, dict[str, str]], scope: Scope) -> None:
 
 
 def render_sidebar(settings: Settings, scope: Scope,
-                   unused: dict[str, str] | None = None) -> metrics.Filters:
+                   unused: dict[str, str] | None = None) -> selection.Filters:
     """Draw the shared filters in the sidebar; return them as a frozen Filters. `unused` names
     filters the page does not read, with why: they are not offered there (the sidebar says
     why) and keep their value for the next page."""
@@ -102,7 +102,7 @@ def render_sidebar(settings: Settings, scope: Scope,
     # Page parameters (the learning walks' presentation mode and slide) ride along.
     kept = {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
     st.query_params.from_dict({k: v for k, v in chosen.items() if v != defaults[k]} | kept)
-    return metrics.Filters(
+    return selection.Filters(
         school_year=chosen["year"],
         school=None if chosen["school"] == ALL else chosen["school"],
         subject=chosen["subject"],
@@ -142,7 +142,7 @@ def render_observed_subject(subjects: list[str]) -> None:
                       "is pooled. Choose one to see its classrooms alone.")
 
 
-def current() -> metrics.Filters:
+def current() -> selection.Filters:
     """The filters app.py drew this run."""
     return st.session_state["filters"]
 

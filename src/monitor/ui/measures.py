@@ -5,21 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import metrics, registry
+from monitor import breakdowns, findings, measures_table, registry, selection, trajectories
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.ui import components, data, figures
 from monitor.ui import filters as filters_ui
 
 
-def scoped_filters(measure: str, filters: metrics.Filters) -> metrics.Filters:
+def scoped_filters(measure: str, filters: selection.Filters) -> selection.Filters:
     """Surveys are reported by survey (student/teacher/leader), not by ELA/Math."""
     if measure == "survey" and filters.subject not in ("student", "teacher", "leader"):
         return filters.model_copy(update={"subject": "student"})
     return filters
 
 
-def trajectory(settings: Settings, measure: str, filters: metrics.Filters,
+def trajectory(settings: Settings, measure: str, filters: selection.Filters,
                detail: str | None = None) -> pd.DataFrame:
     """The measure's trajectory for the filters' school (or the district) and group."""
     return _trajectory(filters_ui.scope(), measure, filters, detail)
@@ -29,57 +29,57 @@ def trajectory(settings: Settings, measure: str, filters: metrics.Filters,
 # district scale they, not the queries, are most of a warm rerun.
 
 @data.view
-def _trajectory(scope: Scope, measure: str, filters: metrics.Filters,
+def _trajectory(scope: Scope, measure: str, filters: selection.Filters,
                 detail: str | None) -> pd.DataFrame:
     scoped = scoped_filters(measure, filters)
-    return metrics.trajectory(data.cells(scope, measure, scoped), data.settings(), measure,
+    return trajectories.trajectory(data.cells(scope, measure, scoped), data.settings(), measure,
                               scoped, detail)
 
 
 @data.view
-def by_school(scope: Scope, measure: str, filters: metrics.Filters, window_id: str,
+def by_school(scope: Scope, measure: str, filters: selection.Filters, window_id: str,
               level: str | None = None) -> pd.DataFrame:
     """Each school in scope (of one level, or all) at a window: value, target, status."""
     schools = data.schools(scope)
     if level is not None:
         schools = schools[schools["level"] == level]
-    return metrics.by_school(data.cells(scope, measure, filters), data.settings(), measure,
+    return breakdowns.by_school(data.cells(scope, measure, filters), data.settings(), measure,
                              filters, window_id, schools)
 
 
 @data.view
-def schools_with_results(scope: Scope, measure: str, filters: metrics.Filters) -> list[str]:
+def schools_with_results(scope: Scope, measure: str, filters: selection.Filters) -> list[str]:
     """The schools in scope with any result for the measure in the filters' two years."""
     return sorted(data.cells(scope, measure, filters)["scope"].unique())
 
 
 @data.view
-def by_detail(scope: Scope, measure: str, filters: metrics.Filters,
+def by_detail(scope: Scope, measure: str, filters: selection.Filters,
               window_id: str) -> pd.DataFrame:
     """Each detail (walkthrough indicator, survey construct) at a window, with last year."""
-    return metrics.by_detail(data.cells(scope, measure, filters), data.settings(), filters,
+    return breakdowns.by_detail(data.cells(scope, measure, filters), data.settings(), filters,
                              window_id)
 
 
 @data.view
-def survey_items(scope: Scope, filters: metrics.Filters, window_id: str) -> pd.DataFrame:
+def survey_items(scope: Scope, filters: selection.Filters, window_id: str) -> pd.DataFrame:
     """Each survey item at a window, with last year."""
-    return metrics.by_detail(data.survey_item_cells(scope, filters), data.settings(), filters,
+    return breakdowns.by_detail(data.survey_item_cells(scope, filters), data.settings(), filters,
                              window_id)
 
 
 @data.view
-def by_grade(scope: Scope, measure: str, filters: metrics.Filters, window_id: str,
+def by_grade(scope: Scope, measure: str, filters: selection.Filters, window_id: str,
              grades: tuple[str, ...]) -> pd.DataFrame:
     """The filters' school at a window in each of `grades` that has results, beside the
     district's same grade (detail, value, n, display, last_year = the district's, target)."""
     rows = []
     for grade in grades:
         graded = filters.model_copy(update={"grade": grade})
-        here = metrics.latest_at(_trajectory(scope, measure, graded, None), window_id)
+        here = trajectories.latest_at(_trajectory(scope, measure, graded, None), window_id)
         if not here["present"]:
             continue
-        there = metrics.latest_at(_trajectory(
+        there = trajectories.latest_at(_trajectory(
             scope, measure, graded.model_copy(update={"school": None}), None), window_id)
         rows.append({"detail": grade, "value": here["value"], "n": here["n"],
                      "display": here["display"], "last_year": there["value"],
@@ -89,68 +89,68 @@ def by_grade(scope: Scope, measure: str, filters: metrics.Filters, window_id: st
 
 
 @data.view
-def by_group(scope: Scope, measure: str, filters: metrics.Filters,
+def by_group(scope: Scope, measure: str, filters: selection.Filters,
              window_id: str) -> pd.DataFrame:
     """Each student group at a window for the filters' school (or the district)."""
-    return metrics.by_group(data.cells(scope, measure, filters), data.settings(), filters,
+    return breakdowns.by_group(data.cells(scope, measure, filters), data.settings(), filters,
                             window_id)
 
 
 @data.view
-def tables_through(scope: Scope, filters: metrics.Filters, measures: tuple[str, ...],
+def tables_through(scope: Scope, filters: selection.Filters, measures: tuple[str, ...],
                    one_scope: bool = False) -> dict[str, pd.DataFrame]:
     """The measures tables of several measures up to the view date, keyed by tile label (with
     `one_scope`, of the filters' school or the district only)."""
     settings = data.settings()
-    return {tile_label(settings, m, scoped_filters(m, filters)): metrics.table_through(
+    return {tile_label(settings, m, scoped_filters(m, filters)): selection.table_through(
         data.measure_table(scope, m, scoped_filters(m, filters), one_scope), settings, m,
         filters) for m in measures}
 
 
 def group_names(settings: Settings) -> dict[str, str]:
     """The measures table's group names mapped to the groups' labels."""
-    return {metrics.group_name(settings, g): label for g, label in settings.group_labels.items()}
+    return {measures_table.group_name(settings, g): label for g, label in settings.group_labels.items()}
 
 
 @data.view
-def status_grid(scope: Scope, filters: metrics.Filters,
+def status_grid(scope: Scope, filters: selection.Filters,
                 measures: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Schools x measures at each measure's latest window, and the schools and groups that
     need attention."""
     settings = data.settings()
     tables = tables_through(scope, filters, measures)
     schools = data.schools(scope)
-    grid = metrics.status_grid(tables, schools, filters.school_year)
+    grid = measures_table.status_grid(tables, schools, filters.school_year)
     headline = frozenset(tile_label(settings, m, scoped_filters(m, filters)) for m in measures
                          if settings.measures[m].headline)
-    attention = metrics.needs_attention(
+    attention = findings.needs_attention(
         tables, dict(zip(schools["school_code"], schools["school_name"], strict=True)),
         group_names(settings), filters.school_year, headline)
     return grid, attention
 
 
 @data.view
-def dashboard_grid(scope: Scope, filters: metrics.Filters,
+def dashboard_grid(scope: Scope, filters: selection.Filters,
                    measures: tuple[str, ...]) -> pd.DataFrame:
     """Groups x measures, California School Dashboard style, for the filters' school."""
     settings = data.settings()
-    return metrics.dashboard_grid(tables_through(scope, filters, measures, True),
+    return measures_table.dashboard_grid(tables_through(scope, filters, measures, True),
                                   filters.school or "district", group_names(settings),
                                   filters.school_year)
 
 
 @data.view
-def gap_changes(scope: Scope, measure: str, filters: metrics.Filters) -> pd.DataFrame:
+def gap_changes(scope: Scope, measure: str, filters: selection.Filters) -> pd.DataFrame:
     """Each group's gap now against the same window last year, for the filters' school."""
     settings = data.settings()
     scoped = scoped_filters(measure, filters)
-    table = metrics.table_through(data.measure_table(scope, measure, scoped, True), settings,
+    table = selection.table_through(data.measure_table(scope, measure, scoped, True), settings,
                                   measure, filters)
-    return metrics.gap_changes(table, filters.school or "district", group_names(settings),
+    return measures_table.gap_changes(table, filters.school or "district", group_names(settings),
                                filters.school_year)
 
 
-def subject_label(settings: Settings, measure: str, filters: metrics.Filters) -> str:
+def subject_label(settings: Settings, measure: str, filters: selection.Filters) -> str:
     label = settings.measures[measure].label
     if measure == "survey":
         return "Student survey: % favorable"
@@ -159,7 +159,7 @@ def subject_label(settings: Settings, measure: str, filters: metrics.Filters) ->
     return label
 
 
-def tile_label(settings: Settings, measure: str, filters: metrics.Filters) -> str:
+def tile_label(settings: Settings, measure: str, filters: selection.Filters) -> str:
     """A label short enough for a headline tile; the full label goes in its help."""
     spec = registry.spec(measure)
     by_subject = filters.subject and spec.subjects == registry.STUDENT_SUBJECTS
@@ -167,11 +167,11 @@ def tile_label(settings: Settings, measure: str, filters: metrics.Filters) -> st
 
 
 def n_note(frame: pd.DataFrame, measure: str) -> str:
-    point = metrics.latest_point(frame)
+    point = trajectories.latest_point(frame)
     unit = registry.spec(measure).unit
     if point is None:
         return f"n = 0 {unit}"
-    return f"n = {metrics.n_text(point['n'], point['hidden_label'])} {unit} at {point['window']}"
+    return f"n = {trajectories.n_text(point['n'], point['hidden_label'])} {unit} at {point['window']}"
 
 
 def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, label: str, *,
@@ -183,7 +183,7 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
     if "projection_basis" in frame and frame["projection_basis"].notna().any():
         note += f" · dotted line: {frame['projection_basis'].iloc[0]}"
     components.render_chart(
-        metrics.finding(label, frame, min_n),
+        findings.finding(label, frame, min_n),
         figures.goal_trajectory_chart(frame, label, comparison, comparison_label),
         components.trajectory_table(frame) if table is None else table,
         as_of=settings.as_of_date(), n_note=note, key=key)
@@ -196,15 +196,15 @@ BADGES = {"met": ("blue", "✓ Met"), "approaching": ("orange", "≈ Approaching
           "not met": ("red", "✗ Not met")}
 
 
-def tile_subjects(measure: str, filters: metrics.Filters) -> list[str | None]:
+def tile_subjects(measure: str, filters: selection.Filters) -> list[str | None]:
     """The subjects a headline tile shows side by side: ELA and Math together for a student
     measure (the superintendent's one row), the measure's own pooled value otherwise."""
     subjects = registry.spec(measure).subjects
     return list(subjects) if subjects == registry.STUDENT_SUBJECTS else [None]
 
 
-def tile_filters(measure: str, filters: metrics.Filters,
-                 subject: str | None) -> metrics.Filters:
+def tile_filters(measure: str, filters: selection.Filters,
+                 subject: str | None) -> selection.Filters:
     """A tile's filters: its subject, and for measures of classrooms (learning walks), every
     observation (walks have no student groups)."""
     update: dict[str, object] = {"subject": subject or filters.subject}
@@ -213,7 +213,7 @@ def tile_filters(measure: str, filters: metrics.Filters,
     return filters.model_copy(update=update)
 
 
-def render_tiles(settings: Settings, filters: metrics.Filters) -> None:
+def render_tiles(settings: Settings, filters: selection.Filters) -> None:
     """One tile per headline measure, ELA and Math side by side: status against goal first (a
     badge: met / approaching / not met, or why there is none), then the value, the goal and n,
     and the change from last year in grey (a change is context, not a verdict)."""
@@ -234,15 +234,15 @@ def render_tiles(settings: Settings, filters: metrics.Filters) -> None:
                 st.caption("Walks observe classrooms, not student groups: every observation.")
 
 
-def _tile_value(settings: Settings, measure: str, filters: metrics.Filters,
+def _tile_value(settings: Settings, measure: str, filters: selection.Filters,
                 subject: str | None, schedule: pd.DataFrame | None) -> None:
     frame = trajectory(settings, measure, filters)
-    point = metrics.latest_point(frame)
+    point = trajectories.latest_point(frame)
     label = subject or "All subjects"
     if point is None:
         st.badge("No results", color="gray")
         st.metric(label, "-")
-        st.caption(metrics.nothing_yet(settings, measure, filters, frame))
+        st.caption(trajectories.nothing_yet(settings, measure, filters, frame))
         return
     target = point["target"]
     status = point["status"] if isinstance(point["status"], str) else None
@@ -255,30 +255,30 @@ def _tile_value(settings: Settings, measure: str, filters: metrics.Filters,
         notes.append("too few to show")
     else:
         colour, words = "gray", "Baseline"
-    waiting = None if schedule is None else metrics.waiting_for_schools(
+    waiting = None if schedule is None else findings.waiting_for_schools(
         settings, schedule, measure, point["window_id"])
     if waiting is not None:
         colour, words = "gray", "Waiting"
         notes.append(f"{waiting}: status waits for more")
     st.badge(words, color=colour)
     change = point["change_last_year"]
-    points = None if pd.isna(change) else metrics.signed_points(change)
+    points = None if pd.isna(change) else trajectories.signed_points(change)
     st.metric(label, point["display"], delta=None if points is None else f"{points} pts",
               delta_color="off", delta_arrow="off" if points == "±0" else "auto")
     goal = "no goal (baseline)" if target is None or pd.isna(target) else f"goal {target:.0f}%"
     window = point["window"] + (" (open)" if point["state"] == "open" else "")
     n = (point["hidden_label"] if pd.isna(point["n"]) and point["hidden_label"]
-         else f"n={metrics.n_text(point['n'], point['hidden_label'])}")
+         else f"n={trajectories.n_text(point['n'], point['hidden_label'])}")
     if points is not None:
         notes.insert(0, "change vs last year")
     st.caption(" · ".join([f"{window}: {goal}", n, *notes]))
 
 
 @data.view
-def calendar(scope: Scope, filters: metrics.Filters) -> pd.DataFrame:
+def calendar(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     """The assessment calendar of the filters' year at the view date, with how many schools
     in scope have results in each window."""
     settings = data.settings()
     years = [previous_school_year(filters.school_year), filters.school_year]
-    return metrics.assessment_calendar(settings, data.coverage(scope, years), filters.school_year,
-                                       metrics.view_date(settings, filters))
+    return findings.assessment_calendar(settings, data.coverage(scope, years), filters.school_year,
+                                       selection.view_date(settings, filters))

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from monitor import metrics, registry
+from monitor import registry, selection
 from monitor.db import DatabaseProblem
 from monitor.ingest.common import GRADE_ORDER
 from monitor.ui import data, measures
@@ -39,17 +39,17 @@ _watcher: threading.Thread | None = None
 _warmed: dict[tuple[int, int], bool] = {}      # version -> finished
 
 
-def plan(school_year: str) -> list[tuple[str, str, metrics.Filters]]:
+def plan(school_year: str) -> list[tuple[str, str, selection.Filters]]:
     """What to compute for a version, as (what, measure, filters), in the order the pages need
     it: every measure's table for the sidebar's default subject, then for the other subject
     and the other surveys, then the school page's by-grade counts and the survey items. The
     filters are the ones the pages ask with (`measures.scoped_filters`), so the keys match."""
-    subjects = registry.spec(metrics.REFERENCE_MEASURE).subjects      # the sidebar's
-    work: list[tuple[str, str, metrics.Filters]] = []
+    subjects = registry.spec(selection.REFERENCE_MEASURE).subjects      # the sidebar's
+    work: list[tuple[str, str, selection.Filters]] = []
 
     def add(what: str, measure: str, subject: str, grade: str | None = None) -> None:
         filters = measures.scoped_filters(
-            measure, metrics.Filters(school_year=school_year, subject=subject, grade=grade))
+            measure, selection.Filters(school_year=school_year, subject=subject, grade=grade))
         if (what, measure, filters) not in work:
             work.append((what, measure, filters))
 
@@ -59,7 +59,7 @@ def plan(school_year: str) -> list[tuple[str, str, metrics.Filters]]:
     for survey in registry.spec("survey").subjects:
         add("table", "survey", survey)
     for grade in GRADE_ORDER:
-        add("cells", metrics.REFERENCE_MEASURE, subjects[0], grade)
+        add("cells", selection.REFERENCE_MEASURE, subjects[0], grade)
     add("items", "survey", subjects[0])
     return work
 

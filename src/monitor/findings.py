@@ -1,0 +1,225 @@
+"""What the numbers say, in words and in order: chart titles, what moved since a date, who needs
+attention, whether practice moved before results, and when the windows report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from monitor import privacy, registry
+from monitor.config import Settings
+from monitor.goals import goal_for, status_of
+from monitor.measures_table import latest_rows
+from monitor.selection import window_state
+from monitor.trajectories import latest_point, shown_n, signed_points
+
+
+def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
+    """A chart title that states what the trajectory shows, e.g.
+    'ELA benchmark: 51% at BM1, 9 points below the 60% goal'."""
+    point = latest_point(frame)
+    if point is None:
+        return f"{subject}: no results yet this year"
+    if point["value"] is None or pd.isna(point["value"]):
+        label = point.get("hidden_label")
+        if label and label.startswith("n<"):
+            return f"{subject}: {point['window']} has too few to show ({label})"
+        return f"{subject}: {point['window']} is suppressed to protect a small group"
+    value, target = float(point["value"]), point["target"]
+    text = f"{subject}: {value:.0f}% at {point['window']}"
+    if target is None or pd.isna(target):
+        text += " (baseline window, no goal)"
+    elif value >= target:
+        text += f", at or above the {target:.0f}% goal"
+    else:
+        gap = round(target - value)
+        text += (f", just under the {target:.0f}% goal" if gap == 0 else
+                 f", {gap} point{'s' if gap != 1 else ''} below the {target:.0f}% goal")
+    if point["state"] == "open":
+        text += " (window still open)"
+    change = point["change_last_year"]
+    if change is not None and not pd.isna(change):
+        text += f"; {signed_points(change)} vs last year"
+    return text
+
+
+def what_moved(moved: pd.DataFrame, settings: Settings,
+               school_names: dict[str, str]) -> pd.DataFrame:
+    """The headline results that changed between two dates, from
+    queries/measure_history_moved.sql, in words: new results, a value that moved (points and
+    direction), a status that changed against the goal, results now hidden or withdrawn.
+
+    A change resting on fewer new results than the privacy floor is not shown as a change (the
+    two values would give those few students' results away): it says the result was updated.
+    Only each measure's reported subjects are listed. Columns: measure, subject, who, year,
+    window, then, now, change, status_then, status_now, what; the district first, then by
+    the size of the change.
+    """
+    columns = ["measure", "subject", "who", "year", "window", "then", "now", "change",
+               "status_then", "status_now", "what"]
+    rows = []
+    band = settings.status.approaching_band
+    for row in moved.itertuples():
+        if row.measure not in settings.measures:
+            continue
+        spec = registry.spec(row.measure)
+        wanted = [s or "*" for s in spec.subjects]
+        if row.subject not in wanted:
+            continue
+        school = None if row.scope == privacy.DISTRICT else row.scope
+        floor = settings.privacy.min_observations if spec.observations else settings.privacy.min_n
+        then = None if pd.isna(row.value_then) else float(row.value_then)
+        now = None if pd.isna(row.value_now) else float(row.value_now)
+        target = goal_for(settings, row.measure, row.window_id, school)
+        status_then, status_now = status_of(then, target, band), status_of(now, target, band)
+        added = (None if pd.isna(row.n_now) or pd.isna(row.n_then)
+                 else abs(float(row.n_now) - float(row.n_then)))
+        change = None
+        if not bool(row.present_now):
+            what = "withdrawn (no results now)"
+        elif now is None:
+            what = "now hidden (too few to show)"
+        elif then is None:
+            what = "new results"
+        elif added is not None and 0 < added < floor:
+            what = f"updated (fewer than {floor} results added: change not shown)"
+            then = status_then = None
+        else:
+            change = round(now - then, 1)
+            what = (f"up {change:.1f} points" if change > 0 else f"down {-change:.1f} points"
+                    if change < 0 else "same value, other results")
+        if status_then is not None and status_now is not None and status_then != status_now:
+            what += f"; {status_then} -> {status_now}"
+        calendar = settings.calendar_for(row.measure)
+        rows.append({
+            "measure": settings.measures[row.measure].label,
+            "subject": "" if row.subject == "*" else row.subject,
+            "who": "District" if school is None else school_names.get(school, school),
+            "year": row.school_year, "window": calendar.label_of(row.window_id),
+            "then": then, "now": now, "change": change, "status_then": status_then,
+            "status_now": status_now, "what": what,
+            "_district": school is None, "_size": abs(change) if change is not None else 0})
+    frame = pd.DataFrame(rows, columns=[*columns, "_district", "_size"])
+    frame = frame.sort_values(["_district", "_size"], ascending=[False, False])
+    return frame[columns].reset_index(drop=True)
+
+
+def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str],
+                    group_labels: dict[str, str], school_year: str,
+                    headline: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Schools and student groups off track, in the order a superintendent acts on them.
+
+    `tables` maps a label to a measure's measures table; `headline` names the labels of the
+    headline measures; `group_labels` maps the table's group names (see `group_name`) to labels.
+    A series needs attention when at its latest window it is not met and either below
+    trajectory for the last two windows, slipping (down on the prior window or last year), or
+    more than 10 points short.
+
+    Ranked first whole schools (and the district) on headline measures, then whole schools on
+    the others, then student groups; within each, by how many students (or observations) short
+    of the goal the series is (the gap times n: a small group far below goal is fewer people
+    to reach than a large school a little below), then by the gap. Columns: who, measure,
+    window, value, target, gap, n, short, why, whole (a whole school or the district, not a
+    student group).
+    """
+    found = []
+    for label, table in tables.items():
+        rows = latest_rows(table, school_year)
+        rows = rows[(rows["status"] == "not met") & rows["value"].notna()]
+        for row in rows.itertuples():
+            reasons = []
+            if row.below_trajectory_last_two:
+                reasons.append("below trajectory at the last two windows")
+            if pd.notna(row.change_prior_window) and row.change_prior_window < 0:
+                reasons.append(f"down {abs(row.change_prior_window):.0f} points since the last "
+                               "window")
+            if pd.notna(row.change_last_year) and row.change_last_year < 0:
+                reasons.append(f"{abs(row.change_last_year):.0f} points below last year")
+            gap = row.target - row.value
+            if gap > 10:
+                reasons.append(f"{gap:.0f} points short of the {row.target:.0f}% goal")
+            if not reasons:
+                continue
+            school = "District" if row.school == "district" else school_names.get(
+                row.school, row.school)
+            group = group_labels.get(row.group, row.group)
+            whole = row.group == "all"
+            who = school if whole else f"{school}: {group}"
+            n = shown_n(row.n)
+            found.append({
+                "who": who, "measure": label, "window": row.window_label,
+                "value": row.value, "target": row.target, "gap": round(gap, 1), "n": n,
+                "short": None if n is None else int(np.ceil(gap * n / 100 - 1e-9)),
+                "why": "; ".join(reasons), "whole": whole,
+                "_tier": 0 if whole and label in headline else 1 if whole else 2})
+    frame = pd.DataFrame(found, columns=["who", "measure", "window", "value", "target", "gap",
+                                         "n", "short", "why", "whole", "_tier"])
+    frame = frame.sort_values(["_tier", "short", "gap"], ascending=[True, False, False],
+                              na_position="last")
+    return frame.drop(columns="_tier").reset_index(drop=True)
+
+
+def following_window(settings: Settings, measure: str, walk_window: str, school_year: str,
+                     outcome: str = "benchmark") -> str | None:
+    """The first window of `outcome` that opens after `measure`'s window ends, same year."""
+    window = next(w for w in settings.calendar_for(measure).windows if w.id == walk_window)
+    end = window.dates(school_year)[1]
+    for candidate in settings.calendar_for(outcome).windows:
+        if candidate.dates(school_year)[0] > end:
+            return candidate.id
+    return None
+
+
+def leading_lagging(practice: pd.DataFrame, outcome: pd.DataFrame) -> tuple[pd.DataFrame, float | None]:
+    """Each school's walkthrough value beside its outcome in the following window (both from
+    `by_school`), schools with both values only, and the correlation across schools (None
+    with fewer than 5 schools)."""
+    merged = practice[["school_code", "school_name", "value", "n"]].merge(
+        outcome[["school_code", "value", "n"]], on="school_code",
+        suffixes=("_practice", "_outcome"))
+    merged = merged.dropna(subset=["value_practice", "value_outcome"]).reset_index(drop=True)
+    if len(merged) < 5:
+        return merged, None
+    return merged, round(float(merged["value_practice"].corr(merged["value_outcome"])), 2)
+
+
+def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year: str,
+                        as_of: dt.date) -> pd.DataFrame:
+    """Every window of every measure this school year: dates, state on the as-of date, and how
+    many of the schools that take it (results in this year or last) have results in it.
+
+    `coverage` is queries/coverage_by_school_window.sql (source, school_year, window_id,
+    school_code, n). Columns: measure, label, window_id, window, start, end, state,
+    schools_with_results, schools_expected.
+    """
+    rows = []
+    for measure, config in settings.measures.items():
+        source = coverage[coverage["source"] == registry.spec(measure).source]
+        expected = source["school_code"].dropna().nunique()
+        this_year = source[source["school_year"] == school_year]
+        calendar = settings.calendar_for(measure)
+        for window in calendar.windows:
+            start, end = window.dates(school_year)
+            arrived = this_year.loc[this_year["window_id"] == window.id, "school_code"].nunique()
+            rows.append({"measure": measure, "label": config.label, "window_id": window.id,
+                         "window": window.label, "start": start, "end": end,
+                         "state": window_state(start, end, as_of),
+                         "schools_with_results": arrived, "schools_expected": expected})
+    return pd.DataFrame(rows)
+
+
+def waiting_for_schools(settings: Settings, calendar: pd.DataFrame, measure: str,
+                        window_id: str) -> str | None:
+    """Why a district status is held at a window, or None: the window is open and fewer than
+    `status.reported_share` of the schools that take the measure have results in it (e.g.
+    '1 of 31 schools in'). `calendar` is `assessment_calendar` output."""
+    row = calendar[(calendar["measure"] == measure) & (calendar["window_id"] == window_id)]
+    if row.empty or row["state"].iloc[0] != "open":
+        return None
+    arrived, expected = int(row["schools_with_results"].iloc[0]), int(
+        row["schools_expected"].iloc[0])
+    if expected and arrived < settings.status.reported_share * expected:
+        return f"{arrived} of {expected} schools in"
+    return None

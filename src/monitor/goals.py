@@ -1,0 +1,143 @@
+"""Goals and status: the target at each window (configured points, or a straight line from the
+baseline to a year-end goal), met / approaching / not met, and the California School
+Dashboard's colours of status and change."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from monitor.config import Settings
+
+StatusName = Literal["met", "approaching", "not met"]
+
+
+def goal_for(settings: Settings, measure: str, window_id: str,
+             school: str | None = None) -> float | None:
+    """The trajectory target at a window: configured points, linear between them.
+
+    A school's own goals replace the district's where configured. Windows before the first
+    configured point are the baseline (no target); after the last, the last target holds.
+    """
+    config = settings.measures[measure]
+    goals = config.school_goals.get(school or "", config.goals)
+    order = settings.calendar_for(measure).ids
+    if window_id not in order or not goals:
+        return None
+    points = sorted((order.index(w), target) for w, target in goals.items())
+    position = order.index(window_id)
+    if position < points[0][0]:
+        return None
+    xs, ys = zip(*points, strict=True)
+    return float(np.interp(position, xs, ys))
+
+
+def year_end_only(settings: Settings, measure: str, school: str | None = None) -> bool:
+    """True when a measure's only goal is at its calendar's last window."""
+    config = settings.measures[measure]
+    goals = config.school_goals.get(school or "", config.goals)
+    return list(goals) == [settings.calendar_for(measure).ids[-1]]
+
+
+def target_at(settings: Settings, measure: str, window_id: str, school: str | None,
+              baseline: float | None) -> float | None:
+    """The target at a window. A measure with only a year-end goal gets a straight line from
+    its baseline (the value at the first window) to that goal; otherwise `goal_for`."""
+    if not year_end_only(settings, measure, school):
+        return goal_for(settings, measure, window_id, school)
+    ids = settings.calendar_for(measure).ids
+    position = ids.index(window_id) if window_id in ids else -1
+    goal = goal_for(settings, measure, ids[-1], school)
+    if position == len(ids) - 1:
+        return goal
+    if position <= 0 or baseline is None or pd.isna(baseline):
+        return None
+    return round(float(baseline + (goal - baseline) * position / (len(ids) - 1)), 1)
+
+
+def targets(settings: Settings, measure: str, window_ids: pd.Series, schools: pd.Series,
+            baselines: pd.Series) -> pd.Series:
+    """`target_at` over many rows (school "district" for the district), worked out once per
+    window, school and, for a measure with only a year-end goal, baseline."""
+    frame = pd.DataFrame({"window": window_ids.to_numpy(), "school": schools.to_numpy(),
+                          "baseline": pd.to_numeric(baselines, errors="coerce").to_numpy()})
+    year_end = {s: year_end_only(settings, measure, None if s == "district" else s)
+                for s in frame["school"].unique()}
+    frame["baseline"] = frame["baseline"].where(frame["school"].map(year_end).astype(bool))
+    unique = frame.drop_duplicates(ignore_index=True)
+    unique["target"] = [
+        target_at(settings, measure, w, None if s == "district" else s,
+                  None if pd.isna(b) else float(b))
+        for w, s, b in zip(unique["window"], unique["school"], unique["baseline"], strict=True)]
+    found = frame.merge(unique, how="left", on=["window", "school", "baseline"])["target"]
+    return pd.Series(found.to_numpy(float), index=window_ids.index)
+
+
+def status_of(value: float | None, target: float | None, band: float) -> StatusName | None:
+    """Met, approaching or not met; None where there is no value or no goal (a baseline
+    window's missing target arrives as None or as NaN: both mean no goal)."""
+    if value is None or target is None or pd.isna(value) or pd.isna(target):
+        return None
+    if value >= target:
+        return "met"
+    return "approaching" if value >= target - band else "not met"
+
+
+def statuses(values: pd.Series, targets: pd.Series, band: float) -> pd.Series:
+    """`status_of` over many rows."""
+    value, target = values.to_numpy(float), targets.to_numpy(float)
+    out = np.select([value >= target, value >= target - band], ["met", "approaching"],
+                    "not met").astype(object)
+    out[np.isnan(value) | np.isnan(target)] = None
+    return pd.Series(out, index=values.index)
+
+
+# The California School Dashboard's way of combining where a group is (status) with how it
+# moved (change): five colours from a 5 x 5 table. Status here is the distance from the goal
+# at the window, in points; change is against the same window last year, in points, with the
+# cut points the Dashboard uses for rates (maintained within 1 point, significant from 5).
+STATUS_LEVELS = ("Very low", "Low", "Medium", "High", "Very high")
+
+
+CHANGE_LEVELS = ("Declined significantly", "Declined", "Maintained", "Increased",
+                 "Increased significantly")
+
+
+DASHBOARD_COLOURS = {   # status level -> colour per change level (in CHANGE_LEVELS order)
+    "Very high": ("Yellow", "Green", "Blue", "Blue", "Blue"),
+    "High": ("Orange", "Yellow", "Green", "Green", "Blue"),
+    "Medium": ("Orange", "Orange", "Yellow", "Green", "Green"),
+    "Low": ("Red", "Orange", "Orange", "Yellow", "Yellow"),
+    "Very low": ("Red", "Red", "Red", "Orange", "Yellow"),
+}
+
+
+DASHBOARD_ORDER = ("Red", "Orange", "Yellow", "Green", "Blue")
+
+
+def status_level(value: float, target: float) -> str:
+    distance = value - target
+    cuts = ((10, "Very high"), (0, "High"), (-10, "Medium"), (-20, "Low"))
+    return next((level for cut, level in cuts if distance >= cut), "Very low")
+
+
+def change_level(change: float) -> str:
+    if change >= 5:
+        return "Increased significantly"
+    if change >= 1:
+        return "Increased"
+    if change > -1:
+        return "Maintained"
+    return "Declined" if change > -5 else "Declined significantly"
+
+
+def dashboard_colour(value: float | None, target: float | None,
+                     change: float | None) -> str | None:
+    """The Dashboard colour of a value against its target and its change from last year;
+    None when any of the three is missing (no goal yet, no prior year, or suppressed)."""
+    if any(x is None or pd.isna(x) for x in (value, target, change)):
+        return None
+    row = DASHBOARD_COLOURS[status_level(value, target)]
+    return row[CHANGE_LEVELS.index(change_level(change))]

@@ -1,0 +1,266 @@
+"""Everything here reads the database (through monitor.db's named queries or the measures
+lattice): a measure's protected cells, its second statistics, the CAASPP comparison, and the
+catching-up and level-to-level counts protected together."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from monitor import lattice, privacy, registry
+from monitor.config import Settings, previous_school_year
+from monitor.db import Database
+from monitor.ingest.common import GRADE_BANDS
+from monitor.items import ITEMS_BY_ID
+from monitor.selection import Filters, subject_of
+from monitor.trajectories import with_display
+
+LEVEL_RANKS = {"Standard Exceeded": 4, "Standard Met": 3, "Standard Nearly Met": 2,
+               "Standard Not Met": 1}
+
+
+def reported_subjects(db: Database, measure: str) -> list[str | None]:
+    """The subjects the measures table reports a measure in by default: for learning walks
+    every subject pooled, then each subject observed (Science, History... as well as ELA and
+    Math); for the others their registry subjects."""
+    if measure == "walkthrough":
+        return [None, *db.query("walkthrough_subjects")["subject"]]
+    return list(registry.spec(measure).subjects)
+
+
+def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
+    """The bound parameters of measure_outcomes() for a measure, from config.toml."""
+    loading = settings.loading
+    growth = settings.measures["iready_growth"].growth_expectation
+    top = settings.surveys.favorable_top
+    return {
+        "measure": measure,
+        "esgi_cut": loading.esgi_cut_percent,
+        "proficient_rank": LEVEL_RANKS[loading.proficient_level],
+        "percent_cut": loading.percent_correct_cut,
+        "growth_windows": list(growth) or ["-"],
+        "growth_values": list(growth.values()) or [0.0],
+        "exclude_rushed": loading.exclude_rushed,
+        "favorable_top5": top.get("5", 2),
+        "favorable_top7": top.get("7", 3),
+        # A list that is never empty, so DuckDB knows its type.
+        "reversed_items": [*settings.surveys.reversed_items, "-"],
+        # Survey details: constructs, or with "item" each item (pooled values are the same).
+        "survey_detail": "construct",
+    }
+
+
+def measure_cells(db: Database, settings: Settings, measure: str, filters: Filters,
+                  years: list[str] | None = None, survey_items: bool = False,
+                  schools: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One measure's cells per (school_year, window_id, scope, detail, group_id), from the
+    protected measures lattice (monitor.lattice): the filters' subject and grade (or band),
+    the filters' school year and the one before it.
+
+    `scope` is a school code or privacy.DISTRICT. A hidden cell has no value and no counts
+    (`n` NaN) and `suppressed` with its `hidden_label`; `present` says a cell has results,
+    shown or not. Rows with `all_details` pool every detail (measures without details have
+    their rows twice, pooled and not). Survey details are constructs, or items with
+    `survey_items`. With `schools` (a principal's), only the district and those schools,
+    protected for that principal's view (monitor.lattice.principal_view).
+    """
+    years = years or [previous_school_year(filters.school_year), filters.school_year]
+    subject = subject_of(measure, filters)
+    frame = lattice.read(db, settings, measure, years,
+                         lattice.POOLED if subject is None else subject,
+                         filters.grade or lattice.POOLED, schools)
+    frame["present"] = frame["suppressed"] | (frame["n_records"].fillna(0) > 0)
+    frame = frame[frame["present"]]
+    pooled = frame["detail"] == lattice.POOLED
+    if measure == "survey":
+        items = frame["detail"].isin(ITEMS_BY_ID)
+        frame = frame[pooled | (items if survey_items else ~items)]
+        pooled = frame["detail"] == lattice.POOLED
+    frame = frame.assign(all_details=pooled, detail=frame["detail"].where(~pooled, None))
+    if not registry.spec(measure).details:
+        frame = pd.concat([frame, frame.assign(all_details=False)], ignore_index=True)
+    return frame.reset_index(drop=True)
+
+
+def caaspp_comparison(db: Database, settings: Settings, filters: Filters,
+                      school_year: str) -> pd.DataFrame:
+    """State, county, district and school percent met and above from CAASPP research files.
+
+    Empty when the district's CDS codes are not configured, the filters' group has no CAASPP
+    id, or no research file for that year is loaded. The state's own suppression stays NULL,
+    and our minimum n applies on top of it.
+    """
+    district = settings.district
+    group_ids = {"all": 1} | {g.id: g.caaspp_id for g in settings.groups}
+    group_id = group_ids.get(filters.group)
+    grade = filters.grade if filters.grade in {"3", "4", "5", "6", "7", "8", "11"} else "all"
+    if not (district.cds_county and district.cds_district) or group_id is None:
+        return pd.DataFrame(columns=["level", "entity", "school_code", "students_tested",
+                                     "pct_met_above"])
+    frame = db.query("caaspp_comparison", {
+        "school_year": school_year, "subject": filters.subject or "ELA",
+        "group_id": str(group_id), "grade": grade, "county": district.cds_county,
+        "district": district.cds_district})
+    return privacy.mask_small(frame, "students_tested", ["pct_met_above"],
+                              settings.privacy.min_n)
+
+
+def measure_statistics(db: Database, settings: Settings, measure: str,
+                       filters: Filters) -> pd.DataFrame:
+    """A measure's second statistics per (school_year, window_id, scope, group_id), from the
+    lattice (monitor.registry names them): i-Ready median percent progress to typical and to
+    stretch growth, and how many students had no baseline; mean percent correct for
+    benchmarks, performance tasks and ESGI. A hidden cell has none."""
+    names = registry.spec(measure).statistics
+    cells = measure_cells(db, settings, measure, filters)
+    rows = cells[cells["all_details"]].rename(columns=names)
+    return rows[["school_year", "window_id", "scope", "group_id", "n", *names.values()]
+                ].reset_index(drop=True)
+
+
+def _grade_keys(grade: object) -> list[str]:
+    """The grade views a student of `grade` counts in: the grade, each band holding it, and
+    all grades (a student with no grade: all grades only)."""
+    if grade is None or pd.isna(grade):
+        return [privacy.ALL_GRADES]
+    return [str(grade), *[band for band, grades in GRADE_BANDS.items() if grade in grades],
+            privacy.ALL_GRADES]
+
+
+def catching_up(db: Database, settings: Settings, measure: str, filters: Filters,
+                from_window: str, to_window: str) -> pd.DataFrame:
+    """Of the students below standard at `from_window`, the share at or above it at
+    `to_window`, per scope (school or district) and group, for the filters' grade (a grade, a
+    band, or all grades).
+
+    Every grade, band and all grades are protected together, over schools and groups too
+    (privacy.protect with grades), so that no grade's hidden row is another view less the
+    rest. Columns: scope, group_id, n (students below at the start), value (percent caught
+    up), ci_low, ci_high, suppressed, display, plus n_at_standard and n_fell_behind (students
+    at standard at the start, and how many of them fell behind: hidden with the cell, and
+    protected as a table of their own).
+    """
+    params = rule_parameters(settings, measure) | {
+        "year": filters.school_year, "from_window": from_window, "to_window": to_window,
+        "subject": filters.subject, "grades": None, "survey_detail": "construct"}
+    counts = db.query("catching_up", params)
+    rows = counts[~counts["district"].to_numpy(bool)]
+    totals = ["n_below", "n_caught_up", "n_at_standard", "n_fell_behind"]
+    keyed = rows.assign(grade=rows["grade"].map(_grade_keys),
+                        school_code=rows["school_code"].fillna(privacy.UNPLACED)).explode("grade")
+    summed = keyed.groupby(["school_code", "group_id", "grade"], as_index=False)[totals].sum()
+    shaped = pd.DataFrame({
+        "school_year": filters.school_year, "window_id": to_window,
+        "school_code": summed["school_code"].replace(privacy.UNPLACED, None),
+        "detail": None, "group_id": summed["group_id"], "all_details": True,
+        "grade": summed["grade"], "n": summed["n_below"], "n_records": summed["n_below"],
+        "n_meeting": summed["n_caught_up"]})
+    wanted = filters.grade or privacy.ALL_GRADES
+    protected = privacy.protect(shaped, settings)
+    protected = protected[protected["grade"] == wanted]
+    # Those at standard at the start, and how many fell behind, are a second table over the
+    # same schools, groups and grades: protected as one (under the minimum, or all one
+    # outcome, and whatever would let either be worked out).
+    behind = privacy.protect(shaped.assign(
+        n=summed["n_at_standard"], n_records=summed["n_at_standard"],
+        n_meeting=summed["n_fell_behind"]), settings)
+    behind = behind[behind["grade"] == wanted]
+    at_grade = summed[summed["grade"] == wanted]
+    extra = pd.concat([
+        at_grade.rename(columns={"school_code": "scope"}),
+        at_grade.groupby("group_id", as_index=False)[totals].sum().assign(
+            scope=privacy.DISTRICT)])[["scope", "group_id", "n_at_standard", "n_fell_behind"]]
+    out = protected.merge(extra, on=["scope", "group_id"], how="left").merge(
+        behind[["scope", "group_id", "suppressed"]].rename(
+            columns={"suppressed": "behind_hidden"}), on=["scope", "group_id"], how="left")
+    out = with_display(out)
+    # Here every count is an outcome of the first window (how many were below or at standard):
+    # a hidden cell keeps none of them.
+    hidden = out["suppressed"].to_numpy()
+    out["n"] = out["n"].astype("Int64").mask(hidden)
+    behind_hidden = hidden | out["behind_hidden"].fillna(True).to_numpy(bool)
+    out[["n_at_standard", "n_fell_behind"]] = out[["n_at_standard", "n_fell_behind"]].astype(
+        "Int64").mask(behind_hidden[:, None].repeat(2, axis=1))
+    return out[["scope", "group_id", "n", "value", "ci_low", "ci_high", "suppressed",
+                "hidden_label", "display", "n_at_standard", "n_fell_behind"]].reset_index(
+        drop=True)
+
+
+LEVEL_NAMES = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}
+
+
+# Protecting every school's level-to-level table together grows with the square of the number
+# of schools (bench/transitions.py: 3 s at 50 schools, 7 minutes at 900). Above this many
+# schools in a view, schools' tables are not shown; the district's is, protected against every
+# school's catching-up counts.
+LINKED_SCHOOLS_MAX = 100
+
+
+def level_transitions(db: Database, settings: Settings, source: str, filters: Filters,
+                      from_window: str, to_window: str) -> pd.DataFrame:
+    """Students moving from each performance level to each between two windows, as a 4 x 4
+    table for the filters' school (None: the district), every grade (rows: level at
+    `from_window`; columns: at `to_window`). Hidden cells are NaN.
+
+    Every school's table, the district's, and the catching-up table's sums over them (below
+    at start, caught up, at standard at start, fell behind: `catching_up` for every grade)
+    are protected together, so no hidden cell or hidden sum can be worked out from any of
+    them (privacy.protect_linked_tables). Over LINKED_SCHOOLS_MAX schools, a school's table
+    is hidden whole (`attrs["schools_not_shown"]`, the limit in `attrs["schools_limit"]`)."""
+    filters = filters.model_copy(update={"grade": None, "subject": filters.subject or "ELA"})
+    frame = db.query("level_transitions", {
+        "source": source, "year": filters.school_year, "from_window": from_window,
+        "to_window": to_window, "subject": filters.subject, "group": filters.group})
+    levels = list(LEVEL_NAMES)
+    cell = {(i, j): k for k, (i, j) in enumerate((i, j) for i in levels for j in levels)}
+    codes = sorted(frame["school_code"].dropna().unique())
+    position = {code: s for s, code in enumerate(codes)}
+    schools = np.zeros((len(codes), len(cell)))
+    district = np.zeros(len(cell))
+    for code, i, j, n in frame[["school_code", "from_level", "to_level", "n"]].itertuples(
+            index=False):
+        district[cell[int(i), int(j)]] += n
+        if code is not None and not pd.isna(code):
+            schools[position[code], cell[int(i), int(j)]] += n
+    proficient = int(rule_parameters(settings, source)["proficient_rank"])
+    rows = np.array([i for i, _ in cell])
+    columns = np.array([j for _, j in cell])
+    below, at = rows < proficient, rows >= proficient
+    # The catching-up table's four counts for each scope: below at start, caught up, at
+    # standard at start, fell behind.
+    sums = np.vstack([below, below & (columns >= proficient), at, at & (columns < proficient)])
+    everyone = catching_up(db, settings, source, filters, from_window, to_window)
+    everyone = everyone[everyone["group_id"] == filters.group].set_index("scope")
+
+    def published(scope: str) -> np.ndarray:
+        if scope not in everyone.index:
+            return np.zeros(len(sums), bool)
+        row = everyone.loc[scope]
+        shown = not bool(row["suppressed"])
+        both = shown and not pd.isna(row["n_at_standard"])
+        return np.array([shown, shown, both, both])
+
+    hidden_district, hidden_schools = privacy.protect_linked_tables(
+        district, schools, sums, published(privacy.DISTRICT),
+        np.array([published(code) for code in codes]).reshape(len(codes), len(sums)),
+        settings.privacy.min_n, school_tables=len(codes) <= LINKED_SCHOOLS_MAX)
+    if filters.school is None:
+        counts, hidden = district, hidden_district
+    elif filters.school in position:
+        counts, hidden = schools[position[filters.school]], hidden_schools[
+            position[filters.school]]
+    else:
+        counts, hidden = np.zeros(len(cell)), np.zeros(len(cell), bool)
+    shown = np.where(hidden, np.nan, counts).reshape(len(levels), len(levels))
+    names = [LEVEL_NAMES[i] for i in levels]
+    out = pd.DataFrame(shown, index=names, columns=names)
+    # How each hidden cell reads: "n<10" when it is small itself (or its table is), else
+    # "suppressed" (hidden so that another cannot be worked out: it may be large).
+    min_n = settings.privacy.min_n
+    small = privacy.small_cells(counts, min_n)
+    out.attrs["schools_not_shown"] = len(codes) > LINKED_SCHOOLS_MAX
+    out.attrs["schools_limit"] = LINKED_SCHOOLS_MAX
+    out.attrs["hidden_labels"] = np.where(
+        hidden, np.where(small, f"n<{min_n}", "suppressed"), None).reshape(
+        len(levels), len(levels)).tolist()
+    return out
