@@ -153,3 +153,24 @@ def test_every_shown_cell_is_at_the_minimum_and_no_hidden_n_is_shown(demo_db, se
     assert hidden[["n", "n_records", "n_meeting", "value", "ci_low", "ci_high"]].isna().all().all()
     assert set(hidden["hidden_label"]) <= {f"n<{min_n}", "suppressed",
                                            f"n<{rules.privacy.min_observations}"}
+
+
+def test_the_same_cells_are_hidden_whatever_order_the_counts_arrive_in(demo_db, settings,
+                                                                         monkeypatch):
+    """Queries return rows in no fixed order, and where two cells tie for hiding the build
+    must choose the same one every time (a cell hidden on Monday and shown on Tuesday, with its
+    neighbour hidden instead, would give both away)."""
+    con = Database(demo_db).connection()
+    first = lattice.build_cells(con, settings)
+    counted = list(lattice.counts(con, settings))
+    rng = np.random.default_rng(7)
+    shuffled = [(m, frame.sample(frac=1, random_state=rng.integers(1_000_000)))
+                for m, frame in reversed(counted)]
+    monkeypatch.setattr(lattice, "counts", lambda *_: iter(shuffled))
+    again = lattice.build_cells(con, settings)
+    keys = list(lattice.DIMENSIONS)
+    first = first.sort_values(keys).reset_index(drop=True)
+    again = again.sort_values(keys).reset_index(drop=True)
+    assert len(first) == len(again) and first["hidden"].sum() > 0
+    pd.testing.assert_frame_equal(first[[*keys, "hidden", "reason", "n", "value"]],
+                                  again[[*keys, "hidden", "reason", "n", "value"]])
