@@ -80,18 +80,22 @@ def status_of(value: float | None, target: float | None, band: float) -> StatusN
     window's missing target arrives as None or as NaN: both mean no goal)."""
     if value is None or target is None or pd.isna(value) or pd.isna(target):
         return None
-    if value >= target:
-        return "met"
-    return "approaching" if value >= target - band else "not met"
+    return _status(np.array([value], float), np.array([target], float), band)[0]
 
 
 def statuses(values: pd.Series, targets: pd.Series, band: float) -> pd.Series:
     """`status_of` over many rows."""
-    value, target = values.to_numpy(float), targets.to_numpy(float)
+    return pd.Series(_status(values.to_numpy(float), targets.to_numpy(float), band),
+                     index=values.index)
+
+
+def _status(value: np.ndarray, target: np.ndarray, band: float) -> np.ndarray:
+    """The status rule, once: met at or above the target, approaching within `band` points
+    below it, otherwise not met; None without a value or a target."""
     out = np.select([value >= target, value >= target - band], ["met", "approaching"],
                     "not met").astype(object)
     out[np.isnan(value) | np.isnan(target)] = None
-    return pd.Series(out, index=values.index)
+    return out
 
 
 # The California School Dashboard's way of combining where a group is (status) with how it

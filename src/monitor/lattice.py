@@ -82,7 +82,7 @@ def rules_fingerprint(settings: Settings) -> str:
 
 # -- counting ------------------------------------------------------------------------------
 
-def counts(con, settings: Settings) -> Iterator[tuple[str, pd.DataFrame]]:
+def counts(con, settings: Settings) -> Iterator[pd.DataFrame]:
     """Each measure's cells with their counts (before protection), every year and window."""
     from monitor.reads import rule_parameters  # monitor.reads reads the lattice
 
@@ -107,7 +107,7 @@ def counts(con, settings: Settings) -> Iterator[tuple[str, pd.DataFrame]]:
                 rolled = rolled.merge(medians, how="left", on=[
                     "school_year", "window_id", "scope", "grade", "subject", "detail",
                     "group_id"])
-            yield measure, rolled.assign(measure=measure)
+            yield rolled.assign(measure=measure)
     finally:
         cursor.close()
 
@@ -115,50 +115,51 @@ def counts(con, settings: Settings) -> Iterator[tuple[str, pd.DataFrame]]:
 # -- protecting ----------------------------------------------------------------------------
 
 def _codes(cells: pd.DataFrame, dimensions: list[str]) -> np.ndarray:
-    """One integer per combination of `dimensions` (by the columns' codes: the lattice runs to
-    millions of cells, and strings are slow to group)."""
+    """One integer per combination of `dimensions`, in the order of their sorted values
+    (missing last): the lattice runs to millions of cells, and strings are slow to group."""
     key = np.zeros(len(cells), dtype=np.int64)
     for d in dimensions:
-        codes, uniques = pd.factorize(cells[d], use_na_sentinel=False)
+        codes, uniques = pd.factorize(cells[d], sort=True, use_na_sentinel=False)
         key = key * (len(uniques) + 1) + codes
     return key
 
 
-def _remainders(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """The cells nobody is shown that complete a partition of all students: each yes/no
-    group's complement ("~el") and the students in none of the race/ethnicity groups."""
+def _with_remainders(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The cells (dimensions as categories) and, marked `virtual`, the cells nobody is shown
+    that complete a partition of all students: each yes/no group's complement ("~el") and the
+    students in none of the race/ethnicity groups."""
     counted = ["n", "n_records", "n_meeting"]
+    by_field: dict[str, list[str]] = {}
+    for g in settings.groups:
+        by_field.setdefault(g.field, []).append(g.id)
+    sets = [(NO_RACE, ids) if field == "race_ethnicity" else (COMPLEMENT + i, [i])
+            for field, ids in by_field.items()
+            for i in (ids[:1] if field == "race_ethnicity" else ids)]
+    cells = _as_categories(cells)
+    # The remainders' names among the groups' (so that both stay categories when joined).
+    group = cells["group_id"].cat.set_categories(
+        sorted({*cells["group_id"].cat.categories, *(name for name, _ in sets)}))
+    cells = cells.assign(group_id=group)
     key = _codes(cells, [d for d in DIMENSIONS if d != "group_id"])
-    group = cells["group_id"]
     everyone = np.flatnonzero((group == "all").to_numpy(bool))
     order = np.argsort(key[everyone], kind="stable")
     everyone_keys = key[everyone][order]
     totals = cells[counted].to_numpy(float)
-    by_field: dict[str, list[str]] = {}
-    for g in settings.groups:
-        by_field.setdefault(g.field, []).append(g.id)
-    parts = []
-    for field, ids in by_field.items():
-        sets = [[g] for g in ids] if field != "race_ethnicity" else [ids]
-        for members in sets:
-            inside = np.flatnonzero(group.isin(members).to_numpy(bool))
-            # Every group's cell has its all-students cell (a group is some of everyone).
-            at = order[np.searchsorted(everyone_keys, key[inside])]
-            rest = totals[everyone].copy()
-            for column in range(len(counted)):
-                rest[:, column] -= np.bincount(at, weights=totals[inside, column],
-                                               minlength=len(everyone))
-            keep = rest[:, 1] > 0
-            name = NO_RACE if field == "race_ethnicity" else COMPLEMENT + members[0]
-            part = cells.iloc[everyone[keep]][[d for d in DIMENSIONS if d != "group_id"]]
-            named = name
-            if isinstance(group.dtype, pd.CategoricalDtype) and name in group.cat.categories:
-                named = pd.Categorical.from_codes(
-                    np.full(len(part), group.cat.categories.get_loc(name)), dtype=group.dtype)
-            parts.append(part.assign(group_id=named, **{
-                c: rest[keep, i].astype(np.int64) for i, c in enumerate(counted)}))
-    if not parts:
-        return cells.iloc[0:0]
+    parts = [cells.assign(virtual=False)]
+    for name, members in sets:
+        inside = np.flatnonzero(group.isin(members).to_numpy(bool))
+        # Every group's cell has its all-students cell (a group is some of everyone).
+        at = order[np.searchsorted(everyone_keys, key[inside])]
+        rest = totals[everyone].copy()
+        for column in range(len(counted)):
+            rest[:, column] -= np.bincount(at, weights=totals[inside, column],
+                                           minlength=len(everyone))
+        keep = rest[:, counted.index("n_records")] > 0
+        part = cells.iloc[everyone[keep]][[d for d in DIMENSIONS if d != "group_id"]]
+        parts.append(part.assign(
+            group_id=pd.Categorical.from_codes(
+                np.full(len(part), group.cat.categories.get_loc(name)), dtype=group.dtype),
+            virtual=True, **{c: rest[keep, i].astype(np.int64) for i, c in enumerate(counted)}))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -523,7 +524,7 @@ def _protected(con, settings: Settings) -> pd.DataFrame:
     at 400,000 students the build takes about as long as the counting alone."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lattice") as pool:
         pending = [pool.submit(_protected_measure, raw, settings)
-                   for _, raw in counts(con, settings)]
+                   for raw in counts(con, settings)]
         parts = [part.result() for part in pending]
     parts = [part for part in parts if len(part)]
     if not parts:
@@ -539,21 +540,14 @@ def _protected_measure(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     raw = raw[raw["n_records"] > 0].reset_index(drop=True)
     if raw.empty:
         return _finish(raw.assign(hidden=False, reason=None), settings)
-    raw = _as_categories(raw)
-    # The remainders' names among the groups' (so that both stay categories when joined).
-    names = {NO_RACE, *(COMPLEMENT + g.id for g in settings.groups
-                        if g.field != "race_ethnicity")}
-    raw["group_id"] = raw["group_id"].cat.set_categories(
-        sorted({*raw["group_id"].cat.categories, *names}))
-    cells = pd.concat([raw.assign(virtual=False),
-                       _remainders(raw, settings).assign(virtual=True)], ignore_index=True)
+    cells = _with_remainders(raw, settings)
     virtual = (cells["virtual"].to_numpy()
                | (cells["scope"] == UNPLACED).to_numpy()
                | (cells["grade"] == NO_GRADE).to_numpy()
                | (cells["subject"] == NO_SUBJECT).to_numpy())
     # Protected in the cells' sorted order (queries return rows in no fixed order; where two
     # cells tie for hiding, the same one is then chosen on every build).
-    order = _sorted_order(cells)
+    order = np.argsort(_codes(cells, list(DIMENSIONS)), kind="stable")
     core = cells[[*DIMENSIONS, "n", "n_records", "n_meeting"]].take(order).reset_index(drop=True)
     protected = protect(core, settings, virtual=virtual[order])
     cells = cells.take(order[~virtual[order]])
@@ -570,19 +564,6 @@ def _as_categories(cells: pd.DataFrame) -> pd.DataFrame:
             found, uniques = pd.factorize(cells[d], sort=True)
             cells[d] = pd.Categorical.from_codes(found, categories=uniques)
     return cells
-
-
-def _sorted_order(cells: pd.DataFrame) -> np.ndarray:
-    """The order that sorts the cells by their dimensions (categories in sorted order),
-    missing values last."""
-    cells = _as_categories(cells)
-    key = np.zeros(len(cells), dtype=np.int64)
-    for d in DIMENSIONS:
-        found = cells[d].cat.codes.to_numpy().astype(np.int64)
-        size = len(cells[d].cat.categories)
-        found[found < 0] = size
-        key = key * (size + 1) + found
-    return np.argsort(key, kind="stable")
 
 
 def _finish(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
