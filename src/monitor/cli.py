@@ -84,7 +84,7 @@ def _measures(args: argparse.Namespace) -> int:
             subjects = reads.reported_subjects(db, measure)
         for subject in subjects:
             filters = selection.Filters(school_year=year, subject=subject,
-                                      observed_subject=subject, grade=args.grade)
+                                        observed_subject=subject, grade=args.grade)
             cells = reads.measure_cells(db, settings, measure, filters)
             frames.append(measures_table.measure_table(cells, settings, measure, subject, args.grade))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -124,7 +124,7 @@ def test_every_data_function_refuses_another_school(name, settings, use_demo_db,
     function = getattr(data, name)
     parameters = list(inspect.signature(function).parameters.values())[1:]
     theirs = selection.Filters(school_year=settings.current_school_year(), subject="ELA",
-                             school=other)
+                               school=other)
     with pytest.raises(AccessDenied, match=other):
         function(principal, *[_argument(p, theirs) for p in parameters])
     # Their own school is answered, with nothing of another school's in it.

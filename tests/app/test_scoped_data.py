@@ -103,7 +103,7 @@ def test_one_scope_tables_are_the_whole_tables_rows(settings, use_demo_db, grade
             subject = "student" if measure == "survey" else "Math"
             for school in schools:
                 f = selection.Filters(school_year=year, subject=subject, grade=grade,
-                                    school=school)
+                                      school=school)
                 whole = data.measure_table(scope, measure, f)
                 whole = whole[whole["school"] == (school or "district")].reset_index(drop=True)
                 one = data.measure_table(scope, measure, f, True).reset_index(drop=True)

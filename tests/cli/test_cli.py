@@ -66,7 +66,7 @@ def test_measures_reports_the_second_statistics_the_pages_show(demo_db, settings
     table = pd.read_json(io.StringIO(result.stdout), dtype={"school": str, "window": str})
     year = settings.current_school_year()
     page = reads.measure_statistics(Database(demo_db), settings, "iready_growth",
-                                      selection.Filters(school_year=year, subject="ELA"))
+                                    selection.Filters(school_year=year, subject="ELA"))
     page = page.assign(school=page["scope"].replace({"__district__": "district"}),
                        group=page["group_id"].map(lambda g: measures_table.group_name(settings, g)))
     keys = ["year", "school", "group", "window"]

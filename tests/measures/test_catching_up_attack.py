@@ -85,7 +85,7 @@ def test_no_hidden_catching_up_count_comes_out_across_grades(demo_db, settings, 
 
     def filters_of(view):
         return selection.Filters(school_year="2026-27", subject="ELA", group=group,
-                               grade=None if view == ALL else view)
+                                 grade=None if view == ALL else view)
 
     shown = shown_views(db, settings, group, filters_of)
     # The views overlap (a band is its grades): the attack has something to work with.

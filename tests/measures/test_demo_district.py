@@ -61,7 +61,7 @@ def test_stories(demo_db, settings):
     # Persistent gaps: students with disabilities well below all students in both years.
     for year in ("2025-26", "2026-27"):
         groups = breakdowns.by_group(cells, settings, f.model_copy(update={"school_year": year}),
-                                  "1" if year == "2025-26" else "2").set_index("group_id")
+                                     "1" if year == "2025-26" else "2").set_index("group_id")
         assert groups.loc["swd", "gap_to_all"] < -10
         assert groups.loc["el", "gap_to_all"] < -5
     # Small groups suppressed: foster youth cells under the minimum n show no value, no count
@@ -111,7 +111,7 @@ def test_the_state_comparison_reads_the_published_figures(shared_data, settings,
     assert shown[("School", "Delta View Elementary")] == 31.0
     assert pd.isna(shown[("School", "Holbrook Language Academy")])
     foster = reads.caaspp_comparison(Database(db), mt_diablo,
-                                       f.model_copy(update={"group": "foster"}), "2024-25")
+                                     f.model_copy(update={"group": "foster"}), "2024-25")
     assert foster[foster["level"] == "School"]["pct_met_above"].isna().all()
 
 

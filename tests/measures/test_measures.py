@@ -158,7 +158,7 @@ def test_by_school_and_group_gap(small):
     groups = breakdowns.by_group(cells, settings, f, "1").set_index("group_id")
     assert groups.loc["el", "gap_to_all"] == round(100.0 - round(100 * 10 / 12, 1), 1)
     schools = breakdowns.by_school(cells, settings, "benchmark", f, "1",
-                                db.query("schools")).set_index("school_code")
+                                   db.query("schools")).set_index("school_code")
     assert schools.loc["A", "status"] == "met"
 
 

@@ -186,7 +186,7 @@ def test_over_the_school_limit_only_the_district_table_is_shown(demo_db, setting
     filters = selection.Filters(school_year="2026-27", subject="ELA")
     code = sorted(db.query("schools")["school_code"])[0]
     school = reads.level_transitions(db, settings, "benchmark",
-                                       filters.model_copy(update={"school": code}), "1", "2")
+                                     filters.model_copy(update={"school": code}), "1", "2")
     assert school.attrs["schools_not_shown"] and school.isna().all().all()
     district = reads.level_transitions(db, settings, "benchmark", filters, "1", "2")
     assert district.notna().sum().sum() >= 8

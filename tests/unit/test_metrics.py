@@ -153,7 +153,7 @@ def test_status_grid_and_needs_attention(settings):
     assert (grid.loc["A", "Benchmark"], grid.loc["A", "Benchmark status"]) == (45.0, "not met")
     assert grid.loc["B", "Benchmark status"] == "met" and pd.isna(grid.loc["C", "Benchmark"])
     attention = findings.needs_attention({"Benchmark": table}, {"A": "Ash", "B": "Birch"},
-                                        {"all": "All students"}, "2026-27")
+                                         {"all": "All students"}, "2026-27")
     assert attention["who"].tolist() == ["Ash", "District"]
     ash = attention.iloc[0]
     assert (ash["window"], ash["value"], ash["target"], ash["gap"]) == ("BM2", 45.0, 75.0, 30.0)
@@ -182,12 +182,12 @@ def test_needs_attention_puts_whole_schools_first_by_students_short(settings):
                                                                   round(0.62 * n))]
         rows += [cell("1", code, "el", 11, 8), cell("2", code, "el", 11, 1)]   # 9%: 66 short
     table = measures_table.measure_table(protect(pd.DataFrame(rows), settings), settings, "benchmark",
-                                  "ELA", None)
+                                         "ELA", None)
     other = table.assign(measure="performance_task")
     names = {f"S{i:02d}": f"School {i:02d}" for i in range(20)}
     attention = findings.needs_attention({"Benchmark ELA": table, "Performance tasks": other},
-                                        names, {"all": "All students", "el": "EL"}, "2026-27",
-                                        frozenset({"Benchmark ELA"}))
+                                         names, {"all": "All students", "el": "EL"}, "2026-27",
+                                         frozenset({"Benchmark ELA"}))
     first = attention.head(21)
     assert first["measure"].eq("Benchmark ELA").all() and first["whole"].all()
     schools = first[first["who"] != "District"]
@@ -299,9 +299,9 @@ def test_view_date_and_window_filter_leave_later_windows_out(settings):
     # neither had results to show, so neither is in the view (their results came later).
     assert selection.windows_through(settings, "esgi", "2026-27", dt.date(2026, 10, 20)) == ["1"]
     assert selection.windows_through(settings, "survey", "2026-27",
-                                   dt.date(2026, 10, 20)) == []
+                                     dt.date(2026, 10, 20)) == []
     assert selection.windows_through(settings, "walkthrough", "2026-27",
-                                   dt.date(2026, 10, 20)) == ["Q1"]
+                                     dt.date(2026, 10, 20)) == ["Q1"]
     # On the as-of date itself every window that has opened is in view, open ones included.
     today = settings.as_of_date()
     assert selection.windows_through(settings, "survey", "2026-27", today) == [
@@ -377,7 +377,7 @@ def test_year_end_projection_reads_closed_windows_only(settings, monkeypatch):
     assert table["projected_year_end"].isna().all()
     months = pd.DataFrame([_cell("09", "A", "all", 100, 50), _cell("10", "A", "all", 100, 60)])
     table = measures_table.measure_table(protect(months, settings), settings, "performance_task",
-                                  "ELA", None)
+                                         "ELA", None)
     assert table["projected_year_end"].isna().all()
 
 

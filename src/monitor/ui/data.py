@@ -149,14 +149,18 @@ def _raw_cells(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFra
 @st.cache_data(show_spinner=False, max_entries=32)
 def _raw_item_cells(db_stamp, filters: selection.Filters) -> pd.DataFrame:
     return reads.measure_cells(_db(db_stamp), settings(), "survey", filters,
-                                 survey_items=True)
+                               survey_items=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _raw_measure_table(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
-    cells = _raw_cells(db_stamp, measure, filters)
-    return measures_table.measure_table(cells, settings(), measure, selection.subject_of(measure, filters),
-                                 filters.grade)
+    return _table_of(_raw_cells(db_stamp, measure, filters), measure, filters)
+
+
+def _table_of(cells: pd.DataFrame, measure: str, filters: selection.Filters) -> pd.DataFrame:
+    """The measures table of `cells` under the filters' subject and grade."""
+    return measures_table.measure_table(cells, settings(), measure,
+                                        selection.subject_of(measure, filters), filters.grade)
 
 
 @st.cache_data(show_spinner=False)
@@ -178,7 +182,7 @@ def _scoped_cells(db_stamp, scope: Scope, measure: str, filters: selection.Filte
         # A principal: their schools and the district, protected for their view (the district
         # less their schools is the other schools, which they may not see).
         return reads.measure_cells(_db(db_stamp), settings(), measure, filters,
-                                     schools=scope.schools)
+                                   schools=scope.schools)
     return scope.restrict(_raw_cells(db_stamp, measure, filters), "scope")
 
 
@@ -194,7 +198,7 @@ def survey_item_cells(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     scope = _allowed(scope, filters)
     if scope.schools is not None:
         return reads.measure_cells(_db(stamp()), settings(), "survey", _plain(filters),
-                                     survey_items=True, schools=scope.schools)
+                                   survey_items=True, schools=scope.schools)
     return scope.restrict(_raw_item_cells(stamp(), _plain(filters)), "scope")
 
 
@@ -217,9 +221,7 @@ def warm(db_stamp, what: str, measure: str, filters: selection.Filters) -> None:
 def _scoped_measure_table(db_stamp, scope: Scope, measure: str,
                           filters: selection.Filters) -> pd.DataFrame:
     if scope.schools is not None:
-        cells = _scoped_cells(db_stamp, scope, measure, filters)
-        return measures_table.measure_table(cells, settings(), measure,
-                                     selection.subject_of(measure, filters), filters.grade)
+        return _table_of(_scoped_cells(db_stamp, scope, measure, filters), measure, filters)
     return scope.restrict(_raw_measure_table(db_stamp, measure, filters), "school")
 
 
@@ -230,8 +232,7 @@ def _one_scope_measure_table(db_stamp, scope: Scope, measure: str, filters: sele
     # same school's all students, the district) is in the cells kept.
     cells = _scoped_cells(db_stamp, scope, measure, filters)
     cells = cells[cells["scope"].isin([where, privacy.DISTRICT])]
-    table = measures_table.measure_table(cells, settings(), measure,
-                                  selection.subject_of(measure, filters), filters.grade)
+    table = _table_of(cells, measure, filters)
     return table[table["school"] == ("district" if where == privacy.DISTRICT else where)]
 
 
@@ -318,7 +319,7 @@ def peer_summary(scope: Scope, measure: str, filters: selection.Filters, window_
     cells = _raw_cells(stamp(), measure, _plain(filters))
     everyone = _query("schools")
     peers = breakdowns.by_school(cells, settings(), measure, filters, window_id,
-                              everyone[everyone["level"] == level])
+                                 everyone[everyone["level"] == level])
     ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
     codes = list(ranked["school_code"])
     if filters.school not in codes:
@@ -342,7 +343,7 @@ def walkthrough_ratings(scope: Scope, filters: selection.Filters) -> pd.DataFram
     """Core Actions 2 and 3 by rating per walk, for the filters' school (or the district)."""
     _allowed(scope, filters)
     return breakdowns.rating_distribution(_query("walkthrough_ratings", **_walk_params(filters)),
-                                       settings())
+                                          settings())
 
 
 def observer_calibration(scope: Scope, filters: selection.Filters) -> pd.DataFrame:

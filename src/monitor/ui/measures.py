@@ -33,7 +33,7 @@ def _trajectory(scope: Scope, measure: str, filters: selection.Filters,
                 detail: str | None) -> pd.DataFrame:
     scoped = scoped_filters(measure, filters)
     return trajectories.trajectory(data.cells(scope, measure, scoped), data.settings(), measure,
-                              scoped, detail)
+                                   scoped, detail)
 
 
 @data.view
@@ -44,7 +44,7 @@ def by_school(scope: Scope, measure: str, filters: selection.Filters, window_id:
     if level is not None:
         schools = schools[schools["level"] == level]
     return breakdowns.by_school(data.cells(scope, measure, filters), data.settings(), measure,
-                             filters, window_id, schools)
+                                filters, window_id, schools)
 
 
 @data.view
@@ -58,14 +58,14 @@ def by_detail(scope: Scope, measure: str, filters: selection.Filters,
               window_id: str) -> pd.DataFrame:
     """Each detail (walkthrough indicator, survey construct) at a window, with last year."""
     return breakdowns.by_detail(data.cells(scope, measure, filters), data.settings(), filters,
-                             window_id)
+                                window_id)
 
 
 @data.view
 def survey_items(scope: Scope, filters: selection.Filters, window_id: str) -> pd.DataFrame:
     """Each survey item at a window, with last year."""
     return breakdowns.by_detail(data.survey_item_cells(scope, filters), data.settings(), filters,
-                             window_id)
+                                window_id)
 
 
 @data.view
@@ -93,7 +93,7 @@ def by_group(scope: Scope, measure: str, filters: selection.Filters,
              window_id: str) -> pd.DataFrame:
     """Each student group at a window for the filters' school (or the district)."""
     return breakdowns.by_group(data.cells(scope, measure, filters), data.settings(), filters,
-                            window_id)
+                               window_id)
 
 
 @data.view
@@ -135,8 +135,8 @@ def dashboard_grid(scope: Scope, filters: selection.Filters,
     """Groups x measures, California School Dashboard style, for the filters' school."""
     settings = data.settings()
     return measures_table.dashboard_grid(tables_through(scope, filters, measures, True),
-                                  filters.school or "district", group_names(settings),
-                                  filters.school_year)
+                                         filters.school or "district", group_names(settings),
+                                         filters.school_year)
 
 
 @data.view
@@ -145,9 +145,9 @@ def gap_changes(scope: Scope, measure: str, filters: selection.Filters) -> pd.Da
     settings = data.settings()
     scoped = scoped_filters(measure, filters)
     table = selection.table_through(data.measure_table(scope, measure, scoped, True), settings,
-                                  measure, filters)
+                                    measure, filters)
     return measures_table.gap_changes(table, filters.school or "district", group_names(settings),
-                               filters.school_year)
+                                      filters.school_year)
 
 
 def subject_label(settings: Settings, measure: str, filters: selection.Filters) -> str:
@@ -281,4 +281,4 @@ def calendar(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     settings = data.settings()
     years = [previous_school_year(filters.school_year), filters.school_year]
     return findings.assessment_calendar(settings, data.coverage(scope, years), filters.school_year,
-                                       selection.view_date(settings, filters))
+                                        selection.view_date(settings, filters))
