@@ -210,7 +210,7 @@ def _migrate(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"No database at {path}: nothing to migrate.", file=sys.stderr)
         return 2
-    from monitor import lattice
+    from monitor import health, lattice
 
     settings = load_settings()
     try:
@@ -219,6 +219,8 @@ def _migrate(args: argparse.Namespace) -> int:
             built = None
             if not lattice.is_current(con, settings):
                 built = lattice.build(con, settings)
+            if not health.is_kept(con, settings):
+                health.keep(con, settings)
     except DatabaseProblem as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -59,20 +59,43 @@ def target_at(settings: Settings, measure: str, window_id: str, school: str | No
 
 def targets(settings: Settings, measure: str, window_ids: pd.Series, schools: pd.Series,
             baselines: pd.Series) -> pd.Series:
-    """`target_at` over many rows (school "district" for the district), worked out once per
-    window, school and, for a measure with only a year-end goal, baseline."""
-    frame = pd.DataFrame({"window": window_ids.to_numpy(), "school": schools.to_numpy(),
-                          "baseline": pd.to_numeric(baselines, errors="coerce").to_numpy()})
-    year_end = {s: year_end_only(settings, measure, None if s == "district" else s)
-                for s in frame["school"].unique()}
-    frame["baseline"] = frame["baseline"].where(frame["school"].map(year_end).astype(bool))
-    unique = frame.drop_duplicates(ignore_index=True)
-    unique["target"] = [
-        target_at(settings, measure, w, None if s == "district" else s,
-                  None if pd.isna(b) else float(b))
-        for w, s, b in zip(unique["window"], unique["school"], unique["baseline"], strict=True)]
-    found = frame.merge(unique, how="left", on=["window", "school", "baseline"])["target"]
-    return pd.Series(found.to_numpy(float), index=window_ids.index)
+    """`target_at` over many rows (school "district" for the district): the goals worked out
+    once per window and school, the straight line from a baseline over arrays."""
+    ids = settings.calendar_for(measure).ids
+    last = len(ids) - 1
+    # Schools without goals of their own share the district's: one set of goals per window
+    # for all of them.
+    own = settings.measures[measure].school_goals
+    school_codes, school_names = pd.factorize(schools.to_numpy())
+    goals_of = np.array([name if name in own else "district" for name in school_names], object)
+    window_codes, windows = pd.factorize(window_ids.to_numpy())
+    goal_codes, goal_names = pd.factorize(goals_of[school_codes] if len(school_codes) else
+                                          np.array([], object))
+    pair = window_codes.astype(np.int64) * max(len(goal_names), 1) + goal_codes
+    unique, codes = np.unique(pair, return_inverse=True)
+    goal, year_end, final, position = (np.empty(len(unique)) for _ in range(4))
+    for i, code in enumerate(unique):
+        window = windows[code // max(len(goal_names), 1)]
+        school = goal_names[code % max(len(goal_names), 1)]
+        school = None if school == "district" else school
+        at, end = goal_for(settings, measure, window, school), goal_for(settings, measure,
+                                                                        ids[-1], school)
+        goal[i] = np.nan if at is None else at
+        final[i] = np.nan if end is None else end
+        year_end[i] = year_end_only(settings, measure, school)
+        position[i] = ids.index(window) if window in ids else -1
+    goal, year_end, final, position = goal[codes], year_end[codes].astype(bool), final[codes], \
+        position[codes]
+    baseline = pd.to_numeric(baselines, errors="coerce").to_numpy(float)
+    on_line = year_end & (position > 0) & (position < last) & ~np.isnan(baseline)
+    line = np.full(len(codes), np.nan)
+    if on_line.any():
+        exact = baseline[on_line] + (final[on_line] - baseline[on_line]) * position[on_line] / last
+        # Rounded as target_at rounds (Python's round, exact on the decimal), once per value.
+        values, back = np.unique(exact, return_inverse=True)
+        line[on_line] = np.array([round(float(v), 1) for v in values])[back]
+    found = np.where(year_end, np.where(position == last, final, line), goal)
+    return pd.Series(found, index=window_ids.index)
 
 
 def status_of(value: float | None, target: float | None, band: float) -> StatusName | None:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from monitor.config import Settings
 from monitor.db import run_query
+from monitor.lattice import rules_fingerprint
 
 # A counting share that falls by this many points between two loads is a warning.
 DROP_POINTS = 20.0
@@ -40,10 +41,59 @@ def parameters(settings: Settings) -> dict[str, object]:
 
 
 def row_counts(con, settings: Settings) -> pd.DataFrame:
-    """Rows per (source, school_year, load_id, reason); reason None = they count."""
-    frame = run_query(con, "data_health", parameters(settings))
+    """Rows per (source, school_year, load_id, reason); reason None = they count. Counted over
+    every loaded row (see `counted`: what a version kept)."""
+    return _reasons(run_query(con, "data_health", parameters(settings)))
+
+
+def _reasons(frame: pd.DataFrame) -> pd.DataFrame:
     frame["reason"] = frame["reason"].astype(object).where(frame["reason"].notna(), None)
     return frame
+
+
+# -- kept with the version -----------------------------------------------------------------
+# Counting every loaded row is most of a first view of the overview and the Data page at
+# district scale (4-5 s of 10 at 400,000 students), so the load that makes a version counts
+# once and keeps the counts in it, under the rules they were counted with.
+
+def keep(con, settings: Settings, counts: pd.DataFrame | None = None) -> None:
+    """Keep the health counts (`counts`, or counted now) and which schools have results in
+    which window with the version `con` is (a load's writable copy), for these rules."""
+    counts = row_counts(con, settings) if counts is None else counts
+    con.register("kept_health", counts)
+    con.register("kept_coverage", run_query(con, "coverage_by_school_window"))
+    try:
+        con.execute("DELETE FROM health_counts")
+        con.execute("INSERT INTO health_counts BY NAME SELECT * FROM kept_health")
+        con.execute("DELETE FROM coverage_counts")
+        con.execute("INSERT INTO coverage_counts BY NAME SELECT * FROM kept_coverage")
+    finally:
+        con.unregister("kept_health")
+        con.unregister("kept_coverage")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('counts_rules', $rules)",
+                {"rules": rules_fingerprint(settings)})
+
+
+def is_kept(con, settings: Settings) -> bool:
+    """Whether the version holds counts kept under these settings' rules."""
+    found = run_query(con, "counts_rules")
+    return bool(len(found)) and found["value"].iloc[0] == rules_fingerprint(settings)
+
+
+def counted(con, settings: Settings) -> pd.DataFrame:
+    """`row_counts`, read from what the version kept when it was kept under these rules."""
+    if is_kept(con, settings):
+        return _reasons(run_query(con, "health_counts_kept"))
+    return row_counts(con, settings)
+
+
+def coverage(con, settings: Settings, years: list[str]) -> pd.DataFrame:
+    """Which schools have results in which window of `years`, per source and school year
+    (n: students, observations or respondents): kept with the version, or counted now."""
+    if is_kept(con, settings):
+        return run_query(con, "coverage_kept", {"years": years})
+    found = run_query(con, "coverage_by_school_window")
+    return found[found["school_year"].isin(years)].reset_index(drop=True)
 
 
 def summary(counts: pd.DataFrame) -> pd.DataFrame:
@@ -154,7 +204,7 @@ def latest_snapshot(con, *, skip_latest: bool = False) -> pd.DataFrame | None:
 def check(con, settings: Settings) -> tuple[pd.DataFrame, list[str]]:
     """The health table of the database as it is, and its warnings against the snapshot taken
     before the latest load (for the Data page, the overview and `monitor health`)."""
-    counts = row_counts(con, settings)
+    counts = counted(con, settings)
     return summary(counts), warnings(counts, latest_snapshot(con, skip_latest=True))
 
 

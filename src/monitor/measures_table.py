@@ -4,8 +4,6 @@ grid read)."""
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pandas as pd
 
@@ -36,67 +34,54 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     status, suppressed, change_prior_window, change_last_year, gap_to_all, gap_to_district,
     projected_year_end, below_trajectory_last_two, then the measure's second statistics
     (monitor.registry), e.g. median_progress_typical. `school` is a school code or "district".
+
+    A row's comparisons (its series' first window, last year's same window, all students, the
+    district) are found by integer keys over the rows' coded dimensions, not by joins: this
+    runs for every measure of a first page view, at up to a few hundred thousand cells.
     """
     calendar = settings.calendar_for(measure)
-    order = {w: i for i, w in enumerate(calendar.ids)}
     # Measures without details return each cell twice (pooled and "per detail", both NULL).
-    rows = cells[cells["all_details"] | cells["detail"].notna()].copy()
+    rows = cells[(cells["all_details"] | cells["detail"].notna())
+                 & (cells["scope"] != privacy.UNPLACED)].copy()
     if "present" not in rows:
         rows["present"] = rows["n"].fillna(0) > 0
     rows["n"] = rows["n"].astype("Float64").round().astype("Int64")
     rows["school"] = rows["scope"].replace({privacy.DISTRICT: "district"})
-    rows = rows[rows["scope"] != privacy.UNPLACED]
     rows["detail"] = rows["detail"].where(~rows["all_details"], None)
-    rows["position"] = rows["window_id"].map(order)
-    band = settings.status.approaching_band
-    first = rows[rows["window_id"] == calendar.ids[0]][
-        ["detail", "school", "group_id", "school_year", "value"]].rename(
-        columns={"value": "_baseline"})
-    rows = rows.merge(first, how="left", on=["detail", "school", "group_id", "school_year"])
+    rows["position"] = rows["window_id"].map({w: i for i, w in enumerate(calendar.ids)})
+    keys = _Keys(rows)
+    value = pd.to_numeric(rows["value"], errors="coerce").to_numpy(float)
+    baseline = keys.value_at(value, window=calendar.ids[0])
     rows["target"] = targets(settings, measure, rows["window_id"], rows["school"],
-                             rows["_baseline"])
-    value = pd.to_numeric(rows["value"], errors="coerce")
-    rows["status"] = statuses(value, rows["target"], band)
+                             pd.Series(baseline, index=rows.index))
+    rows["status"] = statuses(pd.Series(value, index=rows.index), rows["target"],
+                              settings.status.approaching_band)
     rows["_value"] = value
-    series = ["detail", "school", "group_id", "school_year"]
-    rows = rows.sort_values([*series, "position"], na_position="first")
-    keyed = rows.fillna({"detail": "-"})
-    # The latest earlier value of the same series (vectorised: no Python per series).
-    filled = keyed.groupby(series)["_value"].ffill()
-    prior = filled.groupby([keyed[c] for c in series]).shift(1)
-    rows["change_prior_window"] = (value - prior).round(1)
-    last_year = rows.assign(school_year=rows["school_year"].map(_next_year))[
-        ["detail", "school", "group_id", "school_year", "window_id", "_value"]].rename(
-        columns={"_value": "_last"})
-    rows = rows.merge(last_year, on=["detail", "school", "group_id", "school_year", "window_id"],
-                      how="left")
-    rows["change_last_year"] = (rows["_value"] - rows["_last"]).round(1)
-    everyone = rows[rows["group_id"] == "all"][
-        ["detail", "school", "school_year", "window_id", "_value"]].rename(
-        columns={"_value": "_all"})
-    rows = rows.merge(everyone, on=["detail", "school", "school_year", "window_id"], how="left")
-    rows["gap_to_all"] = (rows["_value"] - rows["_all"]).round(1)
-    district = rows[rows["school"] == "district"][
-        ["detail", "group_id", "school_year", "window_id", "_value"]].rename(
-        columns={"_value": "_district"})
-    rows = rows.merge(district, on=["detail", "group_id", "school_year", "window_id"], how="left")
-    rows["gap_to_district"] = (rows["_value"] - rows["_district"]).round(1)
+    position = rows["position"].to_numpy(float)
+    rows["change_prior_window"] = np.round(value - keys.prior_value(value, position), 1)
+    rows["change_last_year"] = np.round(
+        value - keys.value_at(value, year=previous_school_year), 1)
+    rows["gap_to_all"] = np.round(value - keys.value_at(value, group="all"), 1)
+    rows["gap_to_district"] = np.round(value - keys.value_at(value, school="district"), 1)
     as_of = settings.as_of_date()
-    ends = {(year, w.id): w.dates(year)[1] for year in rows["school_year"].unique()
-            for w in calendar.windows}
-    closed = pd.DataFrame([(y, w, end < as_of) for (y, w), end in ends.items()],
-                          columns=["school_year", "window_id", "_closed"])
-    rows = rows.merge(closed, how="left", on=["school_year", "window_id"])
-    rows["_closed"] = rows["_closed"].astype("boolean").fillna(False).astype(bool)
+    years = rows["school_year"].unique()
+    ends = {(year, w.id): w.dates(year)[1] for year in years for w in calendar.windows}
+    rows["_closed"] = keys.per_year_and_window({k: end < as_of for k, end in ends.items()})
     rows["_year_over"] = rows["school_year"].map(
-        {y: ends[(y, calendar.ids[-1])] < as_of for y in rows["school_year"].unique()})
-    rows = _projection(rows, calendar.ids, series, registry.spec(measure).projects)
+        {y: ends[(y, calendar.ids[-1])] < as_of for y in years}).astype(bool)
+    projected, below = _projection(keys.series, position, value,
+                                   rows["target"].to_numpy(float), rows["_closed"].to_numpy(),
+                                   rows["_year_over"].to_numpy(), len(calendar.ids) - 1,
+                                   registry.spec(measure).projects)
+    rows["projected_year_end"] = projected
+    rows["below_trajectory_last_two"] = below
     rows["measure"] = measure
     rows["subject"] = subject or "all"
     rows["grade"] = grade or "all"
     rows["group"] = rows["group_id"].map(
         {g: group_name(settings, g) for g in rows["group_id"].unique()})
-    rows["window_label"] = rows["window_id"].map(calendar.label_of)
+    rows["window_label"] = rows["window_id"].map(
+        {w: calendar.label_of(w) for w in rows["window_id"].unique()})
     rows = rows.rename(columns={"school_year": "year", "window_id": "window"})
     columns = ["measure", "subject", "detail", "school", "group", "grade", "year", "window",
                "window_label", "n", "present",
@@ -110,17 +95,83 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
         if column in rows:
             rows[name] = rows[column].where(rows["_value"].notna())
             columns.append(name)
-    return rows.sort_values(["detail", "school", "group", "year", "position"],
-                            na_position="first")[columns].reset_index(drop=True)
+    # Sorted by detail (pooled first), school, group, year and window.
+    order = np.lexsort([position, *(
+        pd.factorize(rows[c], sort=True)[0] for c in ("year", "group", "school", "detail"))])
+    return rows.iloc[order][columns].reset_index(drop=True)
 
 
-def _next_year(school_year: str) -> str:
-    start = int(school_year[:4]) + 1
-    return f"{start}-{(start + 1) % 100:02d}"
+class _Keys:
+    """Each row's place as integer codes: its series (detail, school, group, year) and, with
+    its window, a key unique to the row; and the row with one of those changed (the same cell
+    last year, for all students, for the district, at the first window)."""
+
+    def __init__(self, rows: pd.DataFrame):
+        self._codes: dict[str, np.ndarray] = {}
+        self._vocab: dict[str, dict] = {}
+        columns = {"detail": rows["detail"].fillna("-"), "school": rows["school"],
+                   "group": rows["group_id"], "year": rows["school_year"],
+                   "window": rows["window_id"]}
+        for name, column in columns.items():
+            codes, uniques = pd.factorize(column)
+            self._codes[name] = codes.astype(np.int64)
+            self._vocab[name] = {u: i for i, u in enumerate(uniques)}
+        self._sizes = {name: len(v) + 1 for name, v in self._vocab.items()}
+        self.series = self._key(self._codes, ("detail", "school", "group", "year"))
+        self.key = self._key(self._codes)
+        self._index = pd.Index(self.key)
+        if not self._index.is_unique:
+            raise ValueError("a measure's cells repeat a (detail, school, group, year, window)")
+
+    def _key(self, codes: dict[str, np.ndarray],
+             names: tuple[str, ...] = ("detail", "school", "group", "year", "window")):
+        key = np.zeros(len(self._codes["detail"]), np.int64)
+        for name in names:
+            key = key * self._sizes[name] + codes[name]
+        return key
+
+    def value_at(self, value: np.ndarray, **changed) -> np.ndarray:
+        """`value` of the row with the dimensions `changed` (a value, or a function of this
+        row's value: year=previous_school_year), NaN where there is none."""
+        codes = dict(self._codes)
+        for name, to in changed.items():
+            vocab = self._vocab[name]
+            if callable(to):
+                inverse = list(vocab)
+                moved = np.array([vocab.get(to(u), -1) for u in inverse], np.int64)
+                code = moved[codes[name]] if len(inverse) else codes[name]
+            else:
+                code = np.full(len(codes[name]), vocab.get(to, -1), np.int64)
+            codes[name] = code
+        missing = np.zeros(len(self.key), bool)
+        for name in changed:
+            missing |= codes[name] < 0
+        found = self._index.get_indexer(self._key(codes))
+        found[missing] = -1
+        return np.where(found >= 0, value[np.maximum(found, 0)], np.nan) if len(value) else value
+
+    def prior_value(self, value: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """The latest earlier value of the same series, by `position` (a window outside the
+        calendar, NaN, first), NaN where there is none."""
+        order = np.lexsort((np.nan_to_num(position, nan=-1.0), self.series))
+        ordered = pd.Series(value[order])
+        filled = ordered.groupby(self.series[order]).ffill()
+        prior = np.empty(len(value))
+        prior[order] = filled.groupby(self.series[order]).shift(1).to_numpy(float)
+        return prior
+
+    def per_year_and_window(self, flags: dict[tuple[str, str], bool]) -> np.ndarray:
+        """A flag per (year, window) spread over the rows (False where none is given)."""
+        table = np.zeros((self._sizes["year"], self._sizes["window"]), bool)
+        for (year, window), flag in flags.items():
+            if year in self._vocab["year"] and window in self._vocab["window"]:
+                table[self._vocab["year"][year], self._vocab["window"][window]] = flag
+        return table[self._codes["year"], self._codes["window"]]
 
 
-def _projection(rows: pd.DataFrame, windows: list[str], series: list[str],
-                projects: bool) -> pd.DataFrame:
+def _projection(series: np.ndarray, position: np.ndarray, value: np.ndarray,
+                target: np.ndarray, closed: np.ndarray, year_over: np.ndarray, last: int,
+                projects: bool) -> tuple[np.ndarray, np.ndarray]:
     """Two columns over each series (detail, school, group, year):
 
     - projected_year_end, on the series' latest row with a value: where the year's last window
@@ -131,38 +182,33 @@ def _projection(rows: pd.DataFrame, windows: list[str], series: list[str],
     - below_trajectory_last_two, on every row with a value: the decision rule, this value and
       the series' value before it both short of their targets.
     """
-    rows = rows.reset_index(drop=True)
-    rows["projected_year_end"] = np.nan
-    rows["below_trajectory_last_two"] = False
-    shown = rows[rows["_value"].notna()].sort_values("position")
-    if shown.empty:
-        return rows
-    def keyed(frame: pd.DataFrame) -> pd.Series:
-        parts = [frame[c].fillna("-").astype(str) for c in series]
-        return functools.reduce(lambda a, b: a + "|" + b, parts)
-    keys = keyed(shown)
-    short = (shown["_value"] < shown["target"]) & shown["target"].notna()
-    before = short.groupby(keys).shift(1, fill_value=False).astype(bool)
-    rows.loc[shown.index, "below_trajectory_last_two"] = (short & before).to_numpy()
-    last = len(windows) - 1
-    closed = shown[shown["_closed"]]
-    if not projects or closed.empty:
-        return rows
-    closed_keys = keys[closed.index]
-    grouped = closed.groupby(closed_keys)
-    first, latest = grouped.head(1), grouped.tail(1)
-    first = first.set_index(closed_keys[first.index])
-    latest = latest.set_index(closed_keys[latest.index])
-    first = first.reindex(latest.index)
-    span = latest["position"] - first["position"]
-    projected = at_current_rate(first["_value"], first["position"].where(span > 0),
-                                 latest["_value"], latest["position"], last)
+    projected = np.full(len(series), np.nan)
+    below = np.zeros(len(series), bool)
+    shown = np.flatnonzero(~np.isnan(value))
+    if not shown.size:
+        return projected, below
+    shown = shown[np.lexsort((position[shown], series[shown]))]
+    same = np.r_[False, series[shown][1:] == series[shown][:-1]]
+    short = (value[shown] < target[shown]) & ~np.isnan(target[shown])
+    below[shown] = short & np.r_[False, short[:-1]] & same
+    closed_rows = shown[closed[shown]]
+    if not projects or not closed_rows.size:
+        return projected, below
+    of = series[closed_rows]
+    first = closed_rows[np.r_[True, of[1:] != of[:-1]]]
+    latest = closed_rows[np.r_[of[1:] != of[:-1], True]]
+    span = position[latest] - position[first]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        line = at_current_rate(value[first], np.where(span > 0, position[first], np.nan),
+                               value[latest], position[latest], last)
     # Nothing to project once the year's last window has closed.
-    projected = projected.where(~latest["_year_over"].astype(bool))
-    target_rows = shown.groupby(keys).tail(1)
-    on = keys[target_rows.index]
-    rows.loc[target_rows.index, "projected_year_end"] = projected.reindex(on).round(1).to_numpy()
-    return rows
+    line = np.round(np.where(year_over[latest], np.nan, line), 1)
+    ends = shown[np.r_[series[shown][1:] != series[shown][:-1], True]]
+    at = np.searchsorted(series[latest], series[ends])
+    at = np.minimum(at, len(latest) - 1)
+    has = series[latest][at] == series[ends]
+    projected[ends[has]] = line[at[has]]
+    return projected, below
 
 
 def latest_rows(table: pd.DataFrame, school_year: str) -> pd.DataFrame:

@@ -2,6 +2,9 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from monitor import breakdowns, findings, goals, measures_table, selection, trajectories
 from monitor.config import load_settings
@@ -30,6 +33,38 @@ def test_goal_interpolates_and_school_override(settings):
     assert goals.goal_for(custom, "benchmark", "2") == 70
     assert goals.goal_for(custom, "benchmark", "2", school="101") == 50
     assert goals.goal_for(custom, "benchmark", "2", school="999") == 70
+
+
+GOAL_WINDOWS = [["3"], ["1", "3"], ["2"], ["2", "3"], ["1", "2", "3"]]   # ["3"]: year-end only
+
+
+@given(goal_windows=st.sampled_from(GOAL_WINDOWS), own=st.booleans(),
+       own_windows=st.sampled_from(GOAL_WINDOWS),
+       rows=st.lists(st.tuples(st.sampled_from(["1", "2", "3", "9"]),
+                               st.sampled_from(["district", "101", "102"]),
+                               st.one_of(st.none(), st.floats(0, 100), st.sampled_from(
+                                   [50.1, 33.35, 12.25, 0.05]))), max_size=40),
+       goals_at=st.lists(st.integers(20, 95), min_size=3, max_size=3))
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_targets_over_rows_are_target_at_per_row(goal_windows, own, own_windows, rows, goals_at):
+    """The vectorised targets (the measures table's) against target_at, one row at a time,
+    over district and school goals, year-end-only goals (a line from the baseline), windows
+    outside the calendar and missing baselines."""
+    base = load_settings()
+    measure = base.measures["benchmark"].model_copy(update={
+        "goals": {w: float(g) for w, g in zip(goal_windows, goals_at, strict=False)},
+        "school_goals": {"101": {w: float(g) + 1 for w, g in
+                                 zip(own_windows, goals_at, strict=False)}} if own else {}})
+    custom = base.model_copy(update={"measures": base.measures | {"benchmark": measure}})
+    windows = pd.Series([r[0] for r in rows], dtype=object)
+    schools = pd.Series([r[1] for r in rows], dtype=object)
+    baselines = pd.Series([r[2] for r in rows], dtype=float)
+    found = goals.targets(custom, "benchmark", windows, schools, baselines)
+    for (window, school, baseline), target in zip(rows, found, strict=True):
+        expected = goals.target_at(custom, "benchmark", window,
+                                   None if school == "district" else school, baseline)
+        assert (expected is None and pd.isna(target)) or target == expected, (
+            window, school, baseline, target, expected)
 
 
 @pytest.mark.parametrize(("value", "target", "expected"), [

@@ -370,12 +370,15 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             step(f"Writing {path.name}")
             _load_one(con, path, table, adapted, settings, report)
         step("Checking data health")
-        warnings = _health_check(con, settings, reports)
-        if any(r.load_id is not None for r in reports) or not lattice.is_current(con, settings):
+        counts, warnings = _health_check(con, settings, reports)
+        loaded = any(r.load_id is not None for r in reports)
+        if loaded or not lattice.is_current(con, settings):
             step("Counting and protecting every measure (the measures lattice)")
             lattice.build(con, settings)
-            if any(r.load_id is not None for r in reports):
+            if loaded:
                 lattice.record_history(con)
+        if loaded or not health.is_kept(con, settings):
+            health.keep(con, settings, counts)
         step("Saving the new version of the database")
     rejects_path = None
     if rejected:
@@ -385,16 +388,18 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
     return LoadResult(reports, rejects_path, warnings)
 
 
-def _health_check(con, settings: Settings, reports: list[FileReport]) -> list[str]:
+def _health_check(con, settings: Settings,
+                  reports: list[FileReport]) -> tuple[pd.DataFrame | None, list[str]]:
     """Count what the run's rows (and everything loaded) contribute to the measures, record
-    the snapshot with this version, and return the warnings (monitor.health)."""
+    the snapshot with this version, and return the counts and the warnings (monitor.health);
+    (None, []) when the run loaded nothing."""
     run_ids = [r.load_id for r in reports if r.load_id is not None]
     if not run_ids:
-        return []
+        return None, []
     counts = health.row_counts(con, settings)
     before = health.latest_snapshot(con)
     files = [health.LoadedFile(r.file, r.source, r.load_id, r.rows_read, r.loaded, r.rejected)
              for r in reports if r.error is None]
     found = health.warnings(counts, before, files)
     health.record(con, counts, max(run_ids))
-    return found
+    return counts, found

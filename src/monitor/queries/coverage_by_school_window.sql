@@ -1,5 +1,6 @@
 -- Which schools have results in which window, per source and school year.
--- Grain: (source, school_year, window_id, school_code). Parameters: $years (list).
+-- Grain: (source, school_year, window_id, school_code). Every year: a load keeps it with the
+-- version (monitor.health.keep; read back through coverage_kept.sql).
 WITH results AS (
     SELECT a.source, a.school_year, a.window_id,
            coalesce(r.school_code, a.school_code) AS school_code, a.student_id
@@ -15,6 +16,5 @@ WITH results AS (
 )
 SELECT source, school_year, window_id, school_code, count(DISTINCT student_id) AS n
 FROM results
-WHERE list_contains($years, school_year)
 GROUP BY ALL
 ORDER BY ALL;

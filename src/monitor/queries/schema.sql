@@ -45,6 +45,30 @@ CREATE TABLE IF NOT EXISTS data_health (
     rows BIGINT NOT NULL
 );
 
+-- What the data health check counts over every loaded row, kept with the version the load made
+-- (monitor.health.keep): queries/data_health.sql's rows, so the Data page and the overview do
+-- not count every row again at a first view. Read only when meta's 'counts_rules' is the
+-- current rules' fingerprint (else counted live).
+CREATE TABLE IF NOT EXISTS health_counts (
+    source VARCHAR NOT NULL,
+    school_year VARCHAR NOT NULL,
+    load_id INTEGER,
+    reason VARCHAR,                     -- NULL: the rows that count in a measure
+    rows BIGINT NOT NULL,
+    not_on_roster BIGINT NOT NULL,
+    no_grade BIGINT NOT NULL
+);
+
+-- Which schools have results in which window (queries/coverage_by_school_window.sql), kept
+-- with the version as health_counts is. Grain: (source, school_year, window_id, school_code).
+CREATE TABLE IF NOT EXISTS coverage_counts (
+    source VARCHAR NOT NULL,
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR,
+    school_code VARCHAR,
+    n BIGINT NOT NULL
+);
+
 -- One row per school.
 CREATE TABLE IF NOT EXISTS schools (
     school_code VARCHAR PRIMARY KEY,

@@ -299,10 +299,14 @@ def response_rates(scope: Scope, filters: selection.Filters, survey: str) -> pd.
     return scope.restrict(frame, "scope")
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _coverage(db_stamp, years: tuple[str, ...]) -> pd.DataFrame:
+    return health.coverage(_database().connection(tuple(db_stamp[:2])), settings(), list(years))
+
+
 def coverage(scope: Scope, years: list[str]) -> pd.DataFrame:
     """Which schools in scope have results in which window, per source and school year."""
-    return require(scope).restrict(_query("coverage_by_school_window", years=years),
-                                   "school_code")
+    return require(scope).restrict(_coverage(stamp(), tuple(years)), "school_code")
 
 
 @view
