@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
-from fpdf import FPDF
 
 from monitor import charts  # also registers the charts' template for exported images
 from monitor.notes import Note
@@ -79,6 +78,8 @@ def deck_pdf(slides: list[Slide], notes: dict[str, Note], heading: str,
              generated: dt.date) -> bytes:
     """Every slide on its own 16:9 page: title, chart (drawn by Kaleido), caption and the
     notes the room saved for it."""
+    from fpdf import FPDF  # a quarter of a second to import: only when a deck is asked for
+
     pdf = FPDF(orientation="landscape", unit="mm", format=(PAGE_H, PAGE_W))
     pdf.set_auto_page_break(False)
     pdf.set_title(_latin1(heading))
