@@ -23,14 +23,13 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from monitor import reads
 from monitor.access import Scope
 from monitor.config import PROJECT_ROOT, load_settings, previous_school_year
 from monitor.db import Database, sql
-from monitor.ui import signin
+from monitor.ui import data, signin
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "data"]
@@ -201,7 +200,7 @@ def measures_comparison(db: Database, repeat: int) -> dict:
 
 def measure_page(db: Database, page: str, repeat: int) -> dict:
     at = open_app(page)
-    st.cache_data.clear()
+    data.forget_results()
     with QueryLog() as log:
         cold, _ = timed(lambda: run(at))
     sent = payload(at)

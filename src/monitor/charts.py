@@ -437,18 +437,24 @@ def place_labels(xs, ys, texts, *, width_px: float, height_px: float,
     return [chosen[i] for i in range(len(xs))]
 
 
+# Above this many schools a scatter's points are not labelled (each names its school on
+# hover): the labels would cover each other and the chart.
+LABELLED_POINTS = 40
+
+
 def leading_lagging_chart(frame: pd.DataFrame, practice_label: str, outcome_label: str,
                           show_labels: bool = True) -> go.Figure:
-    """One labelled point per school: practice observed on a walk against the outcome in the
-    following window."""
+    """One point per school, labelled up to LABELLED_POINTS schools: practice observed on a
+    walk against the outcome in the following window."""
+    show_labels = show_labels and 0 < len(frame) <= LABELLED_POINTS
     fig = go.Figure(go.Scatter(
         x=frame["value_practice"], y=frame["value_outcome"],
         mode="markers+text" if show_labels else "markers",
         text=frame["school_name"], textfont=dict(size=12),
         textposition=place_labels(frame["value_practice"], frame["value_outcome"],
                                   frame["school_name"], width_px=900, height_px=400, font_px=12)
-        if len(frame) else "top center",
-        meta="placed labels",
+        if show_labels else "top center",
+        meta="placed labels" if show_labels else None,
         marker=dict(size=11, color=BLUE, line=dict(color="white", width=1)),
         customdata=frame[["n_practice", "n_outcome"]].to_numpy(),
         hovertemplate="%{text}: %{x:.0f}% of indicator ratings meeting, %{y:.0f}% proficient "

@@ -62,12 +62,21 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str,
         cursor.close()
 
 
+# Queries whose results are large and only text, numbers and booleans: fetched through Arrow,
+# which pandas' Arrow-backed strings take without converting each string (a measure's cells
+# at 400,000 students: 46 ms against 106 ms). Other results keep DuckDB's own conversion
+# (dates, decimals and lists come out of Arrow as other pandas types).
+ARROW_RESULTS = frozenset({"lattice_cells", "lattice_schools"})
+
+
 def run_here(con: duckdb.DuckDBPyConnection, name: str,
              params: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """As `run_query`, on `con` itself: it sees the tables registered on it."""
     text = sql(name)
     if any(f"{macro}(" in text for macro in _macro_names()):
         con.execute(sql("macros"))
+    if name in ARROW_RESULTS:
+        return con.sql(text, params=dict(params or {})).to_arrow_table().to_pandas()
     return con.execute(text, dict(params or {})).df()
 
 

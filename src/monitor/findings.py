@@ -128,29 +128,32 @@ def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str
     for label, table in tables.items():
         rows = latest_rows(table, school_year)
         rows = rows[(rows["status"] == "not met") & rows["value"].notna()]
-        for row in rows.itertuples():
+        # Only the series with a reason, and column by column (a row tuple of every column
+        # of a 900-school table is most of the time this takes).
+        prior, last_year = rows["change_prior_window"], rows["change_last_year"]
+        rows = rows[rows["below_trajectory_last_two"].astype(bool) | (prior < 0)
+                    | (last_year < 0) | (rows["target"] - rows["value"] > 10)]
+        columns = ("below_trajectory_last_two", "change_prior_window", "change_last_year",
+                   "target", "value", "school", "group", "window_label", "n")
+        for below, prior, last_year, target, value, school, group, window, n in zip(
+                *(rows[c].tolist() for c in columns), strict=True):
             reasons = []
-            if row.below_trajectory_last_two:
+            if below:
                 reasons.append("below trajectory at the last two windows")
-            if pd.notna(row.change_prior_window) and row.change_prior_window < 0:
-                reasons.append(f"down {abs(row.change_prior_window):.0f} points since the last "
-                               "window")
-            if pd.notna(row.change_last_year) and row.change_last_year < 0:
-                reasons.append(f"{abs(row.change_last_year):.0f} points below last year")
-            gap = row.target - row.value
+            if pd.notna(prior) and prior < 0:
+                reasons.append(f"down {abs(prior):.0f} points since the last window")
+            if pd.notna(last_year) and last_year < 0:
+                reasons.append(f"{abs(last_year):.0f} points below last year")
+            gap = target - value
             if gap > 10:
-                reasons.append(f"{gap:.0f} points short of the {row.target:.0f}% goal")
-            if not reasons:
-                continue
-            school = "District" if row.school == "district" else school_names.get(
-                row.school, row.school)
-            group = group_labels.get(row.group, row.group)
-            whole = row.group == "all"
-            who = school if whole else f"{school}: {group}"
-            n = shown_n(row.n)
+                reasons.append(f"{gap:.0f} points short of the {target:.0f}% goal")
+            name = "District" if school == "district" else school_names.get(school, school)
+            whole = group == "all"
+            n = shown_n(n)
             found.append({
-                "who": who, "measure": label, "window": row.window_label,
-                "value": row.value, "target": row.target, "gap": round(gap, 1), "n": n,
+                "who": name if whole else f"{name}: {group_labels.get(group, group)}",
+                "measure": label, "window": window,
+                "value": value, "target": target, "gap": round(gap, 1), "n": n,
                 "short": None if n is None else int(np.ceil(gap * n / 100 - 1e-9)),
                 "why": "; ".join(reasons), "whole": whole,
                 "_tier": 0 if whole and label in headline else 1 if whole else 2})

@@ -109,3 +109,38 @@ def test_one_scope_tables_are_the_whole_tables_rows(settings, use_demo_db, grade
                 one = data.measure_table(scope, measure, f, True).reset_index(drop=True)
                 assert len(one) == len(whole), (measure, school)
                 pd.testing.assert_frame_equal(one, whole, check_dtype=False)
+
+
+def test_pages_leave_the_shared_whole_district_results_as_they_were(settings, use_demo_db,
+                                                                    monkeypatch):
+    """Each measure's whole-district cells and measures table are shared objects, not copies
+    (monitor.ui.data: _raw_cells, _raw_measure_table). After every page has run, for the
+    district and for a school, each is still what a fresh read gives."""
+    from monitor import reads
+    from monitor.ui import warm
+
+    from .test_pages import PAGES, run_page, school_codes
+
+    data.forget_results()
+    code = school_codes(use_demo_db)[0]
+    for page in PAGES:
+        for params in ({}, {"school": code}, {"school": code, "group": "el", "subject": "Math"}):
+            run_page(page, params)
+    db = Database(use_demo_db)
+    shared = []
+    for what, measure, filters in warm.plan(settings.current_school_year()):
+        if what == "table":
+            plain = data._plain(filters)
+            shared.append((measure, plain, data._raw_cells(data.stamp(), measure, plain),
+                           data._raw_measure_table(data.stamp(), measure, plain)))
+    fresh_reads = []
+    monkeypatch.setattr(reads, "measure_cells", lambda *a, **k: fresh_reads.append(a))
+    for measure, plain, cells, table in shared:     # cached by the pages, not read again
+        assert data._raw_cells(data.stamp(), measure, plain) is cells
+    assert not fresh_reads
+    monkeypatch.undo()
+    for measure, plain, cells, table in shared:
+        again = reads.measure_cells(db, settings, measure, plain)
+        pd.testing.assert_frame_equal(cells, again)
+        pd.testing.assert_frame_equal(table, data._table_of(again, measure, plain))
+    assert len(shared) >= 8

@@ -127,3 +127,27 @@ def test_placed_labels_never_overlap_more_than_labels_all_on_top(points):
     places = place_labels(xs, ys, texts, width_px=1650, height_px=440, font_px=22)
     assert _total_overlap(xs, ys, texts, places) <= _total_overlap(
         xs, ys, texts, ["top center"] * len(xs))
+
+
+@pytest.mark.parametrize("schools", [1, 12, 40, 41, 900])
+def test_a_scatter_names_its_points_only_while_they_can_be_read(schools):
+    """Up to LABELLED_POINTS schools each point carries its placed label (and the projector
+    places them again); above it, points only, each naming its school on hover."""
+    import numpy as np
+
+    from monitor.charts import LABELLED_POINTS, leading_lagging_chart
+    from monitor.debrief import for_projector
+
+    rng = np.random.default_rng(schools)
+    frame = pd.DataFrame({"school_name": [f"School {i}" for i in range(schools)],
+                          "value_practice": rng.uniform(0, 100, schools),
+                          "value_outcome": rng.uniform(0, 100, schools),
+                          "n_practice": 20, "n_outcome": 300})
+    points = leading_lagging_chart(frame, "practice", "outcome").data[0]
+    labelled = schools <= LABELLED_POINTS
+    assert (points.mode == "markers+text") == labelled
+    assert (points.meta == "placed labels") == labelled
+    assert list(points.text) == list(frame["school_name"])      # on hover either way
+    assert "%{text}" in points.hovertemplate
+    projected = for_projector(leading_lagging_chart(frame, "practice", "outcome")).data[0]
+    assert isinstance(projected.textposition, str) != labelled

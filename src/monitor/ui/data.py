@@ -140,8 +140,14 @@ def view(func: Callable[..., Result]) -> Callable[..., Result]:
 
 
 # -- whole-district results: cached, never returned to a page unscoped ----------------------
+# A measure's cells and its measures table are held as shared objects (cache_resource), not
+# copied in and out of the cache on every use (cache_data pickles a result when it stores it
+# and unpickles it at each hit: a sixth of a first overview at 400,000 students). They reach
+# a page only through a scoped, cache_data layer below (_scoped_cells, _scoped_measure_table,
+# the views), which hands each run its own copy; what reads them here never changes them
+# (tests/app/test_scoped_data.py checks that after every page has run).
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _raw_cells(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
     return reads.measure_cells(_db(db_stamp), settings(), measure, filters)
 
@@ -152,9 +158,17 @@ def _raw_item_cells(db_stamp, filters: selection.Filters) -> pd.DataFrame:
                                survey_items=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _raw_measure_table(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
     return _table_of(_raw_cells(db_stamp, measure, filters), measure, filters)
+
+
+def forget_results() -> None:
+    """Forget every computed result, copied or shared, but not the open database: what a
+    server that has just started holds (benchmarks and tests of a first view)."""
+    st.cache_data.clear()
+    _raw_cells.clear()
+    _raw_measure_table.clear()
 
 
 def _table_of(cells: pd.DataFrame, measure: str, filters: selection.Filters) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import findings, goals, selection, trajectories
+from monitor import charts, findings, goals, selection, trajectories
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.debrief import Slide
@@ -182,8 +182,11 @@ def leading_to_lagging(settings: Settings, f: selection.Filters, scope: Scope) -
                 "school_name": "School", "value_practice": practice_label,
                 "n_practice": "Observations", "value_outcome": outcome_label,
                 "n_outcome": "Students"}).drop(columns=["school_code"])
+            named = ("" if len(pairs) <= charts.LABELLED_POINTS
+                     else " (too many to name on the chart: point to one for its name)")
             return Slide("leading", title,
-                         f"One point per school · as of {settings.as_of_date():%B %-d, %Y}",
+                         f"One point per school{named} · as of "
+                         f"{settings.as_of_date():%B %-d, %Y}",
                          figures.leading_lagging_chart(pairs, practice_label, outcome_label),
                          table=table)
     return None
