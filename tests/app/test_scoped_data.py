@@ -137,6 +137,7 @@ def test_pages_leave_the_shared_whole_district_results_as_they_were(settings, us
     monkeypatch.setattr(reads, "measure_cells", lambda *a, **k: fresh_reads.append(a))
     for measure, plain, cells, table in shared:     # cached by the pages, not read again
         assert data._raw_cells(data.stamp(), measure, plain) is cells
+        assert data._raw_measure_table(data.stamp(), measure, plain) is table
     assert not fresh_reads
     monkeypatch.undo()
     for measure, plain, cells, table in shared:
