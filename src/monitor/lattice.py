@@ -710,9 +710,40 @@ def principal_view(db, settings: Settings, schools: tuple[str, ...]) -> pd.DataF
         memory = _in_memory(db, settings)
         rows = memory[(memory["scope"] == DISTRICT) | memory["scope"].isin(schools)]
     rows = rows.reset_index(drop=True)
-    exact = rows.assign(shown_n=rows["n"], shown_records=rows["n_records"],
-                        shown_meeting=rows["n_meeting"], n=rows["true_n"],
-                        n_records=rows["true_n_records"], n_meeting=rows["true_n_meeting"])
+    view_hidden = principal_hidden(
+        rows.assign(n=rows["true_n"], n_records=rows["true_n_records"],
+                    n_meeting=rows["true_n_meeting"]), settings)
+    newly = view_hidden & ~rows["hidden"].fillna(False).to_numpy(bool)
+    view = rows.assign(hidden=view_hidden)
+    for column in ("value", "ci_low", "ci_high", "mean_a", "median_a", "median_b",
+                   "n_excluded", "n", "n_records", "n_meeting"):
+        view[column] = view[column].where(~newly)
+    view["reason"] = view["reason"].where(~newly, COMPLEMENTARY)
+    view["hidden_label"] = view["hidden_label"].where(~newly, "suppressed")
+    view = view.sort_values(list(DIMENSIONS))[STORED].reset_index(drop=True)
+    with _MEMORY_LOCK:
+        _VIEWS[key] = view
+        for old in list(_VIEWS)[:-64]:
+            del _VIEWS[old]
+    return view
+
+
+def principal_hidden(exact: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Which of a principal's cells they must not see: `exact` holds the district's cells and
+    those of the principal's schools (DIMENSIONS, the true n, n_records and n_meeting,
+    `hidden` as the whole district's protection left them, and on district cells `schools`,
+    how many schools have results there).
+
+    The district less their schools is, to them, the other schools together: where their
+    schools have results in a cell and the rest is one school, or few students, it would
+    tell another school's (or a small group's) result, so it is protected as a cell that is
+    never shown, over the whole of what they see, and the district's and their own cells
+    that would give it away are hidden too. Where their schools have no one in a cell (an
+    elementary principal's view of grade 10), the district's cell is the district's number,
+    shown or hidden as it is to everyone: nothing of theirs is subtracted from it (the same
+    rule as the level-to-level tables', privacy.protect_linked_tables).
+    Returns `hidden` for the principal, per row of `exact`."""
+    exact = exact.reset_index(drop=True)
     keys = [d for d in DIMENSIONS if d != "scope"]
     district = exact[exact["scope"] == DISTRICT].set_index(keys)
     own = exact[exact["scope"] != DISTRICT].copy()
@@ -722,34 +753,32 @@ def principal_view(db, settings: Settings, schools: tuple[str, ...]) -> pd.DataF
     others = pd.DataFrame({
         "n": district["n"] - mine["n"], "n_records": district["n_records"] - mine["n_records"],
         "n_meeting": district["n_meeting"] - mine["n_meeting"],
-        "schools": district["schools"].fillna(0) - mine["with_results"]}).reset_index()
-    others = others[others["n_records"] > 0].assign(scope=OTHERS)
-    cells = pd.concat([exact.assign(virtual=False), others.assign(virtual=True, hidden=False)],
-                      ignore_index=True)
-    cells = cells.sort_values(list(DIMENSIONS), ignore_index=True)
-    one_school = (cells["virtual"] & (cells["schools"] <= 1)).to_numpy()
-    protected = protect(cells[[*DIMENSIONS, "n", "n_records", "n_meeting"]], settings,
+        "schools": district["schools"].fillna(0) - mine["with_results"],
+        "theirs": mine["n_records"]}).reset_index()
+    others = others[others["n_records"] > 0].assign(scope=OTHERS, _row=-1)
+    counted = ["n", "n_records", "n_meeting"]
+    cells = pd.concat([exact.assign(other=False, _row=np.arange(len(exact))),
+                       others.assign(other=True, hidden=False)], ignore_index=True)
+    cells["guarded"] = (cells["other"] & (cells["schools"] <= 1)
+                        & (cells["theirs"].fillna(0) > 0))
+    # With each group's complement and the students in no race group, never shown, as the
+    # build has them: without them a group's sum would read as all students = that group.
+    cells = _with_remainders(
+        cells[[*DIMENSIONS, *counted, "other", "hidden", "guarded", "_row"]], settings)
+    cells = cells.assign(
+        virtual=cells["virtual"] | cells["other"].fillna(False).astype(bool),
+        hidden=cells["hidden"].fillna(False).astype(bool),
+        guarded=cells["guarded"].fillna(False).astype(bool),
+        _row=cells["_row"].fillna(-1).astype(int))
+    cells = cells.iloc[np.argsort(_codes(cells, list(DIMENSIONS)), kind="stable")]
+    protected = protect(cells[[*DIMENSIONS, *counted]], settings,
                         virtual=cells["virtual"].to_numpy(bool),
-                        hidden=cells["hidden"].fillna(False).to_numpy(bool),
-                        guarded=one_school)
-    view = cells.assign(view_hidden=protected["hidden"].to_numpy(bool))
-    view = view[~view["virtual"]]
-    newly = view["view_hidden"] & ~view["hidden"].astype(bool)
-    view = view.assign(hidden=view["view_hidden"])
-    for column in ("value", "ci_low", "ci_high", "mean_a", "median_a", "median_b",
-                   "n_excluded"):
-        view[column] = view[column].where(~newly)
-    view["n"] = view["shown_n"].where(~newly)
-    view["n_records"] = view["shown_records"].where(~newly)
-    view["n_meeting"] = view["shown_meeting"].where(~newly)
-    view["reason"] = view["reason"].where(~newly, COMPLEMENTARY)
-    view["hidden_label"] = view["hidden_label"].where(~newly, "suppressed")
-    view = view[STORED].reset_index(drop=True)
-    with _MEMORY_LOCK:
-        _VIEWS[key] = view
-        for old in list(_VIEWS)[:-64]:
-            del _VIEWS[old]
-    return view
+                        hidden=cells["hidden"].to_numpy(bool),
+                        guarded=cells["guarded"].to_numpy(bool))
+    real = ~cells["virtual"].to_numpy(bool)
+    hidden = np.zeros(len(exact), bool)
+    hidden[cells["_row"].to_numpy(int)[real]] = protected["hidden"].to_numpy(bool)[real]
+    return hidden
 
 
 def _stored_is_current(db, settings: Settings) -> bool:

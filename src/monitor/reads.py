@@ -128,7 +128,8 @@ def _grade_keys(grade: object) -> list[str]:
 
 
 def catching_up(db: Database, settings: Settings, measure: str, filters: Filters,
-                from_window: str, to_window: str) -> pd.DataFrame:
+                from_window: str, to_window: str,
+                schools: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Of the students below standard at `from_window`, the share at or above it at
     `to_window`, per scope (school or district) and group, for the filters' grade (a grade, a
     band, or all grades).
@@ -138,7 +139,8 @@ def catching_up(db: Database, settings: Settings, measure: str, filters: Filters
     rest. Columns: scope, group_id, n (students below at the start), value (percent caught
     up), ci_low, ci_high, suppressed, display, plus n_at_standard and n_fell_behind (students
     at standard at the start, and how many of them fell behind: hidden with the cell, and
-    protected as a table of their own).
+    protected as a table of their own). With `schools` (a principal's), the district's and
+    those schools' rows as that principal may see them (`_for_principal`).
     """
     params = rule_parameters(settings, measure) | {
         "year": filters.school_year, "from_window": from_window, "to_window": to_window,
@@ -156,14 +158,19 @@ def catching_up(db: Database, settings: Settings, measure: str, filters: Filters
         "grade": summed["grade"], "n": summed["n_below"], "n_records": summed["n_below"],
         "n_meeting": summed["n_caught_up"]})
     wanted = filters.grade or privacy.ALL_GRADES
-    protected = privacy.protect(shaped, settings)
-    protected = protected[protected["grade"] == wanted]
     # Those at standard at the start, and how many fell behind, are a second table over the
     # same schools, groups and grades: protected as one (under the minimum, or all one
     # outcome, and whatever would let either be worked out).
-    behind = privacy.protect(shaped.assign(
-        n=summed["n_at_standard"], n_records=summed["n_at_standard"],
-        n_meeting=summed["n_fell_behind"]), settings)
+    at_standard = shaped.assign(n=summed["n_at_standard"], n_records=summed["n_at_standard"],
+                                n_meeting=summed["n_fell_behind"])
+    protected = privacy.protect(shaped, settings)
+    behind = privacy.protect(at_standard, settings)
+    if schools is not None:
+        where = {"measure": measure, "school_year": filters.school_year, "window_id": to_window,
+                 "subject": filters.subject or lattice.POOLED}
+        protected = _for_principal(protected, shaped, settings, schools, where)
+        behind = _for_principal(behind, at_standard, settings, schools, where)
+    protected = protected[protected["grade"] == wanted]
     behind = behind[behind["grade"] == wanted]
     at_grade = summed[summed["grade"] == wanted]
     extra = pd.concat([
@@ -184,6 +191,41 @@ def catching_up(db: Database, settings: Settings, measure: str, filters: Filters
     return out[["scope", "group_id", "n", "value", "ci_low", "ci_high", "suppressed",
                 "hidden_label", "display", "n_at_standard", "n_fell_behind"]].reset_index(
         drop=True)
+
+
+def _for_principal(protected: pd.DataFrame, counts: pd.DataFrame, settings: Settings,
+                   schools: tuple[str, ...], where: dict[str, str]) -> pd.DataFrame:
+    """The district's and `schools`' rows of a catching-up table protected for the whole
+    district (`protected`, from `counts`: school_code, group_id, grade, n, n_records,
+    n_meeting), as a principal of those schools may see them: the district less their
+    schools is the other schools, protected as in their view of the lattice
+    (lattice.principal_hidden), over every grade, band and group at once. `where` names the
+    table's measure, school year, window and subject."""
+    keys = ["scope", "group_id", "grade"]
+    truth = counts.assign(scope=counts["school_code"].fillna(privacy.UNPLACED))
+    totals = ["n", "n_records", "n_meeting"]
+    district = truth.groupby(["group_id", "grade"], as_index=False)[totals].sum()
+    placed = truth[(truth["scope"] != privacy.UNPLACED) & (truth["n_records"] > 0)]
+    with_results = placed.groupby(["group_id", "grade"]).size().rename("schools").reset_index()
+    district = district.merge(with_results, how="left", on=["group_id", "grade"]).assign(
+        scope=privacy.DISTRICT)
+    district["schools"] = district["schools"].fillna(0)
+    exact = pd.concat([district, truth[truth["scope"].isin(schools)]], ignore_index=True)
+    exact = exact[[*keys, *totals, "schools"]].merge(
+        protected[[*keys, "suppressed"]], how="left", on=keys)
+    exact = exact.assign(hidden=exact["suppressed"].fillna(False).astype(bool),
+                         detail=lattice.POOLED, **where)
+    hidden = lattice.principal_hidden(exact, settings)
+    newly = exact.loc[hidden & ~exact["hidden"].to_numpy(bool), keys].assign(_newly=True)
+    view = protected[protected["scope"].isin([privacy.DISTRICT, *schools])].merge(
+        newly, how="left", on=keys)
+    newly = view.pop("_newly").fillna(False).astype(bool).to_numpy()
+    view["suppressed"] = view["suppressed"].to_numpy(bool) | newly
+    for column in ("value", "ci_low", "ci_high", "n_meeting"):
+        view[column] = view[column].where(~newly)
+    view["reason"] = view["reason"].where(~newly, privacy.COMPLEMENT)
+    view["hidden_label"] = view["hidden_label"].where(~newly, "suppressed")
+    return view
 
 
 LEVEL_NAMES = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}

@@ -45,7 +45,9 @@ def principal_leaks(db_path, cells: pd.DataFrame, settings, school: str) -> pd.D
     """What a principal of `school` can derive. They see the district and their school as their
     view shows them; the other schools are, to them, the district less their school (one
     unknown per cell, never shown). A hidden cell of their view, or that remainder where it is
-    one school (or under the minimum), must not come out determined."""
+    one school and their school has results there (or it is under the minimum), must not come
+    out determined. (Where their school has no one, the remainder is the district's own cell,
+    shown or hidden as it is to everyone.)"""
     view = lattice.principal_view(Database(db_path), settings, (school,))
     keys = attack.DIMS
     view = view.drop(columns=["true_n", "true_n_records", "true_n_meeting"]).merge(
@@ -57,7 +59,8 @@ def principal_leaks(db_path, cells: pd.DataFrame, settings, school: str) -> pd.D
     rest = pd.DataFrame({
         "true_n": district["true_n"] - own["true_n"].reindex(district.index, fill_value=0),
         "records": district["true_n_records"] - own_records,
-        "others": district["schools"].fillna(0) - (own_records > 0)}).reset_index()
+        "others": district["schools"].fillna(0) - (own_records > 0),
+        "theirs": own_records}).reset_index()
     rest = rest[rest["records"] > 0].assign(scope="others")
     system = pd.concat([exact.assign(rest=False), rest.assign(rest=True, hidden=True)],
                        ignore_index=True)
@@ -67,7 +70,7 @@ def principal_leaks(db_path, cells: pd.DataFrame, settings, school: str) -> pd.D
     floor = np.where(system["measure"] == "walkthrough", settings.privacy.min_observations,
                      settings.privacy.min_n)
     small = system["true_n"] < floor
-    protected = ~system["rest"] | (system["others"] <= 1) | small
+    protected = ~system["rest"] | ((system["others"] <= 1) & (system["theirs"] > 0)) | small
     return system[fixed & protected.to_numpy(bool)]
 
 
@@ -105,16 +108,19 @@ def test_a_principal_cannot_derive_another_school(demo_db, settings, level):
 
 
 def test_the_principal_view_hides_a_lone_other_school(demo_db, settings):
-    """Where one other school makes up the rest of the district, the district's cell is not
-    shown to the principal (it would be that school's result)."""
+    """Where one other school makes up the rest of the district beside the principal's (the
+    demo's two high schools), the principal's view hides cells everyone else is shown: the
+    district's or their own, whichever stops the district less theirs giving the other
+    school's result."""
     cells = stored(demo_db)
     schools = Database(demo_db).query("schools")
     school = schools.loc[schools["level"] == "High", "school_code"].iloc[0]
     view = lattice.principal_view(Database(demo_db), settings, (school,))
-    district = view[view["scope"] == "__district__"].merge(
-        cells[cells["scope"] == "__district__"][[*attack.DIMS, "hidden"]], on=attack.DIMS,
-        suffixes=("", "_everyone"))
-    assert (district["hidden"] & ~district["hidden_everyone"]).any()
+    seen = view.merge(cells[[*attack.DIMS, "hidden"]], on=attack.DIMS,
+                      suffixes=("", "_everyone"))
+    assert (seen["hidden"] & ~seen["hidden_everyone"]).any()
+    # ... and only there: an elementary principal's view of grade 10 is the district's number.
+    assert not (seen["hidden_everyone"] & ~seen["hidden"]).any()
 
 
 EXAMPLES = hypothesis_settings(max_examples=4, deadline=None, derandomize=True,

@@ -281,14 +281,18 @@ def caaspp_comparison(scope: Scope, filters: selection.Filters, school_year: str
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _catching_up(db_stamp, measure: str, filters: selection.Filters, start: str, end: str):
-    return reads.catching_up(_db(db_stamp), settings(), measure, filters, start, end)
+def _catching_up(db_stamp, measure: str, filters: selection.Filters, start: str, end: str,
+                 schools: tuple[str, ...] | None):
+    return reads.catching_up(_db(db_stamp), settings(), measure, filters, start, end, schools)
 
 
 def catching_up(scope: Scope, measure: str, filters: selection.Filters, start: str,
                 end: str) -> pd.DataFrame:
+    """Catching up per school and group; for a principal, their schools' and the district's
+    rows, protected for their view (the district less their schools is the other schools)."""
     scope = _allowed(scope, filters)
-    return scope.restrict(_catching_up(stamp(), measure, _plain(filters), start, end), "scope")
+    return scope.restrict(_catching_up(stamp(), measure, _plain(filters), start, end,
+                                       scope.schools), "scope")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
