@@ -38,14 +38,10 @@ def shown_views(db, settings, group: str, filters_of, schools=None):
     return out
 
 
-def leaks(shown: dict, which: int) -> list:
-    """The hidden counts (n below: 0; at standard: 1) the shown ones and the sums fix."""
-    cells = sorted(shown)
-    index = {cell: i for i, cell in enumerate(cells)}
-    size, extra = len(cells), 0
-    rows = []
-    scopes = sorted({scope for scope, _ in cells})
-    schools = [s for s in scopes if s != privacy.DISTRICT]
+def partition_rows(index: dict, scopes: list[str], start: int) -> tuple[list[dict], int]:
+    """Each scope's grade sums (PARTS) as rows over `index`'s variables, an incomplete sum with
+    an unknown of its own numbered from `start`. Returns the rows and how many unknowns."""
+    rows, extra = [], 0
     for scope in scopes:
         for total, parts, complete in PARTS:
             if (scope, total) not in index:
@@ -55,9 +51,32 @@ def leaks(shown: dict, which: int) -> list:
                 if (scope, part) in index:
                     row[index[(scope, part)]] = -1.0
             if not complete:
-                row[size + extra] = -1.0
+                row[start + extra] = -1.0
                 extra += 1
             rows.append(row)
+    return rows, extra
+
+
+def fixed_secrets(rows: list[dict], unknown: list[int], secrets: list[int]) -> list[bool]:
+    """Whether each secret is determined: known counts are constants, so the system is the
+    rows restricted to the unknowns."""
+    column = {v: j for j, v in enumerate(unknown)}
+    matrix = np.zeros((len(rows), len(unknown)))
+    for r, row in enumerate(rows):
+        for v, coefficient in row.items():
+            if v in column:
+                matrix[r, column[v]] = coefficient
+    return worked_out(list(matrix), [np.eye(len(unknown))[column[i]] for i in secrets])
+
+
+def leaks(shown: dict, which: int) -> list:
+    """The hidden counts (n below: 0; at standard: 1) the shown ones and the sums fix."""
+    cells = sorted(shown)
+    index = {cell: i for i, cell in enumerate(cells)}
+    size = len(cells)
+    scopes = sorted({scope for scope, _ in cells})
+    schools = [s for s in scopes if s != privacy.DISTRICT]
+    rows, extra = partition_rows(index, scopes, size)
     for view in VIEWS:
         if (privacy.DISTRICT, view) in index:
             row = {index[(privacy.DISTRICT, view)]: 1.0, size + extra: -1.0}
@@ -66,18 +85,8 @@ def leaks(shown: dict, which: int) -> list:
                 if (school, view) in index:
                     row[index[(school, view)]] = -1.0
             rows.append(row)
-    total_vars = size + extra
     hidden = [i for i, cell in enumerate(cells) if shown[cell][which] is None]
-    # Known counts are constants: the system over the unknowns is the rows restricted to them.
-    unknown = hidden + list(range(size, total_vars))
-    column = {v: j for j, v in enumerate(unknown)}
-    matrix = np.zeros((len(rows), len(unknown)))
-    for r, row in enumerate(rows):
-        for v, coefficient in row.items():
-            if v in column:
-                matrix[r, column[v]] = coefficient
-    secrets = [np.eye(len(unknown))[column[i]] for i in hidden]
-    fixed = worked_out(list(matrix), secrets)
+    fixed = fixed_secrets(rows, hidden + list(range(size, size + extra)), hidden)
     return [cells[i] for i, out in zip(hidden, fixed, strict=True) if out]
 
 
@@ -137,19 +146,8 @@ def principal_leaks(shown: dict, truth: dict, mine: list[str], which: int,
     cells = sorted(shown)
     variables = [*cells, *[("__others__", view) for view in VIEWS]]
     index = {cell: i for i, cell in enumerate(variables)}
-    rows, extra = [], 0
-    for scope in [privacy.DISTRICT, *mine, "__others__"]:
-        for total, parts, complete in PARTS:
-            if (scope, total) not in index:
-                continue
-            row = {index[(scope, total)]: 1.0}
-            for part in parts:
-                if (scope, part) in index:
-                    row[index[(scope, part)]] = -1.0
-            if not complete:
-                row[len(variables) + extra] = -1.0
-                extra += 1
-            rows.append(row)
+    rows, extra = partition_rows(index, [privacy.DISTRICT, *mine, "__others__"],
+                                 len(variables))
     for view in VIEWS:
         if (privacy.DISTRICT, view) in index:
             # The district is their schools and the others (students placed in none among
@@ -168,13 +166,7 @@ def principal_leaks(shown: dict, truth: dict, mine: list[str], which: int,
         if rest > 0 and ((theirs > 0 and len(with_students) <= 1) or rest < min_n):
             secret.append(index[("__others__", view)])
     unknown = sorted({*hidden, *range(len(cells), len(variables) + extra)})
-    column = {v: j for j, v in enumerate(unknown)}
-    matrix = np.zeros((len(rows), len(unknown)))
-    for r, row in enumerate(rows):
-        for v, coefficient in row.items():
-            if v in column:
-                matrix[r, column[v]] = coefficient
-    fixed = worked_out(list(matrix), [np.eye(len(unknown))[column[i]] for i in secret])
+    fixed = fixed_secrets(rows, unknown, secret)
     return [variables[i] for i, out in zip(secret, fixed, strict=True) if out]
 
 
