@@ -122,6 +122,10 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
                                "schools this table is shown for the district only: protecting "
                                "every school's table together would take minutes. The "
                                "catching-up table above is shown for this school.")
+        elif transitions.attrs.get("hidden_for_viewer"):
+            components.no_data("The district's table is not shown to a principal of several "
+                               "schools here: the rest of the district is one school, or few "
+                               "students, and the district less your schools would tell theirs.")
         elif transitions.isna().all().all() or transitions.fillna(0).to_numpy().sum() == 0:
             components.no_data(f"Too few students with a level at both {first_label} and "
                                f"{point['window']} here to show where they moved (fewer than "

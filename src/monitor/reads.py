@@ -228,6 +228,18 @@ def _for_principal(protected: pd.DataFrame, counts: pd.DataFrame, settings: Sett
     return view
 
 
+def _rest_told(district: np.ndarray, schools: np.ndarray, theirs: list[int],
+               min_n: int) -> bool:
+    """Whether the district's table less the `theirs` schools' would tell the other schools'
+    where it must not: in a cell where theirs have students and the rest is one school, or a
+    cell where the rest is under `min_n` students."""
+    mine = schools[theirs].sum(axis=0) if theirs else np.zeros_like(district)
+    rest = district - mine
+    others = np.delete(schools, theirs, axis=0)
+    lone = (others > 0).sum(axis=0) <= 1
+    return bool((((mine > 0) & lone) | (rest < min_n))[rest > 0].any())
+
+
 LEVEL_NAMES = {1: "Not Met", 2: "Nearly Met", 3: "Met", 4: "Exceeded"}
 
 
@@ -239,7 +251,8 @@ LINKED_SCHOOLS_MAX = 100
 
 
 def level_transitions(db: Database, settings: Settings, source: str, filters: Filters,
-                      from_window: str, to_window: str) -> pd.DataFrame:
+                      from_window: str, to_window: str,
+                      viewer: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Students moving from each performance level to each between two windows, as a 4 x 4
     table for the filters' school (None: the district), every grade (rows: level at
     `from_window`; columns: at `to_window`). Hidden cells are NaN.
@@ -248,7 +261,13 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     at start, caught up, at standard at start, fell behind: `catching_up` for every grade)
     are protected together, so no hidden cell or hidden sum can be worked out from any of
     them (privacy.protect_linked_tables). Over LINKED_SCHOOLS_MAX schools, a school's table
-    is hidden whole (`attrs["schools_not_shown"]`, the limit in `attrs["schools_limit"]`)."""
+    is hidden whole (`attrs["schools_not_shown"]`, the limit in `attrs["schools_limit"]`).
+
+    That protection guards, for each school's principal, the district less their school. For
+    `viewer`, a principal of several schools, the district less all of theirs is checked here:
+    where their schools have students in a cell and the rest is one school, or where the rest
+    is fewer than min_n students, the district's table is hidden whole from them
+    (`attrs["hidden_for_viewer"]`)."""
     filters = filters.model_copy(update={"grade": None, "subject": filters.subject or "ELA"})
     frame = db.query("level_transitions", {
         "source": source, "year": filters.school_year, "from_window": from_window,
@@ -288,6 +307,10 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
         settings.privacy.min_n, school_tables=len(codes) <= LINKED_SCHOOLS_MAX)
     if filters.school is None:
         counts, hidden = district, hidden_district
+        if viewer is not None and len(viewer) > 1 and _rest_told(
+                district, schools, [position[c] for c in viewer if c in position],
+                settings.privacy.min_n):
+            hidden = np.ones(len(cell), bool)
     elif filters.school in position:
         counts, hidden = schools[position[filters.school]], hidden_schools[
             position[filters.school]]
@@ -300,6 +323,8 @@ def level_transitions(db: Database, settings: Settings, source: str, filters: Fi
     # "suppressed" (hidden so that another cannot be worked out: it may be large).
     min_n = settings.privacy.min_n
     small = privacy.small_cells(counts, min_n)
+    out.attrs["hidden_for_viewer"] = bool(filters.school is None and hidden.all()
+                                          and not hidden_district.all())
     out.attrs["schools_not_shown"] = len(codes) > LINKED_SCHOOLS_MAX
     out.attrs["schools_limit"] = LINKED_SCHOOLS_MAX
     out.attrs["hidden_labels"] = np.where(

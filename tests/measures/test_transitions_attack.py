@@ -279,3 +279,33 @@ def test_the_demo_groups_page_tables_leak_nothing(demo_db, settings, group):
     assert [name for name in sums_leak(truth, sums_d, sums_s, unplaced=True)
             if name[1].startswith("sum")] == []
     assert not ((district > 0) & (district < settings.privacy.min_n) & ~hidden_d).any()
+
+
+@pytest.mark.parametrize("mine", [slice(0, 2), slice(0, -1)])
+def test_a_principal_of_several_schools_cannot_read_the_rest_off_the_district(
+        demo_db, settings, mine):
+    """The district's table less a principal's schools' tables is, to them, the other schools'.
+    Shown to a principal of several schools, it never leaves one school where theirs have
+    students, nor a count under min_n; where it would, it is hidden whole and says so."""
+    db = Database(demo_db)
+    codes = sorted(db.query("schools")["school_code"])
+    theirs = codes[mine]
+    district, truth, *_ = published(db, settings, "all")
+    filters = selection.Filters(school_year="2026-27", subject="ELA", group="all")
+    everyone = reads.level_transitions(db, settings, "benchmark", filters, "1", "2")
+    table = reads.level_transitions(db, settings, "benchmark", filters, "1", "2",
+                                    tuple(theirs))
+    mine_cells = truth[[codes.index(c) for c in theirs]].sum(axis=0)
+    rest = district - mine_cells
+    others = np.delete(truth, [codes.index(c) for c in theirs], axis=0)
+    told = ((mine_cells > 0) & ((others > 0).sum(axis=0) <= 1)) | (rest < 10)
+    if (told & (rest > 0)).any():
+        assert table.isna().all().all() and table.attrs["hidden_for_viewer"]
+        assert not everyone.isna().all().all() and not everyone.attrs["hidden_for_viewer"]
+    else:
+        pd.testing.assert_frame_equal(table, everyone)
+    # Their own schools' tables are as everyone's.
+    own = filters.model_copy(update={"school": theirs[0]})
+    pd.testing.assert_frame_equal(
+        reads.level_transitions(db, settings, "benchmark", own, "1", "2", tuple(theirs)),
+        reads.level_transitions(db, settings, "benchmark", own, "1", "2"))

@@ -296,16 +296,20 @@ def catching_up(scope: Scope, measure: str, filters: selection.Filters, start: s
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _transitions(db_stamp, source: str, filters: selection.Filters, start: str, end: str):
-    return reads.level_transitions(_db(db_stamp), settings(), source, filters, start, end)
+def _transitions(db_stamp, source: str, filters: selection.Filters, start: str, end: str,
+                 viewer: tuple[str, ...] | None = None):
+    return reads.level_transitions(_db(db_stamp), settings(), source, filters, start, end,
+                                   viewer)
 
 
 def level_transitions(scope: Scope, source: str, filters: selection.Filters, start: str,
                       end: str) -> pd.DataFrame:
     """Level-to-level counts for the filters' school (or the district), cells under min_n
-    hidden."""
-    _allowed(scope, filters)
-    return _transitions(stamp(), source, filters.model_copy(update={"window": None}), start, end)
+    hidden; for a principal of several schools, the district's as their view allows."""
+    scope = _allowed(scope, filters)
+    viewer = scope.schools if scope.schools is not None and len(scope.schools) > 1 else None
+    return _transitions(stamp(), source, filters.model_copy(update={"window": None}), start, end,
+                        viewer)
 
 
 def response_rates(scope: Scope, filters: selection.Filters, survey: str) -> pd.DataFrame:
