@@ -369,13 +369,14 @@ def _collapse(relations: list[_Relation], index: np.ndarray) -> list[_Relation]:
 
 def protect(cells: pd.DataFrame, settings: Settings, *, virtual: np.ndarray | None = None,
             hidden: np.ndarray | None = None, guarded: np.ndarray | None = None,
-            trace: list | None = None) -> pd.DataFrame:
+            keep: np.ndarray | None = None, trace: list | None = None) -> pd.DataFrame:
     """Hide what must be hidden over linked cells (see the module docstring).
 
     `cells` holds the dimensions and n, n_records, n_meeting; `virtual` marks cells never
     shown (remainders), `hidden` cells already hidden, `guarded` cells whose value must not be
-    derivable whatever their size (another school's, in a principal's view). Returns the cells
-    with `hidden` and `reason` (small, one outcome, complementary).
+    derivable whatever their size (another school's, in a principal's view), `keep` cells to
+    hide last (a principal's own school's, in their view). Returns the cells with `hidden` and
+    `reason` (small, one outcome, complementary).
 
     No sum crosses a measure, a school year or a window (the partitions are of schools,
     grades, groups, subjects and details), so each measure's year and window is protected on
@@ -385,7 +386,7 @@ def protect(cells: pd.DataFrame, settings: Settings, *, virtual: np.ndarray | No
     cells = cells.reset_index(drop=True)
     size = len(cells)
     flags = [np.zeros(size, bool) if a is None else np.asarray(a, bool)
-             for a in (virtual, hidden, guarded)]
+             for a in (virtual, hidden, guarded, keep)]
     core = cells[[*DIMENSIONS, "n", "n_records", "n_meeting"]]
     part = _codes(core, ["measure", "school_year", "window_id"])
     order = np.argsort(part, kind="stable")
@@ -403,7 +404,7 @@ def protect(cells: pd.DataFrame, settings: Settings, *, virtual: np.ndarray | No
 
 
 def _protect_part(cells: pd.DataFrame, settings: Settings, virtual: np.ndarray,
-                  hidden: np.ndarray, guarded: np.ndarray,
+                  hidden: np.ndarray, guarded: np.ndarray, keep: np.ndarray,
                   trace: list | None) -> tuple[np.ndarray, np.ndarray]:
     """`protect` over cells no sum links to others: (hidden, reason) per cell."""
     size = len(cells)
@@ -425,7 +426,8 @@ def _protect_part(cells: pd.DataFrame, settings: Settings, virtual: np.ndarray,
     must = shown_hidden | (virtual & (small | one_outcome)) | guarded
     relations = _relations(cells, settings)
     # Which shown cell to hide when one must be: the least important, then the smallest.
-    # Importance, highest first: the district's numbers, all grades, all students, every
+    # Importance, highest first: cells to keep (a principal's own school's, in their view:
+    # the district's by-grade cells go first), the district's numbers, all grades, all students, every
     # detail pooled, the subject the measure is reported in by default (learning walks: every
     # subject pooled; the others: ELA, Math, each survey), any other total.
     totals = np.zeros(size, bool)
@@ -433,7 +435,7 @@ def _protect_part(cells: pd.DataFrame, settings: Settings, virtual: np.ndarray,
         totals[relation.cells[relation.total]] = True
     pooled_subject = (cells["subject"] == POOLED).to_numpy()
     usual_subject = np.where(walks, pooled_subject, ~pooled_subject)
-    importance = ((cells["scope"] == DISTRICT).to_numpy() * 32
+    importance = (keep * 64 + (cells["scope"] == DISTRICT).to_numpy() * 32
                   + (cells["grade"] == POOLED).to_numpy() * 16
                   + (cells["group_id"] == "all").to_numpy() * 8
                   + (cells["detail"] == POOLED).to_numpy() * 4
@@ -774,7 +776,8 @@ def principal_hidden(exact: pd.DataFrame, settings: Settings) -> np.ndarray:
     protected = protect(cells[[*DIMENSIONS, *counted]], settings,
                         virtual=cells["virtual"].to_numpy(bool),
                         hidden=cells["hidden"].to_numpy(bool),
-                        guarded=cells["guarded"].to_numpy(bool))
+                        guarded=cells["guarded"].to_numpy(bool),
+                        keep=(~cells["virtual"] & (cells["scope"] != DISTRICT)).to_numpy(bool))
     real = ~cells["virtual"].to_numpy(bool)
     hidden = np.zeros(len(exact), bool)
     hidden[cells["_row"].to_numpy(int)[real]] = protected["hidden"].to_numpy(bool)[real]

@@ -180,3 +180,26 @@ def test_the_same_cells_are_hidden_whatever_order_the_counts_arrive_in(demo_db, 
     assert len(first) == len(again) and first["hidden"].sum() > 0
     pd.testing.assert_frame_equal(first[[*keys, "hidden", "reason", "n", "value"]],
                                   again[[*keys, "hidden", "reason", "n", "value"]])
+
+
+def test_a_principal_sees_their_own_school_as_everyone_does(demo_db, settings):
+    """Protecting a principal's view hides what would give another school away, not their own
+    school: on the demo, no cell of a principal's own school is hidden beyond what everyone
+    sees (their own cells are hidden last: the district's by-grade cells go first), and their
+    headline cells (all students, all grades, every detail pooled) are shown. Before, their
+    view was protected without the build's group remainders ("all students = English
+    learners" read as a sum) and with their own cells hidden first: an elementary principal's
+    benchmark tiles all read "suppressed"."""
+    db = Database(demo_db)
+    cells = stored(demo_db)
+    headline = (cells["grade"] == "*") & (cells["group_id"] == "all") & (cells["detail"] == "*")
+    for school in sorted(db.query("schools")["school_code"]):
+        view = lattice.principal_view(db, settings, (school,))
+        seen = view.merge(cells[[*attack.DIMS, "hidden"]].assign(headline=headline),
+                          on=attack.DIMS, suffixes=("", "_everyone"))
+        own = seen[seen["scope"] == school]
+        assert not (own["hidden"] & ~own["hidden_everyone"]).any(), school
+        shown = own[own["headline"] & ~own["hidden_everyone"]]
+        assert len(shown) and not shown["hidden"].any(), school
+        district = seen[seen["scope"] == "__district__"]
+        assert (district["hidden"] & ~district["hidden_everyone"]).mean() < 0.25, school
