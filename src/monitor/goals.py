@@ -71,12 +71,12 @@ def targets(settings: Settings, measure: str, window_ids: pd.Series, schools: pd
     window_codes, windows = pd.factorize(window_ids.to_numpy())
     goal_codes, goal_names = pd.factorize(goals_of[school_codes] if len(school_codes) else
                                           np.array([], object))
-    pair = window_codes.astype(np.int64) * max(len(goal_names), 1) + goal_codes
-    unique, codes = np.unique(pair, return_inverse=True)
+    width = max(len(goal_names), 1)
+    unique, codes = np.unique(window_codes.astype(np.int64) * width + goal_codes,
+                              return_inverse=True)
     goal, year_end, final, position = (np.empty(len(unique)) for _ in range(4))
     for i, code in enumerate(unique):
-        window = windows[code // max(len(goal_names), 1)]
-        school = goal_names[code % max(len(goal_names), 1)]
+        window, school = windows[code // width], goal_names[code % width]
         school = None if school == "district" else school
         at, end = goal_for(settings, measure, window, school), goal_for(settings, measure,
                                                                         ids[-1], school)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from monitor.config import Settings
 from monitor.db import run_query
-from monitor.lattice import rules_fingerprint
+from monitor.lattice import rules_fingerprint, rules_match
 
 # A counting share that falls by this many points between two loads is a warning.
 DROP_POINTS = 20.0
@@ -76,8 +76,7 @@ def keep(con, settings: Settings, counts: pd.DataFrame | None = None) -> None:
 
 def is_kept(con, settings: Settings) -> bool:
     """Whether the version holds counts kept under these settings' rules."""
-    found = run_query(con, "counts_rules")
-    return bool(len(found)) and found["value"].iloc[0] == rules_fingerprint(settings)
+    return rules_match(run_query(con, "counts_rules"), settings)
 
 
 def counted(con, settings: Settings) -> pd.DataFrame:

@@ -785,5 +785,9 @@ def principal_hidden(exact: pd.DataFrame, settings: Settings) -> np.ndarray:
 
 
 def _stored_is_current(db, settings: Settings) -> bool:
-    rules = db.query("lattice_rules")
-    return bool(len(rules)) and rules["value"].iloc[0] == rules_fingerprint(settings)
+    return rules_match(db.query("lattice_rules"), settings)
+
+
+def rules_match(found: pd.DataFrame, settings: Settings) -> bool:
+    """Whether a meta row of rules (`value`; none: nothing stored) is these settings' rules."""
+    return bool(len(found)) and found["value"].iloc[0] == rules_fingerprint(settings)

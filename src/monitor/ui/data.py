@@ -323,7 +323,7 @@ def response_rates(scope: Scope, filters: selection.Filters, survey: str) -> pd.
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _coverage(db_stamp, years: tuple[str, ...]) -> pd.DataFrame:
-    return health.coverage(_database().connection(tuple(db_stamp[:2])), settings(), list(years))
+    return health.coverage(_db(db_stamp).connection(), settings(), list(years))
 
 
 def coverage(scope: Scope, years: list[str]) -> pd.DataFrame:
@@ -436,7 +436,7 @@ def rejected_rows(scope: Scope) -> pd.DataFrame | None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _raw_health(db_stamp) -> tuple[pd.DataFrame, list[str]]:
-    return health.check(_database().connection(tuple(db_stamp[:2])), settings())
+    return health.check(_db(db_stamp).connection(), settings())
 
 
 def data_health(scope: Scope) -> tuple[pd.DataFrame, list[str]]:
