@@ -150,14 +150,15 @@ for slide in deck[1:]:
 
 # Observer calibration: how each observer's ratings compare with the rest on the same walk.
 calibration = data.observer_calibration(scope, walk_filters)
-# The latest walk with at least two observers over the floor (an open walk may have none yet).
-rated = calibration.groupby("window_id").size()
+# The latest walk with at least two observers over the floor, each beside a rest of the walk
+# over it too (an open walk may have none yet).
+rated = calibration[calibration["difference"].notna()].groupby("window_id").size()
 walk_ids = settings.calendar_for("walkthrough").ids
 ready = [w for w in walk_ids[:walk_ids.index(walk.window_id) + 1] if rated.get(w, 0) >= 2]
 if ready:
     window = ready[-1]
     label = settings.calendar_for("walkthrough").label_of(window)
-    now = calibration[calibration["window_id"] == window]
+    now = calibration[(calibration["window_id"] == window) & calibration["difference"].notna()]
     spread = now["difference"].abs().max()
     widest = now.loc[now["difference"].abs().idxmax()]
     title = (f"Observer calibration at {label}: ratings range {now['difference'].min():+.0f} "

@@ -100,19 +100,26 @@ def response_rates(counts: pd.DataFrame, settings: Settings, group: str) -> pd.D
 RATINGS = {1: "Not Yet", 2: "Somewhat", 3: "Mostly", 4: "Yes"}
 
 
-def rating_distribution(counts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Core Actions 2 and 3: the share of observations at each rating, per walk.
+def rating_distribution(cells: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Core Actions 2 and 3: the share of observations at each rating, per walk, at `where`
+    (a school code or privacy.DISTRICT).
 
-    `counts` is queries/walkthrough_ratings.sql. A core action on a walk with fewer than
-    `min_observations` observations is left out. Columns: window_id, core_action, rating,
-    label, n, total, percent.
-    """
-    frame = counts.dropna(subset=["rating"]).copy()
-    frame["total"] = frame.groupby(["window_id", "core_action"])["n"].transform("sum")
-    frame = frame[frame["total"] >= settings.privacy.min_observations]
-    frame["label"] = frame["rating"].astype(int).map(RATINGS)
-    frame["percent"] = (100 * frame["n"] / frame["total"]).round(1)
-    return frame.reset_index(drop=True)
+    `cells` are the lattice's rating cells (monitor.lattice.RATINGS: detail 'ca2=1' ..
+    'ca3=4'), each shown or hidden as its core action's cell. A hidden core action keeps its
+    four rows, with no counts and its label. Columns: window_id, core_action, rating, label,
+    n (observations given the rating), total (observations rated), percent, suppressed,
+    hidden_label."""
+    rows = cells[(cells["scope"] == where) & (cells["group_id"] == "all")]
+    parts = rows["detail"].str.split("=", n=1, expand=True)
+    if rows.empty:
+        parts = pd.DataFrame({0: pd.Series(dtype=str), 1: pd.Series(dtype=str)})
+    rating = parts[1].astype(int)
+    frame = pd.DataFrame({
+        "window_id": rows["window_id"], "core_action": parts[0], "rating": rating,
+        "label": rating.map(RATINGS), "n": rows["n_meeting"].astype("Int64"),
+        "total": rows["n_records"].astype("Int64"), "percent": rows["value"],
+        "suppressed": rows["suppressed"].astype(bool), "hidden_label": rows["hidden_label"]})
+    return frame.sort_values(["window_id", "core_action", "rating"]).reset_index(drop=True)
 
 
 def observer_calibration(counts: pd.DataFrame, settings: Settings,
@@ -120,14 +127,18 @@ def observer_calibration(counts: pd.DataFrame, settings: Settings,
     """Each observer's percent of ratings meeting on a walk against every other observer's on
     the same walk: how far apart they rate, for norming conversations.
 
-    `counts` is queries/walkthrough_observers.sql. Observers with fewer than
-    `min_observations` observations on a walk are left out. Without `show_names`, observers are
+    `counts` is queries/walkthrough_observers.sql, for walks whose own cell is shown. Observers
+    with fewer than `min_observations` observations on a walk are left out, and so is the rest
+    of the walk's percent where the others made fewer (beside one observer's own count, it
+    would be those few classrooms' result). Without `show_names`, observers are
     "Observer 1", "Observer 2", ... in the same order on every walk. Columns: window_id,
     observer, observations, percent, others_percent, difference.
     """
-    frame = counts[counts["observations"] >= settings.privacy.min_observations].copy()
+    floor = settings.privacy.min_observations
+    frame = counts[counts["observations"] >= floor].copy()
     frame["percent"] = (100 * frame["met"] / frame["ratings"]).round(1)
-    frame["others_percent"] = (100 * frame["others_met"] / frame["others_ratings"]).round(1)
+    others = (100 * frame["others_met"] / frame["others_ratings"]).round(1)
+    frame["others_percent"] = others.where(frame["others_observations"] >= floor)
     frame["difference"] = (frame["percent"] - frame["others_percent"]).round(1)
     if not show_names:
         order = {name: f"Observer {i}" for i, name in

@@ -194,7 +194,7 @@ def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | No
     fig.add_trace(go.Bar(
         y=[labels[k] for k in order], x=now["value"], orientation="h", name=this_label,
         marker_color=[VERMILLION if b else BLUE for b in below],
-        text=[f"{v:.0f}%  n={n:,}" if pd.notna(v) else d for v, n, d in
+        text=[f"{v:.0f}%  n={int(n):,}" if pd.notna(v) else d for v, n, d in
               zip(now["value"], now["n"], now["display"], strict=True)],
         textposition="outside",
         hovertemplate="%{y}: %{x:.0f}%<extra>" + this_label + "</extra>",

@@ -60,6 +60,12 @@ DIMENSIONS = ("measure", "school_year", "window_id", "scope", "grade", "subject"
               "group_id")
 BANDS = GRADE_BANDS
 SMALL, ONE_OUTCOME, COMPLEMENTARY = "small", "one outcome", "complementary"
+# Core Actions 2 and 3 by rating, as cells of their own: detail 'ca2=1' .. 'ca3=4', n the
+# observations rated on that core action, n_meeting those given that rating. Not a measure of
+# the registry (no page lists it): each cell is shown or hidden with its core action's cell of
+# the learning walks ('ca2', 'ca3'), whose counts its four ratings make up.
+RATINGS = "walkthrough_ratings"
+OBSERVED = ("walkthrough", RATINGS)     # counted in observations: min_observations applies
 
 
 def grade_keys() -> pd.DataFrame:
@@ -76,7 +82,7 @@ def rules_fingerprint(settings: Settings) -> str:
     lattice built under other settings is not read (the reader builds one in memory)."""
     parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups"})
     parts["growth"] = settings.measures["iready_growth"].growth_expectation
-    parts["version"] = 2      # 2: intervals count units, not ratings
+    parts["version"] = 3      # 2: intervals count units, not ratings; 3: the ratings' cells
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -108,6 +114,12 @@ def counts(con, settings: Settings) -> Iterator[pd.DataFrame]:
                     "school_year", "window_id", "scope", "grade", "subject", "detail",
                     "group_id"])
             yield rolled.assign(measure=measure)
+            if measure == "walkthrough":
+                ratings = run_here(cursor, "lattice_counts", rule_parameters(settings, RATINGS)
+                                   | {"details": True, "pool_subjects": True,
+                                      "pooled_details": False})
+                if len(ratings):
+                    yield ratings.assign(measure=RATINGS)
     finally:
         cursor.close()
 
@@ -408,7 +420,7 @@ def _protect_part(cells: pd.DataFrame, settings: Settings, virtual: np.ndarray,
                   trace: list | None) -> tuple[np.ndarray, np.ndarray]:
     """`protect` over cells no sum links to others: (hidden, reason) per cell."""
     size = len(cells)
-    walks = (cells["measure"] == "walkthrough").to_numpy()
+    walks = cells["measure"].isin(OBSERVED).to_numpy()
     min_n = np.where(walks, settings.privacy.min_observations, settings.privacy.min_n)
     disclosive = np.where(walks, 0, settings.privacy.disclosive_n)
     n = cells["n"].to_numpy(float)
@@ -523,11 +535,20 @@ def _protected(con, settings: Settings) -> pd.DataFrame:
 
     No sum crosses measures, so each measure is protected on its own, on a second thread
     while the database counts the next (DuckDB does not hold Python's lock while it counts):
-    at 400,000 students the build takes about as long as the counting alone."""
+    at 400,000 students the build takes about as long as the counting alone. The ratings
+    (RATINGS) are not protected on their own: they follow the walks' cells."""
+    rated = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lattice") as pool:
-        pending = [pool.submit(_protected_measure, raw, settings)
-                   for raw in counts(con, settings)]
+        pending = []
+        for raw in counts(con, settings):
+            if raw["measure"].iloc[0] == RATINGS:
+                rated.append(raw)      # hidden as the walks' cells are: those come first
+            else:
+                pending.append(pool.submit(_protected_measure, raw, settings))
         parts = [part.result() for part in pending]
+    walks = [part for part in parts if len(part) and part["measure"].iloc[0] == "walkthrough"]
+    parts += [_with_parents_hidden(_counted(raw), walks[0] if walks else None, settings)
+              for raw in rated]
     parts = [part for part in parts if len(part)]
     if not parts:
         empty = pd.DataFrame(columns=[*DIMENSIONS, "n", "n_records", "n_meeting"])
@@ -535,11 +556,51 @@ def _protected(con, settings: Settings) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _counted(raw: pd.DataFrame) -> pd.DataFrame:
+    """A measure's counted cells less those with no one counted in them (only students left
+    out, as an i-Ready student with no baseline): no cell."""
+    return raw[raw["n_records"] > 0].reset_index(drop=True)
+
+
+def _with_parents_hidden(ratings: pd.DataFrame, walks: pd.DataFrame | None,
+                         settings: Settings) -> pd.DataFrame:
+    """The rating cells (RATINGS), each hidden as its core action's cell among `walks` (the
+    learning walks' protected cells), values and labels added.
+
+    A core action's cell is its four ratings added up (its n_meeting is ratings 3 and 4), and
+    every sum that links the walks' cells (schools, grades, subjects) links each rating's
+    cells the same way; hidden in the same pattern, a rating's hidden count follows from the
+    shown ones no more than the core action's does. A rating cell without its core action's
+    cell (none are expected) is hidden. Cells nobody is shown (results placed in no school,
+    with no grade or no subject) are dropped, as the walks' are."""
+    ratings = ratings[(ratings["scope"] != UNPLACED) & (ratings["grade"] != NO_GRADE)
+                      & (ratings["subject"] != NO_SUBJECT)].reset_index(drop=True)
+    hidden, reason = _parents_hidden(ratings, walks)
+    return _finish(ratings.assign(hidden=hidden, reason=reason), settings)
+
+
+def _parents_hidden(ratings: pd.DataFrame, walks: pd.DataFrame | None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Per rating cell: (hidden, reason) of its core action's cell in `walks`."""
+    if walks is None or not len(ratings):
+        return np.ones(len(ratings), bool), np.full(len(ratings), COMPLEMENTARY, object)
+    keys = [d for d in DIMENSIONS if d not in ("measure", "detail")]
+    parents = walks[walks["detail"].isin(["ca2", "ca3"])]
+    parents = parents[[*keys, "detail", "hidden", "reason"]].astype(
+        {d: str for d in [*keys, "detail"]})
+    found = ratings[keys].astype(str).assign(
+        detail=ratings["detail"].astype(str).str.split("=").str[0]).merge(
+        parents, how="left", on=[*keys, "detail"], validate="many_to_one")
+    missing = found["hidden"].isna().to_numpy()
+    hidden = found["hidden"].fillna(True).to_numpy(bool)
+    reason = found["reason"].to_numpy(object, copy=True)
+    reason[missing] = COMPLEMENTARY
+    return hidden, reason
+
+
 def _protected_measure(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """One measure's cells protected (see `protect`), values and labels added."""
-    # A cell with no one counted in it (only students left out, as an i-Ready student with no
-    # baseline) is no cell.
-    raw = raw[raw["n_records"] > 0].reset_index(drop=True)
+    raw = _counted(raw)
     if raw.empty:
         return _finish(raw.assign(hidden=False, reason=None), settings)
     cells = _with_remainders(raw, settings)
@@ -573,7 +634,7 @@ def _finish(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     `true_*` columns, which no reader returns."""
     cells = cells.copy()
     hidden = cells["hidden"].to_numpy(bool)
-    walks = (cells["measure"] == "walkthrough").to_numpy()
+    walks = cells["measure"].isin(OBSERVED).to_numpy()
     records = cells["n_records"].to_numpy(float)
     meeting = cells["n_meeting"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -712,9 +773,14 @@ def principal_view(db, settings: Settings, schools: tuple[str, ...]) -> pd.DataF
         memory = _in_memory(db, settings)
         rows = memory[(memory["scope"] == DISTRICT) | memory["scope"].isin(schools)]
     rows = rows.reset_index(drop=True)
-    view_hidden = principal_hidden(
-        rows.assign(n=rows["true_n"], n_records=rows["true_n_records"],
-                    n_meeting=rows["true_n_meeting"]), settings)
+    rated = (rows["measure"] == RATINGS).to_numpy()
+    view_hidden = np.zeros(len(rows), bool)
+    view_hidden[~rated] = principal_hidden(
+        rows[~rated].assign(n=rows["true_n"], n_records=rows["true_n_records"],
+                            n_meeting=rows["true_n_meeting"]), settings)
+    # Ratings as their core action's cells are in this view.
+    view_hidden[rated] = _parents_hidden(rows[rated],
+                                         rows[~rated].assign(hidden=view_hidden[~rated]))[0]
     newly = view_hidden & ~rows["hidden"].fillna(False).to_numpy(bool)
     view = rows.assign(hidden=view_hidden)
     for column in ("value", "ci_low", "ci_high", "mean_a", "median_a", "median_b",

@@ -82,6 +82,17 @@ def measure_cells(db: Database, settings: Settings, measure: str, filters: Filte
     return frame.reset_index(drop=True)
 
 
+def rating_cells(db: Database, settings: Settings, filters: Filters,
+                 schools: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Core Actions 2 and 3 by rating (lattice.RATINGS) for the filters' school year, subject
+    observed and grade (or band): every scope's cells, or with `schools` (a principal's) the
+    district's and theirs as their view protects them."""
+    subject = subject_of("walkthrough", filters)
+    return lattice.read(db, settings, lattice.RATINGS, [filters.school_year],
+                        lattice.POOLED if subject is None else subject,
+                        filters.grade or lattice.POOLED, schools)
+
+
 def caaspp_comparison(db: Database, settings: Settings, filters: Filters,
                       school_year: str) -> pd.DataFrame:
     """State, county, district and school percent met and above from CAASPP research files.

@@ -12,6 +12,7 @@ fixes which)."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -92,6 +93,14 @@ def check(at: AppTest, page: str, params: dict[str, str]) -> None:
         return
     charts = at.get("plotly_chart")
     assert charts or says_why(at), (page, params, "no chart and no reason given")
+    # A count reads as a whole number wherever it is written ("n=47", never "n=47.0").
+    written = [chart.proto.spec for chart in charts] + [
+        str(m.value) for kind in ("caption", "subheader", "markdown") for m in at.get(kind)]
+    fractional = [found for text in written for found in FRACTIONAL_COUNT.findall(text)]
+    assert not fractional, (page, params, fractional[:5])
+
+
+FRACTIONAL_COUNT = re.compile(r"\bn ?= ?\d[\d,]*\.\d")
 
 
 @pytest.fixture(scope="module")

@@ -145,3 +145,67 @@ def test_pages_leave_the_shared_whole_district_results_as_they_were(settings, us
         pd.testing.assert_frame_equal(cells, again)
         pd.testing.assert_frame_equal(table, data._table_of(again, measure, plain))
     assert len(shared) >= 8
+
+
+def _walk_views(settings, schools):
+    """Every school (and the district) by every grade, band and all grades, this year."""
+    from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
+    year = settings.current_school_year()
+    for school in [None, *schools]:
+        for grade in [None, *GRADE_BANDS, *GRADE_ORDER]:
+            yield selection.Filters(school_year=year, school=school, grade=grade)
+
+
+@pytest.mark.parametrize("role", ["district", "principal"])
+def test_core_action_ratings_agree_with_the_walks_cells_in_every_view(settings, use_demo_db,
+                                                                      role):
+    """Core Actions 2 and 3 by rating, as the Learning walks page gets them, against the
+    same walk's core action cell: hidden in the same views, and where shown, the ratings'
+    counts are the core action's (Mostly and Yes its observations meeting)."""
+    codes = Database(use_demo_db).query("schools")["school_code"].tolist()
+    scope = (Scope(role="district") if role == "district"
+             else Scope(role="principal", schools=(codes[-1],)))
+    compared = hidden_seen = 0
+    for f in _walk_views(settings, codes if role == "district" else codes[-1:]):
+        walks = selection.scope(data.cells(scope, "walkthrough", f), f, by_detail=True)
+        walks = walks[(walks["school_year"] == f.school_year)
+                      & walks["detail"].isin(["ca2", "ca3"])].set_index(["window_id", "detail"])
+        ratings = data.walkthrough_ratings(scope, f)
+        assert set(map(tuple, ratings[["window_id", "core_action"]].to_numpy())) == set(
+            walks.index), f
+        for (window, action), four in ratings.groupby(["window_id", "core_action"]):
+            cell = walks.loc[(window, action)]
+            assert len(four) == 4 and (four["suppressed"] == cell["suppressed"]).all(), f
+            compared += 1
+            if cell["suppressed"]:
+                hidden_seen += 1
+                assert four[["n", "total", "percent"]].isna().all().all()
+                assert set(four["hidden_label"]) == {cell["hidden_label"]}
+                continue
+            assert (four["total"] == cell["n_records"]).all()
+            assert four.loc[four["rating"] >= 3, "n"].sum() == cell["n_meeting"]
+            assert four["n"].sum() == cell["n_records"]
+    assert compared > 50 and hidden_seen > 5
+
+
+def test_observer_calibration_shows_no_walk_whose_own_cell_is_hidden(settings, use_demo_db,
+                                                                     monkeypatch):
+    """A walk's calibration is shown only where the lattice shows the walk's own cell at that
+    school, subject and grade: beside it, observers' shares would give its count away."""
+    scope = Scope(role="district")
+    f = selection.Filters(school_year=settings.current_school_year())
+    shown = data.observer_calibration(scope, f)
+    walks = sorted(set(shown["window_id"]))
+    assert walks, "the demo's walks have observers to compare"
+    cells = data.cells
+
+    def hiding(scope, measure, filters):
+        frame = cells(scope, measure, filters)
+        walk = (frame["window_id"] == walks[0]).to_numpy()
+        return frame.assign(suppressed=frame["suppressed"] | walk,
+                            n=frame["n"].mask(walk), value=frame["value"].mask(walk))
+
+    monkeypatch.setattr(data, "cells", hiding)
+    after = data.observer_calibration(scope, f)
+    assert walks[0] not in set(after["window_id"])
+    assert set(after["window_id"]) == set(walks[1:])

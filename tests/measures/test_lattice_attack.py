@@ -67,15 +67,15 @@ def principal_leaks(db_path, cells: pd.DataFrame, settings, school: str) -> pd.D
     system = system.assign(scope=system["scope"].replace({"others": "zz-others"}))
     unknown = system["hidden"].fillna(True).to_numpy(bool)
     fixed = attack.determined(system, unknown, settings)
-    floor = np.where(system["measure"] == "walkthrough", settings.privacy.min_observations,
-                     settings.privacy.min_n)
+    floor = np.where(system["measure"].isin(lattice.OBSERVED),
+                     settings.privacy.min_observations, settings.privacy.min_n)
     small = system["true_n"] < floor
     protected = ~system["rest"] | ((system["others"] <= 1) & (system["theirs"] > 0)) | small
     return system[fixed & protected.to_numpy(bool)]
 
 
 MEASURES = ["benchmark", "iready_growth", "esgi", "performance_task", "state_test",
-            "walkthrough", "survey"]
+            "walkthrough", lattice.RATINGS, "survey"]
 
 
 @pytest.mark.parametrize("measure", MEASURES)
@@ -123,6 +123,40 @@ def test_the_principal_view_hides_a_lone_other_school(demo_db, settings):
     assert not (seen["hidden_everyone"] & ~seen["hidden"]).any()
 
 
+def rating_families(cells: pd.DataFrame) -> pd.DataFrame:
+    """Each core action's cell of the learning walks beside its four rating cells: the
+    ratings' exact counts added up, and whether all, or none, of them are hidden."""
+    ratings = cells[cells["measure"] == lattice.RATINGS]
+    parts = ratings["detail"].str.split("=", expand=True)
+    ratings = ratings.assign(detail=parts[0], high=parts[1].astype(int) >= 3)
+    keys = [d for d in attack.DIMS if d != "measure"]
+    added = ratings.groupby(keys).agg(
+        levels=("high", "size"), records=("true_n_meeting", "sum"), units=("true_n", "max"),
+        all_hidden=("hidden", "all"), any_hidden=("hidden", "any")).reset_index()
+    high = ratings[ratings["high"]].groupby(keys)["true_n_meeting"].sum().rename("meeting")
+    walks = cells[(cells["measure"] == "walkthrough") & cells["detail"].isin(["ca2", "ca3"])]
+    return walks.merge(added.merge(high.reset_index(), on=keys, how="left"), on=keys,
+                       how="outer", indicator=True)
+
+
+def test_core_action_ratings_add_up_to_their_cell_and_hide_with_it(demo_db, settings):
+    """The ratings' cells (lattice.RATINGS) are their core action's cell split four ways: the
+    same observations, the core action's meeting count is ratings 3 and 4, and each is hidden
+    exactly where the core action is, for everyone and in every principal's view."""
+    families = rating_families(stored(demo_db))
+    assert (families["_merge"] == "both").all() and (families["levels"] == 4).all()
+    assert (families["records"] == families["true_n_records"]).all()
+    assert (families["units"] == families["true_n"]).all()
+    assert (families["meeting"].fillna(0) == families["true_n_meeting"]).all()
+    assert (families["all_hidden"] == families["hidden"]).all()
+    assert (families["any_hidden"] == families["hidden"]).all()
+    assert families["hidden"].any() and not families["hidden"].all()
+    for school in Database(demo_db).query("schools")["school_code"]:
+        view = rating_families(lattice.principal_view(Database(demo_db), settings, (school,)))
+        assert (view["all_hidden"] == view["hidden"]).all(), school
+        assert (view["any_hidden"] == view["hidden"]).all(), school
+
+
 EXAMPLES = hypothesis_settings(max_examples=4, deadline=None, derandomize=True,
                                suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                       HealthCheck.too_slow])
@@ -153,7 +187,8 @@ def test_every_shown_cell_is_at_the_minimum_and_no_hidden_n_is_shown(demo_db, se
                                                            disclosive_n=2 * min_n)})
     cells = lattice.build_cells(Database(demo_db).connection(), rules)
     shown = cells[~cells["hidden"]]
-    floor = np.where(shown["measure"] == "walkthrough", rules.privacy.min_observations, min_n)
+    floor = np.where(shown["measure"].isin(lattice.OBSERVED), rules.privacy.min_observations,
+                     min_n)
     assert (shown["n"] >= floor).all()
     hidden = cells[cells["hidden"]]
     assert hidden[["n", "n_records", "n_meeting", "value", "ci_low", "ci_high"]].isna().all().all()

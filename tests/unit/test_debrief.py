@@ -16,21 +16,33 @@ from monitor.debrief import Slide, deck_pdf
 from monitor.notes import Note, NotesStore
 
 
-def test_rating_distribution_shares_and_small_walks_left_out(settings):
-    counts = pd.DataFrame({
-        "window_id": ["Q1"] * 4 + ["Q2"] * 2, "core_action": ["ca2"] * 4 + ["ca3"] * 2,
-        "rating": [1, 2, 3, 4, 3, 4], "n": [2, 3, 10, 5, 1, 2]})
-    frame = breakdowns.rating_distribution(counts, settings)
-    q1 = frame.set_index("label")
+def test_rating_distribution_reads_the_rating_cells_of_one_scope(settings):
+    def cell(window, scope, detail, n, meeting, hidden=False):
+        return {"window_id": window, "scope": scope, "group_id": "all", "detail": detail,
+                "n": None if hidden else n, "n_records": None if hidden else n,
+                "n_meeting": None if hidden else meeting,
+                "value": None if hidden else round(100 * meeting / n, 1), "suppressed": hidden,
+                "hidden_label": "n<5" if hidden else None}
+    cells = pd.DataFrame(
+        [cell("Q1", "A", f"ca2={k}", 20, m) for k, m in enumerate([2, 3, 10, 5], start=1)]
+        + [cell("Q1", "B", f"ca2={k}", 8, 2) for k in range(1, 5)]
+        + [cell("Q2", "A", f"ca3={k}", 3, 1, hidden=True) for k in range(1, 5)])
+    frame = breakdowns.rating_distribution(cells, "A")
+    q1 = frame[frame["window_id"] == "Q1"].set_index("label")
     assert q1.loc["Mostly", "percent"] == 50.0 and q1.loc["Not Yet", "total"] == 20
-    assert frame["percent"].sum() == 100.0
-    assert set(frame["window_id"]) == {"Q1"}      # Q2's 3 observations are under the floor
+    assert q1.loc["Yes", "n"] == 5 and q1["percent"].sum() == 100.0
+    assert list(q1["rating"]) == [1, 2, 3, 4]
+    q2 = frame[frame["window_id"] == "Q2"]     # hidden as its core action is: no counts
+    assert q2["suppressed"].all() and q2[["n", "total", "percent"]].isna().all().all()
+    assert set(q2["hidden_label"]) == {"n<5"}
+    assert breakdowns.rating_distribution(cells, "C").empty
 
 
 def test_observer_calibration_compares_with_the_rest_and_hides_names(settings):
     counts = pd.DataFrame({
         "window_id": ["Q1", "Q1", "Q1"], "observer": ["b@x.org", "a@x.org", "c@x.org"],
         "observations": [10, 12, 2], "ratings": [100, 120, 20], "met": [80, 48, 10],
+        "others_observations": [14, 12, 22],
         "others_ratings": [140, 120, 220], "others_met": [58, 90, 128]})
     named = breakdowns.observer_calibration(counts, settings, show_names=True).set_index("observer")
     assert (named.loc["b@x.org", "percent"], named.loc["b@x.org", "others_percent"]) == (80.0, 41.4)
@@ -39,6 +51,25 @@ def test_observer_calibration_compares_with_the_rest_and_hides_names(settings):
     hidden = breakdowns.observer_calibration(counts, settings, show_names=False)
     assert sorted(hidden["observer"]) == ["Observer 1", "Observer 2"]
     assert not hidden["observer"].str.contains("@").any()
+
+
+def test_observer_calibration_hides_a_rest_of_the_walk_under_the_floor(settings):
+    """Beside one observer's own count, the rest of a walk made by a few observations would be
+    those classrooms' result: it is left out, and so is the difference."""
+    floor = settings.privacy.min_observations
+    counts = pd.DataFrame({
+        "window_id": ["Q1", "Q1"], "observer": ["a@x.org", "b@x.org"],
+        "observations": [floor + 10, floor - 1 + floor], "ratings": [150, 100],
+        "met": [90, 40], "others_observations": [2 * floor - 1, floor + 10],
+        "others_ratings": [100, 150], "others_met": [40, 90]})
+    frame = breakdowns.observer_calibration(counts, settings, show_names=True).set_index("observer")
+    assert frame.loc["b@x.org", "others_percent"] == 60.0
+    floor_counts = counts.assign(others_observations=[floor - 1, floor + 10])
+    frame = breakdowns.observer_calibration(floor_counts, settings,
+                                            show_names=True).set_index("observer")
+    assert pd.isna(frame.loc["a@x.org", "others_percent"])
+    assert pd.isna(frame.loc["a@x.org", "difference"])
+    assert frame.loc["b@x.org", "others_percent"] == 60.0
 
 
 def test_following_window_and_leading_lagging(settings):

@@ -137,6 +137,17 @@ walk AS (       -- one row per observation per indicator; meets = Yes, or a rati
         ca1_met AS ca1, ca1a, ca1b, ca1c, ca2_met AS ca2, ca3_met AS ca3, hqim, grade_appropriate,
         strong_instruction, deep_engagement, high_expectations))
 ),
+rating AS (     -- Core Actions 2 and 3 by rating: per observation rated, one row per rating
+                -- 1-4 ('ca2=1' .. 'ca3=4'), meets = it was given that rating
+    SELECT school_year, window_id, school_code, grade, subject,
+           core_action || '=' || level AS detail, observation_id AS student_id,
+           rating = level AS meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+    FROM (
+        SELECT * FROM walkthrough_rows()
+        WHERE measure = 'walkthrough_ratings' AND excluded IS NULL
+    ) UNPIVOT (rating FOR core_action IN (ca2, ca3))
+    CROSS JOIN range(1, 5) AS levels(level)
+),
 survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items
     SELECT s.school_year, s.window_id, s.school_code, r.grade, s.survey AS subject,
            CASE survey_detail WHEN 'item' THEN s.item_id ELSE s.construct END AS detail,
@@ -154,6 +165,7 @@ SELECT * FROM esgi
 UNION ALL SELECT * FROM latest
 UNION ALL SELECT * FROM growth
 UNION ALL SELECT * FROM walk
+UNION ALL SELECT * FROM rating
 UNION ALL SELECT * FROM survey;
 
 -- The outcomes of one measure in scope (school years, subject, grades, schools; NULL = all),

@@ -1,7 +1,7 @@
 -- Observer calibration: per learning walk and observer, how many indicator ratings they gave and
 -- how many met, beside the same counts of every other observer on that walk (same scope).
 -- Indicators: CA1A-C, CA2 and CA3 (rating 3-4 meets), HQIM and the four student-experience
--- resources. Grain: (window_id, observer).
+-- resources. An observation has one observer. Grain: (window_id, observer).
 -- Parameters: $year, $school (NULL = district), $subject (NULL = all), $grades (NULL = all).
 WITH ratings AS (
     SELECT window_id, coalesce(nullif(trim(observer), ''), '(not recorded)') AS observer,
@@ -25,9 +25,12 @@ per_observer AS (
     FROM ratings GROUP BY ALL
 ),
 per_walk AS (
-    SELECT window_id, sum(ratings) AS ratings, sum(met) AS met FROM per_observer GROUP BY ALL
+    SELECT window_id, sum(observations) AS observations, sum(ratings) AS ratings,
+           sum(met) AS met
+    FROM per_observer GROUP BY ALL
 )
 SELECT o.window_id, o.observer, o.observations, o.ratings, o.met,
+       w.observations - o.observations AS others_observations,
        w.ratings - o.ratings AS others_ratings, w.met - o.met AS others_met
 FROM per_observer o JOIN per_walk w USING (window_id)
 ORDER BY o.window_id, o.observer;

@@ -20,9 +20,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
 
 
-def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.date | None,
-                 n_note: str, key: str) -> None:
+def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
+                 as_of: dt.date | None, n_note: str, key: str) -> None:
     """A chart titled with its finding, its n and as-of date, a table view and downloads.
+    With no figure (nothing in it may be shown), the title, caption and table say why.
 
     CSV: the table, formulas neutralised. PNG: drawn on the server only when the button is
     clicked, with the finding, n and as-of date on the image (the chart's own camera button
@@ -32,6 +33,11 @@ def render_chart(title: str, fig: go.Figure, table: pd.DataFrame, *, as_of: dt.d
     st.subheader(title, anchor=False)
     st.caption(caption)
     name = _slug(title)
+    if fig is None:
+        show_table(table, hide_index=True, key=f"{key}_table")
+        st.download_button("Download CSV", to_csv_bytes(table), file_name=f"{name}.csv",
+                           mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+        return
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
         # theme=None: our own template (monitor.charts) rather than Streamlit's restyling.

@@ -365,18 +365,35 @@ def _walk_params(filters: selection.Filters) -> dict:
             "subject": selection.subject_of("walkthrough", filters), "grades": filters.grades()}
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def _scoped_ratings(db_stamp, scope: Scope, filters: selection.Filters) -> pd.DataFrame:
+    # A principal's: the district's and theirs, protected for their view.
+    return scope.restrict(reads.rating_cells(_db(db_stamp), settings(), filters,
+                                             schools=scope.schools), "scope")
+
+
 def walkthrough_ratings(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
-    """Core Actions 2 and 3 by rating per walk, for the filters' school (or the district)."""
-    _allowed(scope, filters)
-    return breakdowns.rating_distribution(_query("walkthrough_ratings", **_walk_params(filters)),
-                                          settings())
+    """Core Actions 2 and 3 by rating per walk, for the filters' school (or the district),
+    from the lattice: a core action's ratings are hidden where its own cell is."""
+    scope = _allowed(scope, filters)
+    return breakdowns.rating_distribution(_scoped_ratings(stamp(), scope, _plain(filters)),
+                                          filters.school or privacy.DISTRICT)
 
 
 def observer_calibration(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
-    """Each observer against the rest of the walk; names for district analysts only."""
-    _allowed(scope, filters)
+    """Each observer against the rest of the walk; names for district analysts only.
+
+    Counted per observer (a dimension the lattice does not have), for the walks whose own
+    cell, at the filters' school, subject and grade, the lattice shows: of a walk whose count
+    is hidden, no observer's share is shown either."""
+    scope = _allowed(scope, filters)
+    walks = selection.scope(cells(scope, "walkthrough", filters),
+                            filters.model_copy(update={"group": "all"}))
+    shown = walks.loc[(walks["school_year"] == filters.school_year) & ~walks["suppressed"],
+                      "window_id"]
     counts = _query("walkthrough_observers", **_walk_params(filters))
-    return breakdowns.observer_calibration(counts, settings(), show_names=scope.analyst)
+    return breakdowns.observer_calibration(counts[counts["window_id"].isin(set(shown))],
+                                           settings(), show_names=scope.analyst)
 
 
 def walkthrough_subjects(scope: Scope) -> list[str]:

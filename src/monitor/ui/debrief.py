@@ -114,21 +114,32 @@ def slides(settings: Settings, f: selection.Filters, scope: Scope, walk: Walk) -
 
     ratings = data.walkthrough_ratings(scope, f)
     if len(ratings):
-        now = ratings[ratings["window_id"] == walk.window_id]
+        shown = ratings[~ratings["suppressed"]]
+        now = shown[shown["window_id"] == walk.window_id]
         strong = now[now["rating"] >= 3].groupby("core_action")["percent"].sum()
         parts = [f"Core Action {c[-1]} {strong[c]:.0f}%" for c in ("ca2", "ca3") if c in strong]
         title = (f"{walk.label}: observations rated Mostly or Yes: " + ", ".join(parts)
-                 if parts else "Core Actions 2 and 3 by rating")
-        table = ratings.assign(walk=ratings["window_id"].map(calendar.label_of),
-                               core_action=ratings["core_action"].map(
-                                   {"ca2": "Core Action 2", "ca3": "Core Action 3"}))[
+                 if parts else f"{walk.label}: too few observations of Core Actions 2 and 3 "
+                 "to show their ratings")
+        names = {"ca2": "Core Action 2", "ca3": "Core Action 3"}
+        # A hidden core action's walk is one row, with its label, not four empty ones.
+        hidden = ratings[ratings["suppressed"]].drop_duplicates(["window_id", "core_action"])
+        listed = pd.concat([shown, hidden.assign(label=hidden["hidden_label"])]).sort_values(
+            ["window_id", "core_action", "rating"])
+        table = listed.assign(walk=listed["window_id"].map(calendar.label_of),
+                              core_action=listed["core_action"].map(names))[
             ["walk", "core_action", "label", "n", "total", "percent"]].rename(columns={
                 "walk": "Walk", "core_action": "Core action", "label": "Rating",
                 "n": "Observations", "total": "Observations rated", "percent": "Percent"})
-        deck.append(Slide("ratings", title, caption(settings, walk, "Share of observations "
-                                                    "at each rating; walks this year"),
-                          figures.rating_chart(ratings, {w.id: w.label for w in calendar.windows}),
-                          table=table))
+        gaps = [f"{names[c]} at {calendar.label_of(w)}" for w, c in
+                zip(hidden["window_id"], hidden["core_action"], strict=True)]
+        note = "Share of observations at each rating; walks this year"
+        if gaps:
+            note += f"; not shown (too few observations, or to protect another cell): " \
+                    f"{', '.join(gaps)}"
+        deck.append(Slide("ratings", title, caption(settings, walk, note),
+                          figures.rating_chart(shown, {w.id: w.label for w in calendar.windows})
+                          if len(shown) else None, table=table))
 
     if f.school is None:
         schools = measures.by_school(scope, "walkthrough", f, walk.window_id)
