@@ -42,6 +42,7 @@ pages = [
     st.Page("app_pages/groups.py", title="Student groups", icon=":material/diversity_3:"),
     st.Page("app_pages/learning_walks.py", title="Learning walks", icon=":material/directions_walk:"),
     st.Page("app_pages/surveys.py", title="Surveys", icon=":material/forum:"),
+    st.Page("app_pages/cycles.py", title="Improvement cycles", icon=":material/autorenew:"),
 ]
 if scope.analyst:
     pages.append(st.Page("app_pages/data.py", title="Data", icon=":material/database:"))
@@ -52,6 +53,10 @@ try:
         # A filter a page does not read is not offered there; the sidebar says why.
         unused = {"subject": "Surveys are chosen on the page (student, teacher, leader)."} \
             if page.title == "Surveys" else None
+        if page.title == "Improvement cycles":
+            why = "Each cycle names its own indicators, for all students."
+            unused = {"subject": why, "grade": why, "group": why,
+                      "window": "A cycle's review runs to the as-of date."}
         st.session_state["filters"] = filters.render_sidebar(settings, scope, unused)
         signin.render_account(settings, scope)
         st.sidebar.caption(f"As of {settings.as_of_date():%B %-d, %Y}")

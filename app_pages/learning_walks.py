@@ -10,7 +10,7 @@ import re
 import streamlit as st
 
 from monitor.debrief import deck_pdf, for_projector
-from monitor.notes import Note
+from monitor.store import Note
 from monitor.ui import components, data, figures, filters
 from monitor.ui import debrief as walks
 
@@ -31,7 +31,7 @@ if walk is None:
 deck = walks.slides(settings, walk_filters, scope, walk)
 store = data.debrief_notes(scope, walk_filters)
 notes = store.for_walk(walk.school_year, walk.window_id, walk.notes_scope)
-can_write = scope.role != "viewer"
+can_write = store.author.may_write(walk.notes_scope)
 
 
 def _plain(text: str) -> str:
@@ -77,7 +77,8 @@ def _notes_form(slide_key: str, big: bool) -> None:
                        Note(notice=notice, wonder=wonder, next_steps=steps))
             st.toast("Notes saved with this walk.", icon=":material/check:")
         if note.updated_at:
-            st.caption(f"Last saved {note.updated_at.replace('T', ' ')}")
+            st.caption(f"Last saved {note.updated_at.replace('T', ' ')}"
+                       + (f" by {note.updated_by}" if note.updated_by else ""))
 
 
 if presenting:

@@ -486,3 +486,74 @@ def observer_chart(frame: pd.DataFrame) -> go.Figure:
                       yaxis=dict(title=None, automargin=True, categoryorder="array",
                                  categoryarray=list(data["observer"])))
     return fig
+
+
+def cycle_chart(review, title_dates: str) -> go.Figure:
+    """An improvement cycle's indicators over time: each indicator's values (practice solid,
+    results dashed), the cycle's dates shaded, each start value on the start line and each
+    target on the end line. `review` is a monitor.cycles.Review."""
+    cycle = review.cycle
+    fig = go.Figure()
+    fig.add_vrect(x0=cycle.starts_on, x1=cycle.ends_on, fillcolor="#0072B2", opacity=0.07,
+                  line_width=0, annotation_text=title_dates, annotation_position="top left")
+    colours = [BLUE, VERMILLION, "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+    for number, r in enumerate(review.indicators):
+        colour = colours[number % len(colours)]
+        dash = "solid" if r.indicator.kind == "leading" else "dash"
+        kind = "practice" if r.indicator.kind == "leading" else "results"
+        shown = r.points[r.points["value"].notna()] if len(r.points) else r.points
+        fig.add_trace(go.Scatter(
+            x=list(shown["date"]), y=list(shown["value"]), mode="lines+markers",
+            name=f"{r.label} ({kind})", line=dict(color=colour, dash=dash, width=3),
+            customdata=list(shown["window"]),
+            hovertemplate="%{customdata}: %{y:.0f}%<extra>" + r.label + "</extra>"))
+        if r.start is not None:
+            fig.add_trace(go.Scatter(
+                x=[cycle.starts_on], y=[r.start], mode="markers", showlegend=False,
+                marker=dict(color=colour, size=11, symbol="circle-open", line_width=2),
+                hovertemplate=f"Start: {r.start:.0f}%<extra>{r.label}</extra>"))
+        fig.add_trace(go.Scatter(
+            x=[cycle.ends_on], y=[r.target], mode="markers+text", showlegend=False,
+            marker=dict(color=colour, size=14, symbol="star"),
+            text=[f"Target {r.target:.0f}%"], textposition="middle right",
+            textfont=dict(color=colour),
+            hovertemplate=f"Target: {r.target:.0f}%<extra>{r.label}</extra>"))
+    _percent_axis(fig, "y")
+    fig.update_layout(height=420, xaxis=dict(title=None, type="date"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+    return fig
+
+
+
+def reflection_chart(frame: pd.DataFrame, rows: list[str], terms: list[str],
+                     stages: tuple[str, ...]) -> go.Figure:
+    """Where each lever stood each term: a grid of levers (rows) by terms (columns), each cell
+    its stage in words and shaded by it (lightest Plan to deepest Deepen), with an arrow where it
+    moved since the term before. `frame`: row, term, stage."""
+    at = {(r, t): s for r, t, s in zip(frame["row"], frame["term"], frame["stage"], strict=True)}
+    z, text = [], []
+    for row in rows:
+        values, words, before = [], [], None
+        for term in terms:
+            stage = at.get((row, term))
+            values.append(None if stage is None else stages.index(stage))
+            arrow = ""
+            if stage is not None and before is not None and stage != before:
+                arrow = " ↑" if stages.index(stage) > stages.index(before) else " ↓"
+            words.append("" if stage is None else stage + arrow)
+            before = stage if stage is not None else before
+        z.append(values)
+        text.append(words)
+    last = len(stages) - 1
+    # Light to mid blues: black text reads on every one of them.
+    scale = [[0.0, "#F0F7FC"], [1 / 3, "#C6DBEF"], [2 / 3, "#8DBEE0"], [1.0, "#5A9BD0"]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=terms, y=rows, text=text, texttemplate="%{text}", zmin=0, zmax=last,
+        colorscale=scale, showscale=False, xgap=3, ygap=3, hoverongaps=False,
+        textfont=dict(size=15, color=BLACK),
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"))
+    fig.update_layout(height=max(260, 52 * len(rows) + 90),
+                      xaxis=dict(side="top", title=None, type="category"),
+                      yaxis=dict(autorange="reversed", title=None, automargin=True,
+                                 type="category"))
+    return fig

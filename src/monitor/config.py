@@ -237,6 +237,33 @@ class Surveys(_Strict):
     reversed_items: list[str] = []
 
 
+class Cycles(_Strict):
+    """Improvement cycles: their default length, and how far an indicator must go from its
+    start value to count as having moved."""
+    # None: a new cycle runs for the learning-walk quarter it opens in (the walks' calendar).
+    length_days: int | None = Field(default=None, ge=14, le=366)
+    moved_points: float = Field(default=2.0, gt=0, le=50)
+
+
+class Lever(_Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    elements: list[str] = []          # parts of the lever with stages of their own (optional)
+
+
+class Framework(_Strict):
+    label: str = Field(min_length=1)
+    levers: list[Lever] = Field(min_length=1)
+
+
+class Reflection(_Strict):
+    """The system's reflection: which framework (a ready-made one, monitor.reflection, or one of
+    `frameworks`) and the terms of a school year it is recorded in."""
+    framework: str = "tntp"
+    terms: list[str] = Field(default=["Fall", "Winter", "Spring"], min_length=1)
+    frameworks: dict[str, Framework] = {}
+
+
 Role = Literal["district", "principal", "viewer"]
 
 
@@ -294,6 +321,8 @@ class Settings(_Strict):
     measures: dict[MeasureId, Measure]
     groups: list[Group] = []
     surveys: Surveys = Surveys()
+    cycles: Cycles = Cycles()
+    reflection: Reflection = Reflection()
     columns: dict[str, str] = {}
 
     @model_validator(mode="after")
@@ -319,6 +348,10 @@ class Settings(_Strict):
         ids = [g.id for g in self.groups]
         if len(set(ids)) != len(ids):
             raise ValueError(f"groups: ids repeat: {ids}")
+        known = {"tntp", "uva_ple", *self.reflection.frameworks}
+        if self.reflection.framework not in known:
+            raise ValueError(f"reflection.framework: {self.reflection.framework!r} is none of "
+                             f"{sorted(known)} (ready-made, or [reflection.frameworks.<id>])")
         return self
 
     # -- derived ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from monitor import charts  # also registers the charts' template for exported images
-from monitor.notes import Note
+from monitor.store import Note
 
 # Slide size in the PDF: 16:9, in millimetres.
 PAGE_W, PAGE_H = 338.7, 190.5

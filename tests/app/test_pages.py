@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import duckdb
@@ -11,8 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor import reads
+from monitor.access import Scope
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
+from monitor.store import Author, Note, Store
 
 from ..conftest import AS_OF
 
@@ -412,7 +415,7 @@ def test_observer_names_are_for_analysts_only(tmp_path, monkeypatch, use_demo_db
 
 
 def test_presentation_mode_steps_through_slides_and_leaves(tmp_path, monkeypatch, use_demo_db):
-    monkeypatch.setenv("MONITOR_NOTES", str(tmp_path / "notes.sqlite"))
+    monkeypatch.setenv("MONITOR_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
     at = run_page("learning_walks")
     at.button(key="present_on").click().run()
     assert at.query_params["present"] == "1" and at.query_params["slide"] == "1"
@@ -436,7 +439,7 @@ def test_presentation_mode_steps_through_slides_and_leaves(tmp_path, monkeypatch
 
 def test_a_link_opens_straight_into_a_slide_and_notes_are_kept(tmp_path, monkeypatch,
                                                                use_demo_db):
-    monkeypatch.setenv("MONITOR_NOTES", str(tmp_path / "notes.sqlite"))
+    monkeypatch.setenv("MONITOR_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
     at = run_page("learning_walks", {"present": "1", "slide": "2"})
     assert at.title[0].value.startswith("All indicators:")
     at.text_area(key="notice_trend").input("CA1 flat since Q1")
@@ -445,6 +448,25 @@ def test_a_link_opens_straight_into_a_slide_and_notes_are_kept(tmp_path, monkeyp
     again = run_page("learning_walks", {"present": "1", "slide": "2"})
     assert again.text_area(key="notice_trend").value == "CA1 flat since Q1"
     assert "Revisit grade 3" in again.text_area(key="steps_trend").value
+    # Who saved it is kept with it, and the store's record of changes has the save.
+    assert any("by (no sign-in: District analyst)" in c.value for c in again.caption)
+    changes = Store(os.environ["MONITOR_STORE_URL"]).history("note")
+    assert [(c["changed_by"], c["after"]["notice"]) for c in changes] == [
+        ("(no sign-in: District analyst)", "CA1 flat since Q1")]
+
+
+def test_a_viewer_reads_the_notes_and_cannot_save_them(tmp_path, monkeypatch, use_demo_db):
+    monkeypatch.setenv("MONITOR_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    Store(os.environ["MONITOR_STORE_URL"]).save_note(
+        Author("coach@district.org", Scope(role="district")), "2026-27", "Q3", "district",
+        "trend", Note(notice="written by the district"))
+    _config_with(tmp_path, monkeypatch, 'demo = false\nallow_without_sign_in = true\n'
+                                        'role_without_sign_in = "viewer"')
+    at = run_page("learning_walks", {"present": "1", "slide": "2"})
+    assert at.text_area(key="notice_trend").value == "written by the district"
+    assert at.text_area(key="notice_trend").disabled
+    assert at.button(key="FormSubmitter:notes_trend-Save notes").disabled
+    assert "read only for your role" in " ".join(e.label for e in at.expander)
 
 
 def test_the_window_filter_offers_only_windows_that_have_opened(use_demo_db):

@@ -11,40 +11,13 @@ from streamlit.testing.v1 import AppTest
 from monitor import privacy, selection
 from monitor.access import AccessDenied, Scope
 from monitor.config import PROJECT_ROOT
-from monitor.db import Database
 from monitor.ui import data
 
 APP = str(PROJECT_ROOT / "app.py")
-PAGES = ["overview", "school", "groups", "learning_walks", "surveys"]
+PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "cycles"]
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s",
                  "client_id": "c", "client_secret": "s",
                  "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
-
-
-@pytest.fixture
-def schools(use_demo_db):
-    frame = Database(use_demo_db).query("schools")
-    return frame
-
-
-@pytest.fixture
-def mine_and_other(schools):
-    """A middle school's principal, and another middle school."""
-    middle = schools[schools["level"] == "Middle"]["school_code"].tolist()
-    return middle[0], middle[1]
-
-
-@pytest.fixture
-def principal_config(tmp_path, monkeypatch, mine_and_other):
-    mine, _ = mine_and_other
-    text = (PROJECT_ROOT / "config.toml").read_text().replace(
-        "\ndemo = true\n",
-        f'\ndemo = false\n[access.users]\n"principal@district.org" = '
-        f'{{ role = "principal", schools = ["{mine}"] }}\n')
-    path = tmp_path / "config.toml"
-    path.write_text(text)
-    monkeypatch.setenv("MONITOR_CONFIG", str(path))
-    return mine
 
 
 def principal_run(page: str, params: dict[str, str] | None = None) -> AppTest:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from monitor import breakdowns, findings
 from monitor.debrief import Slide, deck_pdf
-from monitor.notes import Note, NotesStore
+from monitor.store import Note
 
 
 def test_rating_distribution_reads_the_rating_cells_of_one_scope(settings):
@@ -84,21 +84,6 @@ def test_following_window_and_leading_lagging(settings):
     assert len(pairs) == 5 and r > 0.95
     _, none = findings.leading_lagging(practice.head(3), outcome)
     assert none is None
-
-
-def test_notes_are_saved_updated_and_read_back_per_walk(tmp_path):
-    store = NotesStore(tmp_path / "notes.sqlite")
-    assert store.for_walk("2026-27", "Q1", "district") == {}
-    store.save("2026-27", "Q1", "district", "trend", Note("low CA3", "why?", "coach CA3"))
-    store.save("2026-27", "Q1", "district", "trend", Note("low CA3", "why?", "coach CA3\nvisit"))
-    store.save("2026-27", "Q1", "0610011", "trend", Note(notice="school's own"))
-    again = NotesStore(tmp_path / "notes.sqlite").for_walk("2026-27", "Q1", "district")
-    assert list(again) == ["trend"] and again["trend"].next_steps == "coach CA3\nvisit"
-    assert again["trend"].updated_at
-    # Quotes and SQL in a note are just text.
-    store.save("2026-27", "Q2", "district", "x", Note(notice="'); DROP TABLE debrief_notes;--"))
-    assert store.for_walk("2026-27", "Q2", "district")["x"].notice.startswith("');")
-    assert store.for_walk("2026-27", "Q1", "0610011")["trend"].notice == "school's own"
 
 
 def test_the_deck_exports_to_pdf_with_every_slide_title(tmp_path, artifacts):

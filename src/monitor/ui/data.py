@@ -16,17 +16,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from monitor import breakdowns, findings, health, measures_table, privacy, reads, selection
+from monitor import cycles as cycle_rules
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, config_path, load_settings
 from monitor.db import Database
 from monitor.db import database_path as database_file
-from monitor.notes import NotesStore, notes_path
+from monitor.store import DISTRICT as DISTRICT_NOTES
+from monitor.store import Author, Cycle, Desk, Indicator, Notebook, Store, legacy_notes_path, store_url
 
 
 def _config_key() -> tuple[str, int]:
@@ -409,12 +412,78 @@ def walk_dates(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     return _query("walkthrough_dates", year=filters.school_year, school=filters.school)
 
 
-def debrief_notes(scope: Scope, filters: selection.Filters) -> NotesStore:
-    """The debrief notes of the filters' school (or the district's), to read or to save."""
-    _allowed(scope, filters)
+def debrief_notes(scope: Scope, filters: selection.Filters) -> Notebook:
+    """The debrief notes of the filters' school (or the district's), to read, and to save
+    where the user's role may (the store checks every save)."""
+    scope = _allowed(scope, filters)
     if filters.school is None and scope.schools is not None:
         raise AccessDenied("Your access does not include the district's debrief notes.")
-    return NotesStore(notes_path(_database().path))
+    return Notebook(_writing_store(), Author(_author_name(scope), scope))
+
+
+def _writing_store() -> Store:
+    path = _database().path
+    return _store(store_url(path), str(legacy_notes_path(path)))
+
+
+def cycles(scope: Scope, school: str | None) -> list[Cycle]:
+    """The improvement cycles of a school (None: the district's own), newest first."""
+    scope = require(scope)
+    scope.check_school(school)
+    return _writing_store().cycles([school or DISTRICT_NOTES])
+
+
+def every_cycle(scope: Scope) -> list[Cycle]:
+    """Every cycle the user may read: the district's and those of the schools in scope."""
+    scope = require(scope)
+    return [c for c in _writing_store().cycles()
+            if c.scope == DISTRICT_NOTES or scope.sees_school(c.scope)]
+
+
+def cycle_desk(scope: Scope) -> Desk:
+    """Improvement cycles and the reflection to change as this user (the store checks each
+    change)."""
+    scope = require(scope)
+    return Desk(_writing_store(), Author(_author_name(scope), scope))
+
+
+def reflections(scope: Scope, framework: str) -> list[dict]:
+    """The system's reflection as recorded, every term (anyone signed in may read it)."""
+    require(scope)
+    return _writing_store().reflections(framework)
+
+
+def cycle_points(scope: Scope, where: str, indicator: Indicator,
+                 school_year: str) -> pd.DataFrame:
+    """One indicator's protected values at `where` (a school, or the district's notes scope)
+    for `school_year` and the year before, all students, dated (monitor.cycles.dated)."""
+    school = None if where == DISTRICT_NOTES else where
+    update = {"school_year": school_year, "school": school, "group": "all", "grade": None,
+              "window": None}
+    if indicator.measure == "walkthrough":
+        update |= {"observed_subject": indicator.subject, "subject": None}
+    else:
+        update |= {"subject": indicator.subject}
+    f = selection.Filters(school_year=school_year).model_copy(update=update)
+    rows = selection.scope(cells(scope, indicator.measure, f), f, indicator.detail)
+    return cycle_rules.dated(rows, settings(), indicator.measure, settings().as_of_date())
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, legacy_notes: str) -> Store:
+    return Store(url, legacy_notes=Path(legacy_notes))
+
+
+def _author_name(scope: Scope) -> str:
+    """Who is writing, as the record of changes names them: the signed-in email, else the
+    role they have without sign-in."""
+    try:
+        user = dict(st.user)
+    except Exception:      # noqa: BLE001 - no session (a script), or sign-in not configured
+        user = {}
+    if user.get("is_logged_in"):
+        return str(user.get("email") or user.get("name") or user.get("sub"))
+    return f"(no sign-in: {scope.label})"
 
 
 # -- analysts only: loads, row counts and student-level rejected rows -------------------------
@@ -479,4 +548,5 @@ __all__ = ["settings", "stamp", "cells", "survey_item_cells", "measure_table", "
            "caaspp_comparison", "catching_up", "level_transitions", "response_rates",
            "coverage", "peer_summary", "loads_recent", "table_row_counts", "rejected_rows",
            "database_path", "walkthrough_ratings", "observer_calibration", "walk_dates",
-           "walkthrough_subjects", "debrief_notes", "data_health", "load_rejections"]
+           "walkthrough_subjects", "debrief_notes", "data_health", "load_rejections",
+           "cycles", "every_cycle", "cycle_desk", "cycle_points", "reflections"]

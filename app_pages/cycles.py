@@ -1,0 +1,222 @@
+"""Improvement cycles: each school's (and the district's) cycle beside the data that tests it.
+
+A cycle names a problem of practice, the practice the adults will change (leading indicators:
+walkthrough indicators, HQIM use, survey constructs) and the student results that should
+follow (lagging indicators), with the adults' commitments; its review shows each indicator's
+start, now and target from the protected data, whether practice moved before results, and the
+commitments done by their due dates; closing it opens the next with the decisions applied.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from monitor import charts
+from monitor import cycles as rules
+from monitor.access import AccessDenied
+from monitor.store import COMMITMENT_STATUSES, DECISIONS, DISTRICT, Commitment, CycleError
+from monitor.ui import components, data, filters
+
+settings = data.settings()
+f = filters.current()
+scope = filters.scope()
+as_of = settings.as_of_date()
+where = f.school or DISTRICT
+desk = data.cycle_desk(scope)
+can_write = desk.author.may_write(where)
+names = dict(zip(data.schools(scope)["school_code"], data.schools(scope)["school_name"],
+                 strict=True))
+place = names.get(f.school, "the district") if f.school else "the district"
+
+
+def _review(cycle) -> rules.Review:
+    year = rules.school_year_of(cycle.starts_on)
+    points = {i.id: data.cycle_points(scope, cycle.scope, i, year) for i in cycle.indicators}
+    return rules.review(cycle, points, settings, as_of)
+
+
+def _dates(cycle) -> str:
+    return f"{cycle.starts_on:%b %-d} - {cycle.ends_on:%b %-d, %Y}"
+
+
+def _percent(value) -> str:
+    return "not shown" if value is None else f"{value:.0f}%"
+
+
+def _attempt(change, done: str) -> None:
+    """Make a change through the store; say why where it refuses."""
+    try:
+        change()
+    except (CycleError, AccessDenied) as refusal:
+        st.error(str(refusal), icon=":material/block:")
+        return
+    st.toast(done, icon=":material/check:")
+    st.rerun()
+
+
+st.title("Improvement cycles", anchor=False)
+st.caption(
+    f"{place.capitalize() if place == 'the district' else place} · as of {as_of:%B %-d, %Y}. "
+    "Each cycle names a problem of practice, the practice adults will change (leading "
+    "indicators) and the student results that should follow (lagging), with the adults' "
+    "commitments. Values are the dashboard's own protected numbers, for all students. "
+    f"An indicator has moved when it has risen {settings.cycles.moved_points:g} points or "
+    "more above its start.")
+
+if f.school is None:
+    # Every school's cycle at a glance.
+    rows = []
+    for cycle in data.every_cycle(scope):
+        if cycle.scope == DISTRICT or cycle.status != "open":
+            continue
+        r = _review(cycle)
+        leading = [x for x in r.indicators if x.indicator.kind == "leading"]
+        lagging = [x for x in r.indicators if x.indicator.kind == "lagging"]
+        rows.append({
+            "School": names.get(cycle.scope, cycle.scope), "Focus": cycle.focus,
+            "Dates": _dates(cycle),
+            "Practice moved": f"{sum(x.moved for x in leading)} of {len(leading)}",
+            "Results moved": f"{sum(x.moved for x in lagging)} of {len(lagging)}",
+            "Practice first": {True: "yes", False: "no", None: "not yet"}[r.practice_first],
+            "Commitments on time": f"{r.commitments_on_time} of {r.commitments_due} due"})
+    st.subheader(f"Schools with an open cycle: {len(rows)} of {len(names)}", anchor=False)
+    if rows:
+        components.show_table(pd.DataFrame(rows), hide_index=True, key="cycles_schools")
+    else:
+        components.no_data("No school has an open cycle yet. Choose a school in the sidebar to "
+                           "open one.")
+    st.header("The district's own cycle", anchor=False)
+
+every = data.cycles(scope, f.school)
+current = next((c for c in every if c.status == "open"), None)
+
+if current is not None:
+    review = _review(current)
+    st.subheader(f"Focus: {current.focus}", anchor=False)
+    st.caption(f"Practice: {current.practice or '(not named)'} · {_dates(current)} · opened by "
+               f"{current.opened_by}" + (f" · follows cycle {current.previous_id}"
+                                         if current.previous_id else ""))
+    table = pd.DataFrame([{
+        "Indicator": r.label, "Kind": r.indicator.kind,
+        "Start": _percent(r.start), "Now": _percent(r.now) + (f" ({r.now_window})"
+                                                             if r.now_window else ""),
+        "Target": f"{r.target:.0f}%",
+        "Moved": (f"yes, by {r.moved_on:%b %-d}" if r.moved else "not yet"),
+        "Decision": r.indicator.decision or "", "Note": r.indicator.decision_note}
+        for r in review.indicators])
+    components.render_chart(f"{review.finding} ({review.commitments_on_time} of "
+                            f"{review.commitments_due} commitments due done on time)",
+                            charts.cycle_chart(review, "This cycle"), table, as_of=as_of,
+                            n_note="Circles: start values; stars: targets; shaded: the cycle",
+                            key="cycle_review")
+
+    st.subheader("Commitments", anchor=False)
+    if current.commitments:
+        components.show_table(pd.DataFrame([{
+            "What": c.what, "Owner": c.owner_role, "Due": c.due_on, "Status": c.status,
+            "Done on": c.done_on, "Carried": "yes" if c.carried_from else "",
+            "Link": c.link} for c in current.commitments]), hide_index=True,
+            key="cycle_commitments")
+    else:
+        components.no_data("No commitments yet.")
+    if can_write:
+        with st.form("commitment_progress"):
+            st.markdown("**Progress**")
+            picks = {c.id: st.selectbox(c.what, COMMITMENT_STATUSES,
+                                        index=COMMITMENT_STATUSES.index(c.status),
+                                        key=f"status_{c.id}") for c in current.commitments}
+            if st.form_submit_button("Save progress", disabled=not current.commitments):
+                changed = [(i, s) for i, s in picks.items()
+                           if s != next(c.status for c in current.commitments if c.id == i)]
+                _attempt(lambda: [desk.set_commitment_status(i, s, as_of) for i, s in changed],
+                         f"{len(changed)} commitment(s) updated.")
+        with st.form("commitment_new", clear_on_submit=True):
+            st.markdown("**Add a commitment**")
+            what = st.text_input("What", key="commitment_what")
+            owner = st.text_input("Owner (role)", key="commitment_owner",
+                                  placeholder="Principal, instructional coach, grade 3 team...")
+            due = st.date_input("Due", value=min(current.ends_on, as_of + dt.timedelta(days=14)),
+                                key="commitment_due")
+            link = st.text_input("Link to a dashboard view (optional)", key="commitment_link")
+            if st.form_submit_button("Add commitment"):
+                _attempt(lambda: desk.add_commitment(current.id, Commitment(what, owner, due,
+                                                                            link=link)),
+                         "Commitment added.")
+
+        st.subheader("Review: a decision on each indicator", anchor=False)
+        with st.form("cycle_decisions"):
+            decided = {}
+            for r in review.indicators:
+                left, right = st.columns([1, 2])
+                choice = left.selectbox(r.label, ["(undecided)", *DECISIONS],
+                                        index=(DECISIONS.index(r.indicator.decision) + 1
+                                               if r.indicator.decision else 0),
+                                        key=f"decision_{r.indicator.id}")
+                note = right.text_input("Note", r.indicator.decision_note,
+                                        key=f"decision_note_{r.indicator.id}")
+                decided[r.indicator.id] = (choice, note)
+            if st.form_submit_button("Save decisions"):
+                _attempt(lambda: [desk.decide(i, c, n) for i, (c, n) in decided.items()
+                                  if c != "(undecided)"], "Decisions saved.")
+        next_start, next_end = rules.default_dates(settings,
+                                                   current.ends_on + dt.timedelta(days=1))
+        with st.form("cycle_close"):
+            st.markdown("**Close this cycle and open the next** (unfinished commitments are "
+                        "carried; stopped indicators are not)")
+            left, right = st.columns(2)
+            starts = left.date_input("Next cycle starts", next_start, key="next_starts")
+            ends = right.date_input("Next cycle ends", next_end, key="next_ends")
+            if st.form_submit_button("Close and open the next", type="primary"):
+                year = rules.school_year_of(starts)
+                values = {i.key: rules.value_on(data.cycle_points(scope, where, i, year), starts)
+                          for i in current.indicators}
+                _attempt(lambda: desk.close_cycle(current.id, starts, ends, values),
+                         "Cycle closed; the next is open.")
+else:
+    components.no_data(f"No open cycle for {place}."
+                       + ("" if can_write else " Your role reads cycles but does not open them."))
+    if can_write:
+        st.subheader("Open a cycle", anchor=False)
+        start_default, end_default = rules.default_dates(settings, as_of)
+        leading_choices = rules.indicator_choices(settings, "leading")
+        lagging_choices = rules.indicator_choices(settings, "lagging")
+        focus = st.text_area("Focus: the problem of practice", key="cycle_focus")
+        practice = st.text_input("The high-yield practice to change", key="cycle_practice")
+        left, right = st.columns(2)
+        starts = left.date_input("Starts", start_default, key="cycle_starts")
+        ends = right.date_input("Ends", end_default, key="cycle_ends")
+        leading = st.multiselect("Leading indicators (adult practice)", list(leading_choices),
+                                 format_func=lambda k: rules.indicator_label(
+                                     settings, leading_choices[k]), key="cycle_leading")
+        lagging = st.multiselect("Lagging indicators (student results)", list(lagging_choices),
+                                 format_func=lambda k: rules.indicator_label(
+                                     settings, lagging_choices[k]), key="cycle_lagging")
+        chosen = [leading_choices[k] for k in leading] + [lagging_choices[k] for k in lagging]
+        year = rules.school_year_of(starts)
+        indicators = []
+        for number, choice in enumerate(chosen):
+            start = rules.value_on(data.cycle_points(scope, where, choice, year), starts)
+            target = st.number_input(
+                f"Target for {rules.indicator_label(settings, choice)} at the cycle's end (%)"
+                f" · start {_percent(start)}", min_value=0.0, max_value=100.0,
+                value=float(min(100, round(start + 5))) if start is not None else 50.0,
+                step=1.0, key=f"cycle_target_{number}")
+            indicators.append(choice.__class__(choice.kind, choice.measure, target,
+                                               choice.detail, choice.subject, start))
+        if st.button("Open the cycle", type="primary", key="cycle_open"):
+            _attempt(lambda: desk.open_cycle(where, focus, practice, starts, ends, indicators),
+                     "Cycle opened.")
+
+closed = [c for c in every if c.status == "closed"]
+if closed:
+    st.header("Earlier cycles", anchor=False)
+    for cycle in closed:
+        past = _review(cycle)
+        with st.expander(f"{_dates(cycle)}: {cycle.focus}"):
+            st.markdown(past.finding)
+            components.show_table(pd.DataFrame([{
+                "Indicator": r.label, "Start": _percent(r.start), "End": _percent(r.now),
+                "Target": f"{r.target:.0f}%", "Decision": r.indicator.decision or "",
+                "Note": r.indicator.decision_note} for r in past.indicators]),
+                hide_index=True, key=f"cycle_past_{cycle.id}")

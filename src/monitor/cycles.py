@@ -1,0 +1,204 @@
+"""Improvement cycles against the data that tests them: each indicator's values over a cycle
+from the protected measures lattice, its start, now and target, whether it moved, whether
+practice moved before results, and whether commitments were done by their due dates.
+
+Nothing here reads a database: the pages hand in a cycle (monitor.store) and each indicator's
+protected values (monitor.ui.data.cycle_points).
+
+A window's value is dated at the window's end (the day its results are complete), or at the
+as-of date while it is open. The start value is the latest shown value dated on or before the
+cycle's start; "now" is the latest dated within the cycle and by the as-of date. Every measure
+here is a percent where more is better (meeting, favorable, proficient), so an indicator has
+moved when it has risen `[cycles] moved_points` or more above its start, and has reached its
+target at or above it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from monitor import registry
+from monitor.config import Settings, school_year_of, school_year_start
+from monitor.ingest.walkthroughs import INDICATOR_LABELS
+from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID
+from monitor.store import Cycle, Indicator
+
+LEADING_MEASURES = ("walkthrough", "survey")
+
+
+def indicator_choices(settings: Settings, kind: str) -> dict[str, Indicator]:
+    """What a cycle can follow, by a key a page can keep ("measure|detail|subject"): leading,
+    each walkthrough indicator (HQIM use among them) and each survey construct; lagging, each
+    student measure in each of its subjects. Targets are set by the user (0 here)."""
+    found: list[Indicator] = []
+    if kind == "leading":
+        found += [Indicator(kind, "walkthrough", 0.0, detail=d) for d in INDICATOR_LABELS]
+        constructs = {}
+        for item in ITEMS_BY_ID.values():
+            constructs.setdefault((item.survey, item.construct), None)
+        found += [Indicator(kind, "survey", 0.0, detail=c, subject=s)
+                  for s, c in constructs if s in registry.spec("survey").subjects]
+    else:
+        for measure, spec in registry.MEASURES.items():
+            if measure in LEADING_MEASURES:
+                continue
+            found += [Indicator(kind, measure, 0.0, subject=s) for s in spec.subjects]
+    return {choice_key(i): i for i in found}
+
+
+def choice_key(indicator: Indicator) -> str:
+    return "|".join(part or "" for part in indicator.key)
+
+
+def indicator_label(settings: Settings, indicator: Indicator) -> str:
+    """'Learning walks: Core Action 2', 'Benchmark (ELA)', 'Student survey: Belonging'."""
+    label = settings.measures[indicator.measure].label
+    if indicator.measure == "survey" and indicator.subject:
+        label = f"{indicator.subject.capitalize()} survey"
+    detail = indicator.detail
+    if detail:
+        name = (INDICATOR_LABELS.get(detail) or CONSTRUCT_LABELS.get(detail)
+                or (ITEMS_BY_ID[detail].statement if detail in ITEMS_BY_ID else detail))
+        label = f"{label}: {name}"
+    if indicator.subject and registry.spec(indicator.measure).pool_subjects:
+        label = f"{label} ({indicator.subject})"
+    return label
+
+
+def dated(points: pd.DataFrame, settings: Settings, measure: str,
+          as_of: dt.date) -> pd.DataFrame:
+    """`points` (school_year, window_id, value, suppressed, hidden_label) with each window's
+    date (its end, or `as_of` while open) and label; windows not yet open on `as_of` are left
+    out. Sorted by date."""
+    calendar = settings.calendar_for(measure)
+    windows = {w.id: w for w in calendar.windows}
+    rows = []
+    for point in points.itertuples(index=False):
+        window = windows.get(point.window_id)
+        if window is None:
+            continue
+        start, end = window.dates(point.school_year)
+        if start > as_of:
+            continue
+        rows.append({"date": min(end, as_of), "school_year": point.school_year,
+                     "window_id": point.window_id,
+                     "window": f"{window.label} {point.school_year}",
+                     "value": None if pd.isna(point.value) else float(point.value),
+                     "suppressed": bool(point.suppressed),
+                     "hidden_label": point.hidden_label})
+    frame = pd.DataFrame(rows, columns=["date", "school_year", "window_id", "window", "value",
+                                        "suppressed", "hidden_label"])
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def value_on(points: pd.DataFrame, day: dt.date) -> float | None:
+    """The latest shown value dated on or before `day` (None: none shown by then)."""
+    shown = points[points["value"].notna() & (points["date"] <= day)]
+    return None if shown.empty else float(shown["value"].iloc[-1])
+
+
+@dataclass(frozen=True)
+class IndicatorReview:
+    indicator: Indicator
+    label: str
+    start: float | None
+    now: float | None
+    now_window: str | None
+    target: float
+    moved: bool
+    moved_on: dt.date | None        # the first in-cycle date it had moved
+    reached: bool
+    points: pd.DataFrame            # dated values (see `dated`), inside and around the cycle
+
+    @property
+    def change(self) -> float | None:
+        return None if self.start is None or self.now is None else self.now - self.start
+
+
+@dataclass(frozen=True)
+class Review:
+    cycle: Cycle
+    indicators: tuple[IndicatorReview, ...]
+    practice_first: bool | None     # None: nothing moved yet, or nothing to compare
+    commitments_due: int            # due by the as-of date (or the cycle's end)
+    commitments_on_time: int        # of those, done by their due date
+    as_of: dt.date
+
+    @property
+    def finding(self) -> str:
+        """The review in one sentence, for a chart's title."""
+        leading = [r for r in self.indicators if r.indicator.kind == "leading"]
+        lagging = [r for r in self.indicators if r.indicator.kind == "lagging"]
+
+        def moved(reviews):
+            done = [r for r in reviews if r.moved]
+            return (f"{len(done)} of {len(reviews)} moved" if reviews else "none")
+        text = f"Practice: {moved(leading)}; results: {moved(lagging)}"
+        if self.practice_first is True:
+            text += " - practice moved first"
+        elif self.practice_first is False:
+            text += " - results moved before practice"
+        return text
+
+
+def review(cycle: Cycle, points: dict[int, pd.DataFrame], settings: Settings,
+           as_of: dt.date) -> Review:
+    """The cycle's review on `as_of`: `points` holds each indicator's dated values (by the
+    indicator's id; see `dated`)."""
+    threshold = settings.cycles.moved_points
+    until = min(as_of, cycle.ends_on)
+    reviews = []
+    for indicator in cycle.indicators:
+        frame = points.get(indicator.id, pd.DataFrame(columns=["date", "value", "window"]))
+        start = indicator.start_value
+        inside = frame[(frame["date"] > cycle.starts_on) & (frame["date"] <= until)
+                       & frame["value"].notna()]
+        now = float(inside["value"].iloc[-1]) if len(inside) else None
+        moved_on = None
+        if start is not None:
+            hits = inside[inside["value"] - start >= threshold]
+            moved_on = hits["date"].iloc[0] if len(hits) else None
+        reached = now is not None and now >= indicator.target
+        reviews.append(IndicatorReview(
+            indicator, indicator_label(settings, indicator), start, now,
+            inside["window"].iloc[-1] if len(inside) else None, indicator.target,
+            moved_on is not None, moved_on, reached, frame))
+    first = {kind: min((r.moved_on for r in reviews
+                        if r.indicator.kind == kind and r.moved_on is not None), default=None)
+             for kind in ("leading", "lagging")}
+    if first["leading"] is None and first["lagging"] is None:
+        practice_first = None
+    elif first["lagging"] is None:
+        practice_first = True
+    elif first["leading"] is None:
+        practice_first = False
+    else:
+        practice_first = first["leading"] < first["lagging"]
+    due = [c for c in cycle.commitments if c.due_on <= until and c.status != "dropped"]
+    on_time = [c for c in due if c.status == "done" and c.done_on is not None
+               and c.done_on <= c.due_on]
+    return Review(cycle, tuple(reviews), practice_first, len(due), len(on_time), as_of)
+
+
+def default_dates(settings: Settings, day: dt.date) -> tuple[dt.date, dt.date]:
+    """A new cycle's dates: the learning-walk quarter `day` falls in (the next one between
+    quarters), or `[cycles] length_days` from `day` when set."""
+    length = settings.cycles.length_days
+    if length:
+        return day, day + dt.timedelta(days=length - 1)
+    calendar = settings.calendar_for("walkthrough")
+    year = school_year_of(day)
+    for school_year in (year, _next_year(year)):
+        for window in calendar.windows:
+            start, end = window.dates(school_year)
+            if end >= day:
+                return start, end
+    return day, day + dt.timedelta(days=89)
+
+
+def _next_year(school_year: str) -> str:
+    start = school_year_start(school_year) + 1
+    return f"{start}-{(start + 1) % 100:02d}"

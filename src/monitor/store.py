@@ -1,0 +1,674 @@
+"""What people write, kept apart from the read-only database versions every load replaces: the
+debrief's notes today (improvement cycles, commitments and reflections join them here).
+
+One store for every server process: SQLite beside the database by default
+(`monitor_store.sqlite`), or the SQLAlchemy URL in MONITOR_STORE_URL (PostgreSQL for a district
+running several servers). Every change
+is kept with who made it and when (`changes`: the row before and after, as JSON), and who may
+change what is checked here, not by the pages: district staff everything, a principal their
+own schools, a viewer nothing. Values are bound parameters (SQLAlchemy Core); each save is one
+transaction, with its record of the change.
+
+A notes file of an earlier release (`debrief_notes.sqlite` beside the database, or the file
+MONITOR_NOTES named) is carried into the store the first time it is opened, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from monitor.access import AccessDenied, Scope
+
+MAX_CHARS = 4000
+DISTRICT = "district"          # the scope of the district's own notes (else a school code)
+LEGACY_NOTES = "debrief_notes.sqlite"
+STORE_FILE = "monitor_store.sqlite"
+
+metadata = sa.MetaData()
+
+notes_table = sa.Table(
+    "debrief_notes", metadata,
+    sa.Column("school_year", sa.String(16), primary_key=True),
+    sa.Column("window_id", sa.String(32), primary_key=True),
+    sa.Column("scope", sa.String(64), primary_key=True),      # a school code, or 'district'
+    sa.Column("slide", sa.String(64), primary_key=True),
+    sa.Column("notice", sa.Text, nullable=False, default=""),
+    sa.Column("wonder", sa.Text, nullable=False, default=""),
+    sa.Column("next_steps", sa.Text, nullable=False, default=""),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.Column("updated_by", sa.String(320), nullable=False),
+)
+
+changes_table = sa.Table(
+    "changes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("changed_at", sa.String(32), nullable=False),
+    sa.Column("changed_by", sa.String(320), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),           # what changed: 'note', ...
+    sa.Column("scope", sa.String(64), nullable=False),
+    sa.Column("key", sa.Text, nullable=False),                  # the row's key, as JSON
+    sa.Column("before", sa.Text),                               # the row as JSON (NULL: new)
+    sa.Column("after", sa.Text),                                # the row as JSON (NULL: gone)
+)
+
+cycles_table = sa.Table(
+    "cycles", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scope", sa.String(64), nullable=False, index=True),   # a school, or 'district'
+    sa.Column("focus", sa.Text, nullable=False),            # the problem of practice
+    sa.Column("practice", sa.Text, nullable=False),         # the high-yield practice to change
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),     # open / closed
+    sa.Column("previous_id", sa.Integer, sa.ForeignKey("cycles.id")),
+    sa.Column("opened_by", sa.String(320), nullable=False),
+    sa.Column("opened_at", sa.String(32), nullable=False),
+    sa.Column("closed_at", sa.String(32)),
+)
+
+indicators_table = sa.Table(
+    "cycle_indicators", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("cycle_id", sa.Integer, sa.ForeignKey("cycles.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),       # leading / lagging
+    sa.Column("measure", sa.String(32), nullable=False),
+    sa.Column("detail", sa.String(64)),                     # an indicator, construct or item
+    sa.Column("subject", sa.String(64)),                    # a subject, or the survey
+    sa.Column("start_value", sa.Float),                     # from the data when the cycle opened
+    sa.Column("target", sa.Float, nullable=False),
+    sa.Column("decision", sa.String(16)),                   # carry on / adjust / stop
+    sa.Column("decision_note", sa.Text, nullable=False, default=""),
+)
+
+commitments_table = sa.Table(
+    "commitments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("cycle_id", sa.Integer, sa.ForeignKey("cycles.id"), nullable=False, index=True),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("owner_role", sa.String(120), nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("done_on", sa.Date),
+    sa.Column("link", sa.Text, nullable=False, default=""),   # a dashboard view and its filters
+    sa.Column("carried_from", sa.Integer, sa.ForeignKey("commitments.id")),
+)
+
+reflections_table = sa.Table(
+    "reflections", metadata,
+    sa.Column("framework", sa.String(64), primary_key=True),
+    sa.Column("term", sa.String(64), primary_key=True),        # '2026-27 Fall'
+    sa.Column("lever", sa.String(200), primary_key=True),
+    sa.Column("element", sa.String(200), primary_key=True),    # '' for the lever as a whole
+    sa.Column("stage", sa.String(16), nullable=False),         # Plan / Test / Scale / Deepen
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("evidence", sa.Text, nullable=False, default=""),  # links to dashboard views
+    sa.Column("recorded_by", sa.String(320), nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+)
+
+meta_table = sa.Table(
+    "store_meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Note:
+    notice: str = ""
+    wonder: str = ""
+    next_steps: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.notice.strip() or self.wonder.strip() or self.next_steps.strip())
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who is writing: their name as signed in (an email) and their scope."""
+
+    name: str
+    scope: Scope
+
+    def may_write(self, where: str) -> bool:
+        try:
+            self.check_may_write(where)
+        except AccessDenied:
+            return False
+        return True
+
+    def check_may_write(self, where: str) -> None:
+        """AccessDenied unless this author may change what belongs to `where` (a school code,
+        or DISTRICT)."""
+        scope = self.scope
+        if scope.role == "viewer":
+            raise AccessDenied("Your role reads notes and cycles but does not change them.")
+        if scope.schools is not None and where not in scope.schools:
+            raise AccessDenied("You may change only your own school's notes and cycles"
+                               + ("" if where != DISTRICT else ", not the district's") + ".")
+
+
+# -- improvement cycles ------------------------------------------------------------------------
+
+KINDS = ("leading", "lagging")
+COMMITMENT_STATUSES = ("not started", "in progress", "done", "dropped")
+DECISIONS = ("carry on", "adjust", "stop")
+OPEN, CLOSED = "open", "closed"
+
+
+class CycleError(ValueError):
+    """A change to a cycle its rules do not allow; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator a cycle follows: a leading one (a walkthrough indicator, HQIM use, a survey
+    construct or item) or a lagging one (a student measure), with its value when the cycle
+    opened (from the data; None where hidden or not yet measured) and its target at the
+    cycle's end; at the review, a decision and a note."""
+
+    kind: str
+    measure: str
+    target: float
+    detail: str | None = None
+    subject: str | None = None
+    start_value: float | None = None
+    decision: str | None = None
+    decision_note: str = ""
+    id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        return (self.measure, self.detail, self.subject)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What adults commit to in a cycle: what, whose role, by when, how far it has got."""
+
+    what: str
+    owner_role: str
+    due_on: dt.date
+    status: str = "not started"
+    link: str = ""
+    done_on: dt.date | None = None
+    carried_from: int | None = None
+    id: int | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "dropped")
+
+
+@dataclass(frozen=True)
+class Cycle:
+    id: int
+    scope: str
+    focus: str
+    practice: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    previous_id: int | None
+    opened_by: str
+    opened_at: str
+    closed_at: str | None
+    indicators: tuple[Indicator, ...]
+    commitments: tuple[Commitment, ...]
+
+
+def _checked_indicators(indicators: list[Indicator]) -> None:
+    kinds = {i.kind for i in indicators}
+    unknown = kinds - set(KINDS)
+    if unknown:
+        raise CycleError(f"An indicator is leading or lagging, not {sorted(unknown)}.")
+    if kinds != set(KINDS):
+        raise CycleError("A cycle follows at least one leading indicator (adult practice) and "
+                         "one lagging indicator (a student measure).")
+    for i in indicators:
+        if not 0 <= i.target <= 100:
+            raise CycleError(f"The target of {i.measure} is a percent from 0 to 100, not "
+                             f"{i.target}.")
+
+
+def _checked_commitment(c: Commitment) -> None:
+    if not c.what.strip() or not c.owner_role.strip():
+        raise CycleError("A commitment says what will be done and whose role does it.")
+    if c.status not in COMMITMENT_STATUSES:
+        raise CycleError(f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}.")
+
+
+def store_url(database: Path) -> str:
+    """MONITOR_STORE_URL, else SQLite in monitor_store.sqlite beside the database."""
+    return (os.environ.get("MONITOR_STORE_URL")
+            or f"sqlite:///{Path(database).with_name(STORE_FILE).resolve()}")
+
+
+def legacy_notes_path(database: Path) -> Path:
+    """Where an earlier release kept the debrief's notes."""
+    return Path(os.environ.get("MONITOR_NOTES") or Path(database).with_name(LEGACY_NOTES))
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+_ENGINES: dict[str, sa.Engine] = {}
+_LOCK = threading.Lock()
+
+
+def _engine(url: str) -> sa.Engine:
+    """One engine (and pool) per URL per process; the schema made on first use."""
+    with _LOCK:
+        if url in _ENGINES:
+            return _ENGINES[url]
+        if url.startswith("sqlite:"):
+            Path(sa.engine.make_url(url).database).parent.mkdir(parents=True, exist_ok=True)
+            engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+            @sa.event.listens_for(engine, "connect")
+            def _sqlite_pragmas(connection, _record):
+                # Readers do not wait for a writer; writers queue on the timeout above.
+                cursor = connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA busy_timeout=30000")
+                cursor.close()
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True)
+        metadata.create_all(engine)
+        _ENGINES[url] = engine
+        return engine
+
+
+class Store:
+    """The store at `url` (see `store_url`)."""
+
+    def __init__(self, url: str, legacy_notes: Path | None = None):
+        self.url = url
+        self.engine = _engine(url)
+        if legacy_notes is not None:
+            self._carry_legacy_notes(Path(legacy_notes))
+
+    # -- debrief notes ------------------------------------------------------------------------
+
+    def notes_for_walk(self, school_year: str, window_id: str, scope: str) -> dict[str, Note]:
+        """Every slide's note of one walk, by slide key."""
+        t = notes_table
+        with self.engine.connect() as con:
+            rows = con.execute(sa.select(
+                t.c.slide, t.c.notice, t.c.wonder, t.c.next_steps, t.c.updated_at,
+                t.c.updated_by).where(
+                t.c.school_year == school_year, t.c.window_id == window_id,
+                t.c.scope == scope)).all()
+        return {row.slide: Note(row.notice, row.wonder, row.next_steps, row.updated_at,
+                                row.updated_by) for row in rows}
+
+    def save_note(self, author: Author, school_year: str, window_id: str, scope: str,
+                  slide: str, note: Note) -> Note:
+        """Write one slide's note (each field cut at MAX_CHARS) and its record of the change,
+        in one transaction. AccessDenied unless `author` may write `scope`'s notes."""
+        author.check_may_write(scope)
+        t = notes_table
+        key = {"school_year": school_year, "window_id": window_id, "scope": scope,
+               "slide": slide}
+        saved = Note(note.notice[:MAX_CHARS], note.wonder[:MAX_CHARS],
+                     note.next_steps[:MAX_CHARS], _now(), author.name)
+        values = asdict(saved)
+        with self.engine.begin() as con:
+            where = [t.c[k] == v for k, v in key.items()]
+            before = con.execute(sa.select(t.c.notice, t.c.wonder, t.c.next_steps,
+                                           t.c.updated_at, t.c.updated_by).where(*where)
+                                 ).mappings().first()
+            if before is None:
+                con.execute(t.insert().values(**key, **values))
+            else:
+                con.execute(t.update().where(*where).values(**values))
+            self._record(con, author, "note", scope, key,
+                         dict(before) if before is not None else None, values)
+        return saved
+
+    # -- improvement cycles ---------------------------------------------------------------------
+
+    def open_cycle(self, author: Author, scope: str, focus: str, practice: str,
+                   starts_on: dt.date, ends_on: dt.date, indicators: list[Indicator],
+                   commitments: list[Commitment] = (), previous_id: int | None = None) -> Cycle:
+        """Open a cycle for `scope` (a school, or DISTRICT): one open cycle per scope at a
+        time. CycleError for what a cycle cannot be; AccessDenied unless `author` may."""
+        author.check_may_write(scope)
+        if not focus.strip():
+            raise CycleError("A cycle names its focus: the problem of practice it works on.")
+        if ends_on <= starts_on:
+            raise CycleError(f"The cycle ends ({ends_on}) on or before it starts ({starts_on}).")
+        _checked_indicators(indicators)
+        for c in commitments:
+            _checked_commitment(c)
+        with self.engine.begin() as con:
+            if self._open_cycle_id(con, scope) is not None:
+                raise CycleError("This school already has an open cycle: close it (with a "
+                                 "decision on each indicator) before opening the next."
+                                 if scope != DISTRICT else "The district already has an open "
+                                 "cycle: close it before opening the next.")
+            row = {"scope": scope, "focus": focus.strip(), "practice": practice.strip(),
+                   "starts_on": starts_on, "ends_on": ends_on, "status": OPEN,
+                   "previous_id": previous_id, "opened_by": author.name, "opened_at": _now(),
+                   "closed_at": None}
+            cycle_id = con.execute(cycles_table.insert().values(**row)).inserted_primary_key[0]
+            self._record(con, author, "cycle", scope, {"cycle": cycle_id}, None, row)
+            for i in indicators:
+                self._insert_indicator(con, author, scope, cycle_id, i)
+            for c in commitments:
+                self._insert_commitment(con, author, scope, cycle_id, c)
+        return self.cycle(cycle_id)
+
+    def _open_cycle_id(self, con, scope: str) -> int | None:
+        t = cycles_table
+        found = con.execute(sa.select(t.c.id).where(t.c.scope == scope,
+                                                    t.c.status == OPEN)).first()
+        return None if found is None else found[0]
+
+    def _insert_indicator(self, con, author: Author, scope: str, cycle_id: int,
+                          i: Indicator) -> None:
+        row = {"cycle_id": cycle_id, "kind": i.kind, "measure": i.measure, "detail": i.detail,
+               "subject": i.subject, "start_value": i.start_value, "target": float(i.target),
+               "decision": None, "decision_note": ""}
+        new = con.execute(indicators_table.insert().values(**row)).inserted_primary_key[0]
+        self._record(con, author, "indicator", scope, {"indicator": new}, None, row)
+
+    def _insert_commitment(self, con, author: Author, scope: str, cycle_id: int,
+                           c: Commitment) -> int:
+        row = {"cycle_id": cycle_id, "what": c.what.strip()[:MAX_CHARS],
+               "owner_role": c.owner_role.strip()[:120], "due_on": c.due_on,
+               "status": c.status, "done_on": c.done_on, "link": c.link[:MAX_CHARS],
+               "carried_from": c.carried_from}
+        new = con.execute(commitments_table.insert().values(**row)).inserted_primary_key[0]
+        self._record(con, author, "commitment", scope, {"commitment": new}, None, row)
+        return new
+
+    def cycles(self, scopes: list[str] | None = None) -> list[Cycle]:
+        """Every cycle (of `scopes` only, when given), newest first within each scope."""
+        t = cycles_table
+        query = sa.select(t).order_by(t.c.scope, t.c.starts_on.desc(), t.c.id.desc())
+        if scopes is not None:
+            query = query.where(t.c.scope.in_(list(scopes)))
+        with self.engine.connect() as con:
+            rows = con.execute(query).mappings().all()
+            ids = [r["id"] for r in rows]
+            indicators = con.execute(sa.select(indicators_table).where(
+                indicators_table.c.cycle_id.in_(ids)).order_by(indicators_table.c.id)
+            ).mappings().all() if ids else []
+            commitments = con.execute(sa.select(commitments_table).where(
+                commitments_table.c.cycle_id.in_(ids)).order_by(
+                commitments_table.c.due_on, commitments_table.c.id)).mappings().all() if ids \
+                else []
+        by_cycle_i: dict[int, list[Indicator]] = {}
+        for r in indicators:
+            by_cycle_i.setdefault(r["cycle_id"], []).append(Indicator(
+                r["kind"], r["measure"], r["target"], r["detail"], r["subject"],
+                r["start_value"], r["decision"], r["decision_note"], r["id"]))
+        by_cycle_c: dict[int, list[Commitment]] = {}
+        for r in commitments:
+            by_cycle_c.setdefault(r["cycle_id"], []).append(Commitment(
+                r["what"], r["owner_role"], r["due_on"], r["status"], r["link"], r["done_on"],
+                r["carried_from"], r["id"]))
+        return [Cycle(r["id"], r["scope"], r["focus"], r["practice"], r["starts_on"],
+                      r["ends_on"], r["status"], r["previous_id"], r["opened_by"],
+                      r["opened_at"], r["closed_at"], tuple(by_cycle_i.get(r["id"], ())),
+                      tuple(by_cycle_c.get(r["id"], ()))) for r in rows]
+
+    def cycle(self, cycle_id: int) -> Cycle:
+        t = cycles_table
+        with self.engine.connect() as con:
+            scope = con.execute(sa.select(t.c.scope).where(t.c.id == cycle_id)).scalar()
+        if scope is None:
+            raise CycleError(f"There is no cycle {cycle_id}.")
+        return next(c for c in self.cycles([scope]) if c.id == cycle_id)
+
+    def _writable_cycle(self, author: Author, cycle_id: int) -> Cycle:
+        cycle = self.cycle(cycle_id)
+        author.check_may_write(cycle.scope)
+        if cycle.status != OPEN:
+            raise CycleError("This cycle is closed: its review stands as it was decided.")
+        return cycle
+
+    def add_commitment(self, author: Author, cycle_id: int, commitment: Commitment) -> int:
+        cycle = self._writable_cycle(author, cycle_id)
+        _checked_commitment(commitment)
+        with self.engine.begin() as con:
+            return self._insert_commitment(con, author, cycle.scope, cycle_id, commitment)
+
+    def set_commitment_status(self, author: Author, commitment_id: int, status: str,
+                              on: dt.date) -> None:
+        """A commitment's progress; `on` is the day it was marked done (kept only for
+        done)."""
+        if status not in COMMITMENT_STATUSES:
+            raise CycleError(f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}.")
+        t = commitments_table
+        with self.engine.connect() as con:
+            before = con.execute(sa.select(t).where(t.c.id == commitment_id)).mappings().first()
+        if before is None:
+            raise CycleError(f"There is no commitment {commitment_id}.")
+        cycle = self._writable_cycle(author, before["cycle_id"])
+        after = {"status": status, "done_on": on if status == "done" else None}
+        with self.engine.begin() as con:
+            con.execute(t.update().where(t.c.id == commitment_id).values(**after))
+            self._record(con, author, "commitment", cycle.scope, {"commitment": commitment_id},
+                         {"status": before["status"], "done_on": before["done_on"]}, after)
+
+    def decide(self, author: Author, indicator_id: int, decision: str, note: str = "") -> None:
+        """The review's decision on one indicator: carry on, adjust or stop, with a note."""
+        if decision not in DECISIONS:
+            raise CycleError(f"A decision is one of {', '.join(DECISIONS)}.")
+        t = indicators_table
+        with self.engine.connect() as con:
+            before = con.execute(sa.select(t).where(t.c.id == indicator_id)).mappings().first()
+        if before is None:
+            raise CycleError(f"There is no indicator {indicator_id}.")
+        cycle = self._writable_cycle(author, before["cycle_id"])
+        after = {"decision": decision, "decision_note": note.strip()[:MAX_CHARS]}
+        with self.engine.begin() as con:
+            con.execute(t.update().where(t.c.id == indicator_id).values(**after))
+            self._record(con, author, "indicator", cycle.scope, {"indicator": indicator_id},
+                         {k: before[k] for k in after}, after)
+
+    def close_cycle(self, author: Author, cycle_id: int, next_starts_on: dt.date,
+                    next_ends_on: dt.date,
+                    start_values: dict[tuple[str, str | None, str | None], float | None]
+                    ) -> Cycle:
+        """Close a reviewed cycle and open the next: its focus and practice, the indicators
+        not stopped (their start values from `start_values`, by Indicator.key, the data at
+        the next cycle's start; their targets as they were, to be revised where the decision
+        was to adjust) and the commitments not done or dropped (carried, each pointing at the
+        one it continues). Every indicator needs its decision first."""
+        cycle = self._writable_cycle(author, cycle_id)
+        undecided = [i for i in cycle.indicators if i.decision is None]
+        if undecided:
+            raise CycleError("Decide on every indicator before closing the cycle (carry on, "
+                             "adjust or stop): " + ", ".join(
+                                 f"{i.measure}{' ' + i.detail if i.detail else ''}"
+                                 for i in undecided) + ".")
+        kept = [Indicator(i.kind, i.measure, i.target, i.detail, i.subject,
+                          start_values.get(i.key)) for i in cycle.indicators
+                if i.decision != "stop"]
+        if {i.kind for i in kept} != set(KINDS):
+            raise CycleError("Every leading or every lagging indicator was stopped: the next "
+                             "cycle needs one of each. Adjust one instead, or open a new "
+                             "cycle yourself once this one is closed.")
+        carried = [Commitment(c.what, c.owner_role, max(c.due_on, next_starts_on), c.status,
+                              c.link, None, c.id) for c in cycle.commitments if not c.finished]
+        t = cycles_table
+        with self.engine.begin() as con:
+            closed = {"status": CLOSED, "closed_at": _now()}
+            con.execute(t.update().where(t.c.id == cycle_id).values(**closed))
+            self._record(con, author, "cycle", cycle.scope, {"cycle": cycle_id},
+                         {"status": OPEN, "closed_at": None}, closed)
+        return self.open_cycle(author, cycle.scope, cycle.focus, cycle.practice,
+                               next_starts_on, next_ends_on, kept, carried,
+                               previous_id=cycle_id)
+
+    # -- the system's reflection -----------------------------------------------------------------
+
+    def reflect(self, author: Author, framework: str, term: str, lever: str, element: str,
+                stage: str, note: str = "", evidence: str = "") -> None:
+        """Record where one lever (or one element of it) stands this term. The district's
+        reflection: district staff only."""
+        from monitor.reflection import STAGES
+
+        author.check_may_write(DISTRICT)
+        if stage not in STAGES:
+            raise CycleError(f"A stage is one of {', '.join(STAGES)}.")
+        t = reflections_table
+        key = {"framework": framework, "term": term, "lever": lever, "element": element}
+        values = {"stage": stage, "note": note.strip()[:MAX_CHARS],
+                  "evidence": evidence.strip()[:MAX_CHARS], "recorded_by": author.name,
+                  "recorded_at": _now()}
+        with self.engine.begin() as con:
+            where = [t.c[k] == v for k, v in key.items()]
+            before = con.execute(sa.select(t.c.stage, t.c.note, t.c.evidence, t.c.recorded_by,
+                                           t.c.recorded_at).where(*where)).mappings().first()
+            if before is None:
+                con.execute(t.insert().values(**key, **values))
+            else:
+                con.execute(t.update().where(*where).values(**values))
+            self._record(con, author, "reflection", DISTRICT, key,
+                         dict(before) if before is not None else None, values)
+
+    def reflections(self, framework: str) -> list[dict]:
+        """Every recorded stage of `framework`: term, lever, element, stage, note, evidence,
+        recorded_by, recorded_at."""
+        t = reflections_table
+        with self.engine.connect() as con:
+            rows = con.execute(sa.select(t).where(t.c.framework == framework).order_by(
+                t.c.term, t.c.lever, t.c.element)).mappings().all()
+        return [dict(r) for r in rows]
+
+    # -- the record of changes ------------------------------------------------------------------
+
+    def _record(self, con, author: Author, kind: str, scope: str, key: dict,
+                before: dict | None, after: dict | None) -> None:
+        con.execute(changes_table.insert().values(
+            changed_at=_now(), changed_by=author.name, role=author.scope.role, kind=kind,
+            scope=scope, key=json.dumps(key, sort_keys=True, default=str),
+            before=None if before is None else json.dumps(before, sort_keys=True, default=str),
+            after=None if after is None else json.dumps(after, sort_keys=True, default=str)))
+
+    def history(self, kind: str | None = None, scope: str | None = None) -> list[dict]:
+        """Every change recorded (optionally of one kind and scope), oldest first: changed_at,
+        changed_by, role, kind, scope, key, before and after (dicts, or None)."""
+        t = changes_table
+        query = sa.select(t).order_by(t.c.id)
+        if kind is not None:
+            query = query.where(t.c.kind == kind)
+        if scope is not None:
+            query = query.where(t.c.scope == scope)
+        with self.engine.connect() as con:
+            rows = con.execute(query).mappings().all()
+        return [{**row, "key": json.loads(row["key"]),
+                 "before": json.loads(row["before"]) if row["before"] else None,
+                 "after": json.loads(row["after"]) if row["after"] else None} for row in rows]
+
+    # -- an earlier release's notes file ------------------------------------------------------------
+
+    def _carry_legacy_notes(self, path: Path) -> None:
+        """Notes of an earlier release's file, carried once (a note already in the store is
+        kept as it is), each with a record of the change made by "(earlier notes file)"."""
+        marker = f"legacy_notes:{path.resolve()}"
+        if not path.exists():
+            return
+        with self.engine.connect() as con:
+            if con.execute(sa.select(meta_table.c.value).where(
+                    meta_table.c.key == marker)).first() is not None:
+                return
+        old = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = old.execute("SELECT school_year, window_id, scope, slide, notice, wonder,"
+                               " next_steps, updated_at FROM debrief_notes").fetchall()
+        except sqlite3.DatabaseError:
+            rows = []          # not a notes file we know: left as it is, nothing carried
+        finally:
+            old.close()
+        t = notes_table
+        carried = "(earlier notes file)"
+        with self.engine.begin() as con:
+            if con.execute(sa.select(meta_table.c.value).where(
+                    meta_table.c.key == marker)).first() is not None:
+                return          # another process carried them meanwhile
+            for year, window, scope, slide, notice, wonder, steps, at in rows:
+                key = {"school_year": year, "window_id": window, "scope": scope,
+                       "slide": slide}
+                if con.execute(sa.select(t.c.slide).where(
+                        *[t.c[k] == v for k, v in key.items()])).first() is not None:
+                    continue
+                values = {"notice": notice, "wonder": wonder, "next_steps": steps,
+                          "updated_at": at, "updated_by": carried}
+                con.execute(t.insert().values(**key, **values))
+                con.execute(changes_table.insert().values(
+                    changed_at=_now(), changed_by=carried, role="district", kind="note",
+                    scope=scope, key=json.dumps(key, sort_keys=True), before=None,
+                    after=json.dumps(values, sort_keys=True)))
+            con.execute(meta_table.insert().values(
+                key=marker, value=json.dumps({"at": _now(), "notes": len(rows)})))
+
+
+def open_store(database: Path) -> Store:
+    """The store for the database at `database` (its earlier notes file carried in)."""
+    return Store(store_url(database), legacy_notes=legacy_notes_path(database))
+
+
+class Notebook:
+    """The debrief's notes as one author reads and writes them (monitor.ui.data hands these
+    out): every save is checked against the author's scope by the store."""
+
+    def __init__(self, store: Store, author: Author):
+        self.store, self.author = store, author
+
+    def for_walk(self, school_year: str, window_id: str, scope: str) -> dict[str, Note]:
+        return self.store.notes_for_walk(school_year, window_id, scope)
+
+    def save(self, school_year: str, window_id: str, scope: str, slide: str,
+             note: Note) -> Note:
+        return self.store.save_note(self.author, school_year, window_id, scope, slide, note)
+
+
+class Desk:
+    """Improvement cycles and the system's reflection as one author changes them
+    (monitor.ui.data hands these out): every change is made as them, and checked and recorded
+    by the store."""
+
+    def __init__(self, store: Store, author: Author):
+        self.store, self.author = store, author
+
+    def open_cycle(self, scope: str, focus: str, practice: str, starts_on: dt.date,
+                   ends_on: dt.date, indicators: list[Indicator],
+                   commitments: list[Commitment] = ()) -> Cycle:
+        return self.store.open_cycle(self.author, scope, focus, practice, starts_on, ends_on,
+                                     indicators, commitments)
+
+    def add_commitment(self, cycle_id: int, commitment: Commitment) -> int:
+        return self.store.add_commitment(self.author, cycle_id, commitment)
+
+    def set_commitment_status(self, commitment_id: int, status: str, on: dt.date) -> None:
+        self.store.set_commitment_status(self.author, commitment_id, status, on)
+
+    def decide(self, indicator_id: int, decision: str, note: str = "") -> None:
+        self.store.decide(self.author, indicator_id, decision, note)
+
+    def close_cycle(self, cycle_id: int, next_starts_on: dt.date, next_ends_on: dt.date,
+                    start_values: dict) -> Cycle:
+        return self.store.close_cycle(self.author, cycle_id, next_starts_on, next_ends_on,
+                                      start_values)
+
+    def reflect(self, framework: str, term: str, lever: str, element: str, stage: str,
+                note: str = "", evidence: str = "") -> None:
+        self.store.reflect(self.author, framework, term, lever, element, stage, note, evidence)
+

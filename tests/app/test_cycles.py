@@ -1,0 +1,188 @@
+"""Improvement cycles through the page (AppTest): open a cycle for a school with indicators
+whose start values come from the data, add commitments, review and decide, close it and find
+the next with the unfinished commitments carried; the district's at-a-glance table; and who
+may change what, through the page, the data layer and the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor import cycles as rules
+from monitor.access import AccessDenied, Scope
+from monitor.store import DISTRICT, Commitment, Cycle, Indicator, Store
+from monitor.ui import data
+
+from .test_pages import run_page
+from .test_principal import principal_run
+
+LEADING = "walkthrough|ca2|"
+LAGGING = "benchmark||ELA"
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("MONITOR_STORE_URL", url)
+    return url
+
+
+@pytest.fixture
+def school(schools):
+    return schools.loc[schools["level"] == "Elementary", "school_code"].iloc[0]
+
+
+def _open_cycle(at: AppTest, focus: str) -> AppTest:
+    at.text_area(key="cycle_focus").input(focus)
+    at.text_input(key="cycle_practice").input("Turn and talk with sentence frames")
+    at.multiselect(key="cycle_leading").select(LEADING)
+    at.multiselect(key="cycle_lagging").select(LAGGING)
+    at.run()
+    at.number_input(key="cycle_target_0").set_value(70.0)
+    at.number_input(key="cycle_target_1").set_value(65.0)
+    at.button(key="cycle_open").click().run()
+    return at
+
+
+def _table(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_a_school_opens_reviews_and_closes_a_cycle(store_url, school, settings):
+    at = run_page("cycles", {"school": school})
+    assert any("No open cycle" in i.value for i in at.info)
+    _open_cycle(at, "Students rarely explain their thinking")
+    assert not at.error, [e.value for e in at.error]
+    assert at.subheader[0].value == "Focus: Students rarely explain their thinking"
+    review = _table(at, "Indicator")
+    # Start and now are the dashboard's own numbers: the data layer's, read independently.
+    cycle = Store(store_url).cycles([school])[0]
+    starts, ends = rules.default_dates(settings, settings.as_of_date())
+    assert (cycle.starts_on, cycle.ends_on) == (starts, ends)
+    scope = Scope(role="district", analyst=True)
+    year = rules.school_year_of(starts)
+    for row, indicator in zip(review.to_dict("records"), cycle.indicators, strict=True):
+        points = data.cycle_points(scope, school, indicator, year)
+        start = rules.value_on(points, starts)
+        assert indicator.start_value == start
+        assert row["Start"] == (f"{start:.0f}%" if start is not None else "not shown")
+    assert list(review["Target"]) == ["70%", "65%"]
+    assert any(chart for chart in at.get("plotly_chart"))
+
+    # Commitments: add two, finish one.
+    for what, owner in [("Model turn and talk in PLC", "Instructional coach"),
+                        ("Walk every grade 3 room weekly", "Principal")]:
+        at.text_input(key="commitment_what").input(what)
+        at.text_input(key="commitment_owner").input(owner)
+        at.button(key="FormSubmitter:commitment_new-Add commitment").click().run()
+    assert list(_table(at, "What")["What"]) == ["Model turn and talk in PLC",
+                                                "Walk every grade 3 room weekly"]
+    first = Store(store_url).cycles([school])[0].commitments[0]
+    at.selectbox(key=f"status_{first.id}").set_value("done")
+    at.button(key="FormSubmitter:commitment_progress-Save progress").click().run()
+    assert list(_table(at, "What")["Status"]) == ["done", "not started"]
+
+    # Closing needs a decision on every indicator.
+    at.button(key="FormSubmitter:cycle_close-Close and open the next").click().run()
+    assert any("Decide on every indicator" in e.value for e in at.error)
+    leading, lagging = cycle.indicators
+    at.selectbox(key=f"decision_{leading.id}").set_value("carry on")
+    at.text_input(key=f"decision_note_{leading.id}").input("CA2 rising; keep going")
+    at.selectbox(key=f"decision_{lagging.id}").set_value("adjust")
+    at.button(key="FormSubmitter:cycle_decisions-Save decisions").click().run()
+    at.button(key="FormSubmitter:cycle_close-Close and open the next").click().run()
+    assert not at.error, [e.value for e in at.error]
+
+    cycles = Store(store_url).cycles([school])
+    assert [c.status for c in cycles] == ["open", "closed"]
+    following, closed = cycles
+    assert following.previous_id == closed.id
+    assert [c.what for c in following.commitments] == ["Walk every grade 3 room weekly"]
+    assert following.commitments[0].carried_from == closed.commitments[1].id
+    # The page shows the next cycle, its carried commitment, and the closed one below.
+    assert f"follows cycle {closed.id}" in " ".join(c.value for c in at.caption)
+    assert list(_table(at, "What")["Carried"]) == ["yes"]
+    assert any("Students rarely explain" in e.label for e in at.expander)
+
+
+def test_the_district_sees_every_schools_cycle_at_a_glance(store_url, schools, settings):
+    schools = schools["school_code"].tolist()
+    store = Store(store_url)
+    desk = data.Desk(store, data.Author("coach@district.org", Scope(role="district")))
+    starts, ends = rules.default_dates(settings, settings.as_of_date())
+    for code in schools[:2]:
+        desk.open_cycle(code, f"Focus at {code}", "practice", starts, ends, [
+            Indicator("leading", "walkthrough", 70.0, detail="hqim"),
+            Indicator("lagging", "benchmark", 60.0, subject="Math")],
+            [Commitment("Plan", "Coach", starts)])
+    at = run_page("cycles")
+    assert not at.error
+    assert at.subheader[0].value == f"Schools with an open cycle: 2 of {len(schools)}"
+    glance = _table(at, "Practice first")
+    assert sorted(glance["Focus"]) == [f"Focus at {code}" for code in sorted(schools[:2])]
+    assert set(glance["Commitments on time"]) == {"0 of 1 due"}
+
+
+def test_a_principal_changes_only_their_own_schools_cycle(store_url, principal_config,
+                                                           mine_and_other, settings):
+    mine, other = mine_and_other
+    store = Store(store_url)
+    district = data.Desk(store, data.Author("coach@district.org", Scope(role="district")))
+    starts, ends = rules.default_dates(settings, settings.as_of_date())
+    indicators = [Indicator("leading", "walkthrough", 70.0, detail="ca3"),
+                  Indicator("lagging", "benchmark", 60.0, subject="ELA")]
+    theirs = district.open_cycle(other, "Other school's focus", "", starts, ends, indicators)
+    # Through the data layer: reading or changing another school's cycle is refused.
+    principal = Scope(role="principal", schools=(mine,))
+    with pytest.raises(AccessDenied, match=other):
+        data.cycles(principal, other)
+    with pytest.raises(AccessDenied, match=other):
+        data.cycle_points(principal, other, indicators[0], rules.school_year_of(starts))
+    desk = data.cycle_desk(principal)
+    with pytest.raises(AccessDenied):
+        desk.decide(theirs.indicators[0].id, "stop")
+    with pytest.raises(AccessDenied):
+        desk.open_cycle(DISTRICT, "the district's", "", starts, ends, indicators)
+    assert [c.scope for c in data.every_cycle(principal)] == []
+    # Through the URL: another school's cycles page is an access message.
+    at = principal_run("overview", {"school": other})
+    assert any(f"does not include school {other}" in e.value for e in at.error)
+    # Their own: they open a cycle through the page.
+    at = principal_run("cycles")
+    _open_cycle(at, "Our focus")
+    assert not at.error, [e.value for e in at.error]
+    assert [c.opened_by for c in store.cycles([mine])] == ["principal@district.org"]
+    assert store.cycle(theirs.id) == theirs
+
+
+def test_a_cycle_review_dates_windows_and_finds_what_moved_first(settings):
+    """The review's rule on hand-made points: practice (CA2) moved by the Q3 walk, results
+    (the ELA benchmark) not yet; a commitment done late is not on time."""
+    start, end = dt.date(2026, 11, 1), dt.date(2027, 3, 15)
+    c = Cycle(1, "X", "focus", "practice", start, end, "open", None, "me", "now", None,
+              (Indicator("leading", "walkthrough", 60.0, detail="ca2", start_value=40.0, id=1),
+               Indicator("lagging", "benchmark", 55.0, subject="ELA", start_value=50.0, id=2)),
+              (Commitment("a", "Coach", dt.date(2026, 12, 1), "done",
+                          done_on=dt.date(2026, 11, 20), id=1),
+               Commitment("b", "Coach", dt.date(2026, 12, 1), "done",
+                          done_on=dt.date(2026, 12, 5), id=2),
+               Commitment("c", "Coach", dt.date(2027, 6, 1), id=3)))
+    walk = rules.dated(pd.DataFrame({
+        "school_year": ["2026-27"] * 3, "window_id": ["Q1", "Q2", "Q3"],
+        "value": [40.0, 43.0, 47.0], "suppressed": [False] * 3, "hidden_label": [None] * 3}),
+        settings, "walkthrough", dt.date(2027, 2, 15))
+    bench = rules.dated(pd.DataFrame({
+        "school_year": ["2026-27"] * 3, "window_id": ["1", "2", "3"],
+        "value": [50.0, 51.0, None], "suppressed": [False, False, True],
+        "hidden_label": [None, None, "n<10"]}), settings, "benchmark", dt.date(2027, 2, 15))
+    assert "3" not in set(bench["window_id"])           # not open by February 15
+    r = rules.review(c, {1: walk, 2: bench}, settings, dt.date(2027, 2, 15))
+    leading, lagging = r.indicators
+    assert (leading.start, leading.now, leading.moved) == (40.0, 47.0, True)
+    assert leading.moved_on == walk.loc[walk["window_id"] == "Q2", "date"].iloc[0]
+    assert (lagging.now, lagging.moved) == (51.0, False)
+    assert r.practice_first is True and "practice moved first" in r.finding
+    assert (r.commitments_due, r.commitments_on_time) == (2, 1)
