@@ -43,6 +43,7 @@ pages = [
     st.Page("app_pages/learning_walks.py", title="Learning walks", icon=":material/directions_walk:"),
     st.Page("app_pages/surveys.py", title="Surveys", icon=":material/forum:"),
     st.Page("app_pages/cycles.py", title="Improvement cycles", icon=":material/autorenew:"),
+    st.Page("app_pages/reflection.py", title="System reflection", icon=":material/psychology:"),
 ]
 if scope.analyst:
     pages.append(st.Page("app_pages/data.py", title="Data", icon=":material/database:"))
@@ -53,6 +54,10 @@ try:
         # A filter a page does not read is not offered there; the sidebar says why.
         unused = {"subject": "Surveys are chosen on the page (student, teacher, leader)."} \
             if page.title == "Surveys" else None
+        if page.title == "System reflection":
+            why = "The reflection is the district's, for all students."
+            unused = {"school": why, "subject": why, "grade": why, "group": why,
+                      "window": "The headline indicators run to the as-of date."}
         if page.title == "Improvement cycles":
             why = "Each cycle names its own indicators, for all students."
             unused = {"subject": why, "grade": why, "group": why,

@@ -7,6 +7,8 @@ Suppressed values are never plotted; the point is left out and labelled with the
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -519,7 +521,10 @@ def cycle_chart(review, title_dates: str) -> go.Figure:
             textfont=dict(color=colour),
             hovertemplate=f"Target: {r.target:.0f}%<extra>{r.label}</extra>"))
     _percent_axis(fig, "y")
-    fig.update_layout(height=420, xaxis=dict(title=None, type="date"),
+    # The half year before the cycle for context, and room after it for the targets' labels.
+    span = dict(range=[cycle.starts_on - dt.timedelta(days=183),
+                       cycle.ends_on + dt.timedelta(days=45)])
+    fig.update_layout(height=420, xaxis=dict(title=None, type="date", **span),
                       legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
     return fig
 

@@ -6,6 +6,7 @@ may change what, through the page, the data layer and the URL."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -186,3 +187,52 @@ def test_a_cycle_review_dates_windows_and_finds_what_moved_first(settings):
     assert (lagging.now, lagging.moved) == (51.0, False)
     assert r.practice_first is True and "practice moved first" in r.finding
     assert (r.commitments_due, r.commitments_on_time) == (2, 1)
+
+
+def test_the_reflection_is_recorded_for_two_terms_and_its_chart_shows_both(store_url, settings,
+                                                                          use_demo_db):
+    from monitor import reflection
+    framework_id, framework = reflection.framework(settings)
+    year = settings.current_school_year()
+    first, second = reflection.terms(settings, year)[:2]
+    levers = [lever.name for lever in framework.levers]
+    at = run_page("reflection")
+    assert any("No reflection has been recorded yet" in i.value for i in at.info)
+    assert "not a rating" in at.caption[0].value
+    at.selectbox(key="reflection_term").set_value(first).run()
+    at.selectbox(key=f"stage_{first}_{levers[0]}").set_value("Plan")
+    at.selectbox(key=f"stage_{first}_{levers[1]}").set_value("Test")
+    at.text_input(key=f"note_{first}_{levers[1]}").input("HQIM piloted in 4 schools")
+    at.button(key="FormSubmitter:reflection_form-Save the reflection").click().run()
+    at.selectbox(key="reflection_term").set_value(second).run()
+    at.selectbox(key=f"stage_{second}_{levers[0]}").set_value("Test")
+    at.selectbox(key=f"stage_{second}_{levers[1]}").set_value("Plan")
+    at.button(key="FormSubmitter:reflection_form-Save the reflection").click().run()
+    assert not at.error, [e.value for e in at.error]
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+    grid = chart["data"][0]
+    assert list(grid["x"]) == [first, second]
+    assert grid["y"][:2] == levers[:2]
+    assert grid["text"][0][:2] == ["Plan", "Test ↑"] and grid["text"][1][:2] == ["Test", "Plan ↓"]
+    assert at.subheader[0].value.startswith(f"{second}: 1 at Plan, 1 at Test")
+    recorded = Store(store_url).reflections(framework_id)
+    assert {(r["term"], r["lever"], r["stage"]) for r in recorded} == {
+        (first, levers[0], "Plan"), (first, levers[1], "Test"),
+        (second, levers[0], "Test"), (second, levers[1], "Plan")}
+    assert {r["recorded_by"] for r in recorded} == {"(no sign-in: District analyst)"}
+
+
+def test_a_principal_reads_the_reflection_and_cannot_record_it(store_url, principal_config,
+                                                               settings):
+    from monitor import reflection
+    framework_id, framework = reflection.framework(settings)
+    term = reflection.terms(settings, settings.current_school_year())[0]
+    Store(store_url).reflect(data.Author("chief@district.org", Scope(role="district")),
+                             framework_id, term, framework.levers[0].name, "", "Scale")
+    at = principal_run("reflection")
+    assert not at.error and at.get("plotly_chart")
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("stage_")]
+    assert any("your role reads it" in c.value for c in at.caption)
+    with pytest.raises(AccessDenied):
+        data.cycle_desk(Scope(role="principal", schools=(principal_config,))).reflect(
+            framework_id, term, framework.levers[0].name, "", "Deepen")

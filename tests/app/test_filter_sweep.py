@@ -25,7 +25,8 @@ from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
 from .test_pages import run_page
 from .test_principal import principal_run
 
-ANALYST_PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "cycles", "data"]
+ANALYST_PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "cycles",
+                 "reflection", "data"]
 PRINCIPAL_PAGES = ANALYST_PAGES[:-1]
 SEED = 20261201
 ALL = "__all__"

@@ -14,7 +14,7 @@ from monitor.config import PROJECT_ROOT
 from monitor.ui import data
 
 APP = str(PROJECT_ROOT / "app.py")
-PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "cycles"]
+PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "cycles", "reflection"]
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s",
                  "client_id": "c", "client_secret": "s",
                  "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
@@ -48,8 +48,11 @@ def shown_text(at: AppTest) -> str:
 def test_a_principal_sees_their_own_school(page, params, principal_config, schools):
     at = principal_run(page, params)
     assert not at.error, [e.value for e in at.error]
-    fixed = at.sidebar.selectbox(key="f_school")
-    assert fixed.value == principal_config and fixed.disabled
+    if page == "reflection":        # the district's: the sidebar says the school is not used
+        assert any(c.value.startswith("School: not used here") for c in at.sidebar.caption)
+    else:
+        fixed = at.sidebar.selectbox(key="f_school")
+        assert fixed.value == principal_config and fixed.disabled
     names = dict(zip(schools["school_code"], schools["school_name"], strict=True))
     others = [name for code, name in names.items() if code != principal_config]
     text = shown_text(at)

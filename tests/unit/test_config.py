@@ -99,3 +99,22 @@ def test_every_config_key_is_documented_in_readme():
     keys.update(["growth_expectation", "school_goals", "headline", "goals", "calendar"])
     missing = sorted(k for k in keys if f"`{k}`" not in readme)
     assert not missing, f"config keys not documented in README: {missing}"
+
+
+def test_a_districts_own_reflection_framework_and_a_wrong_one(tmp_path):
+    from monitor import reflection
+    own = BASE.replace('framework = "tntp"', 'framework = "ours"') + (
+        '\n[reflection.frameworks.ours]\nlabel = "Our plan"\nlevers = [{ name = "Instruction", '
+        'elements = ["Assessment calendar", "Data cycles"] }, { name = "Talent" }]\n')
+    settings = load_settings(write(tmp_path, own))
+    framework_id, framework = reflection.framework(settings)
+    assert framework_id == "ours" and framework.label == "Our plan"
+    assert reflection.parts(framework) == [("Instruction", ""),
+                                           ("Instruction", "Assessment calendar"),
+                                           ("Instruction", "Data cycles"), ("Talent", "")]
+    uva = load_settings(write(tmp_path, BASE.replace('framework = "tntp"',
+                                                     'framework = "uva_ple"')))
+    assert len(reflection.framework(uva)[1].levers) == 4
+    with pytest.raises(ConfigError, match="reflection"):
+        load_settings(write(tmp_path, BASE.replace('framework = "tntp"',
+                                                   'framework = "tntp_typo"')))

@@ -241,3 +241,33 @@ def test_who_may_change_a_cycle_is_decided_by_the_store(store, role):
     other = Author("other@school.org", Scope(role="principal", schools=(SCHOOLS[2],)))
     with pytest.raises(AccessDenied):
         store.decide(other, cycle.indicators[0].id, "stop")
+
+
+# -- the system's reflection -----------------------------------------------------------------
+
+def test_the_reflection_is_recorded_per_term_and_kept_with_who_changed_it(store):
+    me = Author("chief@district.org", ROLES["district"])
+    store.reflect(me, "tntp", "2026-27 Fall", "Organizational management", "", "Plan", "new")
+    store.reflect(me, "tntp", "2026-27 Spring", "Organizational management", "", "Test")
+    store.reflect(me, "tntp", "2026-27 Spring", "Organizational management", "", "Plan",
+                  "moved back: the new schedule did not hold")
+    rows = store.reflections("tntp")
+    assert [(r["term"], r["stage"]) for r in rows] == [("2026-27 Fall", "Plan"),
+                                                      ("2026-27 Spring", "Plan")]
+    changes = store.history("reflection")
+    assert [c["after"]["stage"] for c in changes] == ["Plan", "Test", "Plan"]
+    assert changes[2]["before"]["stage"] == "Test"
+    with pytest.raises(CycleError, match="stage"):
+        store.reflect(me, "tntp", "2026-27 Fall", "Organizational management", "", "Rated 4")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_only_district_staff_record_the_reflection(store, role):
+    me = Author(f"{role}@district.org", ROLES[role])
+    if ROLES[role].role == "district":
+        store.reflect(me, "tntp", "2026-27 Fall", "Organizational management", "", "Plan")
+        assert len(store.reflections("tntp")) == 1
+    else:
+        with pytest.raises(AccessDenied):
+            store.reflect(me, "tntp", "2026-27 Fall", "Organizational management", "", "Plan")
+        assert store.reflections("tntp") == [] and store.history() == []

@@ -457,6 +457,7 @@ def cycle_points(scope: Scope, where: str, indicator: Indicator,
                  school_year: str) -> pd.DataFrame:
     """One indicator's protected values at `where` (a school, or the district's notes scope)
     for `school_year` and the year before, all students, dated (monitor.cycles.dated)."""
+    require(scope)
     school = None if where == DISTRICT_NOTES else where
     update = {"school_year": school_year, "school": school, "group": "all", "grade": None,
               "window": None}

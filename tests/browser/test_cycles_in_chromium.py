@@ -1,0 +1,67 @@
+"""An improvement cycle in the real server and Chromium: a school opens one with a leading and
+a lagging indicator, the review shows their values from the data, a commitment is added; and
+the reflection page draws what was recorded."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from monitor.db import Database
+
+from .conftest import running_server, settled
+
+
+@pytest.fixture
+def cycle_server(demo_db, tmp_path):
+    """A server whose store is this test's own (the shared server's store stays empty)."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    with running_server(demo_db, tmp_path / "streamlit.log",
+                        env={"MONITOR_STORE_URL": url}) as base:
+        yield base
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    page.get_by_label(label).click()
+    page.get_by_role("option", name=option).click()
+    page.keyboard.press("Escape")
+    settled(page)
+
+
+@pytest.mark.browser
+def test_a_school_opens_a_cycle_and_sees_its_review(page: Page, cycle_server, demo_db,
+                                                     artifacts):
+    schools = Database(demo_db).query("schools")
+    school, name = schools.loc[schools["level"] == "Elementary",
+                               ["school_code", "school_name"]].iloc[0]
+    page.goto(f"{cycle_server}/cycles?school={school}")
+    settled(page)
+    expect(page.get_by_text(f"No open cycle for {name}.")).to_be_visible()
+    page.get_by_label("Focus: the problem of practice").fill(
+        "Students rarely explain their thinking")
+    page.get_by_label("The high-yield practice to change").fill("Turn and talk with frames")
+    _choose(page, "Leading indicators (adult practice)",
+            "Learning walks: % of indicator ratings meeting: Core Action 2")
+    _choose(page, "Lagging indicators (student results)",
+            "District benchmark: % proficient (ELA)")
+    expect(page.get_by_text("Target for District benchmark", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Open the cycle").click()
+    settled(page, charts=True)
+    expect(page.get_by_role("heading", name="Focus: Students rarely explain their thinking")
+           ).to_be_visible()
+    expect(page.get_by_role("heading", name="Practice: ", exact=False)).to_be_visible()
+    # The chart marks the cycle and each target.
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart.get_by_text("This cycle")).to_be_attached()
+    expect(chart.locator(".textpoint", has_text="Target")).to_have_count(2)
+    page.get_by_label("What", exact=True).fill("Model turn and talk in grade 3 PLC")
+    page.get_by_label("Owner (role)").fill("Instructional coach")
+    page.get_by_role("button", name="Add commitment").click()
+    settled(page, charts=True)
+    # In the commitments table (a canvas grid: its cells are in the page for screen readers)
+    # and as a commitment whose progress can be set.
+    expect(page.locator("[role='gridcell']", has_text="Model turn and talk in grade 3 PLC")
+           ).to_be_attached()
+    expect(page.get_by_label("Model turn and talk in grade 3 PLC")).to_be_visible()
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    page.screenshot(path=artifacts / "cycle-review.png", full_page=True)
