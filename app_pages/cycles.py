@@ -145,20 +145,28 @@ if current is not None:
                          "Commitment added.")
 
         st.subheader("Review: a decision on each indicator", anchor=False)
+        st.caption("Carry on, adjust (revise the target here) or stop; closing the cycle needs "
+                   "a decision on each.")
         with st.form("cycle_decisions"):
-            decided = {}
+            decided, targets = {}, {}
             for r in review.indicators:
-                left, right = st.columns([1, 2])
+                left, middle, right = st.columns([2, 1, 3])
                 choice = left.selectbox(r.label, ["(undecided)", *DECISIONS],
                                         index=(DECISIONS.index(r.indicator.decision) + 1
                                                if r.indicator.decision else 0),
                                         key=f"decision_{r.indicator.id}")
+                targets[r.indicator.id] = middle.number_input(
+                    "Target (%)", 0.0, 100.0, float(r.target), step=1.0,
+                    key=f"target_{r.indicator.id}")
                 note = right.text_input("Note", r.indicator.decision_note,
                                         key=f"decision_note_{r.indicator.id}")
                 decided[r.indicator.id] = (choice, note)
             if st.form_submit_button("Save decisions"):
-                _attempt(lambda: [desk.decide(i, c, n) for i, (c, n) in decided.items()
-                                  if c != "(undecided)"], "Decisions saved.")
+                was = {r.indicator.id: r.target for r in review.indicators}
+                _attempt(lambda: ([desk.set_target(i, t) for i, t in targets.items()
+                                   if t != was[i]],
+                                  [desk.decide(i, c, n) for i, (c, n) in decided.items()
+                                   if c != "(undecided)"]), "Decisions saved.")
         next_start, next_end = rules.default_dates(settings,
                                                    current.ends_on + dt.timedelta(days=1))
         with st.form("cycle_close"):

@@ -12,6 +12,8 @@ if [ ! -f "$db" ]; then
   rm -rf data/demo
   "$PY" -m monitor demo --out data/demo
   "$PY" -m monitor load data/demo/*
+  # A year of improvement cycles and reflections, told by the loaded data.
+  "$PY" -m monitor demo-story
 else
   # A database from an earlier release: bring its schema up to date (on a copy, atomically).
   "$PY" -m monitor migrate

@@ -1,4 +1,5 @@
-"""Command line: `python -m monitor demo|load|measures|health|migrate|status`. Run with --help."""
+"""Command line: `python -m monitor demo|load|demo-story|measures|health|migrate|status`. Run
+with --help."""
 
 from __future__ import annotations
 
@@ -198,9 +199,36 @@ def build_parser() -> argparse.ArgumentParser:
                     "attempt...). Warnings go to stderr; exit status 1 when there are any.")
     check.add_argument("--format", choices=["csv", "json"], default="csv")
     check.set_defaults(run=_health)
+    story = sub.add_parser(
+        "demo-story", help="write the demo district's improvement cycles and reflection into "
+                           "the store (an empty one only)",
+        description="After the demo's exports are loaded: a year of improvement cycles (the "
+                    "school whose practice rose before its results, reviewed quarter by "
+                    "quarter), open cycles for two more schools and the district, and the "
+                    "district's reflection, all from the loaded data. Writes nothing into a "
+                    "store that already holds cycles.")
+    story.set_defaults(run=_demo_story)
     status = sub.add_parser("status", help="row counts per table")
     status.set_defaults(run=_status)
     return parser
+
+
+def _demo_story(args: argparse.Namespace) -> int:
+    from monitor.db import Database, database_path
+    from monitor.demo_story import write_story
+    from monitor.store import open_store
+
+    path = database_path()
+    if not path.exists():
+        print(f"No database at {path}: load the demo's exports first.", file=sys.stderr)
+        return 2
+    written = write_story(open_store(path), Database(path), load_settings())
+    if not written["cycles"]:
+        print("The store already holds cycles: nothing written.")
+    else:
+        print(f"Wrote {written['cycles']} improvement cycles and {written['reflections']} "
+              "reflection entries for the demo district.")
+    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from monitor import registry
-from monitor.config import Settings, school_year_of, school_year_start
+from monitor.config import Settings, previous_school_year, school_year_of, school_year_start
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID
-from monitor.store import Cycle, Indicator
+from monitor.selection import Filters
+from monitor.store import DISTRICT, Cycle, Indicator
 
 LEADING_MEASURES = ("walkthrough", "survey")
 
@@ -35,6 +36,7 @@ def indicator_choices(settings: Settings, kind: str) -> dict[str, Indicator]:
     student measure in each of its subjects. Targets are set by the user (0 here)."""
     found: list[Indicator] = []
     if kind == "leading":
+        found += [Indicator(kind, "walkthrough", 0.0)]        # every indicator pooled
         found += [Indicator(kind, "walkthrough", 0.0, detail=d) for d in INDICATOR_LABELS]
         constructs = {}
         for item in ITEMS_BY_ID.values():
@@ -66,6 +68,18 @@ def indicator_label(settings: Settings, indicator: Indicator) -> str:
     if indicator.subject and registry.spec(indicator.measure).pool_subjects:
         label = f"{label} ({indicator.subject})"
     return label
+
+
+def indicator_filters(where: str, indicator: Indicator, school_year: str) -> Filters:
+    """The filters whose cells hold an indicator at `where` (a school, or DISTRICT): all
+    students, all grades, its subject (learning walks: the subject observed)."""
+    update = {"school_year": school_year, "school": None if where == DISTRICT else where,
+              "group": "all", "grade": None, "window": None}
+    if indicator.measure == "walkthrough":
+        update |= {"observed_subject": indicator.subject, "subject": None}
+    else:
+        update |= {"subject": indicator.subject}
+    return Filters(school_year=school_year).model_copy(update=update)
 
 
 def dated(points: pd.DataFrame, settings: Settings, measure: str,
@@ -183,20 +197,29 @@ def review(cycle: Cycle, points: dict[int, pd.DataFrame], settings: Settings,
     return Review(cycle, tuple(reviews), practice_first, len(due), len(on_time), as_of)
 
 
+def quarters(settings: Settings, school_year: str) -> list[tuple[dt.date, dt.date]]:
+    """The school year's learning-walk quarters: each from its walk's first day to the day
+    before the next walk's (the last to the day before next year's first walk), so that a
+    quarter holds its walk and the results that follow it."""
+    windows = settings.calendar_for("walkthrough").windows
+    starts = [w.dates(school_year)[0] for w in windows]
+    starts.append(windows[0].dates(_next_year(school_year))[0])
+    return [(start, following - dt.timedelta(days=1))
+            for start, following in zip(starts, starts[1:], strict=False)]
+
+
 def default_dates(settings: Settings, day: dt.date) -> tuple[dt.date, dt.date]:
-    """A new cycle's dates: the learning-walk quarter `day` falls in (the next one between
-    quarters), or `[cycles] length_days` from `day` when set."""
+    """A new cycle's dates: the learning-walk quarter `day` falls in (see `quarters`), or
+    `[cycles] length_days` from `day` when set."""
     length = settings.cycles.length_days
     if length:
         return day, day + dt.timedelta(days=length - 1)
-    calendar = settings.calendar_for("walkthrough")
     year = school_year_of(day)
-    for school_year in (year, _next_year(year)):
-        for window in calendar.windows:
-            start, end = window.dates(school_year)
-            if end >= day:
+    for school_year in (previous_school_year(year), year):
+        for start, end in quarters(settings, school_year):
+            if start <= day <= end:
                 return start, end
-    return day, day + dt.timedelta(days=89)
+    return quarters(settings, year)[0]
 
 
 def _next_year(school_year: str) -> str:

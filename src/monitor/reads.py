@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from monitor import lattice, privacy, registry
+from monitor import cycles, lattice, privacy, registry, selection
 from monitor.config import Settings, previous_school_year
 from monitor.db import Database
 from monitor.ingest.common import GRADE_BANDS
@@ -91,6 +91,17 @@ def rating_cells(db: Database, settings: Settings, filters: Filters,
     return lattice.read(db, settings, lattice.RATINGS, [filters.school_year],
                         lattice.POOLED if subject is None else subject,
                         filters.grade or lattice.POOLED, schools)
+
+
+def indicator_points(db: Database, settings: Settings, where: str, indicator,
+                     school_year: str) -> pd.DataFrame:
+    """An improvement cycle's indicator (monitor.store.Indicator) at `where` (a school, or
+    monitor.store.DISTRICT): its protected values for `school_year` and the year before, all
+    students, dated (monitor.cycles.dated). What the pages get through monitor.ui.data."""
+    f = cycles.indicator_filters(where, indicator, school_year)
+    rows = selection.scope(measure_cells(db, settings, indicator.measure, f), f,
+                           indicator.detail)
+    return cycles.dated(rows, settings, indicator.measure, settings.as_of_date())
 
 
 def caaspp_comparison(db: Database, settings: Settings, filters: Filters,

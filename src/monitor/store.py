@@ -481,6 +481,22 @@ class Store:
             self._record(con, author, "indicator", cycle.scope, {"indicator": indicator_id},
                          {k: before[k] for k in after}, after)
 
+    def set_target(self, author: Author, indicator_id: int, target: float) -> None:
+        """Revise an indicator's target for its cycle's end (a decision to adjust, carried into
+        the next cycle, is revised here)."""
+        if not 0 <= target <= 100:
+            raise CycleError(f"A target is a percent from 0 to 100, not {target}.")
+        t = indicators_table
+        with self.engine.connect() as con:
+            before = con.execute(sa.select(t).where(t.c.id == indicator_id)).mappings().first()
+        if before is None:
+            raise CycleError(f"There is no indicator {indicator_id}.")
+        cycle = self._writable_cycle(author, before["cycle_id"])
+        with self.engine.begin() as con:
+            con.execute(t.update().where(t.c.id == indicator_id).values(target=float(target)))
+            self._record(con, author, "indicator", cycle.scope, {"indicator": indicator_id},
+                         {"target": before["target"]}, {"target": float(target)})
+
     def close_cycle(self, author: Author, cycle_id: int, next_starts_on: dt.date,
                     next_ends_on: dt.date,
                     start_values: dict[tuple[str, str | None, str | None], float | None]
@@ -662,6 +678,9 @@ class Desk:
 
     def decide(self, indicator_id: int, decision: str, note: str = "") -> None:
         self.store.decide(self.author, indicator_id, decision, note)
+
+    def set_target(self, indicator_id: int, target: float) -> None:
+        self.store.set_target(self.author, indicator_id, target)
 
     def close_cycle(self, cycle_id: int, next_starts_on: dt.date, next_ends_on: dt.date,
                     start_values: dict) -> Cycle:

@@ -93,7 +93,9 @@ def test_a_school_opens_reviews_and_closes_a_cycle(store_url, school, settings):
     at.selectbox(key=f"decision_{leading.id}").set_value("carry on")
     at.text_input(key=f"decision_note_{leading.id}").input("CA2 rising; keep going")
     at.selectbox(key=f"decision_{lagging.id}").set_value("adjust")
+    at.number_input(key=f"target_{lagging.id}").set_value(62.0)
     at.button(key="FormSubmitter:cycle_decisions-Save decisions").click().run()
+    assert Store(store_url).cycle(cycle.id).indicators[1].target == 62.0
     at.button(key="FormSubmitter:cycle_close-Close and open the next").click().run()
     assert not at.error, [e.value for e in at.error]
 
@@ -103,6 +105,7 @@ def test_a_school_opens_reviews_and_closes_a_cycle(store_url, school, settings):
     assert following.previous_id == closed.id
     assert [c.what for c in following.commitments] == ["Walk every grade 3 room weekly"]
     assert following.commitments[0].carried_from == closed.commitments[1].id
+    assert [i.target for i in following.indicators] == [70.0, 62.0]
     # The page shows the next cycle, its carried commitment, and the closed one below.
     assert f"follows cycle {closed.id}" in " ".join(c.value for c in at.caption)
     assert list(_table(at, "What")["Carried"]) == ["yes"]

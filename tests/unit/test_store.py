@@ -178,6 +178,15 @@ def test_a_cycle_opens_takes_commitments_is_reviewed_and_closes_into_the_next(st
     store.decide(principal, lagging.id, "adjust", "too soon to see; aim lower")
     following = store.close_cycle(principal, cycle.id, D(2026, 11, 1), D(2027, 1, 31),
                                   {LEADING.key: 50.0, LAGGING.key: None})
+    # The adjusted target is revised in the next cycle, and the revision recorded.
+    adjusted = following.indicators[1]
+    store.set_target(principal, adjusted.id, 52.0)
+    assert store.cycle(following.id).indicators[1].target == 52.0
+    assert store.history("indicator")[-1]["before"] == {"target": 55.0}
+    with pytest.raises(CycleError, match="percent"):
+        store.set_target(principal, adjusted.id, 120.0)
+    store.set_target(principal, adjusted.id, 55.0)
+    following = store.cycle(following.id)
     assert store.cycle(cycle.id).status == "closed"
     assert following.previous_id == cycle.id and following.status == "open"
     assert (following.focus, following.practice) == (cycle.focus, cycle.practice)

@@ -458,14 +458,7 @@ def cycle_points(scope: Scope, where: str, indicator: Indicator,
     """One indicator's protected values at `where` (a school, or the district's notes scope)
     for `school_year` and the year before, all students, dated (monitor.cycles.dated)."""
     require(scope)
-    school = None if where == DISTRICT_NOTES else where
-    update = {"school_year": school_year, "school": school, "group": "all", "grade": None,
-              "window": None}
-    if indicator.measure == "walkthrough":
-        update |= {"observed_subject": indicator.subject, "subject": None}
-    else:
-        update |= {"subject": indicator.subject}
-    f = selection.Filters(school_year=school_year).model_copy(update=update)
+    f = cycle_rules.indicator_filters(where, indicator, school_year)
     rows = selection.scope(cells(scope, indicator.measure, f), f, indicator.detail)
     return cycle_rules.dated(rows, settings(), indicator.measure, settings().as_of_date())
 
