@@ -16,7 +16,7 @@ from monitor import charts
 from monitor import cycles as rules
 from monitor.access import AccessDenied
 from monitor.store import COMMITMENT_STATUSES, DECISIONS, DISTRICT, Commitment, CycleError
-from monitor.ui import components, data, filters
+from monitor.ui import components, cycle_view, data, filters
 
 settings = data.settings()
 f = filters.current()
@@ -28,20 +28,6 @@ can_write = desk.author.may_write(where)
 names = dict(zip(data.schools(scope)["school_code"], data.schools(scope)["school_name"],
                  strict=True))
 place = names.get(f.school, "the district") if f.school else "the district"
-
-
-def _review(cycle) -> rules.Review:
-    year = rules.school_year_of(cycle.starts_on)
-    points = {i.id: data.cycle_points(scope, cycle.scope, i, year) for i in cycle.indicators}
-    return rules.review(cycle, points, settings, as_of)
-
-
-def _dates(cycle) -> str:
-    return f"{cycle.starts_on:%b %-d} - {cycle.ends_on:%b %-d, %Y}"
-
-
-def _percent(value) -> str:
-    return "not shown" if value is None else f"{value:.0f}%"
 
 
 def _attempt(change, done: str) -> None:
@@ -70,12 +56,12 @@ if f.school is None:
     for cycle in data.every_cycle(scope):
         if cycle.scope == DISTRICT or cycle.status != "open":
             continue
-        r = _review(cycle)
+        r = cycle_view.review_of(settings, scope, cycle)
         leading = [x for x in r.indicators if x.indicator.kind == "leading"]
         lagging = [x for x in r.indicators if x.indicator.kind == "lagging"]
         rows.append({
             "School": names.get(cycle.scope, cycle.scope), "Focus": cycle.focus,
-            "Dates": _dates(cycle),
+            "Dates": cycle_view.dates(cycle),
             "Practice moved": f"{sum(x.moved for x in leading)} of {len(leading)}",
             "Results moved": f"{sum(x.moved for x in lagging)} of {len(lagging)}",
             "Practice first": {True: "yes", False: "no", None: "not yet"}[r.practice_first],
@@ -92,22 +78,14 @@ every = data.cycles(scope, f.school)
 current = next((c for c in every if c.status == "open"), None)
 
 if current is not None:
-    review = _review(current)
+    review = cycle_view.review_of(settings, scope, current)
     st.subheader(f"Focus: {current.focus}", anchor=False)
-    st.caption(f"Practice: {current.practice or '(not named)'} · {_dates(current)} · opened by "
+    st.caption(f"Practice: {current.practice or '(not named)'} · {cycle_view.dates(current)} · opened by "
                f"{current.opened_by}" + (f" · follows cycle {current.previous_id}"
                                          if current.previous_id else ""))
-    table = pd.DataFrame([{
-        "Indicator": r.label, "Kind": r.indicator.kind,
-        "Start": _percent(r.start), "Now": _percent(r.now) + (f" ({r.now_window})"
-                                                             if r.now_window else ""),
-        "Target": f"{r.target:.0f}%",
-        "Moved": (f"yes, by {r.moved_on:%b %-d}" if r.moved else "not yet"),
-        "Decision": r.indicator.decision or "", "Note": r.indicator.decision_note}
-        for r in review.indicators])
-    components.render_chart(f"{review.finding} ({review.commitments_on_time} of "
-                            f"{review.commitments_due} commitments due done on time)",
-                            charts.cycle_chart(review, "This cycle"), table, as_of=as_of,
+    components.render_chart(cycle_view.title(review),
+                            charts.cycle_chart(review, "This cycle"), cycle_view.table(review),
+                            as_of=as_of,
                             n_note="Circles: start values; stars: targets; shaded: the cycle",
                             key="cycle_review")
 
@@ -207,7 +185,7 @@ else:
             start = rules.value_on(data.cycle_points(scope, where, choice, year), starts)
             target = st.number_input(
                 f"Target for {rules.indicator_label(settings, choice)} at the cycle's end (%)"
-                f" · start {_percent(start)}", min_value=0.0, max_value=100.0,
+                f" · start {cycle_view.percent(start)}", min_value=0.0, max_value=100.0,
                 value=float(min(100, round(start + 5))) if start is not None else 50.0,
                 step=1.0, key=f"cycle_target_{number}")
             indicators.append(choice.__class__(choice.kind, choice.measure, target,
@@ -220,11 +198,11 @@ closed = [c for c in every if c.status == "closed"]
 if closed:
     st.header("Earlier cycles", anchor=False)
     for cycle in closed:
-        past = _review(cycle)
-        with st.expander(f"{_dates(cycle)}: {cycle.focus}"):
+        past = cycle_view.review_of(settings, scope, cycle)
+        with st.expander(f"{cycle_view.dates(cycle)}: {cycle.focus}"):
             st.markdown(past.finding)
             components.show_table(pd.DataFrame([{
-                "Indicator": r.label, "Start": _percent(r.start), "End": _percent(r.now),
+                "Indicator": r.label, "Start": cycle_view.percent(r.start), "End": cycle_view.percent(r.now),
                 "Target": f"{r.target:.0f}%", "Decision": r.indicator.decision or "",
                 "Note": r.indicator.decision_note} for r in past.indicators]),
                 hide_index=True, key=f"cycle_past_{cycle.id}")

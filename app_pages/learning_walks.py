@@ -9,7 +9,7 @@ import re
 
 import streamlit as st
 
-from monitor.debrief import deck_pdf, for_projector
+from monitor.debrief import deck_pdf, deck_pptx, for_projector
 from monitor.store import Note
 from monitor.ui import components, data, figures, filters
 from monitor.ui import debrief as walks
@@ -56,6 +56,14 @@ def _present(on: bool) -> None:
 def _pdf() -> bytes:
     return deck_pdf(deck, store.for_walk(walk.school_year, walk.window_id, walk.notes_scope),
                     walk.heading, as_of)
+
+
+def _pptx() -> bytes:
+    return deck_pptx(deck, store.for_walk(walk.school_year, walk.window_id, walk.notes_scope),
+                     walk.heading, as_of)
+
+
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def _notes_form(slide_key: str, big: bool) -> None:
@@ -114,6 +122,9 @@ if presenting:
     nav.download_button("Export deck (PDF)", _pdf, file_name=f"learning-walk-{walk.label}-"
                         f"{walk.school_year}.pdf", mime="application/pdf", on_click="ignore",
                         icon=":material/picture_as_pdf:", key="slide_pdf")
+    nav.download_button("PowerPoint", _pptx, file_name=f"learning-walk-{walk.label}-"
+                        f"{walk.school_year}.pptx", mime=PPTX, on_click="ignore",
+                        icon=":material/slideshow:", key="slide_pptx")
     nav.button("Leave presentation", icon=":material/close:", shortcut="Esc", key="slide_leave",
                on_click=_present, args=(False,))
     # Folded under the slide so the slide fits the screen; open where the room has written.
@@ -140,6 +151,9 @@ top.button("Present", icon=":material/slideshow:", type="primary", key="present_
 top.download_button("Export deck (PDF)", _pdf, on_click="ignore", mime="application/pdf",
                     file_name=f"learning-walk-{walk.label}-{walk.school_year}.pdf",
                     icon=":material/picture_as_pdf:", key="page_pdf")
+top.download_button("Export deck (PowerPoint)", _pptx, on_click="ignore", mime=PPTX,
+                    file_name=f"learning-walk-{walk.label}-{walk.school_year}.pptx",
+                    icon=":material/slideshow:", key="page_pptx")
 
 opening = deck[0]
 st.subheader(opening.title, anchor=False)

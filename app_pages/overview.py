@@ -8,7 +8,7 @@ import streamlit as st
 
 from monitor import selection, trajectories
 from monitor.config import previous_school_year
-from monitor.ui import components, data, figures, filters, measures
+from monitor.ui import components, cycle_view, data, figures, filters, measures
 
 settings = data.settings()
 f = filters.current()
@@ -36,6 +36,7 @@ if scope.analyst:
 
 components.glossary(settings, "status", "hidden", "projection")
 measures.render_tiles(settings, f)
+cycle_view.render_summary(settings, scope, f.school)
 
 choices = {m: settings.measures[m].label for m in settings.measures}
 measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import breakdowns, selection, trajectories
-from monitor.ui import components, data, figures, filters, measures
+from monitor.ui import components, cycle_view, data, figures, filters, measures
 
 settings = data.settings()
 f = filters.current()
@@ -46,6 +46,7 @@ st.title(row["school_name"], anchor=False)
 st.caption(f"{row['level']} school · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · {f.grade}" if f.grade else ""))
 measures.render_tiles(settings, f)
+cycle_view.render_summary(settings, scope, f.school)
 
 outcome_measures = [m for m in settings.measures if m not in ("walkthrough", "survey")]
 choices = {m: settings.measures[m].label for m in outcome_measures}

@@ -1,5 +1,6 @@
 """The learning-walk debrief as slides: one finding each, and the deck as a PDF for the board
-packet (slide title, the chart, its n / as-of / cut-off line, and the room's notes).
+packet and as PowerPoint (slide title, the chart, its n / as-of / cut-off line, and the room's
+notes).
 
 No Streamlit here: monitor.ui.debrief gathers the data and app_pages/learning_walks.py shows
 the slides. Nothing identifying goes on a slide: no teacher, student or observer names, and
@@ -124,3 +125,60 @@ def deck_pdf(slides: list[Slide], notes: dict[str, Note], heading: str,
         pdf.cell(PAGE_W - 24, 5, _latin1(f"{heading} - slide {number} of {len(slides)} - "
                                           f"exported {generated:%B %-d, %Y}"), align="R")
     return bytes(pdf.output())
+
+
+def deck_pptx(slides: list[Slide], notes: dict[str, Note], heading: str,
+              generated: dt.date) -> bytes:
+    """The deck as PowerPoint (16:9), for the decks people already keep: each slide's title
+    and caption as editable text, its chart as a picture drawn by Kaleido (or its lines as
+    text), and the room's notes in the slide's speaker notes and beside the chart."""
+    import io
+
+    from pptx import Presentation  # only when a deck is asked for
+    from pptx.util import Emu, Inches, Pt
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    blank = deck.slide_layouts[6]
+    deck.core_properties.title = heading
+    margin = Inches(0.45)
+    width = deck.slide_width - 2 * margin
+
+    def text_box(slide, left, top, box_width, height, paragraphs, size, bold=False):
+        frame = slide.shapes.add_textbox(left, top, box_width, height).text_frame
+        frame.word_wrap = True
+        for number, text in enumerate(paragraphs):
+            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+            paragraph.text = text
+            paragraph.font.size = Pt(size)
+            paragraph.font.bold = bold
+        return frame
+
+    for number, slide in enumerate(slides, start=1):
+        page = deck.slides.add_slide(blank)
+        text_box(page, margin, Inches(0.3), width, Inches(1.1), [slide.title], 28, bold=True)
+        text_box(page, margin, Inches(1.35), width, Inches(0.5), [slide.caption], 13)
+        note = notes.get(slide.key)
+        has_notes = note is not None and not note.is_empty()
+        body_width = width - (Inches(3.6) if has_notes else 0)
+        top = Inches(1.95)
+        if slide.figure is not None:
+            image = for_projector(slide.figure).to_image(format="png", width=1400, height=760)
+            height = min(deck.slide_height - top - Inches(0.55),
+                         Emu(int(body_width * 760 / 1400)))
+            page.shapes.add_picture(io.BytesIO(image), margin, top, height=height)
+        elif slide.lines:
+            text_box(page, margin, top, body_width, Inches(4.5), slide.lines, 20)
+        if has_notes:
+            parts = [f"{label}: {text.strip()}" for label, text in (
+                ("What we notice", note.notice), ("What we wonder", note.wonder),
+                ("Next steps", note.next_steps)) if text.strip()]
+            text_box(page, margin + body_width + Inches(0.2), top, Inches(3.4), Inches(4.8),
+                     parts, 13)
+            page.notes_slide.notes_text_frame.text = "\n\n".join(parts)
+        text_box(page, margin, deck.slide_height - Inches(0.45), width, Inches(0.3),
+                 [f"{heading} · slide {number} of {len(slides)} · exported "
+                  f"{generated:%B %-d, %Y}"], 10)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()

@@ -239,3 +239,21 @@ def test_a_principal_reads_the_reflection_and_cannot_record_it(store_url, princi
     with pytest.raises(AccessDenied):
         data.cycle_desk(Scope(role="principal", schools=(principal_config,))).reflect(
             framework_id, term, framework.levers[0].name, "", "Deepen")
+
+
+def test_the_debrief_deck_ends_with_the_cycle_review(store_url, use_demo_db, settings):
+    starts, ends = rules.default_dates(settings, settings.as_of_date())
+    data.Desk(Store(store_url), data.Author("coach@district.org", Scope(role="district"))
+              ).open_cycle(DISTRICT, "High-quality materials in every classroom", "walks",
+                           starts, ends, [Indicator("leading", "walkthrough", 75.0,
+                                                    detail="hqim"),
+                                          Indicator("lagging", "benchmark", 70.0,
+                                                    subject="ELA")])
+    at = run_page("learning_walks", {"present": "1", "slide": "1"})
+    titles = [at.title[0].value]
+    while not at.button(key="slide_next").disabled:
+        at.button(key="slide_next").click().run()
+        titles.append(at.title[0].value)
+    assert titles[-1].startswith("Cycle review: Practice: ")
+    assert "High-quality materials in every classroom" in at.caption[0].value
+    assert at.get("plotly_chart")

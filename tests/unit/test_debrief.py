@@ -167,3 +167,34 @@ def test_a_scatter_names_its_points_only_while_they_can_be_read(schools):
     assert "%{text}" in points.hovertemplate
     projected = for_projector(leading_lagging_chart(frame, "practice", "outcome")).data[0]
     assert isinstance(projected.textposition, str) != labelled
+
+
+def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_notes(tmp_path):
+    from pptx import Presentation
+
+    from monitor.debrief import deck_pptx
+
+    figure = go.Figure(go.Bar(x=["CA1", "CA2"], y=[40, 55]))
+    slides = [Slide("opening", "Learning walk Q2 2026-27: District", "as of today",
+                    lines=["126 observations.", "Our next steps from Q1 2026-27:", "- coach"]),
+              Slide("indicators", "Q2: Core Action 1 is lowest at 18% – below the goal",
+                    "n = 126 observations · as of November 24, 2026", figure),
+              Slide("cycle", "Cycle review: Practice: 1 of 1 moved; results: 0 of 1 moved",
+                    "School cycle Nov 1 - Jan 31, 2027", figure)]
+    data = deck_pptx(slides, {"indicators": Note("few CA1", "", "norm CA1")}, "Walk Q2",
+                     dt.date(2026, 11, 24))
+    path = tmp_path / "deck.pptx"
+    path.write_bytes(data)
+    deck = Presentation(str(path))
+    assert len(deck.slides) == 3
+    texts = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+             for slide in deck.slides]
+    for slide, shown in zip(slides, texts, strict=True):
+        assert shown[0] == slide.title and shown[1] == slide.caption
+    assert "- coach" in " ".join(texts[0])
+    pictures = [[s for s in slide.shapes if s.shape_type == 13] for slide in deck.slides]
+    assert [len(p) for p in pictures] == [0, 1, 1]
+    notes = deck.slides[1].notes_slide.notes_text_frame.text
+    assert "What we notice: few CA1" in notes and "Next steps: norm CA1" in notes
+    assert "norm CA1" in " ".join(texts[1]) and "slide 2 of 3" in " ".join(texts[1])
+    assert deck.core_properties.title == "Walk Q2"

@@ -12,7 +12,7 @@ from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.debrief import Slide
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
-from monitor.ui import components, data, figures, measures
+from monitor.ui import components, cycle_view, data, figures, measures
 
 OUTCOME = "benchmark"
 
@@ -68,8 +68,8 @@ def previous_next_steps(settings: Settings, f: selection.Filters, scope: Scope,
 
 
 def slides(settings: Settings, f: selection.Filters, scope: Scope, walk: Walk) -> list[Slide]:
-    """One finding per slide: opening, trend, indicators, core-action ratings, schools, and
-    practice beside the following benchmark window."""
+    """One finding per slide: opening, trend, indicators, core-action ratings, schools,
+    practice beside the following benchmark window, and the open improvement cycle's review."""
     min_n = settings.privacy.min_n
     calendar = settings.calendar_for("walkthrough")
     frame = measures.trajectory(settings, "walkthrough", f)
@@ -157,6 +157,9 @@ def slides(settings: Settings, f: selection.Filters, scope: Scope, walk: Walk) -
     leading = leading_to_lagging(settings, f, scope)
     if leading is not None:
         deck.append(leading)
+    cycle = cycle_view.slide(settings, scope, f.school)
+    if cycle is not None:
+        deck.append(cycle)
     return deck
 
 
