@@ -453,49 +453,37 @@ class Store:
         done)."""
         if status not in COMMITMENT_STATUSES:
             raise CycleError(f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}.")
-        t = commitments_table
-        with self.engine.connect() as con:
-            before = con.execute(sa.select(t).where(t.c.id == commitment_id)).mappings().first()
-        if before is None:
-            raise CycleError(f"There is no commitment {commitment_id}.")
-        cycle = self._writable_cycle(author, before["cycle_id"])
-        after = {"status": status, "done_on": on if status == "done" else None}
-        with self.engine.begin() as con:
-            con.execute(t.update().where(t.c.id == commitment_id).values(**after))
-            self._record(con, author, "commitment", cycle.scope, {"commitment": commitment_id},
-                         {"status": before["status"], "done_on": before["done_on"]}, after)
+        self._change(author, commitments_table, "commitment", commitment_id,
+                     {"status": status, "done_on": on if status == "done" else None})
 
     def decide(self, author: Author, indicator_id: int, decision: str, note: str = "") -> None:
         """The review's decision on one indicator: carry on, adjust or stop, with a note."""
         if decision not in DECISIONS:
             raise CycleError(f"A decision is one of {', '.join(DECISIONS)}.")
-        t = indicators_table
-        with self.engine.connect() as con:
-            before = con.execute(sa.select(t).where(t.c.id == indicator_id)).mappings().first()
-        if before is None:
-            raise CycleError(f"There is no indicator {indicator_id}.")
-        cycle = self._writable_cycle(author, before["cycle_id"])
-        after = {"decision": decision, "decision_note": note.strip()[:MAX_CHARS]}
-        with self.engine.begin() as con:
-            con.execute(t.update().where(t.c.id == indicator_id).values(**after))
-            self._record(con, author, "indicator", cycle.scope, {"indicator": indicator_id},
-                         {k: before[k] for k in after}, after)
+        self._change(author, indicators_table, "indicator", indicator_id,
+                     {"decision": decision, "decision_note": note.strip()[:MAX_CHARS]})
 
     def set_target(self, author: Author, indicator_id: int, target: float) -> None:
         """Revise an indicator's target for its cycle's end (a decision to adjust, carried into
         the next cycle, is revised here)."""
         if not 0 <= target <= 100:
             raise CycleError(f"A target is a percent from 0 to 100, not {target}.")
-        t = indicators_table
+        self._change(author, indicators_table, "indicator", indicator_id,
+                     {"target": float(target)})
+
+    def _change(self, author: Author, table: sa.Table, kind: str, row_id: int,
+                after: dict) -> None:
+        """Change one indicator or commitment of an open cycle `author` may change, with its
+        record (the changed columns before and after)."""
         with self.engine.connect() as con:
-            before = con.execute(sa.select(t).where(t.c.id == indicator_id)).mappings().first()
+            before = con.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
         if before is None:
-            raise CycleError(f"There is no indicator {indicator_id}.")
+            raise CycleError(f"There is no {kind} {row_id}.")
         cycle = self._writable_cycle(author, before["cycle_id"])
         with self.engine.begin() as con:
-            con.execute(t.update().where(t.c.id == indicator_id).values(target=float(target)))
-            self._record(con, author, "indicator", cycle.scope, {"indicator": indicator_id},
-                         {"target": before["target"]}, {"target": float(target)})
+            con.execute(table.update().where(table.c.id == row_id).values(**after))
+            self._record(con, author, kind, cycle.scope, {kind: row_id},
+                         {k: before[k] for k in after}, after)
 
     def close_cycle(self, author: Author, cycle_id: int, next_starts_on: dt.date,
                     next_ends_on: dt.date,

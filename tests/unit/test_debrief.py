@@ -86,12 +86,16 @@ def test_following_window_and_leading_lagging(settings):
     assert none is None
 
 
-def test_the_deck_exports_to_pdf_with_every_slide_title(tmp_path, artifacts):
+def _slides() -> list[Slide]:
     figure = go.Figure(go.Bar(x=["CA1", "CA2"], y=[40, 55]))
-    slides = [Slide("opening", "Learning walk Q2 2026-27: District", "as of today",
-                    lines=["126 observations.", "Our next steps from Q1 2026-27:", "- coach"]),
-              Slide("indicators", "Q2: Core Action 1 is lowest at 18% – below the goal",
-                    "n = 126 observations · as of November 24, 2026", figure)]
+    return [Slide("opening", "Learning walk Q2 2026-27: District", "as of today",
+                  lines=["126 observations.", "Our next steps from Q1 2026-27:", "- coach"]),
+            Slide("indicators", "Q2: Core Action 1 is lowest at 18% – below the goal",
+                  "n = 126 observations · as of November 24, 2026", figure)]
+
+
+def test_the_deck_exports_to_pdf_with_every_slide_title(tmp_path, artifacts):
+    slides = _slides()
     pdf = deck_pdf(slides, {"indicators": Note("few CA1", "", "norm CA1")}, "Walk Q2",
                    dt.date(2026, 11, 24))
     path = tmp_path / "deck.pdf"
@@ -174,13 +178,9 @@ def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_not
 
     from monitor.debrief import deck_pptx
 
-    figure = go.Figure(go.Bar(x=["CA1", "CA2"], y=[40, 55]))
-    slides = [Slide("opening", "Learning walk Q2 2026-27: District", "as of today",
-                    lines=["126 observations.", "Our next steps from Q1 2026-27:", "- coach"]),
-              Slide("indicators", "Q2: Core Action 1 is lowest at 18% – below the goal",
-                    "n = 126 observations · as of November 24, 2026", figure),
-              Slide("cycle", "Cycle review: Practice: 1 of 1 moved; results: 0 of 1 moved",
-                    "School cycle Nov 1 - Jan 31, 2027", figure)]
+    slides = [*_slides(), Slide("cycle", "Cycle review: Practice: 1 of 1 moved; results: 0 "
+                                         "of 1 moved", "School cycle Nov 1 - Jan 31, 2027",
+                                _slides()[1].figure)]
     data = deck_pptx(slides, {"indicators": Note("few CA1", "", "norm CA1")}, "Walk Q2",
                      dt.date(2026, 11, 24))
     path = tmp_path / "deck.pptx"
