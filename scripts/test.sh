@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Debian's Chromium included) and run the whole suite.
+# Install everything the tests need (Debian's Chromium and PostgreSQL included) and run the
+# whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's Chromium for the browser tests ..."
+# Debian's Chromium for the browser tests, Debian's PostgreSQL server for the store's tests
+# (the store's tests start a throwaway cluster of their own: tests/postgres.py).
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+if [ -n "$missing" ]; then
+  echo "Installing Debian's$missing for the tests ..."
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null
 fi
 ensure_venv requirements-dev.txt
 

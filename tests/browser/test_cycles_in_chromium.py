@@ -21,9 +21,9 @@ def cycle_server(demo_db, tmp_path):
         yield base
 
 
-def _choose(page: Page, label: str, option: str) -> None:
+def _choose(page: Page, label: str, option: str, exact: bool = True) -> None:
     page.get_by_label(label).click()
-    page.get_by_role("option", name=option).click()
+    page.get_by_role("option", name=option, exact=exact).click()
     page.keyboard.press("Escape")
     settled(page)
 

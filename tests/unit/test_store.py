@@ -16,6 +16,8 @@ import pytest
 from monitor.access import AccessDenied, Scope
 from monitor.store import DISTRICT, Author, Commitment, CycleError, Indicator, Note, Store, open_store
 
+from ..postgres import cluster, new_database
+
 SCHOOLS = ("0610011", "0610022", "0610033")
 ROLES = {
     "district": Scope(role="district"),
@@ -26,9 +28,18 @@ ROLES = {
 }
 
 
-@pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+@pytest.fixture(scope="module")
+def postgres():
+    with cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """Every test of the store runs on SQLite (the default) and on a real PostgreSQL."""
+    if request.param == "sqlite":
+        return Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    return Store(new_database(request.getfixturevalue("postgres")))
 
 
 def test_notes_are_saved_updated_and_read_back_per_walk(store, tmp_path):
