@@ -92,9 +92,13 @@ def test_debrief_in_presentation_mode(page: Page, demo_db, tmp_path, artifacts):
         page.get_by_label("Next steps (one per line)").fill("Norm CA1 with coaches")
         page.get_by_role("button", name="Save notes").click()
         expect(page.get_by_text("Notes saved with this walk.")).to_be_visible(timeout=READY_MS)
+        # The save's run has finished (the export button is the new run's, not one the run
+        # is replacing) before the deck is asked for.
+        settled(page)
 
-        # The deck as a PDF: every slide, each with its title.
-        with page.expect_download(timeout=120_000) as download:
+        # The deck as a PDF: every slide, each with its title (Kaleido draws each chart: a
+        # minute or more on a busy 2-core machine; a ceiling, never a wait).
+        with page.expect_download(timeout=READY_MS) as download:
             page.get_by_role("button", name="Export deck (PDF)").click()
         pdf = tmp_path / "deck.pdf"
         download.value.save_as(pdf)
