@@ -4,6 +4,8 @@ the reflection page draws what was recorded."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -21,11 +23,29 @@ def cycle_server(demo_db, tmp_path):
         yield base
 
 
-def _choose(page: Page, label: str, option: str, exact: bool = True) -> None:
-    page.get_by_label(label).click()
-    page.get_by_role("option", name=option, exact=exact).click()
-    page.keyboard.press("Escape")
+def _fill(page: Page, label: str, text: str) -> None:
+    """Type into a text field and leave it (Streamlit takes the value when the field loses
+    focus, in a run of its own), then wait for that run."""
+    page.get_by_label(label).fill(text)
+    page.keyboard.press("Tab")
     settled(page)
+
+
+def _choose(page: Page, label: str, option: str, exact: bool = True) -> None:
+    """Pick one option of a multiselect, and wait until the page's run holds it: a choice made
+    while another run is replacing the widget can be dropped, so it is made again until it
+    shows as chosen (a ceiling of three tries, never a fixed wait)."""
+    ending = re.escape(option) + "$" if exact else re.escape(option)
+    chosen = page.get_by_role("button", name=re.compile("^Remove .*" + ending))
+    for _ in range(3):
+        settled(page)
+        page.get_by_label(label).click()
+        page.get_by_role("option", name=option, exact=exact).click()
+        page.keyboard.press("Escape")
+        settled(page)
+        if chosen.count():
+            return
+    expect(chosen).to_be_visible()
 
 
 @pytest.mark.browser
@@ -37,9 +57,8 @@ def test_a_school_opens_a_cycle_and_sees_its_review(page: Page, cycle_server, de
     page.goto(f"{cycle_server}/cycles?school={school}")
     settled(page)
     expect(page.get_by_text(f"No open cycle for {name}.")).to_be_visible()
-    page.get_by_label("Focus: the problem of practice").fill(
-        "Students rarely explain their thinking")
-    page.get_by_label("The high-yield practice to change").fill("Turn and talk with frames")
+    _fill(page, "Focus: the problem of practice", "Students rarely explain their thinking")
+    _fill(page, "The high-yield practice to change", "Turn and talk with frames")
     _choose(page, "Leading indicators (adult practice)",
             "Learning walks: % of indicator ratings meeting: Core Action 2")
     _choose(page, "Lagging indicators (student results)",

@@ -10,7 +10,7 @@ from monitor.db import Database
 
 from ..postgres import cluster, new_database
 from .conftest import READY_MS, running_server, settled
-from .test_cycles_in_chromium import _choose
+from .test_cycles_in_chromium import _choose, _fill
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -40,7 +40,7 @@ def test_two_servers_share_what_people_write(page: Page, demo_db, store_url, tmp
         # ... and a cycle.
         page.goto(f"{first}/cycles?school={school}")
         settled(page)
-        page.get_by_label("Focus: the problem of practice").fill("Shared between servers")
+        _fill(page, "Focus: the problem of practice", "Shared between servers")
         _choose(page, "Leading indicators (adult practice)", "HQIM in use", exact=False)
         _choose(page, "Lagging indicators (student results)",
                 "District benchmark: % proficient (Math)")
