@@ -56,8 +56,11 @@ else:
         columns={"term": "Term", "row": "Lever", "stage": "Stage", "note": "Note",
                  "evidence": "Evidence", "recorded_by": "Recorded by",
                  "recorded_at": "Recorded at"})
+    # A lever in bold, its elements beneath it in their own words.
+    labels = [f"<b>{lever}</b>" if not element else element
+              for lever, element in reflection.parts(framework)]
     components.render_chart(title, charts.reflection_chart(shown, rows, used_terms,
-                                                           reflection.STAGES),
+                                                           reflection.STAGES, labels),
                             table, as_of=as_of, n_note=f"{len(used_terms)} term(s) recorded; "
                             "↑ / ↓: moved since the term before", key="reflection")
 

@@ -531,10 +531,11 @@ def cycle_chart(review, title_dates: str) -> go.Figure:
 
 
 def reflection_chart(frame: pd.DataFrame, rows: list[str], terms: list[str],
-                     stages: tuple[str, ...]) -> go.Figure:
+                     stages: tuple[str, ...], labels: list[str] | None = None) -> go.Figure:
     """Where each lever stood each term: a grid of levers (rows) by terms (columns), each cell
     its stage in words and shaded by it (lightest Plan to deepest Deepen), with an arrow where it
-    moved since the term before. `frame`: row, term, stage."""
+    moved since the term before. `frame`: row, term, stage; `labels`, what each row is called
+    on the axis (default: the row)."""
     at = {(r, t): s for r, t, s in zip(frame["row"], frame["term"], frame["stage"], strict=True)}
     z, text = [], []
     for row in rows:
@@ -560,5 +561,5 @@ def reflection_chart(frame: pd.DataFrame, rows: list[str], terms: list[str],
     fig.update_layout(height=max(260, 52 * len(rows) + 90),
                       xaxis=dict(side="top", title=None, type="category"),
                       yaxis=dict(autorange="reversed", title=None, automargin=True,
-                                 type="category"))
+                                 type="category", tickvals=rows, ticktext=labels or rows))
     return fig

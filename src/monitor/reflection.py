@@ -2,8 +2,8 @@
 Test, Scale or Deepen), with a note and evidence. A reflection, not a rating: levers (or parts
 of one) stand at different stages and move back as well as forward.
 
-Frameworks ready-made here: TNTP's six levers (the default) and UVA-PLE's four levers; a
-district adds its own, or the elements (conditions) of a lever, in config.toml's
+Frameworks ready-made here: TNTP's six levers (the default) and UVA-PLE's 13 conditions in
+four levers; a district adds its own, or the elements (conditions) of a lever, in config.toml's
 `[reflection.frameworks.<id>]`.
 """
 
@@ -22,13 +22,34 @@ FRAMEWORKS: dict[str, Framework] = {
         Lever(name="Organizational management"),
         Lever(name="Equity-centered policies and daily practices"),
     ]),
-    # UVA-PLE's four levers of system conditions; their conditions are the district's own
-    # wording from its partnership materials, added as each lever's `elements` in config.toml.
-    "uva_ple": Framework(label="UVA-PLE: four levers", levers=[
-        Lever(name="Leadership"),
-        Lever(name="Differentiated support and accountability"),
-        Lever(name="Talent management"),
-        Lever(name="Instructional infrastructure"),
+    # UVA-PLE's thirteen conditions in its four levers of system change, worded from the
+    # partnership's public description of each lever (the will and capacity to prioritize and a
+    # clear vision; capacity-building, support, accountability and flexibility for schools; the
+    # selection of leaders, effective staff and their development; assessment, data systems and
+    # curriculum). A district in the partnership replaces the wording with its own materials'
+    # as a framework of its own in config.toml.
+    "uva_ple": Framework(label="UVA-PLE: 13 conditions in four levers", levers=[
+        Lever(name="Leadership", elements=[
+            "Will to prioritize what students need",
+            "Capacity to lead the change",
+            "A clear vision for the path ahead",
+        ]),
+        Lever(name="Differentiated support and accountability", elements=[
+            "Capacity-building for school teams",
+            "Support tailored to each school",
+            "Accountability for results",
+            "Flexibility for schools to act",
+        ]),
+        Lever(name="Talent management", elements=[
+            "Selection of school leaders",
+            "Highly effective staff in every school",
+            "Development of existing staff",
+        ]),
+        Lever(name="Instructional infrastructure", elements=[
+            "A cohesive assessment strategy",
+            "Responsive data systems",
+            "A high-quality curriculum",
+        ]),
     ]),
 }
 

@@ -225,6 +225,43 @@ def test_the_reflection_is_recorded_for_two_terms_and_its_chart_shows_both(store
     assert {r["recorded_by"] for r in recorded} == {"(no sign-in: District analyst)"}
 
 
+def test_uva_ples_thirteen_conditions_are_recorded_each_beside_its_lever(
+        store_url, tmp_path, monkeypatch, use_demo_db):
+    """The second ready-made framework: every lever and each of its conditions has a row and a
+    stage of its own; a condition can stand behind its lever and move back."""
+    from monitor import reflection
+    from monitor.config import PROJECT_ROOT, load_settings
+    path = tmp_path / "config.toml"
+    path.write_text((PROJECT_ROOT / "config.toml").read_text().replace(
+        'framework = "tntp"', 'framework = "uva_ple"'))
+    monkeypatch.setenv("MONITOR_CONFIG", str(path))
+    settings = load_settings(path)
+    framework_id, framework = reflection.framework(settings)
+    parts = reflection.parts(framework)
+    assert framework_id == "uva_ple" and len(parts) == 17
+    rows = [lever if not element else f"{lever}: {element}" for lever, element in parts]
+    (lever, _), (_, condition) = parts[0], parts[1]
+    first, second = reflection.terms(settings, settings.current_school_year())[:2]
+    at = run_page("reflection")
+    assert framework.label in at.caption[0].value
+    for term, stages in ((first, ("Test", "Scale")), (second, ("Test", "Test"))):
+        at.selectbox(key="reflection_term").set_value(term).run()
+        at.selectbox(key=f"stage_{term}_{rows[0]}").set_value(stages[0])
+        at.selectbox(key=f"stage_{term}_{rows[1]}").set_value(stages[1])
+        at.button(key="FormSubmitter:reflection_form-Save the reflection").click().run()
+    assert not at.error, [e.value for e in at.error]
+    grid = next(json.loads(c.proto.spec) for c in at.get("plotly_chart"))["data"][0]
+    assert list(grid["y"]) == rows
+    axis = next(json.loads(c.proto.spec) for c in at.get("plotly_chart"))["layout"]["yaxis"]
+    assert axis["ticktext"][:2] == [f"<b>{lever}</b>", condition]
+    assert grid["text"][0][:2] == ["Test", "Test"] and grid["text"][1][:2] == ["Scale", "Test ↓"]
+    assert at.subheader[0].value == f"{second}: 2 at Test of 17 levers and elements"
+    assert {(r["term"], r["lever"], r["element"], r["stage"])
+            for r in Store(store_url).reflections(framework_id)} == {
+        (first, lever, "", "Test"), (first, lever, condition, "Scale"),
+        (second, lever, "", "Test"), (second, lever, condition, "Test")}
+
+
 def test_a_principal_reads_the_reflection_and_cannot_record_it(store_url, principal_config,
                                                                settings):
     from monitor import reflection

@@ -114,7 +114,9 @@ def test_a_districts_own_reflection_framework_and_a_wrong_one(tmp_path):
                                            ("Instruction", "Data cycles"), ("Talent", "")]
     uva = load_settings(write(tmp_path, BASE.replace('framework = "tntp"',
                                                      'framework = "uva_ple"')))
-    assert len(reflection.framework(uva)[1].levers) == 4
+    uva_levers = reflection.framework(uva)[1].levers
+    assert len(uva_levers) == 4 and sum(len(lever.elements) for lever in uva_levers) == 13
+    assert len(reflection.parts(reflection.framework(uva)[1])) == 4 + 13
     with pytest.raises(ConfigError, match="reflection"):
         load_settings(write(tmp_path, BASE.replace('framework = "tntp"',
                                                    'framework = "tntp_typo"')))
