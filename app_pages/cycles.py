@@ -114,7 +114,9 @@ if current is not None:
             what = st.text_input("What", key="commitment_what")
             owner = st.text_input("Owner (role)", key="commitment_owner",
                                   placeholder="Principal, instructional coach, grade 3 team...")
-            due = st.date_input("Due", value=min(current.ends_on, as_of + dt.timedelta(days=14)),
+            # Two weeks on from today or from the cycle's start, whichever is later.
+            due = st.date_input("Due", value=min(current.ends_on, max(as_of, current.starts_on)
+                                                 + dt.timedelta(days=14)),
                                 key="commitment_due")
             link = st.text_input("Link to a dashboard view (optional)", key="commitment_link")
             if st.form_submit_button("Add commitment"):

@@ -8,14 +8,14 @@ import contextlib
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from .processes import free_port, serving
 
 ROOT = Path("/usr/lib/postgresql")
 
@@ -32,12 +32,6 @@ def _as_owner(command: list[str]) -> list[str]:
     return (["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def cluster() -> Iterator[str]:
     """A running PostgreSQL; yields the URL of its `postgres` database (user `monitor`)."""
@@ -49,33 +43,28 @@ def cluster() -> Iterator[str]:
     subprocess.run(_as_owner([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust",
                               "-U", "monitor", "--no-sync", "-E", "UTF8"]),
                    check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        _as_owner([str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
-                   "-k", str(folder), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                   "-c", "full_page_writes=off"]),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    port = free_port()
     url = f"postgresql+psycopg://monitor@127.0.0.1:{port}/postgres"
-    try:
-        deadline = time.monotonic() + 60
-        engine = sa.create_engine(url)
-        while True:         # ready when it answers; a ceiling, never a fixed wait
-            try:
-                with engine.connect():
-                    break
-            except sa.exc.OperationalError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("PostgreSQL did not start: "
-                                       + server.stderr.read().decode(errors="replace")) from None
-                time.sleep(0.2)
-        engine.dispose()
-        yield url
-    finally:
-        server.terminate()
+    engine = sa.create_engine(url)
+
+    def answers() -> bool:
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            with engine.connect():
+                return True
+        except sa.exc.OperationalError:
+            return False
+
+    log = folder / "postgres.log"
+    try:
+        with open(log, "w") as out, serving(
+                _as_owner([str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
+                           "-k", str(folder), "-c", "listen_addresses=127.0.0.1",
+                           "-c", "fsync=off", "-c", "full_page_writes=off"]),
+                answers, log.read_text, name="PostgreSQL", stop_s=30,
+                stdout=out, stderr=subprocess.STDOUT):
+            engine.dispose()
+            yield url
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -3,7 +3,7 @@ from the protected measures lattice, its start, now and target, whether it moved
 practice moved before results, and whether commitments were done by their due dates.
 
 Nothing here reads a database: the pages hand in a cycle (monitor.store) and each indicator's
-protected values (monitor.ui.data.cycle_points).
+protected values (`points`, through monitor.ui.data.cycle_points on the pages).
 
 A window's value is dated at the window's end (the day its results are complete), or at the
 as-of date while it is open. The start value is the latest shown value dated on or before the
@@ -16,11 +16,12 @@ target at or above it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import registry
+from monitor import registry, selection
 from monitor.config import Settings, previous_school_year, school_year_of, school_year_start
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID
@@ -80,6 +81,16 @@ def indicator_filters(where: str, indicator: Indicator, school_year: str) -> Fil
     else:
         update |= {"subject": indicator.subject}
     return Filters(school_year=school_year).model_copy(update=update)
+
+
+def points(cells: Callable[[str, Filters], pd.DataFrame], settings: Settings, where: str,
+           indicator: Indicator, school_year: str) -> pd.DataFrame:
+    """One indicator's protected values at `where` (a school, or DISTRICT) for `school_year`
+    and the year before, all students, dated. `cells(measure, filters)` reads the lattice's
+    cells: the pages' scope-checked reader, or a script's own."""
+    f = indicator_filters(where, indicator, school_year)
+    rows = selection.scope(cells(indicator.measure, f), f, indicator.detail)
+    return dated(rows, settings, indicator.measure, settings.as_of_date())
 
 
 def dated(points: pd.DataFrame, settings: Settings, measure: str,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from monitor import cycles, lattice, privacy, registry, selection
+from monitor import cycles, lattice, privacy, registry
 from monitor.config import Settings, previous_school_year
 from monitor.db import Database
 from monitor.ingest.common import GRADE_BANDS
@@ -98,10 +98,8 @@ def indicator_points(db: Database, settings: Settings, where: str, indicator,
     """An improvement cycle's indicator (monitor.store.Indicator) at `where` (a school, or
     monitor.store.DISTRICT): its protected values for `school_year` and the year before, all
     students, dated (monitor.cycles.dated). What the pages get through monitor.ui.data."""
-    f = cycles.indicator_filters(where, indicator, school_year)
-    rows = selection.scope(measure_cells(db, settings, indicator.measure, f), f,
-                           indicator.detail)
-    return cycles.dated(rows, settings, indicator.measure, settings.as_of_date())
+    return cycles.points(lambda measure, f: measure_cells(db, settings, measure, f), settings,
+                         where, indicator, school_year)
 
 
 def caaspp_comparison(db: Database, settings: Settings, filters: Filters,

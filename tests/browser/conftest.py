@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -16,6 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitor.config import PROJECT_ROOT
+
+from ..processes import free_port, serving
 
 CHROMIUM = os.environ.get("MONITOR_CHROMIUM", "/usr/bin/chromium")
 # A ceiling, never a wait: every wait below ends as soon as the page is ready. On a busy 2-core
@@ -64,45 +64,28 @@ def next_frame(page: Page) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_server(db: Path, log: Path, *, env: dict[str, str] | None = None,
                    args: tuple[str, ...] = (), port: int | None = None):
     """`streamlit run app.py` on a database; yields its base URL."""
     port = port or free_port()
-    env = os.environ | {"MONITOR_DB": str(db)} | (env or {})
-    with open(log, "w") as out:
-        process = subprocess.Popen(
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    with open(log, "w") as out, serving(
             [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Streamlit did not start:\n{log.read_text()}")
-            time.sleep(0.3)
+            healthy, log.read_text, name="Streamlit", cwd=PROJECT_ROOT,
+            env=os.environ | {"MONITOR_DB": str(db)} | (env or {}),
+            stdout=out, stderr=subprocess.STDOUT):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="session")

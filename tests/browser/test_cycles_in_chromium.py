@@ -1,6 +1,7 @@
 """An improvement cycle in the real server and Chromium: a school opens one with a leading and
-a lagging indicator, the review shows their values from the data, a commitment is added; and
-the reflection page draws what was recorded."""
+a lagging indicator, the review shows their values from the data, a commitment is added, a
+decision is made on each indicator and the cycle is closed into the next with the commitment
+carried; and the district records its reflection for two terms and the grid shows both."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from monitor.db import Database
 
-from .conftest import running_server, settled
+from .conftest import next_frame, running_server, settled
 
 
 @pytest.fixture
@@ -84,3 +85,69 @@ def test_a_school_opens_a_cycle_and_sees_its_review(page: Page, cycle_server, de
     expect(page.get_by_label("Model turn and talk in grade 3 PLC")).to_be_visible()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     page.screenshot(path=artifacts / "cycle-review.png", full_page=True)
+
+    # The review: carry on with both indicators, then close into the next cycle.
+    decisions = _form(page, "Save decisions")
+    for choice in range(2):
+        _pick(page, decisions.locator("[data-testid='stSelectbox']").nth(choice), "carry on")
+    decisions.get_by_role("button", name="Save decisions").click()
+    settled(page, charts=True)
+    expect(page.get_by_text("Decisions saved.")).to_be_visible()
+    page.get_by_role("button", name="Close and open the next").click()
+    settled(page, charts=True)
+    expect(page.get_by_text("follows cycle", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name="Focus: Students rarely explain their thinking")
+           ).to_be_visible()
+    carried = page.locator("[data-testid='stDataFrame']").filter(
+        has=page.locator("[role='gridcell']", has_text="Model turn and talk in grade 3 PLC"))
+    expect(carried.locator("[role='gridcell']", has_text="yes")).to_be_attached()
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    page.screenshot(path=artifacts / "cycle-next.png", full_page=True)
+
+
+def _form(page: Page, button: str):
+    """The form with this button, found by its text (an open list marks the rest of the page
+    hidden from the accessibility tree, so roles would not find it then)."""
+    return page.locator("[data-testid='stForm']").filter(has_text=button)
+
+
+def _pick(page: Page, selectbox, option: str) -> None:
+    """Choose an option of a selectbox inside a form (no run until the form is submitted)."""
+    box = selectbox.locator("input")
+    # Scrolled into place first: a list opened by a click that also scrolls the page closes.
+    box.scroll_into_view_if_needed()
+    next_frame(page)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)
+
+
+@pytest.mark.browser
+def test_the_district_records_its_reflection_for_two_terms(page: Page, cycle_server, artifacts):
+    page.goto(f"{cycle_server}/reflection")
+    settled(page)
+    expect(page.get_by_text("No reflection has been recorded yet")).to_be_visible()
+    term = page.locator(".st-key-reflection_term input")
+    terms = [term.input_value()]
+    _record(page, "Plan")
+    term.click()
+    offered = [option.inner_text() for option in page.get_by_role("option").all()]
+    terms.append(offered[offered.index(terms[0]) + 1])
+    page.get_by_role("option", name=terms[1], exact=True).click()
+    settled(page, charts=True)
+    expect(term).to_have_value(terms[1])
+    _record(page, "Test")
+    grid = page.locator(".js-plotly-plot").first
+    expect(page.get_by_role("heading", name=f"{terms[1]}: 1 at Test of 6 levers")).to_be_visible()
+    for label in (*terms, "Plan", "Test ↑"):
+        expect(grid.get_by_text(label, exact=True)).to_be_attached()
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    page.screenshot(path=artifacts / "reflection.png", full_page=True)
+
+
+def _record(page: Page, stage: str) -> None:
+    """Set the first lever's stage for the term shown and save the reflection."""
+    form = _form(page, "Save the reflection")
+    _pick(page, form.locator("[data-testid='stSelectbox']").first, stage)
+    form.get_by_role("button", name="Save the reflection").click()
+    settled(page, charts=True)

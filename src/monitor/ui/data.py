@@ -458,9 +458,8 @@ def cycle_points(scope: Scope, where: str, indicator: Indicator,
     """One indicator's protected values at `where` (a school, or the district's notes scope)
     for `school_year` and the year before, all students, dated (monitor.cycles.dated)."""
     require(scope)
-    f = cycle_rules.indicator_filters(where, indicator, school_year)
-    rows = selection.scope(cells(scope, indicator.measure, f), f, indicator.detail)
-    return cycle_rules.dated(rows, settings(), indicator.measure, settings().as_of_date())
+    return cycle_rules.points(lambda measure, f: cells(scope, measure, f), settings(), where,
+                              indicator, school_year)
 
 
 @st.cache_resource(show_spinner=False)
