@@ -1,4 +1,5 @@
-# Shared by run.sh and test.sh: create .venv and install a requirements file plus the app.
+# Shared by run.sh, serve.sh and test.sh: create .venv and install a requirements file plus
+# the app; build the demo database when there is none.
 # Re-installs only when the requirements file changed since the last install.
 PY=".venv/bin/python"
 ensure_venv() {
@@ -14,5 +15,22 @@ ensure_venv() {
     "$PY" -m pip install --quiet -r "$requirements"
     "$PY" -m pip install --quiet --no-deps -e .
     echo "$digest" > "$stamp"
+  fi
+}
+
+# The database the dashboard serves: the demo district when there is none (with its year of
+# improvement cycles and reflections), else an earlier release's brought up to date.
+ensure_database() {
+  local db="${MONITOR_DB:-data/monitor.duckdb}"
+  if [ ! -f "$db" ]; then
+    echo "Building the demo district (synthetic data) into $db ..."
+    rm -rf data/demo
+    "$PY" -m monitor demo --out data/demo
+    "$PY" -m monitor load data/demo/*
+    # A year of improvement cycles and reflections, told by the loaded data.
+    "$PY" -m monitor demo-story
+  else
+    # A database from an earlier release: bring its schema up to date (on a copy, atomically).
+    "$PY" -m monitor migrate
   fi
 }

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Debian's Chromium and PostgreSQL included) and run the
-# whole suite.
+# Install everything the tests need (Debian's Chromium, PostgreSQL and nginx included) and run
+# the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 
 # Debian's Chromium for the browser tests, Debian's PostgreSQL server for the store's tests
-# (the store's tests start a throwaway cluster of their own: tests/postgres.py).
+# (the store's tests start a throwaway cluster of their own: tests/postgres.py), Debian's nginx
+# for the workers-behind-nginx test (it runs its own nginx from a temporary folder).
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+[ -x /usr/sbin/nginx ] || missing="$missing nginx"
 if [ -n "$missing" ]; then
   echo "Installing Debian's$missing for the tests ..."
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
+  # RUNLEVEL=1: the packages' own services are not started; the tests start their own.
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null
+  $sudo_cmd env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 ensure_venv requirements-dev.txt
 

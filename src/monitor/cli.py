@@ -208,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "district's reflection, all from the loaded data. Writes nothing into a "
                     "store that already holds cycles.")
     story.set_defaults(run=_demo_story)
+    from monitor import serve
+
+    serve.add_parser(sub)
     status = sub.add_parser("status", help="row counts per table")
     status.set_defaults(run=_status)
     return parser

@@ -1,0 +1,151 @@
+"""Two Streamlit workers behind a real nginx (Debian's, installed by scripts/test.sh), as
+`monitor serve --workers 2` runs them: each browser stays with its worker by its cookie, a
+session's filters survive its reconnects, a note written through one worker is read through the
+other, a load is seen by both without a restart, and a worker that dies is passed over."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from monitor.config import PROJECT_ROOT
+from monitor.serve import COOKIE, Layout, Serving, site
+
+from ..loader.test_killed_load import big_benchmark
+from ..processes import free_port
+from .conftest import READY_MS, settled
+from .test_sessions_during_a_load import read_data_page
+
+NOTES = "learning_walks?present=1&slide=2"
+
+
+@pytest.fixture
+def two_workers(demo_db, tmp_path):
+    db = tmp_path / "monitor.duckdb"
+    shutil.copy2(demo_db, db)          # a load goes into it
+    layout = Layout((free_port(), free_port()), port=free_port(), address="127.0.0.1")
+    serving = Serving(layout, tmp_path / "run", env=os.environ | {
+        "MONITOR_DB": str(db), "MONITOR_STORE_URL": f"sqlite:///{tmp_path / 'store.sqlite'}"})
+    serving.start()
+    try:
+        yield serving, db
+    finally:
+        serving.stop()
+
+
+def _visit(page: Page, url: str) -> str:
+    """Open a page and wait for its run; the worker that served it (nginx names each worker it
+    tried, the last one served)."""
+    response = page.goto(url)
+    settled(page)
+    return response.headers["x-monitor-worker"].split(", ")[-1]
+
+
+def _pinned(browser: Browser, base: str) -> list[tuple[BrowserContext, Page, str]]:
+    """Two browsers, each on a different worker: new browsers until the cookie nginx gives one
+    lands on the other worker (each lands there by even odds; a ceiling of 20)."""
+    found: dict[str, tuple[BrowserContext, Page, str]] = {}
+    for _ in range(20):
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context.set_default_timeout(READY_MS)
+        page = context.new_page()
+        worker = _visit(page, f"{base}/{NOTES}")
+        if worker in found:
+            context.close()
+            continue
+        found[worker] = (context, page, worker)
+        if len(found) == 2:
+            return list(found.values())
+    raise AssertionError(f"every browser landed on {list(found)}")
+
+
+def _streams(serving: Serving, session: str) -> list[str]:
+    """The workers nginx sent this browser's websocket connections to (its access log, which
+    has a connection once it has closed)."""
+    log = (serving.folder / "access.log").read_text()
+    return re.findall(rf'"GET /_stcore/stream [^"]*" 101 .* worker=(\S+) session={session} ',
+                      log)
+
+
+@pytest.mark.browser
+def test_two_workers_behind_nginx(browser: Browser, two_workers, tmp_path, artifacts):
+    serving, db = two_workers
+    (first, one, worker_one), (second, two, worker_two) = _pinned(browser, serving.url)
+    assert {worker_one, worker_two} == {f"127.0.0.1:{p}" for p in serving.layout.worker_ports}
+    session = next(c["value"] for c in first.cookies() if c["name"] == COOKIE)
+
+    # A note written through one worker is read through the other.
+    one.get_by_text("Debrief notes for this slide").click()
+    one.get_by_label("What do we notice?").fill("Written through the first worker")
+    one.get_by_role("button", name="Save notes").click()
+    expect(one.get_by_text("Notes saved with this walk.")).to_be_visible()
+    assert _visit(two, f"{serving.url}/{NOTES}") == worker_two
+    expect(two.get_by_label("What do we notice?")).to_have_value(
+        "Written through the first worker")
+
+    # A session's filters survive its reconnects: a filter picked on the page, then every
+    # connection dropped (nginx restarted); the browser reconnects to its own worker and the
+    # page still shows the filter.
+    assert _visit(one, f"{serving.url}/school") == worker_one
+    one.locator(".st-key-f_subject").click()
+    one.get_by_role("option", name="Math", exact=True).click()
+    one.wait_for_url("**subject=Math**")
+    settled(one)
+    heading = one.get_by_role("heading", name="Math district benchmark").first
+    expect(heading).to_be_visible()
+    shown = heading.inner_text()
+    with one.expect_websocket():               # the page's own reconnect, no navigation
+        serving.restart_nginx()
+    settled(one)
+    assert "subject=Math" in one.url
+    expect(one.locator(".st-key-f_subject input")).to_have_value("Math")
+    expect(one.get_by_role("heading", name=shown).first).to_be_visible()
+    assert _visit(one, one.url) == worker_one          # and so does a reload
+
+    # A load is seen by both workers, without a restart.
+    before = []
+    for page in (one, two):
+        _visit(page, f"{serving.url}/data")
+        before.append(read_data_page(page))
+    assert before[0] == before[1]
+    small = big_benchmark(tmp_path / "one_more_benchmark.csv", 500)
+    loaded = subprocess.run([sys.executable, "-m", "monitor", "load", str(small)],
+                            env=os.environ | {"MONITOR_DB": str(db)}, cwd=PROJECT_ROOT,
+                            capture_output=True, text=True)
+    assert loaded.returncode in (0, 1), loaded.stdout + loaded.stderr
+    for page, worker in ((one, worker_one), (two, worker_two)):
+        assert _visit(page, f"{serving.url}/data") == worker
+        count, _ = before[0]
+        assert read_data_page(page) == (count + 1, count + 1)
+
+    # A worker that dies is passed over: its browser is served by the other, and the
+    # supervisor starts it again.
+    port = int(worker_two.rsplit(":", 1)[1])
+    serving.workers[port].kill()
+    serving.workers[port].wait()
+    assert _visit(two, f"{serving.url}/{NOTES}") == worker_one
+    expect(two.get_by_label("What do we notice?")).to_have_value(
+        "Written through the first worker")
+    assert serving.check_workers() == [port]
+    serving.wait_for_worker(port)
+    expect(two.locator("[data-testid='stException']")).to_have_count(0)
+    two.screenshot(path=artifacts / "nginx-second-worker.png", full_page=True)
+    for context in (first, second):
+        context.close()
+    # Every connection of the first browser, before and after the reconnect, went to its worker.
+    streams = _streams(serving, session)
+    assert len(streams) >= 4 and set(streams) == {worker_one}, streams
+
+
+def test_the_site_configuration_names_every_worker_and_sticks_by_cookie():
+    text = site(Layout.numbered(3, 9001, port=8080))
+    assert re.findall(r"server 127\.0\.0\.1:(\d+) max_fails", text) == ["9001", "9002", "9003"]
+    assert "hash $monitor_worker consistent;" in text
+    assert f"$cookie_{COOKIE}" in text and "listen 0.0.0.0:8080;" in text
+    assert "proxy_set_header Upgrade $http_upgrade;" in text
