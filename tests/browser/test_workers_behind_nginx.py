@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from monitor.config import PROJECT_ROOT
-from monitor.serve import COOKIE, Layout, Serving, site
+from monitor.serve import COOKIE, Layout, Serving
 
 from ..loader.test_killed_load import big_benchmark
 from ..processes import free_port
@@ -142,10 +142,3 @@ def test_two_workers_behind_nginx(browser: Browser, two_workers, tmp_path, artif
     streams = _streams(serving, session)
     assert len(streams) >= 4 and set(streams) == {worker_one}, streams
 
-
-def test_the_site_configuration_names_every_worker_and_sticks_by_cookie():
-    text = site(Layout.numbered(3, 9001, port=8080))
-    assert re.findall(r"server 127\.0\.0\.1:(\d+) max_fails", text) == ["9001", "9002", "9003"]
-    assert "hash $monitor_worker consistent;" in text
-    assert f"$cookie_{COOKIE}" in text and "listen 0.0.0.0:8080;" in text
-    assert "proxy_set_header Upgrade $http_upgrade;" in text
