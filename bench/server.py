@@ -29,6 +29,27 @@ def memory_mb(pid: int, field: str = "VmRSS") -> float:
     return float("nan")
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process started under `pid` (nginx's own workers under its master)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            for child in (task / "children").read_text().split():
+                found += [int(child), *descendants(int(child))]
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far, in seconds (/proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])      # utime, stime
+    return total / ticks
+
+
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str] | None = None, script: str = "app.py"
                      ) -> Iterator[tuple[subprocess.Popen, str]]:

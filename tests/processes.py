@@ -4,16 +4,13 @@ stop it however the test ends. One way of doing it for all of them."""
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 
+from monitor.serve import free_port
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["free_port", "serving"]
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,13 @@ http {{
 {temp}
 {indented}}}
 """
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the operating system's pick)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def worker_command(port: int) -> list[str]:
