@@ -25,9 +25,9 @@ def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
     """A chart titled with its finding, its n and as-of date, a table view and downloads.
     With no figure (nothing in it may be shown), the title, caption and table say why.
 
-    CSV: the table, formulas neutralised. PNG: drawn on the server only when the button is
-    clicked, with the finding, n and as-of date on the image (the chart's own camera button
-    also saves what is on screen).
+    CSV: the table, formulas neutralised, written when the button is clicked. PNG: drawn on
+    the server only when the button is clicked, with the finding, n and as-of date on the
+    image (the chart's own camera button also saves what is on screen).
     """
     caption = n_note if as_of is None else f"{n_note} · as of {as_of:%B %-d, %Y}"
     st.subheader(title, anchor=False)
@@ -35,8 +35,9 @@ def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
     name = _slug(title)
     if fig is None:
         show_table(table, hide_index=True, key=f"{key}_table")
-        st.download_button("Download CSV", to_csv_bytes(table), file_name=f"{name}.csv",
-                           mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+        st.download_button("Download CSV", lambda: to_csv_bytes(table),
+                           file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                           icon=":material/download:", on_click="ignore")
         return
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
@@ -48,8 +49,10 @@ def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
     with table_tab:
         show_table(table, hide_index=True, key=f"{key}_table")
     buttons = st.container(horizontal=True)
-    buttons.download_button("Download CSV", to_csv_bytes(table), file_name=f"{name}.csv",
-                            mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    # Both files are made when clicked, not on every run of the page.
+    buttons.download_button("Download CSV", lambda: to_csv_bytes(table),
+                            file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                            icon=":material/download:", on_click="ignore")
     buttons.download_button("Download PNG", lambda: chart_png(fig, title, caption),
                             file_name=f"{name}.png", mime="image/png", key=f"{key}_png",
                             icon=":material/image:", on_click="ignore")
