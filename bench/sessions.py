@@ -104,6 +104,7 @@ async def session(base: str, until: float, think: float, rng: random.Random,
                     record["times"].append(total)
                     record["first"].append(first)
                     record["by_page"][page or "overview"].append(total)
+                    record["opening" if query else "later"].append(total)
                     query = ""
                     await asyncio.sleep(think * rng.uniform(0.5, 1.5))
                     if rng.random() < 0.2:
@@ -120,7 +121,8 @@ def _ms(values: list[float], share: float) -> int:
 
 async def simulate(base: str, sessions: int, think: float, seconds: float) -> dict:
     record = {"times": [], "first": [], "errors": [], "by_page": collections.defaultdict(list),
-              "browsers": collections.Counter()}
+              "browsers": collections.Counter(), "opening": [], "later": []}
+    generator_cpu = time.process_time()
     until = time.monotonic() + seconds
     rng = random.Random(11)
     await asyncio.gather(*(session(base, until, think, random.Random(rng.random()), record)
@@ -138,7 +140,14 @@ async def simulate(base: str, sessions: int, think: float, seconds: float) -> di
             "by_page": {page: {"n": len(v), "median_ms": round(1000 * statistics.median(v)),
                                "p95_ms": _ms(v, 0.95)}
                         for page, v in sorted(record["by_page"].items())},
-            "browsers_by_worker": dict(record["browsers"])}
+            # A new browser's first run (its session starts on a link) and every run after it.
+            "by_kind": {kind: {"n": len(record[kind]),
+                               "median_ms": round(1000 * statistics.median(record[kind])),
+                               "p95_ms": _ms(record[kind], 0.95)}
+                        for kind in ("opening", "later") if record[kind]},
+            "browsers_by_worker": dict(record["browsers"]),
+            # The simulated browsers share the machine with the servers: their own CPU.
+            "generator_cpu_s": round(time.process_time() - generator_cpu, 1)}
 
 
 async def warm_up(base: str) -> None:

@@ -184,4 +184,7 @@ def test_hardened_server_settings():
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["enableCORS"] is True
     assert config["server"]["runOnSave"] is False
+    # Served to many: no per-session file watchers, no full collection after every run.
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["runner"]["postScriptGC"] is False
     assert config["server"]["maxUploadSize"] <= 200
