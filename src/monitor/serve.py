@@ -28,7 +28,7 @@ import secrets
 import shutil
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404 - our own programs, fixed argument lists, never a shell
 import sys
 import tempfile
 import time
@@ -39,6 +39,9 @@ from pathlib import Path
 from monitor.config import PROJECT_ROOT
 
 COOKIE = "monitor_worker"
+# nginx's default address: it is the front the district's browsers reach (the workers behind
+# it listen on 127.0.0.1 only).
+ALL_INTERFACES = "0.0.0.0"  # nosec B104
 TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
@@ -48,7 +51,7 @@ class Layout:
 
     worker_ports: tuple[int, ...]
     port: int = 8501
-    address: str = "0.0.0.0"             # nginx's
+    address: str = ALL_INTERFACES        # nginx's
 
     @classmethod
     def numbered(cls, workers: int, worker_port: int, **rest) -> Layout:
@@ -150,8 +153,11 @@ def worker_command(port: int) -> list[str]:
 
 
 def healthy(url: str) -> bool:
+    """Whether a worker's or nginx's health check answers 200 (a plain http URL only)."""
+    if not url.startswith("http://"):
+        raise ValueError(f"not a health check URL: {url}")
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=2) as response:  # nosec B310 - http only
             return response.status == 200
     except OSError:
         return False
@@ -169,8 +175,11 @@ def nginx_binary() -> str:
 class Serving:
     """The running workers and nginx (see the module's docstring)."""
 
-    def __init__(self, layout: Layout, folder: Path, env: dict[str, str] | None = None):
-        self.layout, self.folder = layout, folder
+    def __init__(self, layout: Layout, folder: Path, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()):
+        """`env`: the workers' environment (default this process's); `args`: more of
+        Streamlit's own options for every worker (`--secrets.files ...`)."""
+        self.layout, self.folder, self.args = layout, folder, args
         self.env = dict(env if env is not None else os.environ)
         self.env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
         self.workers: dict[int, subprocess.Popen] = {}
@@ -178,7 +187,8 @@ class Serving:
 
     def _start_worker(self, port: int) -> None:
         log = open(self.folder / f"worker-{port}.log", "a")    # noqa: SIM115 - kept open
-        self.workers[port] = subprocess.Popen(worker_command(port), cwd=PROJECT_ROOT,
+        self.workers[port] = subprocess.Popen([*worker_command(port), *self.args],  # nosec B603
+                                              cwd=PROJECT_ROOT,
                                               env=self.env, stdout=log,
                                               stderr=subprocess.STDOUT)
 
@@ -188,7 +198,7 @@ class Serving:
             if os.getuid() == 0:           # nginx's own workers run as nobody under root
                 shutil.chown(self.folder / name, "nobody")
         self.conf.write_text(nginx_conf(self.layout, self.folder))
-        test = subprocess.run([nginx_binary(), "-t", "-q", "-p", str(self.folder),
+        test = subprocess.run([nginx_binary(), "-t", "-q", "-p", str(self.folder),  # nosec B603
                                "-c", str(self.conf)], capture_output=True, text=True)
         if test.returncode:
             raise SystemExit(f"nginx refused {self.conf}:\n{test.stderr}")
@@ -216,7 +226,7 @@ class Serving:
             time.sleep(0.2)
 
     def start_nginx(self, ceiling_s: float = 60) -> None:
-        self.nginx = subprocess.Popen([nginx_binary(), "-p", str(self.folder),
+        self.nginx = subprocess.Popen([nginx_binary(), "-p", str(self.folder),  # nosec B603
                                        "-c", str(self.conf), "-g", "daemon off;"],
                                       cwd=self.folder)
         deadline = time.monotonic() + ceiling_s
@@ -245,7 +255,7 @@ class Serving:
 
     @property
     def url(self) -> str:
-        host = "127.0.0.1" if self.layout.address in ("0.0.0.0", "") else self.layout.address
+        host = "127.0.0.1" if self.layout.address in (ALL_INTERFACES, "") else self.layout.address
         return f"http://{host}:{self.layout.port}"
 
     def supervise(self, every_s: float = 2.0) -> int:
@@ -308,7 +318,7 @@ def add_parser(sub) -> None:
     serve.add_argument("--workers", type=int, default=2,
                        help="server processes (default 2; about two per core measured best)")
     serve.add_argument("--port", type=int, default=8501, help="nginx's port (default 8501)")
-    serve.add_argument("--address", default="0.0.0.0",
+    serve.add_argument("--address", default=ALL_INTERFACES,
                        help="nginx's address (default 0.0.0.0)")
     serve.add_argument("--worker-port", type=int, default=8601,
                        help="the first worker's port; the others follow (default 8601)")

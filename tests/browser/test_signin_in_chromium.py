@@ -3,8 +3,10 @@ each role can reach: by page, by URL parameter, by direct page URL and by downlo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 from pathlib import Path
 
 import oidc_provider_mock
@@ -13,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
+from monitor.serve import Layout, Serving
 
 from .conftest import READY_MS, free_port, running_server
 
@@ -26,12 +29,11 @@ def schools(demo_db):
     return Database(demo_db).query("schools")
 
 
-@pytest.fixture(scope="module")
-def signin_server(demo_db, schools, tmp_path_factory):
-    """The dashboard with sign-in on: roles from the users table, the principal's from the
-    identity token's claims (custom claims reaching st.user)."""
-    folder = tmp_path_factory.mktemp("signin")
-    mine = schools["school_code"].iloc[0]
+@contextlib.contextmanager
+def signin_files(folder: Path, port: int, mine: str):
+    """A running provider and the dashboard's files for sign-in on `port`: config.toml with
+    the users' roles (the principal's from the identity token's claims: custom claims reaching
+    st.user) and secrets.toml pointing at the provider. Yields (env, Streamlit arguments)."""
     users = [oidc_provider_mock.User(sub=email, claims={"email": email})
              for email in (ANALYST, SUPERINTENDENT, VIEWER, STRANGER)]
     users.append(oidc_provider_mock.User(sub=PRINCIPAL, claims={
@@ -42,7 +44,6 @@ def signin_server(demo_db, schools, tmp_path_factory):
                f'"{SUPERINTENDENT}" = {{ role = "district" }}\n'
                f'"{VIEWER}" = {{ role = "viewer" }}\n')
     (folder / "config.toml").write_text(config)
-    port = free_port()
     with oidc_provider_mock.run_server_in_thread(user_claims=users) as provider:
         (folder / "secrets.toml").write_text(
             "[auth]\n"
@@ -51,10 +52,19 @@ def signin_server(demo_db, schools, tmp_path_factory):
             'client_id = "monitor"\nclient_secret = "test-secret"\n'
             f'server_metadata_url = "http://localhost:{provider.server_port}'
             '/.well-known/openid-configuration"\n')
-        with running_server(demo_db, folder / "streamlit.log", port=port,
-                            env={"MONITOR_CONFIG": str(folder / "config.toml")},
-                            args=("--secrets.files", str(folder / "secrets.toml"))):
-            yield {"base": f"http://localhost:{port}", "mine": mine}
+        yield ({"MONITOR_CONFIG": str(folder / "config.toml")},
+               ("--secrets.files", str(folder / "secrets.toml")))
+
+
+@pytest.fixture(scope="module")
+def signin_server(demo_db, schools, tmp_path_factory):
+    """The dashboard with sign-in on."""
+    folder = tmp_path_factory.mktemp("signin")
+    mine = schools["school_code"].iloc[0]
+    port = free_port()
+    with signin_files(folder, port, mine) as (env, args), \
+            running_server(demo_db, folder / "streamlit.log", port=port, env=env, args=args):
+        yield {"base": f"http://localhost:{port}", "mine": mine}
 
 
 def settled(page: Page) -> None:
@@ -174,3 +184,37 @@ def test_an_unknown_user_gets_no_access_and_can_sign_out(page: Page, signin_serv
     page.goto(f"{base}/school")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=READY_MS)
     expect(page.get_by_role("heading", name="No access")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_sign_in_through_nginx_holds_when_its_worker_goes(page: Page, demo_db, schools,
+                                                          tmp_path):
+    """Two workers behind nginx: a principal signs in through nginx, then the worker that
+    served them dies; the other worker takes them on, still signed in (the sign-in cookie is
+    good on every worker) and still held to their school."""
+    mine = schools["school_code"].iloc[0]
+    names = schools.set_index("school_code")["school_name"]
+    port = free_port()
+    with signin_files(tmp_path, port, mine) as (env, args):
+        serving = Serving(Layout((free_port(), free_port()), port=port, address="127.0.0.1"),
+                          tmp_path / "run", env=os.environ | {"MONITOR_DB": str(demo_db)} | env,
+                          args=args)
+        serving.start()
+        try:
+            base = f"http://localhost:{port}"
+            sign_in(page, base, PRINCIPAL)
+            school = page.get_by_role("combobox", name="School", exact=True)
+            expect(school).to_have_value(names[mine])
+            served = page.reload().headers["x-monitor-worker"].split(", ")[-1]
+            settled(page)
+            victim = int(served.rsplit(":", 1)[1])
+            serving.workers[victim].kill()
+            serving.workers[victim].wait()
+            now = page.reload().headers["x-monitor-worker"].split(", ")[-1]
+            settled(page)
+            assert now != served
+            expect(page.get_by_text(f"Signed in as {PRINCIPAL}")).to_be_visible()
+            expect(school).to_have_value(names[mine])
+            expect(school).to_be_disabled()
+        finally:
+            serving.stop()

@@ -79,9 +79,12 @@ def test_measures_reports_the_second_statistics_the_pages_show(demo_db, settings
 
 
 def test_the_run_script_loads_every_demo_file(demo_files, tmp_path):
-    """scripts/run.sh loads what `monitor demo` wrote, the CAASPP research files (.txt)
-    included: without them the county and state comparison never appears."""
-    script = (PROJECT_ROOT / "scripts" / "run.sh").read_text().splitlines()
+    """scripts/run.sh (and serve.sh) load what `monitor demo` wrote, the CAASPP research files
+    (.txt) included: without them the county and state comparison never appears. Both build the
+    database with scripts/_venv.sh's ensure_database."""
+    for runner in ("run.sh", "serve.sh"):
+        assert "\nensure_database\n" in (PROJECT_ROOT / "scripts" / runner).read_text()
+    script = (PROJECT_ROOT / "scripts" / "_venv.sh").read_text().splitlines()
     line = next(text for text in script if "-m monitor load" in text)
     pattern = line.split("-m monitor load", 1)[1].strip()
     folder = tmp_path / "data" / "demo"
