@@ -8,7 +8,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 
-from monitor.serve import free_port
+from monitor.serve import free_port, stop_processes
 
 __all__ = ["free_port", "serving"]
 
@@ -29,9 +29,4 @@ def serving(command: list[str], ready: Callable[[], bool], told: Callable[[], st
             time.sleep(0.2)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=stop_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_processes([process], stop_s)

@@ -239,7 +239,7 @@ class Serving:
     def restart_nginx(self) -> None:
         """Stop nginx and start it again: every browser's connection drops and reconnects
         (as when the front is redeployed); each comes back to its own worker by its cookie."""
-        _stop([self.nginx])
+        stop_processes([self.nginx])
         self.start_nginx()
 
     def check_workers(self) -> list[int]:
@@ -266,16 +266,17 @@ class Serving:
         return 1
 
     def stop(self) -> None:
-        _stop([self.nginx, *self.workers.values()])
+        stop_processes([self.nginx, *self.workers.values()])
 
 
-def _stop(processes: list[subprocess.Popen | None]) -> None:
+def stop_processes(processes: list[subprocess.Popen | None], timeout_s: float = 15) -> None:
+    """Terminate the processes still running, wait for them, kill any that do not stop."""
     running = [p for p in processes if p is not None and p.poll() is None]
     for process in running:
         process.terminate()
     for process in running:
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

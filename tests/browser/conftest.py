@@ -6,14 +6,13 @@ import contextlib
 import os
 import shutil
 import subprocess
-import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from monitor.config import PROJECT_ROOT
+from monitor.serve import healthy, worker_command
 
 from ..processes import free_port, serving
 
@@ -70,19 +69,10 @@ def running_server(db: Path, log: Path, *, env: dict[str, str] | None = None,
     """`streamlit run app.py` on a database; yields its base URL."""
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
     with open(log, "w") as out, serving(
-            [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
-            healthy, log.read_text, name="Streamlit", cwd=PROJECT_ROOT,
+            [*worker_command(port), *args],
+            lambda: healthy(f"{base}/_stcore/health"), log.read_text, name="Streamlit",
+            cwd=PROJECT_ROOT,
             env=os.environ | {"MONITOR_DB": str(db)} | (env or {}),
             stdout=out, stderr=subprocess.STDOUT):
         yield base
