@@ -146,8 +146,13 @@ def test_the_district_records_its_reflection_for_two_terms(page: Page, cycle_ser
 
 
 def _record(page: Page, stage: str) -> None:
-    """Set the first lever's stage for the term shown and save the reflection."""
+    """Set the first lever's stage for a term not recorded yet and save the reflection."""
     form = _form(page, "Save the reflection")
-    _pick(page, form.locator("[data-testid='stSelectbox']").first, stage)
+    first = form.locator("[data-testid='stSelectbox']").first
+    # The form's widgets are the term's own: until the run for a newly picked term has drawn
+    # them, the last term's form (its stage already saved) is still on the page.
+    expect(first.locator("input")).to_have_value("(not recorded)")
+    settled(page)
+    _pick(page, first, stage)
     form.get_by_role("button", name="Save the reflection").click()
     settled(page, charts=True)
