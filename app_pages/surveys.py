@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import goals, privacy, trajectories
-from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID
+from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
 from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
@@ -101,13 +101,14 @@ if len(items):
     items["distance"] = (items["value"] - target).round(1) if target is not None else None
     items = items.sort_values(["distance" if target is not None else "value"],
                               na_position="last").reset_index(drop=True)
-    statements = {i: _short(ITEMS_BY_ID[i].statement) for i in items["detail"]}
+    wording = settings.surveys.wording
+    statements = {i: _short(statement(i, wording)) for i in items["detail"]}
     first = items.iloc[0]
     title = (f"Furthest from the {target:.0f}% goal: \"{statements[first['detail']]}\" at "
              f"{first['value']:.0f}% favorable" if target is not None and pd.notna(first["value"])
              else f"{point['window']} by item")
     table = items.assign(
-        item=items["detail"].map(lambda i: ITEMS_BY_ID[i].statement),
+        item=items["detail"].map(lambda i: statement(i, wording)),
         construct=items["detail"].map(lambda i: CONSTRUCT_LABELS[ITEMS_BY_ID[i].construct]))[
         ["item", "construct", "value", "distance", "n", "last_year"]].rename(columns={
             "item": "Item", "construct": "Construct", "value": "% favorable",

@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.items import ITEMS_BY_ID, normalise_text
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 MEASURE_IDS = (
@@ -235,6 +237,33 @@ class Surveys(_Strict):
     favorable_top: dict[str, int] = {"5": 2, "7": 3}
     excluded_answers: list[str] = ["I don't know", "Not applicable"]
     reversed_items: list[str] = []
+    # A district's own wording of an item (item id -> statements): each is recognised as that
+    # item in an export's headers or item column; the first is shown on the pages.
+    wording: dict[str, list[str]] = {}
+
+    @field_validator("reversed_items")
+    @classmethod
+    def _known_reversed(cls, ids: list[str]) -> list[str]:
+        unknown = [i for i in ids if i not in ITEMS_BY_ID]
+        if unknown:
+            raise ValueError(f"unknown item id(s) {unknown}; the items are {sorted(ITEMS_BY_ID)}")
+        return ids
+
+    @field_validator("wording")
+    @classmethod
+    def _known_wording(cls, wording: dict[str, list[str]]) -> dict[str, list[str]]:
+        for item_id, statements in wording.items():
+            if item_id not in ITEMS_BY_ID:
+                raise ValueError(f"{item_id!r} is not an item id; the items are "
+                                 f"{sorted(ITEMS_BY_ID)}")
+            if not statements:
+                raise ValueError(f"{item_id}: give at least one statement")
+            for text in statements:
+                # A short statement would be found inside unrelated questions.
+                if len(normalise_text(text).split()) < 3:
+                    raise ValueError(f"{item_id}: {text!r} is too short to recognise an item "
+                                     "by (three words at least)")
+        return wording
 
 
 class Cycles(_Strict):

@@ -24,7 +24,7 @@ import pandas as pd
 from monitor import registry, selection
 from monitor.config import Settings, previous_school_year, school_year_of, school_year_start
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
-from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID
+from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
 from monitor.selection import Filters
 from monitor.store import DISTRICT, Cycle, Indicator
 
@@ -64,7 +64,8 @@ def indicator_label(settings: Settings, indicator: Indicator) -> str:
     detail = indicator.detail
     if detail:
         name = (INDICATOR_LABELS.get(detail) or CONSTRUCT_LABELS.get(detail)
-                or (ITEMS_BY_ID[detail].statement if detail in ITEMS_BY_ID else detail))
+                or (statement(detail, settings.surveys.wording) if detail in ITEMS_BY_ID
+                    else detail))
         label = f"{label}: {name}"
     if indicator.subject and registry.spec(indicator.measure).pool_subjects:
         label = f"{label} ({indicator.subject})"

@@ -88,6 +88,9 @@ class DemoDistrict:
         self.n_students = students
         self.n_schools = max(8, schools or round(students / 600))
         self.rng = np.random.default_rng(seed)
+        # Answers to the student voice items come from a stream of their own, so that adding
+        # them left every other number of the demo as it was.
+        self.voice_rng = np.random.default_rng([seed, 20])
         self.as_of = as_of or dt.date.today()
         self.current = school_year_of(self.as_of)
         self.previous = previous_school_year(self.current)
@@ -555,6 +558,22 @@ class DemoDistrict:
                     labels[self.rng.random(len(students)) < 0.03] = "I don't know"
                     labels[self.rng.random(len(students)) < 0.02] = ""
                     columns[qid] = labels
+            # Student voice (Q4): engagement follows classroom practice, which the learning
+            # walks see rise a quarter ahead (the same lead as the other items); ownership is
+            # the hardest to move, a trusted adult the easiest.
+            voice = [i for i in items if i.construct == "student_voice"]
+            for k, item in enumerate(voice, 1):
+                qid = f"Q4_{k}"
+                header.append(qid)
+                question.append(f"How much do you agree with each statement? - {item.statement}")
+                shift = {"voice_ownership": -0.45, "voice_engagement": -0.2,
+                         "voice_trusted_adult": 0.25}.get(item.id, 0.0)
+                latent = quality + shift + self.voice_rng.normal(0, 1.0, len(quality))
+                answers = np.digitize(latent, [-1.6, -0.8, -0.1, 1.1])
+                labels = np.array([s.capitalize() for s in SCALE_5], dtype=object)[answers]
+                labels[self.voice_rng.random(len(students)) < 0.03] = "I don't know"
+                labels[self.voice_rng.random(len(students)) < 0.02] = ""
+                columns[qid] = labels
             import_ids = [json.dumps({"ImportId": h if h.startswith("Q") else h.lower()})
                           for h in header]
             path = out / f"student_survey_{window.id}_{year}_qualtrics.csv"

@@ -2,19 +2,26 @@
 
 An item is recognised in an export when its statement appears in a column header (Qualtrics
 matrix headers read "Question - Statement"), compared without case, quotes or extra spaces.
+A district whose survey words an item its own way lists its wording in config.toml
+(`[surveys.wording]`, item id -> statements): each is recognised as that item, and the first is
+the statement the pages show. Where a header holds more than one known statement, the longest
+one is the item (a wording that contains another is the more specific).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
 class Item:
     id: str
     survey: str          # student / teacher / leader / caregiver
-    construct: str       # belonging / consistency / coherence / teacher_support / leader_feedback
+    construct: str       # belonging / consistency / coherence / student_voice /
+                         # teacher_support / leader_feedback
     statement: str
 
 
@@ -39,6 +46,16 @@ ITEMS: tuple[Item, ...] = (
     Item("cohere_3", "student", "coherence",
          "The extra support I get in small groups helps me to be ready for the lessons my "
          "teacher teaches to the whole class."),
+    # Student voice: the partnership's student outcomes (ownership of learning, engagement in
+    # classroom instruction, a trusted adult who affirms who they are). Districts ask these in
+    # their own words more often than the others: config.toml [surveys.wording].
+    Item("voice_ownership", "student", "student_voice", "I feel ownership over my learning."),
+    Item("voice_engagement", "student", "student_voice",
+         "I feel engaged in what we do in my classes."),
+    Item("voice_trusted_adult", "student", "student_voice",
+         "There is at least one adult at my school I trust."),
+    Item("voice_identity", "student", "student_voice",
+         "There is an adult at my school who affirms who I am."),
     Item("teacher_1", "teacher", "teacher_support",
          "My teaching has improved as a result of the coaching and support I have received"),
     Item("teacher_2", "teacher", "teacher_support",
@@ -53,6 +70,7 @@ CONSTRUCT_LABELS = {
     "belonging": "Belonging",
     "consistency": "Consistency",
     "coherence": "Coherence",
+    "student_voice": "Student voice",
     "teacher_support": "Teacher: coaching and tools",
     "leader_feedback": "Leader: observation and feedback",
 }
@@ -60,6 +78,7 @@ CONSTRUCT_LABELS = {
 # Five-point agreement scale, least to most agreement.
 SCALE_5 = ("strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree")
 _SCALE_ALIASES = {"neutral": 3, "neither disagree nor agree": 3, "somewhat agree": 4}
+SCALE_LABELS = frozenset([*SCALE_5, *_SCALE_ALIASES])     # normalised
 
 
 def normalise_text(text: str) -> str:
@@ -69,14 +88,34 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-_NORMALISED = [(normalise_text(item.statement), item) for item in ITEMS]
+Wording = Mapping[str, Sequence[str]]     # item id -> statements (config.toml)
 
 
-def match_item(header: str) -> Item | None:
-    """The known item whose statement appears in this header or item text, if any."""
+def statement(item_id: str, wording: Wording | None = None) -> str:
+    """The statement shown for an item: the district's first wording, else the product's."""
+    own = (wording or {}).get(item_id)
+    return own[0] if own else ITEMS_BY_ID[item_id].statement
+
+
+@lru_cache(maxsize=32)
+def _statements(wording: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, Item]]:
+    """Every recognised statement, normalised, longest first."""
+    known = [(normalise_text(item.statement), item) for item in ITEMS]
+    known += [(normalise_text(text), ITEMS_BY_ID[item_id])
+              for item_id, texts in wording for text in texts]
+    return sorted(known, key=lambda pair: -len(pair[0]))
+
+
+def frozen_wording(wording: Wording | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((k, tuple(v)) for k, v in (wording or {}).items()))
+
+
+def match_item(header: str, wording: Wording | None = None) -> Item | None:
+    """The known item whose statement (the product's, or a wording the district configured)
+    appears in this header or item text, if any; the longest statement that appears wins."""
     text = normalise_text(header)
-    for statement, item in _NORMALISED:
-        if statement in text:
+    for known, item in _statements(frozen_wording(wording)):
+        if known in text:
             return item
     return None
 

@@ -80,7 +80,9 @@ def grade_keys() -> pd.DataFrame:
 def rules_fingerprint(settings: Settings) -> str:
     """What the lattice depends on in config.toml: the measure rules, privacy and groups. A
     lattice built under other settings is not read (the reader builds one in memory)."""
-    parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups"})
+    # (How a district words its survey items changes what loads, not how it is counted.)
+    parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups"},
+                                exclude={"surveys": {"wording"}})
     parts["growth"] = settings.measures["iready_growth"].growth_expectation
     parts["version"] = 3      # 2: intervals count units, not ratings; 3: the ratings' cells
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]

@@ -24,6 +24,7 @@ from monitor.exports import write_csv
 from monitor.ingest import assessments, caaspp, iready, roster, surveys, walkthroughs
 from monitor.ingest.base import Adapted, Columns, Context, clip
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
+from monitor.items import Wording
 
 SOURCES = {
     "roster": roster.adapt,
@@ -122,8 +123,9 @@ class LoadResult:
         return EXIT_HEALTH if self.warnings and code != EXIT_UNREADABLE else code
 
 
-def detect_source(table: RawTable) -> str:
-    """Which adapter a file needs, from its headers alone."""
+def detect_source(table: RawTable, wording: Wording | None = None) -> str:
+    """Which adapter a file needs, from its headers alone (`wording`: the district's own
+    wording of survey items, config.toml [surveys.wording])."""
     cols = Columns(table)
     if caaspp.looks_like_research(cols):
         return "caaspp_research"
@@ -135,7 +137,7 @@ def detect_source(table: RawTable) -> str:
         return "roster"
     if iready.looks_like(cols):
         return "iready"
-    if table.question_text is not None or surveys.is_long(cols) or surveys.is_wide(table):
+    if table.question_text is not None or surveys.is_long(cols) or surveys.is_wide(table, wording):
         return "survey"
     if walkthroughs.looks_like(cols):
         return "walkthrough"
@@ -147,6 +149,8 @@ def detect_source(table: RawTable) -> str:
         return "performance_task" if assessments.is_performance_task(cols) else "benchmark"
     if assessments.looks_like_wide_benchmark(cols):
         return "benchmark"
+    if surveys.looks_like_unknown_items(table):
+        return "survey"             # whose items are not known: the survey loader says which
     raise UnreadableFile(
         f"{table.path.name}: cannot tell what kind of export this is from its headers "
         f"({', '.join(clip(str(c)) for c in list(table.frame.columns)[:12])}); use --source "
@@ -348,7 +352,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
                         f"{path.name}: {report.rows_read:,} data rows, more than the limit of "
                         f"{limit:,} (loading.max_rows_per_file); split the export and load the "
                         "parts")
-                report.source = source or detect_source(table)
+                report.source = source or detect_source(table, settings.surveys.wording)
                 prepared.append((path, table, report))
             except UnreadableFile as exc:
                 report.error = clip(str(exc), 1000)

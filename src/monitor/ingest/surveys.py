@@ -16,7 +16,15 @@ import pandas as pd
 from monitor.ingest.base import Adapted, Columns, Context, dated_windows
 from monitor.ingest.common import Rejects, blank, parse_dates
 from monitor.ingest.readers import RawTable, UnreadableFile
-from monitor.items import ITEMS_BY_ID, Item, match_item, normalise_text, scale_value
+from monitor.items import (
+    ITEMS_BY_ID,
+    SCALE_LABELS,
+    Item,
+    Wording,
+    match_item,
+    normalise_text,
+    scale_value,
+)
 
 KEY = ("survey", "school_year", "window_id", "respondent_id", "item_id")
 SCALE = "answer on the agreement scale"
@@ -31,15 +39,30 @@ def is_long(cols: Columns) -> bool:
     return all(cols.name(*names) for names in LONG_COLUMNS)
 
 
-def is_wide(table: RawTable) -> bool:
-    return bool(_item_columns(table))
+def is_wide(table: RawTable, wording: Wording | None = None) -> bool:
+    return bool(_item_columns(table, wording))
 
 
-def _item_columns(table: RawTable) -> dict[str, Item]:
+def looks_like_unknown_items(table: RawTable) -> bool:
+    """A form export whose items are not ours: a date column and answers on the agreement scale
+    (by their labels: numbers alone could be any rating). Detected so that the survey loader
+    can say which questions it does not know, rather than the file being a mystery."""
+    cols = Columns(table)
+    if cols.name(*DATE_COLUMNS) is None:
+        return False
+    for column in table.frame.columns:
+        text = table.frame[column].dropna().astype(str).map(normalise_text)
+        text = text[text != ""]
+        if len(text) and text.isin(SCALE_LABELS).mean() >= 0.8:
+            return True
+    return False
+
+
+def _item_columns(table: RawTable, wording: Wording | None) -> dict[str, Item]:
     found = {}
     for column in table.frame.columns:
         text = (table.question_text or {}).get(column) or column
-        item = match_item(text) or match_item(column)
+        item = match_item(text, wording) or match_item(column, wording)
         if item:
             found[column] = item
     return found
@@ -91,14 +114,15 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     if is_long(cols):
         frame = _adapt_long(cols, ctx, rejects, excluded)
     else:
-        items = _item_columns(table)
+        items = _item_columns(table, ctx.settings.surveys.wording)
         if not items:
             questions = list((table.question_text or {}).values()) or list(table.frame.columns)
             sample = "; ".join(q for q in questions if q and len(q) > 3)[:300]
             raise UnreadableFile(
                 f"{table.path.name}: no known survey item in this export. The loader knows the "
-                f"belonging, consistency, coherence, teacher and leader items of SPEC section 2; "
-                f"this file asks: {sample}"
+                f"belonging, consistency, coherence, student voice, teacher and leader items "
+                f"(README, Surveys), and a district's own wording of them in config.toml "
+                f"[surveys.wording]; this file asks: {sample}"
             )
         frame = _adapt_wide(cols, ctx, rejects, excluded, items)
     return Adapted("survey", "survey_responses", frame, KEY, rejects)
@@ -129,8 +153,9 @@ def _adapt_wide(cols, ctx, rejects, excluded, items: dict[str, Item]) -> pd.Data
 def _adapt_long(cols, ctx, rejects, excluded) -> pd.DataFrame:
     schools, years, windows = _placement(cols, ctx, rejects)
     item_text = cols.get(*LONG_COLUMNS[1])
+    wording = ctx.settings.surveys.wording
     matched = item_text.fillna("").map(
-        lambda v: match_item(v) or ITEMS_BY_ID.get(v))
+        lambda v: match_item(v, wording) or ITEMS_BY_ID.get(v.strip()))
     rejects.add(matched.isna(), cols.name(*LONG_COLUMNS[1]), "not a known survey item")
     answers = cols.get(*LONG_COLUMNS[2])
     values, unreadable = _answers(answers, excluded)
