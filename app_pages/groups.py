@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, goals, trajectories
+from monitor import breakdowns, goals, registry, trajectories
 from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
@@ -13,7 +13,8 @@ as_of = settings.as_of_date()
 min_n = settings.privacy.min_n
 
 st.title("Student groups", anchor=False)
-outcome_measures = [m for m in settings.measures if m not in ("walkthrough",)]
+# Measures of students (learning walks and teacher growth count classrooms and teachers).
+outcome_measures = [m for m in settings.measures if registry.spec(m).student_groups]
 choices = {m: settings.measures[m].label for m in outcome_measures}
 measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,
                        key="groups_measure")
@@ -41,7 +42,7 @@ components.render_chart(
     key="groups_gaps")
 
 # Every group on every measure at once, coloured the way the California School Dashboard does.
-grid_measures = tuple(m for m in settings.measures if m not in ("walkthrough", "state_test"))
+grid_measures = tuple(m for m in outcome_measures if registry.spec(m).in_grid)
 grid = measures.dashboard_grid(scope, f, grid_measures)
 if len(grid):
     counts = grid["colour"].value_counts()

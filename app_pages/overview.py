@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from monitor import selection, trajectories
+from monitor import registry, selection, trajectories
 from monitor.config import previous_school_year
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 
@@ -67,7 +67,7 @@ else:
                             key="overview_schools")
 
 # Schools x measures at each measure's latest window, and who needs attention.
-grid_measures = tuple(m for m in settings.measures if m not in ("state_test",))
+grid_measures = tuple(m for m in settings.measures if registry.spec(m).in_grid)
 grid, attention = measures.status_grid(scope, f, grid_measures)
 labels = [label for label in grid.columns                 # the measures with results
           if f"{label} status" in grid.columns and grid[label].notna().any()]
@@ -178,7 +178,7 @@ table = calendar.rename(columns={"label": "Measure", "window": "Window", "start"
                                  "end": "Closes", "state": "State",
                                  "schools_with_results": "Schools with results",
                                  "schools_expected": "Schools taking it"}).drop(
-    columns=["measure", "window_id"])
+    columns=["measure", "source", "calendar", "window_id"])
 components.render_chart(title, figures.calendar_strip_chart(calendar, as_of), table, as_of=as_of,
                         n_note=f"{calendar['schools_expected'].max()} schools",
                         key="overview_calendar")

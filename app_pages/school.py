@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, selection, trajectories
+from monitor import breakdowns, registry, selection, trajectories
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 
 settings = data.settings()
@@ -48,7 +48,7 @@ st.caption(f"{row['level']} school · {f.school_year} · {settings.group_labels[
 measures.render_tiles(settings, f)
 cycle_view.render_summary(settings, scope, f.school)
 
-outcome_measures = [m for m in settings.measures if m not in ("walkthrough", "survey")]
+outcome_measures = [m for m in settings.measures if m not in registry.LEADING]
 choices = {m: settings.measures[m].label for m in outcome_measures}
 measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,
                        key="school_measure")
@@ -130,8 +130,7 @@ if point is not None:
                             key="school_groups")
 
 st.header("Leading indicators", anchor=False)
-left, right = st.columns(2)
-for column, measure in ((left, "walkthrough"), (right, "survey")):
+for column, measure in zip(st.columns(len(registry.LEADING)), registry.LEADING, strict=True):
     with column:
         frame = measures.trajectory(settings, measure, f)
         label = measures.subject_label(settings, measure, f)

@@ -36,6 +36,7 @@ MEASURE_IDS = (
     "performance_task",
     "state_test",
     "walkthrough",
+    "teacher_growth",
     "survey",
 )
 MeasureId = Literal[
@@ -45,8 +46,15 @@ MeasureId = Literal[
     "performance_task",
     "state_test",
     "walkthrough",
+    "teacher_growth",
     "survey",
 ]
+# Measures added after districts wrote their config.toml: what they are when it does not name
+# them (the learning walks' calendar; no goal until the district sets one).
+LATER_MEASURES = {
+    "teacher_growth": {"label": "Teacher practice growth: % of CA 2 and 3 ratings up since first walk",
+                       "calendar_of": "walkthrough"},
+}
 # Roster fields a student group may be defined on (fixed identifiers, never from user input).
 GroupField = Literal[
     "race_ethnicity", "english_learner", "disability", "socioeconomic", "foster", "homeless"
@@ -353,6 +361,19 @@ class Settings(_Strict):
     cycles: Cycles = Cycles()
     reflection: Reflection = Reflection()
     columns: dict[str, str] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _later_measures(cls, raw: object) -> object:
+        if not isinstance(raw, dict) or not isinstance(raw.get("measures"), dict):
+            return raw
+        measures = dict(raw["measures"])
+        for measure_id, default in LATER_MEASURES.items():
+            source = measures.get(default["calendar_of"])
+            if measure_id not in measures and isinstance(source, dict) and "calendar" in source:
+                measures[measure_id] = {"label": default["label"],
+                                        "calendar": source["calendar"], "goals": {}}
+        return {**raw, "measures": measures}
 
     @model_validator(mode="after")
     def _references(self) -> Settings:

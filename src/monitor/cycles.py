@@ -28,17 +28,21 @@ from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
 from monitor.selection import Filters
 from monitor.store import DISTRICT, Cycle, Indicator
 
-LEADING_MEASURES = ("walkthrough", "survey")
+LEADING_MEASURES = registry.LEADING
 
 
 def indicator_choices(settings: Settings, kind: str) -> dict[str, Indicator]:
     """What a cycle can follow, by a key a page can keep ("measure|detail|subject"): leading,
-    each walkthrough indicator (HQIM use among them) and each survey construct; lagging, each
+    each walkthrough indicator (HQIM use among them), teacher practice growth (pooled and each
+    core action) and each survey construct; lagging, each
     student measure in each of its subjects. Targets are set by the user (0 here)."""
     found: list[Indicator] = []
     if kind == "leading":
         found += [Indicator(kind, "walkthrough", 0.0)]        # every indicator pooled
         found += [Indicator(kind, "walkthrough", 0.0, detail=d) for d in INDICATOR_LABELS]
+        found += [Indicator(kind, "teacher_growth", 0.0)]
+        found += [Indicator(kind, "teacher_growth", 0.0, detail=d)
+                  for d in registry.TEACHER_GROWTH_LABELS]
         constructs = {}
         for item in ITEMS_BY_ID.values():
             constructs.setdefault((item.survey, item.construct), None)
@@ -63,7 +67,8 @@ def indicator_label(settings: Settings, indicator: Indicator) -> str:
         label = f"{indicator.subject.capitalize()} survey"
     detail = indicator.detail
     if detail:
-        name = (INDICATOR_LABELS.get(detail) or CONSTRUCT_LABELS.get(detail)
+        growth = registry.TEACHER_GROWTH_LABELS if indicator.measure == "teacher_growth" else {}
+        name = (growth.get(detail) or INDICATOR_LABELS.get(detail) or CONSTRUCT_LABELS.get(detail)
                 or (statement(detail, settings.surveys.wording) if detail in ITEMS_BY_ID
                     else detail))
         label = f"{label}: {name}"

@@ -91,6 +91,9 @@ class DemoDistrict:
         # Answers to the student voice items come from a stream of their own, so that adding
         # them left every other number of the demo as it was.
         self.voice_rng = np.random.default_rng([seed, 20])
+        # Likewise which teacher each observation saw (a school's staff, each teaching one
+        # grade, visited again walk after walk).
+        self.staff_rng = np.random.default_rng([seed, 21])
         self.as_of = as_of or dt.date.today()
         self.current = school_year_of(self.as_of)
         self.previous = previous_school_year(self.current)
@@ -471,16 +474,35 @@ class DemoDistrict:
                              f"{name}^{school.name}^99999\n")
         return [research, lookup]
 
+    def _staff(self, school: School) -> list[tuple[str, str]]:
+        """A school's teachers for a year (name, grade): enough for every observation of a walk
+        to see a different teacher (the walks visit most classrooms each time)."""
+        size = 7 if school.name.startswith("Horizon") else 14
+        names: list[str] = []
+        while len(names) < size:
+            name = f"{self.staff_rng.choice(FIRST)} {self.staff_rng.choice(LAST)}"
+            if name not in names:
+                names.append(name)
+        return [(name, str(self.staff_rng.choice(school.grades))) for name in names]
+
+    def _teacher(self, teacher: str) -> str:
+        """The staff member observed. A random name is drawn and dropped first, where the walks
+        drew one before they had staff, so that every other number of the demo stays as it was."""
+        self.rng.choice(FIRST), self.rng.choice(LAST)
+        return teacher
+
     def _write_walkthroughs(self, out: Path) -> list[Path]:
         calendar = self.settings.calendars["learning_walk"]
         rows = []
         for year in self.years:
+            staff = {school.code: self._staff(school) for school in self.schools}
             for window in calendar.windows:
                 for school in self.schools:
                     day = self._window_dates("learning_walk", year, school, window)
                     if day > self.as_of:
                         continue
                     n_obs = 6 if school.name.startswith("Horizon") else int(self.rng.integers(9, 15))
+                    visited = self.staff_rng.permutation(len(staff[school.code]))[:n_obs]
                     frac = _year_fraction(day, year)
                     shift = -0.12 if year == self.previous else 0.0
                     # Practice leads outcomes: same trend, a quarter of a year earlier.
@@ -490,14 +512,15 @@ class DemoDistrict:
                         yes = lambda q=p: "Yes" if self.rng.random() < q else "No"  # noqa: E731
                         rating = int(np.clip(np.round(1 + 3 * p + self.rng.normal(0, 0.6)), 1, 4))
                         rating3 = int(np.clip(rating + self.rng.integers(-1, 1), 1, 4))
-                        grade = str(self.rng.choice(school.grades))
+                        self.rng.choice(school.grades)       # drawn as before the staff
+                        teacher, grade = staff[school.code][visited[k]]
                         stamp = dt.datetime.combine(day, dt.time(8 + k % 7, 5 * k % 60))
                         rows.append({
                             "Timestamp": stamp.strftime("%Y/%m/%d %-I:%M:%S %p") + " GMT-7",
                             "Email Address": str(self.rng.choice(OBSERVERS)),
                             "School": school.name, "Observation Date": _us(day),
                             "Grade": grade, "Subject": str(self.rng.choice(SUBJECTS)),
-                            "Teacher": f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}",
+                            "Teacher": self._teacher(teacher),
                             "Core Action 1A: The lesson focuses on grade-level standards": yes(),
                             "Core Action 1B: The lesson uses grade-level texts or problems": yes(),
                             "Core Action 1C: The lesson builds on students' language and culture": yes(),

@@ -194,11 +194,18 @@ def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year:
     many of the schools that take it (results in this year or last) have results in it.
 
     `coverage` is queries/coverage_by_school_window.sql (source, school_year, window_id,
-    school_code, n). Columns: measure, label, window_id, window, start, end, state,
-    schools_with_results, schools_expected.
+    school_code, n). Columns: measure, source, calendar, label, window_id, window, start, end,
+    state, schools_with_results, schools_expected.
     """
     rows = []
+    listed = set()
     for measure, config in settings.measures.items():
+        # A measure counted from another's rows on its calendar (teacher growth, from the
+        # learning walks) shares its windows: listed once, under the first.
+        shared = (registry.spec(measure).source, config.calendar)
+        if shared in listed:
+            continue
+        listed.add(shared)
         source = coverage[coverage["source"] == registry.spec(measure).source]
         expected = source["school_code"].dropna().nunique()
         this_year = source[source["school_year"] == school_year]
@@ -206,7 +213,8 @@ def assessment_calendar(settings: Settings, coverage: pd.DataFrame, school_year:
         for window in calendar.windows:
             start, end = window.dates(school_year)
             arrived = this_year.loc[this_year["window_id"] == window.id, "school_code"].nunique()
-            rows.append({"measure": measure, "label": config.label, "window_id": window.id,
+            rows.append({"measure": measure, "source": shared[0], "calendar": shared[1],
+                         "label": config.label, "window_id": window.id,
                          "window": window.label, "start": start, "end": end,
                          "state": window_state(start, end, as_of),
                          "schools_with_results": arrived, "schools_expected": expected})
@@ -218,7 +226,9 @@ def waiting_for_schools(settings: Settings, calendar: pd.DataFrame, measure: str
     """Why a district status is held at a window, or None: the window is open and fewer than
     `status.reported_share` of the schools that take the measure have results in it (e.g.
     '1 of 31 schools in'). `calendar` is `assessment_calendar` output."""
-    row = calendar[(calendar["measure"] == measure) & (calendar["window_id"] == window_id)]
+    row = calendar[(calendar["source"] == registry.spec(measure).source)
+                   & (calendar["calendar"] == settings.measures[measure].calendar)
+                   & (calendar["window_id"] == window_id)]
     if row.empty or row["state"].iloc[0] != "open":
         return None
     arrived, expected = int(row["schools_with_results"].iloc[0]), int(

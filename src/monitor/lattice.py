@@ -66,6 +66,9 @@ SMALL, ONE_OUTCOME, COMPLEMENTARY = "small", "one outcome", "complementary"
 # the learning walks ('ca2', 'ca3'), whose counts its four ratings make up.
 RATINGS = "walkthrough_ratings"
 OBSERVED = ("walkthrough", RATINGS)     # counted in observations: min_observations applies
+# Details not in their measure's "every detail pooled": Core Action 1 as a whole (its parts
+# are), teacher growth walk to walk (every detail pooled is the year so far).
+UNPOOLED = ("ca1", "ca2_walk", "ca3_walk")
 
 
 def grade_keys() -> pd.DataFrame:
@@ -84,7 +87,8 @@ def rules_fingerprint(settings: Settings) -> str:
     parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups"},
                                 exclude={"surveys": {"wording"}})
     parts["growth"] = settings.measures["iready_growth"].growth_expectation
-    parts["version"] = 3      # 2: intervals count units, not ratings; 3: the ratings' cells
+    # 2: intervals count units, not ratings; 3: the ratings' cells; 4: teacher growth
+    parts["version"] = 4
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -202,8 +206,9 @@ def _relations(cells: pd.DataFrame, settings: Settings) -> list[_Relation]:
     constructs = sorted({item.construct for item in ITEMS})
     by_construct = {c: [item.id for item in ITEMS if item.construct == c] for c in constructs}
     # Pooled details are the walkthrough indicators (Core Action 1 as a whole aside: its parts
-    # are in) or the survey constructs; a construct is its items.
-    details = sorted(set(uniques["detail"]) - {POOLED, "ca1", *ITEMS_BY_ID})
+    # are in), teacher growth's year so far (walk to walk aside) or the survey constructs; a
+    # construct is its items.
+    details = sorted(set(uniques["detail"]) - {POOLED, *UNPOOLED, *ITEMS_BY_ID})
     subjects = sorted(set(uniques["subject"]) - {POOLED})
     kinds: list[tuple[str, str, str, list[str]]] = [
         ("schools", "scope", DISTRICT, schools),
@@ -587,7 +592,8 @@ def _parents_hidden(ratings: pd.DataFrame, walks: pd.DataFrame | None
     if walks is None or not len(ratings):
         return np.ones(len(ratings), bool), np.full(len(ratings), COMPLEMENTARY, object)
     keys = [d for d in DIMENSIONS if d not in ("measure", "detail")]
-    parents = walks[walks["detail"].isin(["ca2", "ca3"])]
+    # (Teacher growth has details ca2 and ca3 too: the learning walks' are the parents.)
+    parents = walks[(walks["measure"] == "walkthrough") & walks["detail"].isin(["ca2", "ca3"])]
     parents = parents[[*keys, "detail", "hidden", "reason"]].astype(
         {d: str for d in [*keys, "detail"]})
     found = ratings[keys].astype(str).assign(

@@ -26,6 +26,9 @@ class MeasureSpec:
     statistics: dict[str, str] = field(default_factory=dict)
     in_grid: bool = True             # a column of the schools x measures grid
     observations: bool = False       # counts observations, with their own privacy floor
+    # Whether it counts students, so that student groups apply (learning walks observe
+    # classrooms; teacher growth counts teachers: every unit is in "all" only).
+    student_groups: bool = True
     # Whether a year-end projection means anything: the windows measure the same thing over
     # the year (not a different task each month) and there is more than one of them.
     projects: bool = True
@@ -49,10 +52,28 @@ MEASURES: dict[str, MeasureSpec] = {spec.id: spec for spec in (
                 in_grid=False, projects=False),
     # Learning walks visit every classroom: reported across every subject observed.
     MeasureSpec("walkthrough", "walkthrough", "Learning walks", "observations", (None,),
-                details=True, observations=True),
+                details=True, observations=True, student_groups=False),
+    # Teachers observed at least twice: their Core Action 2 and 3 ratings, first against
+    # latest (and walk against walk). People, so the students' floor (min_n, disclosive_n)
+    # applies; not a column of the grid (a school has a few dozen teachers: mostly n<10 until
+    # late in the year), shown on the Learning walks and School pages.
+    MeasureSpec("teacher_growth", "walkthrough", "Teacher growth", "teachers", (None,),
+                details=True, student_groups=False, in_grid=False, projects=False),
     MeasureSpec("survey", "survey", "Student survey", "respondents",
                 ("student", "teacher", "leader"), pool_subjects=False, details=True),
 )}
+
+
+# What leads: practice and experience, before students' results (cycles' leading indicators,
+# the School page's "Leading indicators"); the others are student outcomes.
+LEADING = ("walkthrough", "teacher_growth", "survey")
+# Teacher growth's details: each core action from a teacher's first walk of the year to their
+# latest, and from the walk before to this one.
+TEACHER_GROWTH_LABELS = {
+    "ca2": "Core Action 2, first walk to latest", "ca3": "Core Action 3, first walk to latest",
+    "ca2_walk": "Core Action 2, walk before to this walk",
+    "ca3_walk": "Core Action 3, walk before to this walk",
+}
 
 
 def spec(measure: str) -> MeasureSpec:

@@ -4,7 +4,8 @@ Written apart from monitor.lattice on purpose: it states the partitions the way 
 would read the published tables (the district is its schools; all grades are the grades, and
 the three level bands; a band is its grades; all students are a group and the rest, or the
 race/ethnicity groups and the rest; every subject pooled is the subjects; every detail pooled
-is the details; a construct is its items), sets up one equation per sum with the shown counts
+is the details: teacher growth's pooled is its two core actions since each teacher's first
+walk; a construct is its items), sets up one equation per sum with the shown counts
 as constants and everything hidden (and every unpublished remainder) as unknowns, and finds
 each unknown that the system fixes: x_i is determined exactly when the unit vector e_i lies in
 the row space of the system, that is when every vector of its null space is 0 at i.
@@ -83,7 +84,9 @@ def equations(cells: pd.DataFrame, settings) -> tuple[list[tuple[int, list[int],
         if key[position["subject"]] == "*":
             add(key, "subject", "*", sorted(subjects_of[key[0]] - {"*"}), False)
         if key[position["detail"]] == "*":
-            details = sorted(details_of[key[0]] - {"*", "ca1", *items})
+            # Not in it: Core Action 1 as a whole (its parts are), and teacher growth walk to
+            # walk (every detail pooled is each core action since the first walk).
+            details = sorted(details_of[key[0]] - {"*", "ca1", "ca2_walk", "ca3_walk", *items})
             add(key, "detail", "*", details, key[0] != "walkthrough")
     return found, len(index)
 

@@ -166,6 +166,17 @@ def test_assessment_calendar_states_and_arrivals(settings):
     assert bench.loc["1", "start"] == dt.date(2026, 10, 1)
     walks = calendar[calendar["measure"] == "walkthrough"].set_index("window_id")
     assert walks.loc["Q1", "state"] == "closed" and walks.loc["Q1", "schools_expected"] == 0
+    # Teacher growth is counted from the walks' rows on their calendar: their windows, listed
+    # once; whether its district status waits for schools is the walks' answer.
+    assert "teacher_growth" not in set(calendar["measure"])
+    assert len(calendar) == len(calendar.drop_duplicates(["source", "calendar", "window_id"]))
+    assert findings.waiting_for_schools(settings, calendar, "benchmark", "1") == (
+        "1 of 2 schools in")
+    walked = coverage.assign(source="walkthrough", window_id="Q2")
+    calendar = findings.assessment_calendar(settings, walked, "2026-27", dt.date(2026, 11, 10))
+    assert findings.waiting_for_schools(settings, calendar, "teacher_growth", "Q2") == (
+        findings.waiting_for_schools(settings, calendar, "walkthrough", "Q2")) == (
+        "1 of 2 schools in")
 
 
 def test_status_grid_and_needs_attention(settings):

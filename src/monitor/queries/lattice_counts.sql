@@ -7,7 +7,8 @@
 -- is in one school and one grade a year, so those sums are exact; subjects and details are
 -- not (a student counts once pooled), so their pooled rows are counted, not added.
 -- Grain of the result: (school_year, window_id, scope, grade, subject, detail, group_id).
--- Pooled details leave out Core Action 1 as a whole (ca1): its parts 1A-1C are in.
+-- Pooled details leave out Core Action 1 as a whole (ca1): its parts 1A-1C are in; and a
+-- teacher's walk-to-walk comparisons (ca2_walk, ca3_walk): every detail pooled is the year so far.
 -- Parameters: the measure's rule parameters (macros.sql), $details (whether it has any),
 -- $pool_subjects (false for surveys: a student and a teacher survey never pool),
 -- $pooled_details (false: leave out the rows of every detail pooled, already counted).
@@ -50,7 +51,7 @@ per_student AS (
            sum(stat_a) FILTER (WHERE meets IS NOT NULL) AS sum_a,
            count(stat_a) FILTER (WHERE meets IS NOT NULL) AS count_a
     FROM members
-    WHERE detail IS DISTINCT FROM 'ca1'
+    WHERE detail IS NULL OR detail NOT IN ('ca1', 'ca2_walk', 'ca3_walk')
     GROUP BY GROUPING SETS (
         (school_year, window_id, school_code, grade, subject, group_id, student_id),
         (school_year, window_id, school_code, grade, group_id, student_id))

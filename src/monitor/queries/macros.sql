@@ -148,6 +148,70 @@ rating AS (     -- Core Actions 2 and 3 by rating: per observation rated, one ro
     ) UNPIVOT (rating FOR core_action IN (ca2, ca3))
     CROSS JOIN range(1, 5) AS levels(level)
 ),
+-- Teacher practice growth: a teacher is a name at a school (one observed at two schools is
+-- two; names are compared without case or surrounding spaces, hashed here and never shown).
+-- Details: 'ca2' / 'ca3', the year so far: among teachers whose core action was rated at least
+-- twice by this walk, meets = their latest rating above their first of the year; 'ca2_walk' /
+-- 'ca3_walk', walk to walk: among teachers rated on this walk and the one before it, meets =
+-- their latest rating on this walk above their latest on the one before. Placed in the grade
+-- of the teacher's latest observation up to the walk; every subject observed pooled (a
+-- teacher's first and latest observation may be in different subjects).
+taught AS (
+    SELECT school_year, window_id, school_code, grade,
+           observed_on::VARCHAR || observation_id AS seen,
+           school_code || chr(31) || lower(trim(teacher)) AS teacher_key, core_action, rating
+    FROM (
+        SELECT * FROM walkthrough_rows()
+        WHERE measure = 'teacher_growth' AND excluded IS NULL
+          AND nullif(trim(teacher), '') IS NOT NULL
+    ) UNPIVOT (rating FOR core_action IN (ca2, ca3))
+),
+walk_order AS (     -- the year's walks in the order they were walked
+    SELECT school_year, window_id,
+           rank() OVER (PARTITION BY school_year ORDER BY min(observed_on), window_id) AS walk
+    FROM walkthroughs
+    WHERE measure = 'teacher_growth'
+    GROUP BY school_year, window_id
+),
+taught_by_walk AS (  -- each walk, with every rating up to it
+    SELECT t.*, w.window_id AS upto, o.walk
+    FROM taught t
+    JOIN walk_order o USING (school_year, window_id)
+    JOIN walk_order w ON w.school_year = t.school_year AND o.walk <= w.walk
+),
+teacher_grade AS (
+    SELECT school_year, upto, teacher_key, arg_max(grade, seen) AS grade
+    FROM taught_by_walk GROUP BY school_year, upto, teacher_key
+),
+year_so_far AS (
+    SELECT school_year, upto AS window_id, school_code, teacher_key, core_action AS detail,
+           arg_max(rating, seen) > arg_min(rating, seen) AS meets
+    FROM taught_by_walk
+    GROUP BY school_year, upto, school_code, teacher_key, core_action
+    HAVING count(*) >= 2
+),
+on_each_walk AS (
+    SELECT school_year, walk, window_id, school_code, teacher_key, core_action,
+           arg_max(rating, seen) AS rating
+    FROM taught JOIN walk_order USING (school_year, window_id)
+    GROUP BY ALL
+),
+walk_to_walk AS (
+    SELECT now.school_year, now.window_id, now.school_code, now.teacher_key,
+           now.core_action || '_walk' AS detail, now.rating > before.rating AS meets
+    FROM on_each_walk now
+    JOIN on_each_walk before
+      ON before.school_year = now.school_year AND before.teacher_key = now.teacher_key
+     AND before.core_action = now.core_action AND before.walk = now.walk - 1
+),
+teacher AS (
+    SELECT c.school_year, c.window_id, c.school_code, g.grade, NULL::VARCHAR AS subject,
+           c.detail, 't:' || md5(c.teacher_key) AS student_id, c.meets,
+           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+    FROM (SELECT * FROM year_so_far UNION ALL SELECT * FROM walk_to_walk) c
+    JOIN teacher_grade g
+      ON g.school_year = c.school_year AND g.upto = c.window_id AND g.teacher_key = c.teacher_key
+),
 survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items
     SELECT s.school_year, s.window_id, s.school_code, r.grade, s.survey AS subject,
            CASE survey_detail WHEN 'item' THEN s.item_id ELSE s.construct END AS detail,
@@ -166,6 +230,7 @@ UNION ALL SELECT * FROM latest
 UNION ALL SELECT * FROM growth
 UNION ALL SELECT * FROM walk
 UNION ALL SELECT * FROM rating
+UNION ALL SELECT * FROM teacher
 UNION ALL SELECT * FROM survey;
 
 -- The outcomes of one measure in scope (school years, subject, grades, schools; NULL = all),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import charts, findings, goals, selection, trajectories
+from monitor import charts, findings, goals, registry, selection, trajectories
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.debrief import Slide
@@ -68,8 +68,9 @@ def previous_next_steps(settings: Settings, f: selection.Filters, scope: Scope,
 
 
 def slides(settings: Settings, f: selection.Filters, scope: Scope, walk: Walk) -> list[Slide]:
-    """One finding per slide: opening, trend, indicators, core-action ratings, schools,
-    practice beside the following benchmark window, and the open improvement cycle's review."""
+    """One finding per slide: opening, trend, indicators, core-action ratings, teacher growth,
+    schools, practice beside the following benchmark window, and the open improvement cycle's
+    review."""
     min_n = settings.privacy.min_n
     calendar = settings.calendar_for("walkthrough")
     frame = measures.trajectory(settings, "walkthrough", f)
@@ -141,6 +142,8 @@ def slides(settings: Settings, f: selection.Filters, scope: Scope, walk: Walk) -
                           figures.rating_chart(shown, {w.id: w.label for w in calendar.windows})
                           if len(shown) else None, table=table))
 
+    deck.append(teacher_growth(settings, f, scope, walk))
+
     if f.school is None:
         schools = measures.by_school(scope, "walkthrough", f, walk.window_id)
         schools = schools[schools["present"]]
@@ -161,6 +164,46 @@ def slides(settings: Settings, f: selection.Filters, scope: Scope, walk: Walk) -
     if cycle is not None:
         deck.append(cycle)
     return deck
+
+
+def teacher_growth(settings: Settings, f: selection.Filters, scope: Scope,
+                   walk: Walk) -> Slide:
+    """Teachers observed at least twice this year: the share of their Core Action 2 and 3
+    ratings above their first walk's, and above the walk before's, against the goal. Counts of
+    teachers only (a teacher is never named; small counts hidden as any other cell)."""
+    merged = measures.by_detail(scope, "teacher_growth", f, walk.window_id)
+    merged = merged[merged["present"]] if "present" in merged else merged
+    if merged.empty:
+        return Slide("teachers", f"{walk.label}: no teacher observed twice yet this year",
+                     caption(settings, walk, "Teacher practice growth"), lines=[
+                         "Teacher practice growth compares each teacher's Core Action 2 and 3 "
+                         "ratings with their first walk of the year and the walk before.",
+                         "It needs a teacher observed on two walks, named the same way in the "
+                         "walk form's Teacher column."])
+    labels = registry.TEACHER_GROWTH_LABELS
+    target = goals.goal_for(settings, "teacher_growth", walk.window_id, f.school)
+    frame = measures.trajectory(settings, "teacher_growth", f)
+    here = frame[frame["window_id"] == walk.window_id]
+    point = here.iloc[0] if len(here) else None
+    if point is not None and pd.notna(point["value"]):
+        title = (f"{walk.label}: {point['value']:.0f}% of Core Action 2 and 3 ratings rose "
+                 f"since each teacher's first walk, {trajectories.n_text(point['n'])} teachers "
+                 "observed at least twice")
+        if target is not None and pd.notna(target):
+            title += f" (goal {target:.0f}%)"
+    else:
+        title = (f"{walk.label}: too few teachers observed twice to show how their practice "
+                 "moved")
+    table = merged.assign(comparison=merged["detail"].map(labels))[
+        ["comparison", "value", "n", "last_year"]].rename(columns={
+            "comparison": "Comparison", "value": "Ratings up (%)", "n": "Teachers",
+            "last_year": "Same walk last year (%)"})
+    note = ("Teachers observed at least twice this year (walk to walk: on this walk and the "
+            "one before); a teacher's latest rating against their first; no teacher is named")
+    return Slide("teachers", title, caption(settings, walk, note),
+                 figures.detail_chart(merged, labels, target, f"{walk.label} {f.school_year}",
+                                      f"{settings.calendar_for('walkthrough').label_of(walk.window_id)}"
+                                      " last year"), table=table)
 
 
 def leading_to_lagging(settings: Settings, f: selection.Filters, scope: Scope) -> Slide | None:

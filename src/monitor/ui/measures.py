@@ -154,7 +154,7 @@ def subject_label(settings: Settings, measure: str, filters: selection.Filters) 
     label = settings.measures[measure].label
     if measure == "survey":
         return "Student survey: % favorable"
-    if filters.subject and measure != "walkthrough":
+    if filters.subject and registry.spec(measure).subjects == registry.STUDENT_SUBJECTS:
         return f"{filters.subject} {label[0].lower()}{label[1:]}"
     return label
 
@@ -205,10 +205,10 @@ def tile_subjects(measure: str, filters: selection.Filters) -> list[str | None]:
 
 def tile_filters(measure: str, filters: selection.Filters,
                  subject: str | None) -> selection.Filters:
-    """A tile's filters: its subject, and for measures of classrooms (learning walks), every
-    observation (walks have no student groups)."""
+    """A tile's filters: its subject, and for measures of classrooms or teachers (learning
+    walks, teacher growth), all of them (they have no student groups)."""
     update: dict[str, object] = {"subject": subject or filters.subject}
-    if registry.spec(measure).observations:
+    if not registry.spec(measure).student_groups:
         update["group"] = "all"
     return filters.model_copy(update=update)
 
@@ -230,8 +230,8 @@ def render_tiles(settings: Settings, filters: selection.Filters) -> None:
                 with column:
                     _tile_value(settings, measure, tile_filters(measure, filters, subject),
                                 subject, schedule)
-            if spec.observations and filters.group != "all":
-                st.caption("Walks observe classrooms, not student groups: every observation.")
+            if not spec.student_groups and filters.group != "all":
+                st.caption(f"Counts {spec.unit}, not student groups: all of them.")
 
 
 def _tile_value(settings: Settings, measure: str, filters: selection.Filters,

@@ -1,0 +1,179 @@
+"""Teacher practice growth and student voice on the pages (AppTest, the small demo district):
+each against its goal with n and the as-of date, in every filter a user can pick; and no teacher
+named in any aggregate view, slide, deck or table, whoever is looking."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+from monitor.config import load_settings
+from monitor.ingest.common import GRADE_BANDS
+
+from ..conftest import AS_OF
+from .test_pages import figures, run_page
+from .test_principal import principal_run, shown_text
+
+LABEL = load_settings().measures["teacher_growth"].label
+
+
+def teacher_names(demo_files) -> set[str]:
+    names = set()
+    for path in demo_files:
+        if path.name.startswith("walkthroughs_"):
+            names |= set(pd.read_csv(path, dtype=str)["Teacher"].dropna())
+    assert len(names) > 20
+    return names
+
+
+def everything_shown(at) -> str:
+    """Every word a person can read on the page: text, tables, chart specs (titles, labels,
+    hover text)."""
+    return shown_text(at) + "\n".join(json.dumps(f, ensure_ascii=False) for f in figures(at))
+
+
+def test_the_overview_shows_teacher_growth_against_its_goal(use_demo_db):
+    at = run_page("overview")
+    at.selectbox(key="overview_measure").set_value("teacher_growth").run()
+    assert not at.exception and not at.error
+    chart = next(f for f in figures(at) if LABEL in json.dumps(f))
+    names = [trace.get("name") for trace in chart["data"]]
+    assert "Goal" in names and "This year" in names
+    captions = " ".join(c.value for c in at.caption)
+    assert "teachers at Q3" in captions and f"as of {AS_OF:%B %-d, %Y}" in captions
+    # The schools table: each school's share with its count of teachers, or why not.
+    schools = next(d.value for d in at.dataframe if "Status" in d.value.columns
+                   and "School" in d.value.columns)
+    assert len(schools) and schools["n"].dropna().ge(10).all()
+
+
+def test_the_school_page_shows_its_teachers_growth_beside_the_walks(use_demo_db, demo_db):
+    from monitor.db import Database
+
+    code = Database(demo_db).query("schools")["school_code"].iloc[0]
+    at = run_page("school", {"school": code})
+    headers = [h.value for h in at.header]
+    assert "Leading indicators" in headers
+    subjects = {json.dumps(f) for f in figures(at)}
+    assert any(LABEL in spec for spec in subjects)
+    # Not a student measure: not among the outcomes to choose, not prefixed with a subject.
+    assert "teacher_growth" not in at.selectbox(key="school_measure").options
+    assert not any(f"ELA {LABEL[0].lower()}" in spec for spec in subjects)
+
+
+def test_the_groups_page_offers_only_measures_of_students(use_demo_db):
+    at = run_page("groups")
+    options = at.selectbox(key="groups_measure").options
+    labels = load_settings().measures
+    assert labels["teacher_growth"].label not in options
+    assert labels["walkthrough"].label not in options
+    assert labels["benchmark"].label in options
+
+
+def test_the_debrief_has_a_teacher_growth_slide(use_demo_db):
+    at = run_page("learning_walks", {"present": "1", "slide": "1"})
+    titles = [at.title[0].value]
+    while not at.button(key="slide_next").disabled:
+        at.button(key="slide_next").click().run()
+        titles.append(at.title[0].value)
+    growth = [t for t in titles if "since each teacher's first walk" in t
+              or "too few teachers observed twice" in t]
+    assert len(growth) == 1, titles
+
+
+def test_the_surveys_page_shows_student_voice(use_demo_db):
+    at = run_page("surveys")
+    constructs = next(d.value for d in at.dataframe if "Construct" in d.value.columns
+                      and "Item" not in d.value.columns)
+    assert "Student voice" in set(constructs["Construct"])
+    items = next(d.value for d in at.dataframe if "Item" in d.value.columns)
+    assert "I feel ownership over my learning." in set(items["Item"])
+
+
+RNG = random.Random(20261202)
+SWEEP = [{"group": g, "grade": RNG.choice([None, *GRADE_BANDS]), "subject": s}
+         for g in ["all", "el", "swd"] for s in ["ELA", "Math"]]
+
+
+@pytest.mark.parametrize("params", SWEEP, ids=lambda p: "-".join(str(v) for v in p.values()))
+def test_teacher_growth_in_every_filter_says_what_it_counts(params, use_demo_db):
+    """A student group does not apply to teachers: the chart shows all of them and says so, or
+    there is a reason; never an empty chart, never a subject-prefixed label."""
+    at = run_page("overview", {k: v for k, v in params.items() if v})
+    at.selectbox(key="overview_measure").set_value("teacher_growth").run()
+    assert not at.exception and not at.error
+    specs = [json.dumps(f) for f in figures(at)]
+    assert any(LABEL in s for s in specs)
+    captions = " ".join(c.value for c in at.caption)
+    assert "teachers" in captions
+    if params["group"] != "all":
+        # The headline tiles say that learning walks and teacher growth count all of them.
+        assert "not student groups" in captions or "n<" in captions or "n = " in captions
+
+
+def test_no_teacher_is_named_in_any_view_or_slide(use_demo_db, demo_files):
+    names = teacher_names(demo_files)
+    seen = []
+    for page in ["overview", "school", "groups", "learning_walks", "surveys", "cycles"]:
+        at = run_page(page)
+        if page == "overview":
+            at.selectbox(key="overview_measure").set_value("teacher_growth").run()
+        seen.append((page, everything_shown(at)))
+    at = run_page("learning_walks", {"present": "1", "slide": "1"})
+    seen.append(("slide 1", everything_shown(at)))
+    while not at.button(key="slide_next").disabled:
+        at.button(key="slide_next").click().run()
+        seen.append((at.title[0].value, everything_shown(at)))
+    at = principal_run("learning_walks")
+    seen.append(("principal's walks", everything_shown(at)))
+    for where, text in seen:
+        found = sorted(n for n in names if n in text)
+        assert not found, (where, found[:5])
+
+
+def _powerpoint_deck() -> None:
+    """A page script (AppTest.from_function): the debrief deck as the Learning walks page
+    builds it, exported to PowerPoint, kept in the session for the test to open."""
+    import streamlit as st
+
+    from monitor.access import Scope
+    from monitor.debrief import deck_pptx
+    from monitor.selection import Filters
+    from monitor.ui import data, filters
+    from monitor.ui import debrief as walks
+
+    settings = data.settings()
+    f = Filters(school_year=settings.current_school_year())
+    # What app.py works out from a district analyst's sign-in, before any page runs.
+    scope = st.session_state[filters.SCOPE_KEY] = Scope(role="district", analyst=True)
+    walk = walks.current_walk(settings, f, scope)
+    deck = walks.slides(settings, f, scope, walk)
+    st.session_state["keys"] = [slide.key for slide in deck]
+    st.session_state["pptx"] = deck_pptx(deck, {}, walk.heading, settings.as_of_date())
+
+
+def test_the_powerpoint_deck_names_no_teacher(use_demo_db, demo_files):
+    """The debrief deck exported to PowerPoint, opened with python-pptx: the teacher growth
+    slide is in it, and no slide's text or table names a teacher."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_powerpoint_deck, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "teachers" in at.session_state["keys"]
+    pptx = Presentation(io.BytesIO(at.session_state["pptx"]))
+    text = []
+    for slide in pptx.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                text.append(shape.text_frame.text)
+            if shape.has_table:
+                text += [cell.text for row in shape.table.rows for cell in row.cells]
+    joined = "\n".join(text)
+    assert "teachers observed at least twice" in joined or "too few teachers" in joined
+    names = teacher_names(demo_files)
+    assert not [n for n in names if n in joined]
