@@ -160,6 +160,12 @@ st.subheader(opening.title, anchor=False)
 for line in opening.lines:
     st.markdown(_plain(line))
 for slide in deck[1:]:
+    if slide.figure is None and slide.table is None:      # a finding in words: why not shown
+        st.subheader(slide.title, anchor=False)
+        st.caption(slide.caption)
+        for line in slide.lines:
+            st.markdown(_plain(line))
+        continue
     components.render_chart(slide.title, slide.figure, slide.table, as_of=None,
                             n_note=slide.caption, key=f"walk_{slide.key}")
 

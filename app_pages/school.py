@@ -130,7 +130,17 @@ if point is not None:
                             key="school_groups")
 
 st.header("Leading indicators", anchor=False)
-for column, measure in zip(st.columns(len(registry.LEADING)), registry.LEADING, strict=True):
+students_say = [m for m in registry.LEADING if m not in registry.ADULTS]
+for column, measure in zip(st.columns(len(students_say)), students_say, strict=True):
+    with column:
+        frame = measures.trajectory(settings, measure, f)
+        label = measures.subject_label(settings, measure, f)
+        measures.render_trajectory(settings, measure, frame, label, key=f"school_{measure}")
+
+st.header("Adults: practice and coaching", anchor=False)
+st.caption("Teachers observed on the learning walks, and the coaching logs: counts of people, "
+           "never names; fewer than the minimum are not shown.")
+for column, measure in zip(st.columns(len(registry.ADULTS)), registry.ADULTS, strict=True):
     with column:
         frame = measures.trajectory(settings, measure, f)
         label = measures.subject_label(settings, measure, f)

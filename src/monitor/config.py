@@ -38,6 +38,8 @@ MEASURE_IDS = (
     "walkthrough",
     "teacher_growth",
     "survey",
+    "coaching_goals",
+    "leader_coaching",
 )
 MeasureId = Literal[
     "benchmark",
@@ -48,12 +50,19 @@ MeasureId = Literal[
     "walkthrough",
     "teacher_growth",
     "survey",
+    "coaching_goals",
+    "leader_coaching",
 ]
 # Measures added after districts wrote their config.toml: what they are when it does not name
 # them (the learning walks' calendar; no goal until the district sets one).
 LATER_MEASURES = {
-    "teacher_growth": {"label": "Teacher practice growth: % of CA 2 and 3 ratings up since first walk",
-                       "calendar_of": "walkthrough"},
+    "teacher_growth": {
+        "label": "Teacher practice growth: % of CA 2 and 3 ratings up since first walk",
+        "calendar_of": "walkthrough"},
+    # Coaching cycles run on the walks' quarters unless config.toml has a coaching calendar.
+    "coaching_goals": {"label": "Coaching: % of goals met", "calendar_of": "walkthrough"},
+    "leader_coaching": {"label": "Leader coaching: % of rubric ratings at or above the level",
+                        "calendar_of": "walkthrough"},
 }
 # Roster fields a student group may be defined on (fixed identifiers, never from user input).
 GroupField = Literal[
@@ -274,6 +283,36 @@ class Surveys(_Strict):
         return wording
 
 
+class Coaching(_Strict):
+    """Coaching logs: how a goal's outcome counts, and the rubric leaders are rated on."""
+    partly_counts_as_met: bool = False     # "Partly" met: not met unless this is set
+    # The rubric's domains (a rating column's header begins with the domain's name), its levels
+    # lowest first (a rating is the level's number or its name), and the level counted as "at
+    # or above" (its number). Default: four domains after the Transformational Coaching
+    # framework Coaching for Equity builds on; a district using the rubric lists its own.
+    rubric_domains: list[str] = [
+        "Builds trusting relationships",
+        "Surfaces current reality",
+        "Recognizes inequities and root causes",
+        "Creates new practices and ways of being",
+    ]
+    rubric_levels: list[str] = ["Emerging", "Developing", "Proficient", "Refining"]
+    at_or_above: int = Field(3, ge=1)
+
+    @model_validator(mode="after")
+    def _levels(self) -> Coaching:
+        if self.at_or_above > len(self.rubric_levels):
+            raise ValueError(f"at_or_above: {self.at_or_above} is beyond the "
+                             f"{len(self.rubric_levels)} rubric levels")
+        names = [normalise_text(d) for d in self.rubric_domains]
+        if len(set(names)) != len(names) or "" in names:
+            raise ValueError("rubric_domains: each domain needs a name of its own")
+        reserved = {"goal", "teacher", "leader", "*"}
+        if reserved & set(names):
+            raise ValueError(f"rubric_domains: {sorted(reserved & set(names))} are reserved")
+        return self
+
+
 class Cycles(_Strict):
     """Improvement cycles: their default length, and how far an indicator must go from its
     start value to count as having moved."""
@@ -358,6 +397,7 @@ class Settings(_Strict):
     measures: dict[MeasureId, Measure]
     groups: list[Group] = []
     surveys: Surveys = Surveys()
+    coaching: Coaching = Coaching()
     cycles: Cycles = Cycles()
     reflection: Reflection = Reflection()
     columns: dict[str, str] = {}
@@ -395,6 +435,10 @@ class Settings(_Strict):
         missing = set(MEASURE_IDS) - set(self.measures)
         if missing:
             raise ValueError(f"measures: missing {sorted(missing)}")
+        if self.measures["leader_coaching"].calendar != self.measures["coaching_goals"].calendar:
+            raise ValueError("measures.leader_coaching.calendar: coaching logs are placed in one "
+                             "calendar's windows; use coaching_goals' "
+                             f"({self.measures['coaching_goals'].calendar!r})")
         ids = [g.id for g in self.groups]
         if len(set(ids)) != len(ids):
             raise ValueError(f"groups: ids repeat: {ids}")

@@ -43,6 +43,11 @@ def indicator_choices(settings: Settings, kind: str) -> dict[str, Indicator]:
         found += [Indicator(kind, "teacher_growth", 0.0)]
         found += [Indicator(kind, "teacher_growth", 0.0, detail=d)
                   for d in registry.TEACHER_GROWTH_LABELS]
+        found += [Indicator(kind, "coaching_goals", 0.0)]
+        found += [Indicator(kind, "coaching_goals", 0.0, detail=d) for d in registry.ROLE_LABELS]
+        found += [Indicator(kind, "leader_coaching", 0.0)]
+        found += [Indicator(kind, "leader_coaching", 0.0, detail=d)
+                  for d in settings.coaching.rubric_domains]
         constructs = {}
         for item in ITEMS_BY_ID.values():
             constructs.setdefault((item.survey, item.construct), None)
@@ -67,8 +72,9 @@ def indicator_label(settings: Settings, indicator: Indicator) -> str:
         label = f"{indicator.subject.capitalize()} survey"
     detail = indicator.detail
     if detail:
-        growth = registry.TEACHER_GROWTH_LABELS if indicator.measure == "teacher_growth" else {}
-        name = (growth.get(detail) or INDICATOR_LABELS.get(detail) or CONSTRUCT_LABELS.get(detail)
+        own = {"teacher_growth": registry.TEACHER_GROWTH_LABELS,
+               "coaching_goals": registry.ROLE_LABELS}.get(indicator.measure, {})
+        name = (own.get(detail) or INDICATOR_LABELS.get(detail) or CONSTRUCT_LABELS.get(detail)
                 or (statement(detail, settings.surveys.wording) if detail in ITEMS_BY_ID
                     else detail))
         label = f"{label}: {name}"

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +56,14 @@ MIDDLE_NAMES = ["Dolores Huerta", "Thurgood Marshall", "Sally Ride", "Ernesto Ga
                 "Maya Angelou", "Carl Sagan", "Grace Hopper"]
 HIGH_NAMES = ["Riverside", "Valley", "Mission", "Central", "Kennedy", "Roosevelt", "Lincoln",
               "Washington", "Jefferson", "Madison", "Monroe", "Adams"]
+TEACHER_GOALS = ("Students explain their reasoning in math discourse",
+                 "Check for understanding at the midpoint of each lesson",
+                 "Use the curriculum's text-dependent questions every day",
+                 "Small groups use the grade-level task, with scaffolds",
+                 "Every student writes about the text before discussing it")
+LEADER_GOALS = ("Give every teacher feedback on Core Action 2 within 48 hours",
+                "Lead PLCs on student work from the grade-level tasks",
+                "Walk classrooms with coaches weekly and norm on the IPG")
 OBSERVERS = [f"observer{i:02d}@riversidevalley.example.org" for i in range(1, 15)]
 SUBJECTS = ("ELA", "Math")
 
@@ -77,6 +88,23 @@ def _year_fraction(day: dt.date, school_year: str) -> float:
     return min(max((day - start).days / 333, 0.0), 1.0)
 
 
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    """An .xlsx whose bytes depend on its content only: a workbook's zip entries and its
+    properties carry the time it was written, fixed here (the same seed writes the same
+    files)."""
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    with zipfile.ZipFile(buffer) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                              rb"\g<1>2026-01-01T00:00:00Z", data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                            data, compress_type=zipfile.ZIP_DEFLATED)
+
+
 def _us(day: dt.date) -> str:
     return f"{day.month}/{day.day}/{day.year}"
 
@@ -94,6 +122,8 @@ class DemoDistrict:
         # Likewise which teacher each observation saw (a school's staff, each teaching one
         # grade, visited again walk after walk).
         self.staff_rng = np.random.default_rng([seed, 21])
+        self.coaching_rng = np.random.default_rng([seed, 22])
+        self._staffs: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.as_of = as_of or dt.date.today()
         self.current = school_year_of(self.as_of)
         self.previous = previous_school_year(self.current)
@@ -232,7 +262,8 @@ class DemoDistrict:
         writers = [self._write_roster, self._write_esgi, self._write_iready,
                    self._write_benchmarks, self._write_performance_tasks, self._write_state_test,
                    self._write_walkthroughs, self._write_student_survey,
-                   self._write_teacher_survey, self._write_leader_survey, self._write_caaspp]
+                   self._write_teacher_survey, self._write_leader_survey, self._write_caaspp,
+                   self._write_coaching]
         paths: list[Path] = []
         for writer in writers:
             paths.extend(writer(out))
@@ -474,16 +505,20 @@ class DemoDistrict:
                              f"{name}^{school.name}^99999\n")
         return [research, lookup]
 
-    def _staff(self, school: School) -> list[tuple[str, str]]:
+    def _staff(self, school: School, year: str) -> list[tuple[str, str]]:
         """A school's teachers for a year (name, grade): enough for every observation of a walk
-        to see a different teacher (the walks visit most classrooms each time)."""
-        size = 7 if school.name.startswith("Horizon") else 14
-        names: list[str] = []
-        while len(names) < size:
-            name = f"{self.staff_rng.choice(FIRST)} {self.staff_rng.choice(LAST)}"
-            if name not in names:
-                names.append(name)
-        return [(name, str(self.staff_rng.choice(school.grades))) for name in names]
+        to see a different teacher (the walks visit most classrooms each time). The same staff
+        for the walks and the coaching log."""
+        if (school.code, year) not in self._staffs:
+            size = 7 if school.name.startswith("Horizon") else 14
+            names: list[str] = []
+            while len(names) < size:
+                name = f"{self.staff_rng.choice(FIRST)} {self.staff_rng.choice(LAST)}"
+                if name not in names:
+                    names.append(name)
+            self._staffs[school.code, year] = [
+                (name, str(self.staff_rng.choice(school.grades))) for name in names]
+        return self._staffs[school.code, year]
 
     def _teacher(self, teacher: str) -> str:
         """The staff member observed. A random name is drawn and dropped first, where the walks
@@ -495,7 +530,7 @@ class DemoDistrict:
         calendar = self.settings.calendars["learning_walk"]
         rows = []
         for year in self.years:
-            staff = {school.code: self._staff(school) for school in self.schools}
+            staff = {school.code: self._staff(school, year) for school in self.schools}
             for window in calendar.windows:
                 for school in self.schools:
                     day = self._window_dates("learning_walk", year, school, window)
@@ -651,6 +686,82 @@ class DemoDistrict:
         path = out / "leader_survey_long.csv"
         pd.DataFrame(rows).to_csv(path, index=False)
         return [path]
+
+    def _leaders(self, school: School) -> tuple[str, str]:
+        """A school's principal and assistant principal (the same every year)."""
+        seed = np.random.default_rng([int(school.code), 23])
+        return tuple(f"{seed.choice(FIRST)} {seed.choice(LAST)}-{role}"
+                     for role in ("Ortiz", "Reyes"))
+
+    def _write_coaching(self, out: Path) -> list[Path]:
+        """The coaching log: teachers' coaching from a Google Form (CSV), leaders' from a
+        Microsoft Form (.xlsx) with the rubric. Coached teachers are the staff the walks visit;
+        goals are met more often where practice is rising, and leaders' rubric levels follow
+        their school's trend."""
+        rng = self.coaching_rng
+        config = self.settings.coaching
+        calendar = self.settings.calendars[self.settings.measures["coaching_goals"].calendar]
+        teachers, leaders = [], []
+        for year in self.years:
+            for window in calendar.windows:
+                start, end = window.dates(year)
+                if start > self.as_of:
+                    continue
+                last = min(end, self.as_of)
+                span = max((last - start).days, 1)
+                for school in self.schools:
+                    coach = f"coach.{school.code}@riversidevalley.example.org"
+                    frac = _year_fraction(start, year)
+                    practice = school.effect + school.trend * (frac + 0.25) + 0.5 * frac
+                    staff = self._staff(school, year)
+                    coached = rng.permutation(len(staff))[:max(3, int(0.75 * len(staff)))]
+                    for k in coached:
+                        name, _grade = staff[k]
+                        goal = str(rng.choice(TEACHER_GOALS))
+                        sessions = sorted(int(d) for d in rng.integers(0, span + 1, 3))
+                        met = _sigmoid(0.3 + 1.6 * practice + rng.normal(0, 0.6))
+                        outcome = ("Yes" if rng.random() < met else
+                                   "Partly" if rng.random() < 0.5 else "No")
+                        for i, day in enumerate(sessions):
+                            when = start + dt.timedelta(days=day)
+                            stamp = dt.datetime.combine(when, dt.time(15, 5 * i + k % 10))
+                            teachers.append({
+                                "Timestamp": stamp.strftime("%Y/%m/%d %-I:%M:%S %p") + " GMT-7",
+                                "Email Address": coach, "Coaching Date": _us(when),
+                                "School": school.name, "Coachee": name, "Role": "Teacher",
+                                "Coaching goal": goal,
+                                "Goal met?": outcome if i == len(sessions) - 1
+                                else "In progress"})
+                    for title, person in zip(("Principal", "Assistant Principal"),
+                                             self._leaders(school), strict=True):
+                        when = start + dt.timedelta(days=int(rng.integers(0, span + 1)))
+                        level = 2.2 + 1.4 * practice + rng.normal(0, 0.5, len(
+                            config.rubric_domains))
+                        ratings = np.clip(np.round(level), 1, len(config.rubric_levels))
+                        met = _sigmoid(0.5 + 1.4 * practice + rng.normal(0, 0.5))
+                        stamp = dt.datetime.combine(when, dt.time(16, 0))
+                        leaders.append({
+                            "ID": len(leaders) + 1,
+                            "Start time": stamp.strftime("%-m/%-d/%y %H:%M:%S"),
+                            "Completion time": stamp.strftime("%-m/%-d/%y %H:%M:%S"),
+                            "Email": f"leadcoach{school.code[-2:]}@riversidevalley.example.org",
+                            "Name": "District leadership coach", "School": school.name,
+                            "Person coached": person, "Role": title,
+                            "Coaching goal": str(rng.choice(LEADER_GOALS)),
+                            "Was the goal met?": "Yes" if rng.random() < met else "Partly",
+                            **{f"{domain} (rubric level)": config.rubric_levels[int(r) - 1]
+                               for domain, r in zip(config.rubric_domains, ratings,
+                                                    strict=True)}})
+        paths = []
+        if teachers:
+            path = out / "coaching_log_teachers_google_forms.csv"
+            pd.DataFrame(teachers).to_csv(path, index=False)
+            paths.append(path)
+        if leaders:
+            path = out / "coaching_log_leaders_microsoft_forms.xlsx"
+            _write_xlsx(pd.DataFrame(leaders), path)
+            paths.append(path)
+        return paths
 
     def _write_by_year(self, out: Path, stem: str, rows: list[pd.DataFrame],
                        date_column: str) -> list[Path]:

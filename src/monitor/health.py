@@ -28,7 +28,7 @@ DROP_POINTS = 20.0
 DROP_MIN_ROWS = 20
 SOURCE_LABELS = {"esgi": "ESGI", "iready": "i-Ready", "benchmark": "District benchmarks",
                  "performance_task": "Performance tasks", "state_test": "State test",
-                 "walkthrough": "Walkthroughs", "survey": "Surveys"}
+                 "walkthrough": "Walkthroughs", "survey": "Surveys", "coaching": "Coaching logs"}
 MEASURE_SOURCES = tuple(SOURCE_LABELS)
 COUNTS = "counts in a measure"
 

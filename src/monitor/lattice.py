@@ -84,11 +84,13 @@ def rules_fingerprint(settings: Settings) -> str:
     """What the lattice depends on in config.toml: the measure rules, privacy and groups. A
     lattice built under other settings is not read (the reader builds one in memory)."""
     # (How a district words its survey items changes what loads, not how it is counted.)
-    parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups"},
+    parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups",
+                                                      "coaching"},
                                 exclude={"surveys": {"wording"}})
     parts["growth"] = settings.measures["iready_growth"].growth_expectation
-    # 2: intervals count units, not ratings; 3: the ratings' cells; 4: teacher growth
-    parts["version"] = 4
+    # 2: intervals count units, not ratings; 3: the ratings' cells; 4: teacher growth;
+    # 5: coaching logs
+    parts["version"] = 5
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -47,6 +47,8 @@ def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
         "reversed_items": [*settings.surveys.reversed_items, "-"],
         # Survey details: constructs, or with "item" each item (pooled values are the same).
         "survey_detail": "construct",
+        "coaching_partly": settings.coaching.partly_counts_as_met,
+        "rubric_level": settings.coaching.at_or_above,
     }
 
 

@@ -61,12 +61,22 @@ MEASURES: dict[str, MeasureSpec] = {spec.id: spec for spec in (
                 details=True, student_groups=False, in_grid=False, projects=False),
     MeasureSpec("survey", "survey", "Student survey", "respondents",
                 ("student", "teacher", "leader"), pool_subjects=False, details=True),
+    # Coaching logs. Goals: per cycle, the goals of the people coached (n = people; details
+    # the role coached, teacher or leader). Leaders' rubric: per cycle, each leader's latest
+    # rating of each domain (n = leaders; details the domains).
+    MeasureSpec("coaching_goals", "coaching", "Coaching goals", "people coached", (None,),
+                details=True, student_groups=False, in_grid=False, projects=False),
+    MeasureSpec("leader_coaching", "coaching", "Leader coaching", "leaders", (None,),
+                details=True, student_groups=False, in_grid=False, projects=False),
 )}
 
 
 # What leads: practice and experience, before students' results (cycles' leading indicators,
-# the School page's "Leading indicators"); the others are student outcomes.
-LEADING = ("walkthrough", "teacher_growth", "survey")
+# the School page's "Leading indicators" and "Adults"); the others are student outcomes.
+LEADING = ("walkthrough", "teacher_growth", "survey", "coaching_goals", "leader_coaching")
+# The adults' outcomes among them: teachers' practice, coaching goals, leaders' coaching.
+ADULTS = ("teacher_growth", "coaching_goals", "leader_coaching")
+ROLE_LABELS = {"teacher": "Teachers", "leader": "School leaders"}
 # Teacher growth's details: each core action from a teacher's first walk of the year to their
 # latest, and from the walk before to this one.
 TEACHER_GROWTH_LABELS = {

@@ -84,8 +84,10 @@ def subject_of(measure: str, filters: Filters) -> str | None:
     different people never pool), the others by the subject filter (None = pooled)."""
     if measure == "walkthrough":
         return filters.observed_subject
-    if measure == "teacher_growth":
-        return None         # a teacher's first and latest walks may see different subjects
+    if registry.spec(measure).subjects == (None,):
+        # No subject of its own: teacher growth (a teacher's first and latest walks may see
+        # different subjects), coaching.
+        return None
     if not registry.spec(measure).pool_subjects and filters.subject is None:
         return registry.spec(measure).subjects[0]
     return filters.subject

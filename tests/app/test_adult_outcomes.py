@@ -4,10 +4,12 @@ named in any aggregate view, slide, deck or table, whoever is looking."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 from pptx import Presentation
@@ -23,12 +25,27 @@ LABEL = load_settings().measures["teacher_growth"].label
 
 
 def teacher_names(demo_files) -> set[str]:
+    """Every teacher and leader the demo names: observed on the walks, coached, and the
+    coaches."""
     names = set()
     for path in demo_files:
         if path.name.startswith("walkthroughs_"):
             names |= set(pd.read_csv(path, dtype=str)["Teacher"].dropna())
+        elif path.name.startswith("coaching_log_teachers"):
+            frame = pd.read_csv(path, dtype=str)
+            names |= set(frame["Coachee"]) | set(frame["Email Address"])
+        elif path.name.startswith("coaching_log_leaders"):
+            frame = pd.read_excel(path, dtype=str)
+            names |= set(frame["Person coached"]) | set(frame["Email"])
     assert len(names) > 20
     return names
+
+
+def values(series) -> list:
+    """A trace's values as the browser gets them (Plotly sends number arrays base64-encoded)."""
+    if isinstance(series, dict):
+        return np.frombuffer(base64.b64decode(series["bdata"]), dtype=series["dtype"]).tolist()
+    return [np.nan if v is None else v for v in series]
 
 
 def everything_shown(at) -> str:
@@ -70,9 +87,43 @@ def test_the_groups_page_offers_only_measures_of_students(use_demo_db):
     at = run_page("groups")
     options = at.selectbox(key="groups_measure").options
     labels = load_settings().measures
-    assert labels["teacher_growth"].label not in options
-    assert labels["walkthrough"].label not in options
+    for adults in ("teacher_growth", "walkthrough", "coaching_goals", "leader_coaching"):
+        assert labels[adults].label not in options
     assert labels["benchmark"].label in options
+
+
+@pytest.mark.parametrize(("measure", "unit"), [("coaching_goals", "people coached"),
+                                               ("leader_coaching", "leaders")])
+def test_the_overview_shows_coaching_against_its_goal(measure, unit, use_demo_db):
+    label = load_settings().measures[measure].label
+    at = run_page("overview")
+    at.selectbox(key="overview_measure").set_value(measure).run()
+    assert not at.exception and not at.error
+    chart = next(f for f in figures(at) if label in json.dumps(f))
+    assert "Goal" in [trace.get("name") for trace in chart["data"]]
+    this_year = next(t for t in chart["data"] if t.get("name") == "This year")
+    assert any(pd.notna(y) for y in values(this_year["y"]))      # the district has values
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{unit} at Cycle 3" in captions and f"as of {AS_OF:%B %-d, %Y}" in captions
+
+
+def test_the_school_page_shows_its_adults(use_demo_db, demo_db):
+    """Teacher growth, coaching goals and the leader rubric under "Adults", each a chart with
+    its n; at some school the coaching goals have values (most schools coach enough people)."""
+    from monitor.db import Database
+
+    settings = load_settings()
+    shown = 0
+    for code in Database(demo_db).query("schools")["school_code"]:
+        at = run_page("school", {"school": code})
+        assert "Adults: practice and coaching" in [h.value for h in at.header]
+        specs = [json.dumps(f) for f in figures(at)]
+        for measure in ("teacher_growth", "coaching_goals", "leader_coaching"):
+            assert any(settings.measures[measure].label in spec for spec in specs), measure
+        coaching = next(s for s in specs if settings.measures["coaching_goals"].label in s)
+        trace = next(t for t in json.loads(coaching)["data"] if t.get("name") == "This year")
+        shown += any(pd.notna(y) for y in values(trace["y"]))
+    assert shown >= 2
 
 
 def test_the_debrief_has_a_teacher_growth_slide(use_demo_db):

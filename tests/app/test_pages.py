@@ -88,9 +88,9 @@ def test_overview_tiles_and_trajectory(use_demo_db):
 def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):
     at = run_page("overview")
     titles = [s.value for s in at.subheader]
-    # As of February 15: ESGI window 3, learning walk Q3, the spring survey window, February's
-    # performance tasks are open.
-    assert any(t.startswith("4 window(s) open now") for t in titles), titles
+    # As of February 15: ESGI window 3, learning walk Q3 (teacher growth's too: listed once),
+    # the spring survey window, February's performance tasks and coaching cycle 3 are open.
+    assert any(t.startswith("5 window(s) open now") for t in titles), titles
     # The demo was loaded today, long before the pinned as-of date: nothing moved by then.
     assert "Nothing moved in the seven days to February 15, 2027" in titles, titles
     assert any(t.startswith("Schools at goal, latest window: Benchmark ELA") for t in titles)

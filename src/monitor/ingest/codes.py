@@ -106,6 +106,34 @@ YES_NO_OBSERVED = Code(
 
 # i-Ready's Rush Flag: blank when the test was not rushed; the older export writes the flag's
 # colour, others Y/N or TRUE/FALSE.
+# Coaching logs: whether a goal was met ("Partly" is its own answer; config.toml decides how
+# it counts), and the role of the person coached. "In progress" is no outcome yet.
+GOAL_MET = Code(
+    "goal met",
+    {normalise(v): "yes" for v in (*YES_WORDS, "met", "goal met", "achieved", "met goal",
+                                    "fully met", "completed", "complete")}
+    | {normalise(v): "no" for v in (*NO_WORDS, "not met", "goal not met", "did not meet",
+                                     "not achieved")}
+    | {normalise(v): "partly" for v in ("partly", "partially", "partial", "partly met",
+                                         "partially met", "somewhat", "in part")}
+    | {normalise(v): None for v in ("in progress", "ongoing", "not yet", "not yet assessed",
+                                     "continuing", *NOT_OBSERVED)},
+    examples=("Yes", "No", "Partly", "Met / Not met / Partially met",
+              "In progress or blank = not yet assessed"))
+COACHED_ROLE = Code(
+    "role of the person coached",
+    {normalise(v): "teacher" for v in ("teacher", "classroom teacher", "teachers",
+                                        "teacher leader", "intervention teacher",
+                                        "special education teacher", "sped teacher",
+                                        "resource teacher", "ell teacher", "el teacher",
+                                        "instructional staff", "educator")}
+    | {normalise(v): "leader" for v in ("leader", "school leader", "principal",
+                                         "assistant principal", "ap", "vice principal", "vp",
+                                         "dean", "administrator", "admin", "site leader",
+                                         "site administrator", "head of school",
+                                         "instructional leader", "leadership")},
+    examples=("Teacher", "Principal", "Assistant Principal", "School leader", "Dean"))
+
 RUSH_FLAG = Code(
     "rush flag",
     _both((*YES_WORDS, "rushed", "rush", "rush flag", "rushed test", "yellow", "red",

@@ -21,7 +21,15 @@ from monitor import health, lattice
 from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
 from monitor.exports import write_csv
-from monitor.ingest import assessments, caaspp, iready, roster, surveys, walkthroughs
+from monitor.ingest import (
+    assessments,
+    caaspp,
+    coaching,
+    iready,
+    roster,
+    surveys,
+    walkthroughs,
+)
 from monitor.ingest.base import Adapted, Columns, Context, clip
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
 from monitor.items import Wording
@@ -35,6 +43,7 @@ SOURCES = {
     "state_test": assessments.adapt_state_test,
     "walkthrough": walkthroughs.adapt,
     "survey": surveys.adapt,
+    "coaching": coaching.adapt,
     "caaspp_research": caaspp.adapt_research,
     "caaspp_entities": caaspp.adapt_entities,
     "caaspp_groups": caaspp.adapt_groups,
@@ -56,6 +65,8 @@ TABLE_COLUMNS = {
     "survey_responses": ("school_year", "window_id", "survey", "respondent_id", "student_id",
                          "school_code", "item_id", "construct", "response_value",
                          "scale_points"),
+    "coaching_log": ("entry_id", "aspect", "school_year", "window_id", "coached_on",
+                     "school_code", "coach", "coachee", "role", "goal", "goal_met", "rating"),
     "caaspp_results": ("school_year", "window_id", "test_year", "county_code", "district_code",
                        "school_code", "student_group_id", "grade", "subject", "students_tested",
                        "pct_met_above"),
@@ -64,10 +75,11 @@ TABLE_COLUMNS = {
     "caaspp_groups": ("student_group_id", "group_name", "category"),
 }
 # The district's own results, placed in its schools (the CAASPP tables describe the state).
-DISTRICT_RESULTS = {"assessment_results", "iready_results", "walkthroughs", "survey_responses"}
+DISTRICT_RESULTS = {"assessment_results", "iready_results", "walkthroughs", "survey_responses",
+                    "coaching_log"}
 # Tables whose rows belong to a school year and window (so a corrected file replaces by them).
 WINDOWED = {t for t, columns in TABLE_COLUMNS.items() if {"school_year", "window_id"} <= set(columns)}
-DATE_COLUMNS = {"test_date", "completion_date", "observed_on"}
+DATE_COLUMNS = {"test_date", "completion_date", "observed_on", "coached_on"}
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_HEALTH = 0, 1, 2, 3
 REJECT_COLUMNS = ["file", "row", "column", "reason", "values"]
 
@@ -139,6 +151,8 @@ def detect_source(table: RawTable, wording: Wording | None = None) -> str:
         return "iready"
     if table.question_text is not None or surveys.is_long(cols) or surveys.is_wide(table, wording):
         return "survey"
+    if coaching.looks_like(cols):
+        return "coaching"
     if walkthroughs.looks_like(cols):
         return "walkthrough"
     if assessments.looks_like_state(cols):

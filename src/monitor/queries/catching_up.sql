@@ -9,7 +9,7 @@ WITH outcomes AS (
     FROM group_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
                         $growth_windows, $growth_values, $exclude_rushed,
                         $favorable_top5, $favorable_top7, $reversed_items, $survey_detail,
-                        [$year], $subject, $grades, NULL)
+                        $coaching_partly, $rubric_level, [$year], $subject, $grades, NULL)
     WHERE detail IS NULL AND meets IS NOT NULL
 ),
 memberships AS (    -- a student's groups are the same at both windows of one year

@@ -13,6 +13,8 @@ WITH results AS (
     SELECT 'walkthrough', school_year, window_id, school_code, observation_id FROM walkthroughs
     UNION ALL
     SELECT 'survey', school_year, window_id, school_code, respondent_id FROM survey_responses
+    UNION ALL
+    SELECT 'coaching', school_year, window_id, school_code, entry_id FROM coaching_log
 )
 SELECT source, school_year, window_id, school_code, count(DISTINCT student_id) AS n
 FROM results

@@ -15,6 +15,9 @@ WITH staged AS (
     UNION ALL
     SELECT 'survey', school_year, load_id, excluded, NULL, NULL
     FROM survey_rows()
+    UNION ALL
+    SELECT 'coaching', school_year, load_id, excluded, NULL, NULL
+    FROM coaching_rows()
 )
 SELECT source, school_year, load_id, excluded AS reason,
        count(*) AS rows,

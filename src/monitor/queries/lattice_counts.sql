@@ -19,7 +19,8 @@ WITH outcomes AS (
     SELECT *
     FROM measure_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
                           $growth_windows, $growth_values, $exclude_rushed,
-                          $favorable_top5, $favorable_top7, $reversed_items, $survey_detail)
+                          $favorable_top5, $favorable_top7, $reversed_items, $survey_detail,
+                          $coaching_partly, $rubric_level)
 ),
 members AS (
     SELECT o.*, 'all' AS group_id FROM outcomes o

@@ -7,7 +7,8 @@ WITH outcomes AS (
     SELECT *
     FROM measure_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
                           $growth_windows, $growth_values, $exclude_rushed,
-                          $favorable_top5, $favorable_top7, $reversed_items, $survey_detail)
+                          $favorable_top5, $favorable_top7, $reversed_items, $survey_detail,
+                          $coaching_partly, $rubric_level)
     WHERE meets IS NOT NULL
 ),
 members AS (

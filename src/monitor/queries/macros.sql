@@ -78,6 +78,21 @@ SELECT *,
             THEN 'an excluded answer (don''t know, not applicable)' END AS excluded
 FROM survey_responses;
 
+-- Coaching logs: a goal is a person's goal (by its text) in a cycle, and its entries count
+-- together (the sessions "in progress" before it was assessed among them); a goal with no
+-- assessment in its cycle yet (blank, in progress) counts nowhere yet, nor does a rubric
+-- rating of someone who is not a school leader (the rubric is the leaders').
+CREATE OR REPLACE TEMP MACRO coaching_rows() AS TABLE
+SELECT *,
+       CASE WHEN aspect = 'goal' AND count(goal_met) OVER (
+                     PARTITION BY school_year, window_id, school_code, lower(trim(coachee)),
+                                  lower(regexp_replace(trim(goal), '\s+', ' ', 'g'))) = 0
+                THEN 'a goal not yet assessed in its cycle'
+            WHEN aspect <> 'goal' AND role <> 'leader'
+                THEN 'a rubric rating of someone who is not a school leader'
+       END AS excluded
+FROM coaching_log;
+
 -- Per-unit outcomes of every measure, one shape for all:
 -- (school_year, window_id, school_code, grade, subject, detail, student_id, meets, stat_a,
 -- stat_b). stat_a/stat_b carry a second statistic: percent correct (ESGI, benchmarks,
@@ -86,7 +101,8 @@ FROM survey_responses;
 -- `detail` is the walkthrough indicator or the survey construct; NULL elsewhere.
 CREATE OR REPLACE TEMP MACRO measure_outcomes(
     measure, esgi_cut, proficient_rank, percent_cut, growth_windows, growth_values,
-    exclude_rushed, favorable_top5, favorable_top7, reversed_items, survey_detail
+    exclude_rushed, favorable_top5, favorable_top7, reversed_items, survey_detail,
+    coaching_partly, rubric_level
 ) AS TABLE
 WITH
 placed AS (
@@ -212,6 +228,38 @@ teacher AS (
     JOIN teacher_grade g
       ON g.school_year = c.school_year AND g.upto = c.window_id AND g.teacher_key = c.teacher_key
 ),
+-- Coaching: a person coached is a name at a school (hashed here, never shown). Goals: per
+-- cycle, each person's goals (by their text) as last assessed in the cycle, meets = met (or
+-- partly, where config.toml counts it); details: the role coached (teacher / leader).
+-- Leaders' rubric: per cycle, each leader's latest rating of each domain, meets = at or above
+-- the configured level; details: the domains.
+coached AS (
+    SELECT *, school_code || chr(31) || lower(trim(coachee)) AS person,
+           coached_on::VARCHAR || entry_id AS seen
+    FROM coaching_rows()
+    WHERE measure IN ('coaching_goals', 'leader_coaching') AND excluded IS NULL
+),
+coaching_goal AS (
+    SELECT school_year, window_id, school_code, NULL::VARCHAR AS grade,
+           NULL::VARCHAR AS subject, arg_max(role, seen) AS detail,
+           'c:' || md5(person) AS student_id,
+           arg_max(goal_met, seen) = 'yes'
+               OR (coaching_partly AND arg_max(goal_met, seen) = 'partly') AS meets,
+           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+    FROM coached
+    WHERE measure = 'coaching_goals' AND aspect = 'goal' AND goal_met IS NOT NULL
+    GROUP BY school_year, window_id, school_code, person,
+             lower(regexp_replace(trim(goal), '\s+', ' ', 'g'))
+),
+leader_rubric AS (
+    SELECT school_year, window_id, school_code, NULL::VARCHAR AS grade,
+           NULL::VARCHAR AS subject, aspect AS detail, 'c:' || md5(person) AS student_id,
+           arg_max(rating, seen) >= rubric_level AS meets,
+           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+    FROM coached
+    WHERE measure = 'leader_coaching' AND aspect <> 'goal'
+    GROUP BY school_year, window_id, school_code, person, aspect
+),
 survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items
     SELECT s.school_year, s.window_id, s.school_code, r.grade, s.survey AS subject,
            CASE survey_detail WHEN 'item' THEN s.item_id ELSE s.construct END AS detail,
@@ -231,6 +279,8 @@ UNION ALL SELECT * FROM growth
 UNION ALL SELECT * FROM walk
 UNION ALL SELECT * FROM rating
 UNION ALL SELECT * FROM teacher
+UNION ALL SELECT * FROM coaching_goal
+UNION ALL SELECT * FROM leader_rubric
 UNION ALL SELECT * FROM survey;
 
 -- The outcomes of one measure in scope (school years, subject, grades, schools; NULL = all),
@@ -238,13 +288,13 @@ UNION ALL SELECT * FROM survey;
 CREATE OR REPLACE TEMP MACRO group_outcomes(
     measure, esgi_cut, proficient_rank, percent_cut, growth_windows, growth_values,
     exclude_rushed, favorable_top5, favorable_top7, reversed_items, survey_detail,
-    p_years, p_subject, p_grades, p_schools
+    coaching_partly, rubric_level, p_years, p_subject, p_grades, p_schools
 ) AS TABLE
 WITH outcomes AS (
     SELECT *
     FROM measure_outcomes(measure, esgi_cut, proficient_rank, percent_cut, growth_windows,
                           growth_values, exclude_rushed, favorable_top5, favorable_top7,
-                          reversed_items, survey_detail)
+                          reversed_items, survey_detail, coaching_partly, rubric_level)
     WHERE list_contains(p_years, school_year)
       AND (p_subject IS NULL OR subject = p_subject)
       AND (p_grades IS NULL OR list_contains(p_grades, grade))

@@ -155,6 +155,24 @@ CREATE TABLE IF NOT EXISTS walkthroughs (
     load_id INTEGER NOT NULL
 );
 
+-- Coaching logs: one row per coaching entry for its goal (aspect 'goal': the goal and whether
+-- it was met) and one per rubric domain rated in it (aspect = the domain, rating its level).
+CREATE TABLE IF NOT EXISTS coaching_log (
+    entry_id VARCHAR NOT NULL,
+    aspect VARCHAR NOT NULL,
+    school_year VARCHAR NOT NULL,
+    window_id VARCHAR NOT NULL,     -- coaching cycle
+    coached_on DATE NOT NULL,
+    school_code VARCHAR NOT NULL,
+    coach VARCHAR,                  -- kept for analysts; never selected by an aggregate query
+    coachee VARCHAR NOT NULL,       -- likewise
+    role VARCHAR NOT NULL,          -- teacher / leader
+    goal VARCHAR,
+    goal_met VARCHAR,               -- yes / partly / no; NULL = not yet assessed
+    rating INTEGER,                 -- the rubric level, 1 = lowest
+    load_id INTEGER NOT NULL
+);
+
 -- One row per respondent per item.
 CREATE TABLE IF NOT EXISTS survey_responses (
     school_year VARCHAR NOT NULL,
