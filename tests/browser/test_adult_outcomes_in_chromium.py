@@ -1,0 +1,80 @@
+"""The teacher and leader outcomes in headless Chromium on the real server: a school's adults
+(teacher practice growth, coaching goals, the leader rubric) each a chart against its goal with
+its n; the debrief's teacher growth slide; student voice among the survey constructs. No
+teacher, leader or coach named on any of them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Page, expect
+
+from monitor.config import load_settings
+from monitor.db import Database
+
+from .conftest import settled
+
+LABELS = load_settings().measures
+
+
+def named_people(demo_files) -> set[str]:
+    names = set()
+    for path in demo_files:
+        if path.name.startswith("walkthroughs_"):
+            names |= set(pd.read_csv(path, dtype=str)["Teacher"].dropna())
+        elif path.name.startswith("coaching_log_teachers"):
+            names |= set(pd.read_csv(path, dtype=str)["Coachee"])
+        elif path.name.startswith("coaching_log_leaders"):
+            names |= set(pd.read_excel(path, dtype=str)["Person coached"])
+    return names
+
+
+def assert_no_name(page: Page, names: set[str]) -> None:
+    text = page.locator("body").inner_text()
+    charts = " ".join(page.locator(".js-plotly-plot").all_inner_texts())
+    found = sorted(n for n in names if n in text or n in charts)
+    assert not found, found[:5]
+
+
+@pytest.mark.browser
+def test_a_schools_adults_each_against_their_goal(page: Page, server, demo_db, demo_files,
+                                                   artifacts):
+    code = Database(demo_db).query("schools")["school_code"].iloc[0]
+    page.goto(f"{server}/school?school={code}")
+    settled(page, charts=True)
+    heading = page.get_by_role("heading", name="Adults: practice and coaching")
+    expect(heading).to_be_visible()
+    heading.scroll_into_view_if_needed()
+    for measure, unit in (("teacher_growth", "teachers"), ("coaching_goals", "people coached"),
+                          ("leader_coaching", "leaders")):
+        title = page.get_by_role("heading", name=LABELS[measure].label, exact=False)
+        expect(title.first).to_be_visible()
+        expect(page.get_by_text(f" {unit} at ", exact=False).first).to_be_attached()
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    assert_no_name(page, named_people(demo_files))
+    page.screenshot(path=artifacts / "school-adults.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_the_debrief_steps_to_teacher_growth(page: Page, server, demo_files, artifacts):
+    page.goto(f"{server}/learning_walks?present=1&slide=1")
+    settled(page)
+    titles = []
+    for _ in range(12):
+        titles.append(page.locator("h1").first.inner_text())
+        if "teacher" in titles[-1].lower():
+            break
+        page.get_by_role("button", name="Next").click()
+        settled(page)
+    assert "teacher" in titles[-1].lower(), titles
+    expect(page.get_by_text("no teacher is named", exact=False)).to_be_visible()
+    assert_no_name(page, named_people(demo_files))
+    page.screenshot(path=artifacts / "slide-teacher-growth.png")
+
+
+@pytest.mark.browser
+def test_student_voice_is_a_survey_construct(page: Page, server):
+    page.goto(f"{server}/surveys")
+    settled(page, charts=True)
+    expect(page.locator(".js-plotly-plot").get_by_text("Student voice").first).to_be_attached()
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
