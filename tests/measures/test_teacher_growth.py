@@ -5,7 +5,6 @@ protected measures table, so small teacher counts are hidden like any other cell
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,8 @@ from monitor import reads, selection, trajectories
 from monitor.config import Privacy, load_settings
 from monitor.db import Database
 from monitor.ingest.load import load_files
+
+from .test_measures import write_csv
 
 YEAR = "2026-27"
 HEADER = ["Timestamp", "Email Address", "School", "Observation Date", "Grade", "Subject",
@@ -52,23 +53,15 @@ EXPECTED_A = {
 }
 
 
-def _csv(path: Path, header, rows) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 @pytest.fixture(scope="module")
 def walks(tmp_path_factory, settings):
     tmp = tmp_path_factory.mktemp("teachers")
-    roster = _csv(tmp / "roster.csv", ["Student ID", "School Code", "School Name", "Grade",
+    roster = write_csv(tmp / "roster.csv", ["Student ID", "School Code", "School Name", "Grade",
                                        "School Year"],
                   [["001", "A", A, "3", YEAR], ["002", "B", B, "2", YEAR]])
     rows = [[f"{date} 9:00:00 AM", "coach@district.org", school, date, grade, subject, teacher,
              ca2, ca3, "Yes"] for school, date, grade, subject, teacher, ca2, ca3 in OBSERVATIONS]
-    export = _csv(tmp / "walks.csv", HEADER, rows)
+    export = write_csv(tmp / "walks.csv", HEADER, rows)
     db = tmp / "m.duckdb"
     result = load_files([roster, export], settings, db_path=db)
     assert result.exit_code == 0, [r.line() for r in result.reports]
