@@ -228,3 +228,38 @@ def test_the_powerpoint_deck_names_no_teacher(use_demo_db, demo_files):
     assert "teachers observed at least twice" in joined or "too few teachers" in joined
     names = teacher_names(demo_files)
     assert not [n for n in names if n in joined]
+
+
+@pytest.mark.parametrize("leading", ["teacher_growth||", "coaching_goals||",
+                                     "leader_coaching||", "coaching_goals|leader|"])
+def test_a_cycle_names_an_adult_outcome_and_reviews_it_from_the_data(leading, use_demo_db,
+                                                                     tmp_path, monkeypatch):
+    """The district's cycle follows teacher growth or coaching as its leading indicator: its
+    start value is the dashboard's own number for that measure, and the review shows it."""
+    from monitor import cycles as rules
+    from monitor.access import Scope
+    from monitor.store import Store
+    from monitor.ui import data
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("MONITOR_STORE_URL", url)
+    settings = load_settings()
+    at = run_page("cycles")
+    at.text_area(key="cycle_focus").input("Coaching does not yet reach every classroom")
+    at.text_input(key="cycle_practice").input("Coaching cycles tied to the walks")
+    at.multiselect(key="cycle_leading").select(leading)
+    at.multiselect(key="cycle_lagging").select("benchmark||ELA")
+    at.run()
+    at.button(key="cycle_open").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    cycle = Store(url).cycles([rules.DISTRICT])[0]
+    indicator = cycle.indicators[0]
+    assert indicator.measure == leading.split("|")[0]
+    points = data.cycle_points(Scope(role="district", analyst=True), rules.DISTRICT,
+                               indicator, rules.school_year_of(cycle.starts_on))
+    assert points["value"].notna().any()               # the district has values to follow
+    review = next(d.value for d in at.dataframe if "Indicator" in d.value.columns)
+    row = review.iloc[0]
+    assert row["Indicator"] == rules.indicator_label(settings, indicator)
+    start = rules.value_on(points, cycle.starts_on)
+    assert row["Start"] == (f"{start:.0f}%" if start is not None else "not shown")
