@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from monitor.config import load_settings
 from monitor.db import Database
 
-from .conftest import settled
+from .conftest import READY_MS, settled
 
 LABELS = load_settings().measures
 
@@ -59,13 +59,18 @@ def test_a_schools_adults_each_against_their_goal(page: Page, server, demo_db, d
 def test_the_debrief_steps_to_teacher_growth(page: Page, server, demo_files, artifacts):
     page.goto(f"{server}/learning_walks?present=1&slide=1")
     settled(page)
+    counter = page.get_by_text("Slide 1 of ", exact=False)
+    expect(counter).to_be_visible(timeout=READY_MS)
+    count = int(counter.inner_text().rsplit(" ", 1)[1])
     titles = []
-    for _ in range(12):
-        titles.append(page.locator("h1").first.inner_text())
+    for number in range(1, count + 1):
+        # The counter names the slide this run drew: a title read before it is the last one's.
+        expect(page.get_by_text(f"Slide {number} of {count}")).to_be_visible(timeout=READY_MS)
+        settled(page)
+        titles.append(page.get_by_role("heading", level=1).first.inner_text())
         if "teacher" in titles[-1].lower():
             break
         page.get_by_role("button", name="Next").click()
-        settled(page)
     assert "teacher" in titles[-1].lower(), titles
     expect(page.get_by_text("no teacher is named", exact=False)).to_be_visible()
     assert_no_name(page, named_people(demo_files))
