@@ -37,7 +37,7 @@ table = groups[["group", "value", "n", "gap_to_all"]].rename(
     columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
 components.render_chart(
     title, figures.group_gap_chart(groups), table, as_of=as_of,
-    n_note=f"n = {trajectories.n_text(point['n'], point['hidden_label'])} students; "
+    n_note=f"{trajectories.n_phrase(point['n'], point['hidden_label'], 'students')}; "
            f"{suppressed} groups under n={min_n} suppressed",
     key="groups_gaps")
 

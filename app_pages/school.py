@@ -126,7 +126,7 @@ if point is not None:
     table = groups[["group", "value", "n", "gap_to_all"]].rename(
         columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
     components.render_chart(title, figures.group_gap_chart(groups), table, as_of=as_of,
-                            n_note=f"n = {trajectories.n_text(point['n'], point['hidden_label'])} students",
+                            n_note=trajectories.n_phrase(point['n'], point['hidden_label'], "students"),
                             key="school_groups")
 
 st.header("Leading indicators", anchor=False)

@@ -91,7 +91,7 @@ components.render_chart(
     title, figures.detail_chart(merged, labels, target, f"{point['window']} {f.school_year}",
                                f"{point['window']} last year"),
     table, as_of=as_of,
-    n_note=f"n = {trajectories.n_text(point['n'], point['hidden_label'])} respondents",
+    n_note=trajectories.n_phrase(point['n'], point['hidden_label'], "respondents"),
     key="survey_constructs")
 
 # Items, furthest below the goal first: where the conversation should start.

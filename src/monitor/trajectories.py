@@ -144,6 +144,19 @@ def n_text(n: object, label: str | None = None) -> str:
     return f"{int(n):,}" if n is not None and not pd.isna(n) else (label or "suppressed")
 
 
+def n_phrase(n: object, label: str | None, unit: str, window: str | None = None) -> str:
+    """How many are counted, as a chart's caption says it: 'n = 1,234 students at Q2'; for a
+    hidden cell its label in words ('n<10 students at Q2', 'n suppressed (students at Q2)'),
+    never 'n = n<10'."""
+    at = f" at {window}" if window else ""
+    if n is not None and not pd.isna(n):
+        return f"n = {n_text(n)} {unit}{at}"
+    label = label or "suppressed"
+    if label.startswith("n<"):
+        return f"{label} {unit}{at}"
+    return f"n {label} ({unit}{at})"
+
+
 def signed_points(change: float) -> str:
     """'+5', '-3', or '±0' for a change that rounds to nothing (never '-0')."""
     rounded = round(float(change))

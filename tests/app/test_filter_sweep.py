@@ -99,9 +99,13 @@ def check(at: AppTest, page: str, params: dict[str, str]) -> None:
         str(m.value) for kind in ("caption", "subheader", "markdown") for m in at.get(kind)]
     fractional = [found for text in written for found in FRACTIONAL_COUNT.findall(text)]
     assert not fractional, (page, params, fractional[:5])
+    # A hidden count is said in words ("n<10 students", "n suppressed"), not as a number.
+    garbled = [found for text in written for found in HIDDEN_AS_NUMBER.findall(text)]
+    assert not garbled, (page, params, garbled[:5])
 
 
 FRACTIONAL_COUNT = re.compile(r"\bn ?= ?\d[\d,]*\.\d")
+HIDDEN_AS_NUMBER = re.compile(r"\bn ?= ?(?:n ?<|suppressed|nan|None)", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")

@@ -443,3 +443,23 @@ def test_a_tile_with_nothing_this_year_says_why(settings):
     frame = trajectories.trajectory(cells.iloc[0:0], settings, "benchmark", grade)
     assert trajectories.nothing_yet(settings, "benchmark", grade, frame) == (
         "No Benchmark results for grade 3 this year or last: not measured here")
+
+
+
+@pytest.mark.parametrize(("n", "label", "said"), [
+    (12.0, None, "n = 12 {unit} at Q2"),
+    (1234.0, None, "n = 1,234 {unit} at Q2"),
+    (float("nan"), "n<10", "n<10 {unit} at Q2"),
+    (float("nan"), "n<5", "n<5 {unit} at Q2"),
+    (float("nan"), "suppressed", "n suppressed ({unit} at Q2)"),
+    (float("nan"), None, "n suppressed ({unit} at Q2)"),
+])
+@pytest.mark.parametrize("measure", ["benchmark", "walkthrough", "leader_coaching"])
+def test_a_charts_n_says_a_hidden_count_in_words(n, label, said, measure):
+    from monitor import registry
+    from monitor.ui import measures as measures_ui
+
+    unit = registry.spec(measure).unit
+    frame = pd.DataFrame({"window": ["Q1", "Q2"], "n": [30.0, n], "present": [True, True],
+                          "hidden_label": [None, label]})
+    assert measures_ui.n_note(frame, measure) == said.format(unit=unit)

@@ -109,7 +109,7 @@ def slides(settings: Settings, f: selection.Filters, scope: Scope, walk: Walk) -
             "last_year": "Same walk last year (%)"})
     deck.append(Slide(
         "indicators", title,
-        caption(settings, walk, f"n = {trajectories.n_text(walk.observations)} observations"),
+        caption(settings, walk, trajectories.n_phrase(walk.observations, None, "observations")),
         figures.detail_chart(merged, INDICATOR_LABELS, target, f"{walk.label} {f.school_year}",
                             f"{calendar.label_of(walk.window_id)} last year"), table=table))
 

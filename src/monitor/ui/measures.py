@@ -171,7 +171,7 @@ def n_note(frame: pd.DataFrame, measure: str) -> str:
     unit = registry.spec(measure).unit
     if point is None:
         return f"n = 0 {unit}"
-    return f"n = {trajectories.n_text(point['n'], point['hidden_label'])} {unit} at {point['window']}"
+    return trajectories.n_phrase(point["n"], point["hidden_label"], unit, point["window"])
 
 
 def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, label: str, *,
