@@ -8,6 +8,7 @@ Suppressed values are never plotted; the point is left out and labelled with the
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ import plotly.io as pio
 # Okabe-Ito, safe for the common forms of colour blindness.
 BLUE, ORANGE, VERMILLION, SKY, GREEN, GREY, BLACK = (
     "#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#999999", "#000000")
+TITLE_CHARS = 36              # a chart title's line (goal_trajectory_chart)
 STATUS_COLOURS = {"met": BLUE, "approaching": ORANGE, "not met": VERMILLION, None: GREY}
 STATUS_LABELS = {"met": "Met", "approaching": "Approaching", "not met": "Not met", None: "No data"}
 
@@ -112,9 +114,15 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
                               font=dict(color=GREY, size=12)))
     _annotate(fig, notes)
     _percent_axis(fig)
-    fig.update_layout(height=380, title=dict(text=measure_label, font=dict(size=15), x=0,
-                                             y=0.98, yanchor="top", pad=dict(b=20)),
-                      margin=dict(t=70))
+    # A long label wraps rather than running off a chart in a narrow column (a page's three
+    # side by side are about 280 px wide: some 36 characters at this size).
+    lines = textwrap.wrap(measure_label, TITLE_CHARS) or [""]
+    # Room above the plot for the title's lines and a legend of two rows (it wraps there).
+    extra = 20 * (len(lines) - 1)
+    fig.update_layout(height=400 + extra,
+                      title=dict(text="<br>".join(lines), font=dict(size=15), x=0, y=1,
+                                 yref="container", yanchor="top", pad=dict(t=10)),
+                      margin=dict(t=90 + extra))
     return fig
 
 
