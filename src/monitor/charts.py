@@ -57,11 +57,13 @@ def _annotate(fig: go.Figure, annotations: list[dict]) -> None:
 
 def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
                           comparison: pd.DataFrame | None = None,
-                          comparison_label: str = "District") -> go.Figure:
+                          comparison_label: str = "District",
+                          first_window_empty: str | None = None) -> go.Figure:
     """Actual vs goal across a year's windows, last year faint behind.
 
     `frame` is monitor.trajectories.trajectory output; `comparison` (optional) another scope's
-    trajectory, e.g. the district behind a school.
+    trajectory, e.g. the district behind a school; `first_window_empty` what a closed first
+    window with no one counted says instead of "no results" (registry.MeasureSpec).
     """
     fig = go.Figure()
     x = frame["window"]
@@ -105,8 +107,13 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
         hovertemplate="%{x}: %{y:.0f}% (n=%{customdata[0]:,})<extra></extra>",
     ))
     notes = []
-    for window, state, n in zip(frame["window"], frame["state"], frame["n"], strict=True):
-        if state == "closed" and n == 0:
+    for index, (window, state, n) in enumerate(
+            zip(frame["window"], frame["state"], frame["n"], strict=True)):
+        if state == "closed" and n == 0 and index == 0 and first_window_empty:
+            # Nothing to count there by definition (`first_window_empty`): not a missing file.
+            notes.append(dict(x=window, y=8, text=first_window_empty, showarrow=False,
+                              font=dict(color=GREY, size=13)))
+        elif state == "closed" and n == 0:
             notes.append(dict(x=window, y=8, text="no results", showarrow=False,
                               font=dict(color=VERMILLION, size=13)))
         elif state == "open":

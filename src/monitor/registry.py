@@ -32,6 +32,9 @@ class MeasureSpec:
     # Whether a year-end projection means anything: the windows measure the same thing over
     # the year (not a different task each month) and there is more than one of them.
     projects: bool = True
+    # Why the year's first window can have no one counted (teacher growth: nobody has been
+    # observed twice before the second walk): said there in place of "no results".
+    first_window_empty: str | None = None
 
 
 STUDENT_SUBJECTS = ("ELA", "Math")
@@ -58,7 +61,8 @@ MEASURES: dict[str, MeasureSpec] = {spec.id: spec for spec in (
     # applies; not a column of the grid (a school has a few dozen teachers: mostly n<10 until
     # late in the year), shown on the Learning walks and School pages.
     MeasureSpec("teacher_growth", "walkthrough", "Teacher growth", "teachers", (None,),
-                details=True, student_groups=False, in_grid=False, projects=False),
+                details=True, student_groups=False, in_grid=False, projects=False,
+                first_window_empty="first walk"),
     MeasureSpec("survey", "survey", "Student survey", "respondents",
                 ("student", "teacher", "leader"), pool_subjects=False, details=True),
     # Coaching logs. Goals: per cycle, the goals of the people coached (n = people; details

@@ -463,3 +463,29 @@ def test_a_charts_n_says_a_hidden_count_in_words(n, label, said, measure):
     frame = pd.DataFrame({"window": ["Q1", "Q2"], "n": [30.0, n], "present": [True, True],
                           "hidden_label": [None, label]})
     assert measures_ui.n_note(frame, measure) == said.format(unit=unit)
+
+
+@pytest.mark.parametrize(("first", "n", "said"), [
+    ("first walk", [0, 12, 0, 0], ["first walk", "no results", "open"]),
+    (None, [0, 12, 0, 0], ["no results", "no results", "open"]),
+    ("first walk", [11, 12, 0, 0], ["no results", "open"]),
+])
+def test_an_empty_first_window_says_why_when_the_measure_says_so(first, n, said):
+    """Teacher growth has no one at its first walk by definition: that window says so in
+    grey; any other closed window with no one counted says "no results" in red."""
+    from monitor import charts
+
+    frame = pd.DataFrame({
+        "window": ["Q1", "Q2", "Q3", "Q4"], "state": ["closed", "closed", "closed", "open"],
+        "n": n, "value": [None if c == 0 else 40.0 for c in n], "target": [30.0] * 4,
+        "last_year": [None] * 4, "status": [None] * 4,
+        "display": ["-" if c == 0 else "40%" for c in n]})
+    fig = charts.goal_trajectory_chart(frame, "Teacher practice growth",
+                                       first_window_empty=first)
+    notes = [(a.text, a.font.color) for a in fig.layout.annotations]
+    assert [text for text, _ in notes] == said
+    assert all(colour == charts.VERMILLION for text, colour in notes if text == "no results")
+    assert all(colour == charts.GREY for text, colour in notes if text == first)
+    from monitor import registry
+    assert registry.spec("teacher_growth").first_window_empty == "first walk"
+    assert registry.spec("benchmark").first_window_empty is None

@@ -184,7 +184,9 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
         note += f" · dotted line: {frame['projection_basis'].iloc[0]}"
     components.render_chart(
         findings.finding(label, frame, min_n),
-        figures.goal_trajectory_chart(frame, label, comparison, comparison_label),
+        figures.goal_trajectory_chart(
+            frame, label, comparison, comparison_label,
+            first_window_empty=registry.spec(measure).first_window_empty),
         components.trajectory_table(frame) if table is None else table,
         as_of=settings.as_of_date(), n_note=note, key=key)
 
