@@ -4,7 +4,11 @@ load has committed.
 
 The overlap does not depend on how fast the machine is: the load is held (SIGSTOP) once it says
 it is writing, every session goes round the pages while it is held, then it is let go and the
-sessions keep reading while it finishes and after it has committed."""
+sessions keep reading while it finishes and after it has committed.
+
+Each session opens the dashboard once and then moves through it by its page links, as a person
+does (the same browser tab and server session throughout; a full reload of every tab each round
+cost minutes of Chromium's time and tested nothing more)."""
 
 from __future__ import annotations
 
@@ -24,18 +28,27 @@ from ..loader.test_killed_load import big_benchmark, stage_of
 from .conftest import READY_MS, running_server
 
 SESSIONS = 30
-# While the load is held the sessions read the Data page first, then move on; each "data" step
-# reads it again. Once it is let go they read the Data page until it has committed.
-ROUTE = ["data", "", "groups", "data"]
+# Every session starts on the Data page. While the load is held they go to the overview, the Data
+# page, Student groups and the Data page again; once it is let go they go to the overview and
+# back to the Data page until it has committed. Each step is another page than the one before, so
+# a step is done only when that page's own title is drawn.
+TITLES = {"data": "Data", "": "District overview", "groups": "Student groups"}
+ROUTE = ["", "data", "groups", "data"]
+
+
+def open_page(page: Page, step: str) -> None:
+    """Follow the page's link in the sidebar (no reload: the session carries on)."""
+    page.get_by_test_id("stSidebarNav").get_by_role(
+        "link", name=re.compile(rf"{re.escape(TITLES[step])}$")).click()
 
 
 def wait_done(page: Page, step: str) -> None:
     """Wait until the page's own content is drawn and its script run has finished."""
+    page.get_by_role("heading", level=1, name=TITLES[step], exact=True).wait_for(
+        timeout=READY_MS)
     if step == "data":
         page.get_by_role("heading", name=re.compile(r"^Load history: ")).wait_for(
             timeout=READY_MS)
-    else:
-        page.get_by_role("heading", level=1).first.wait_for(timeout=READY_MS)
     page.wait_for_selector("[data-test-script-state='notRunning']")
 
 
@@ -54,7 +67,7 @@ def test_thirty_sessions_while_a_large_file_loads(browser: Browser, demo_db, tmp
     db = tmp_path / "monitor.duckdb"
     shutil.copy2(demo_db, db)
     # Large enough that the sessions also read while the load runs on after it is let go.
-    big = big_benchmark(tmp_path / "monday_benchmark.csv", 200_000)
+    big = big_benchmark(tmp_path / "monday_benchmark.csv", 100_000)
     contexts = [browser.new_context(viewport={"width": 1366, "height": 900})
                 for _ in range(SESSIONS)]
     for context in contexts:
@@ -66,9 +79,9 @@ def test_thirty_sessions_while_a_large_file_loads(browser: Browser, demo_db, tmp
     seen: list[tuple[int, int]] = []
     during: list[tuple[int, int]] = []      # reads while the load was held mid-write
 
-    def go_round(base: str, step: str, held: bool) -> None:
+    def go_round(step: str, held: bool) -> None:
         for page in pages:                     # every session asks at once
-            page.goto(f"{base}/{step}", wait_until="commit")
+            open_page(page, step)
         for number, page in enumerate(pages):
             wait_done(page, step)
             if page.get_by_test_id("stException").count():
@@ -102,12 +115,13 @@ def test_thirty_sessions_while_a_large_file_loads(browser: Browser, demo_db, tmp
                     break
             assert held, "the load never said it was writing: " + "".join(said)
             for step in ROUTE:                         # the load is held while it writes
-                go_round(base, step, held=True)
+                go_round(step, held=True)
             load.send_signal(signal.SIGCONT)
             rounds = 0
             while True:                                # reads while it finishes, then after
                 finished = load.poll() is not None
-                go_round(base, "data", held=False)
+                go_round("", held=False)
+                go_round("data", held=False)
                 rounds += 1
                 if finished:
                     break

@@ -21,6 +21,9 @@ from monitor.ingest.load import load_files
 from .test_load import ROSTER_HEADER, roster_rows, write_csv
 
 KILLS = 15
+# Rows in the file each killed load reads: every stage lasts long enough to be landed in (the
+# shortest, data health, a tenth of a second) and a whole load takes a few seconds.
+ROWS = 100_000
 
 
 def big_benchmark(path, rows: int):
@@ -60,7 +63,7 @@ def test_killed_loads_leave_the_database_as_it_was(tmp_path, settings):
     before = digest(db)
     pristine = tmp_path / "pristine.duckdb"
     shutil.copy2(db, pristine)
-    big = big_benchmark(tmp_path / "big.csv", 300_000)
+    big = big_benchmark(tmp_path / "big.csv", ROWS)
     env = os.environ | {"MONITOR_DB": str(db)}
     command = [sys.executable, "-m", "monitor", "load", "--progress", str(big)]
 
@@ -93,7 +96,7 @@ def test_killed_loads_leave_the_database_as_it_was(tmp_path, settings):
             continue
         # Atomic: otherwise the load had committed (the kill landed as it was exiting) and the
         # database holds all of it.
-        assert results == 300_000, f"a killed load left {results:,} of 300,000 rows"
+        assert results == ROWS, f"a killed load left {results:,} of {ROWS:,} rows"
         shutil.copy2(pristine, db)
     assert len(hits) == KILLS, f"only {len(hits)} of {KILLS} kills landed during a load: {hits}"
     # Every stage was hit at least once, the commit's own stage included.
@@ -104,5 +107,5 @@ def test_killed_loads_leave_the_database_as_it_was(tmp_path, settings):
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert list(tmp_path.glob("m.duckdb.*.loading*")) == []
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM assessment_results").fetchall()[0][0] == 300_000
+    assert con.execute("SELECT count(*) FROM assessment_results").fetchall()[0][0] == ROWS
     con.close()
