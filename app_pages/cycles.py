@@ -15,7 +15,7 @@ import streamlit as st
 from monitor import charts
 from monitor import cycles as rules
 from monitor.access import AccessDenied
-from monitor.store import COMMITMENT_STATUSES, DECISIONS, DISTRICT, Commitment, CycleError
+from monitor.store import COMMITMENT_STATUSES, DECISIONS, DISTRICT, LIMITS, Commitment, Refused
 from monitor.ui import components, cycle_view, data, filters
 
 settings = data.settings()
@@ -34,7 +34,7 @@ def _attempt(change, done: str) -> None:
     """Make a change through the store; say why where it refuses."""
     try:
         change()
-    except (CycleError, AccessDenied) as refusal:
+    except (Refused, AccessDenied) as refusal:
         st.error(str(refusal), icon=":material/block:")
         return
     st.toast(done, icon=":material/check:")
@@ -107,18 +107,20 @@ if current is not None:
             if st.form_submit_button("Save progress", disabled=not current.commitments):
                 changed = [(i, s) for i, s in picks.items()
                            if s != next(c.status for c in current.commitments if c.id == i)]
-                _attempt(lambda: [desk.set_commitment_status(i, s, as_of) for i, s in changed],
+                _attempt(lambda: desk.set_commitment_statuses(dict(changed), as_of),
                          f"{len(changed)} commitment(s) updated.")
         with st.form("commitment_new", clear_on_submit=True):
             st.markdown("**Add a commitment**")
-            what = st.text_input("What", key="commitment_what")
+            what = st.text_input("What", key="commitment_what", max_chars=LIMITS["what"])
             owner = st.text_input("Owner (role)", key="commitment_owner",
+                                  max_chars=LIMITS["owner_role"],
                                   placeholder="Principal, instructional coach, grade 3 team...")
             # Two weeks on from today or from the cycle's start, whichever is later.
             due = st.date_input("Due", value=min(current.ends_on, max(as_of, current.starts_on)
                                                  + dt.timedelta(days=14)),
                                 key="commitment_due")
-            link = st.text_input("Link to a dashboard view (optional)", key="commitment_link")
+            link = st.text_input("Link to a dashboard view (optional)", key="commitment_link",
+                                 max_chars=LIMITS["link"])
             if st.form_submit_button("Add commitment"):
                 _attempt(lambda: desk.add_commitment(current.id, Commitment(what, owner, due,
                                                                             link=link)),
@@ -139,14 +141,14 @@ if current is not None:
                     "Target (%)", 0.0, 100.0, float(r.target), step=1.0,
                     key=f"target_{r.indicator.id}")
                 note = right.text_input("Note", r.indicator.decision_note,
-                                        key=f"decision_note_{r.indicator.id}")
+                                        key=f"decision_note_{r.indicator.id}",
+                                        max_chars=LIMITS["decision_note"])
                 decided[r.indicator.id] = (choice, note)
             if st.form_submit_button("Save decisions"):
                 was = {r.indicator.id: r.target for r in review.indicators}
-                _attempt(lambda: ([desk.set_target(i, t) for i, t in targets.items()
-                                   if t != was[i]],
-                                  [desk.decide(i, c, n) for i, (c, n) in decided.items()
-                                   if c != "(undecided)"]), "Decisions saved.")
+                _attempt(lambda: desk.review(
+                    {i: (c, n) for i, (c, n) in decided.items() if c != "(undecided)"},
+                    {i: t for i, t in targets.items() if t != was[i]}), "Decisions saved.")
         next_start, next_end = rules.default_dates(settings,
                                                    current.ends_on + dt.timedelta(days=1))
         with st.form("cycle_close"):
@@ -169,8 +171,10 @@ else:
         start_default, end_default = rules.default_dates(settings, as_of)
         leading_choices = rules.indicator_choices(settings, "leading")
         lagging_choices = rules.indicator_choices(settings, "lagging")
-        focus = st.text_area("Focus: the problem of practice", key="cycle_focus")
-        practice = st.text_input("The high-yield practice to change", key="cycle_practice")
+        focus = st.text_area("Focus: the problem of practice", key="cycle_focus",
+                             max_chars=LIMITS["focus"])
+        practice = st.text_input("The high-yield practice to change", key="cycle_practice",
+                                 max_chars=LIMITS["practice"])
         left, right = st.columns(2)
         starts = left.date_input("Starts", start_default, key="cycle_starts")
         ends = right.date_input("Ends", end_default, key="cycle_ends")

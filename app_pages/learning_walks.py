@@ -10,7 +10,7 @@ import re
 import streamlit as st
 
 from monitor.debrief import deck_pdf, deck_pptx, for_projector
-from monitor.store import Note
+from monitor.store import LIMITS, Note, Refused
 from monitor.ui import components, data, figures, filters
 from monitor.ui import debrief as walks
 
@@ -74,16 +74,22 @@ def _notes_form(slide_key: str, big: bool) -> None:
                                                               " (read only for your role)"))
         columns = st.columns(3)
         notice = columns[0].text_area("What do we notice?", note.notice, height=110 if big else 90,
-                                      disabled=not can_write, key=f"notice_{slide_key}")
+                                      disabled=not can_write, key=f"notice_{slide_key}",
+                                      max_chars=LIMITS["notice"])
         wonder = columns[1].text_area("What do we wonder?", note.wonder, height=110 if big else 90,
-                                      disabled=not can_write, key=f"wonder_{slide_key}")
+                                      disabled=not can_write, key=f"wonder_{slide_key}",
+                                      max_chars=LIMITS["wonder"])
         steps = columns[2].text_area("Next steps (one per line)", note.next_steps,
                                      height=110 if big else 90, disabled=not can_write,
-                                     key=f"steps_{slide_key}")
+                                     key=f"steps_{slide_key}", max_chars=LIMITS["next_steps"])
         if st.form_submit_button("Save notes", icon=":material/save:", disabled=not can_write):
-            store.save(walk.school_year, walk.window_id, walk.notes_scope, slide_key,
-                       Note(notice=notice, wonder=wonder, next_steps=steps))
-            st.toast("Notes saved with this walk.", icon=":material/check:")
+            try:
+                store.save(walk.school_year, walk.window_id, walk.notes_scope, slide_key,
+                           Note(notice=notice, wonder=wonder, next_steps=steps))
+            except Refused as refusal:
+                st.error(str(refusal), icon=":material/block:")
+            else:
+                st.toast("Notes saved with this walk.", icon=":material/check:")
         if note.updated_at:
             st.caption(f"Last saved {note.updated_at.replace('T', ' ')}"
                        + (f" by {note.updated_by}" if note.updated_by else ""))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from monitor import charts, reflection, registry, trajectories
 from monitor.access import AccessDenied
-from monitor.store import DISTRICT, CycleError
+from monitor.store import DISTRICT, LIMITS, Refused
 from monitor.ui import components, data, filters, measures
 
 settings = data.settings()
@@ -103,17 +103,19 @@ if can_write:
                                     index=(reflection.STAGES.index(stage) + 1) if stage else 0,
                                     key=f"stage_{term}_{row}")
             note = middle.text_input("Note", before["note"].get(row, "") if row in before.index
-                                     else "", key=f"note_{term}_{row}")
+                                     else "", key=f"note_{term}_{row}", max_chars=LIMITS["note"])
             evidence = right.text_input("Evidence (a link to a view)",
                                         before["evidence"].get(row, "") if row in before.index
-                                        else "", key=f"evidence_{term}_{row}")
+                                        else "", key=f"evidence_{term}_{row}",
+                                        max_chars=LIMITS["evidence"])
             choices[(lever, element)] = (picked, note, evidence)
         if st.form_submit_button("Save the reflection", type="primary"):
             try:
-                for (lever, element), (picked, note, evidence) in choices.items():
-                    if picked != "(not recorded)":
-                        desk.reflect(framework_id, term, lever, element, picked, note, evidence)
-            except (CycleError, AccessDenied) as refusal:
+                desk.reflect_term(framework_id, term, {
+                    part: (picked, note, evidence)
+                    for part, (picked, note, evidence) in choices.items()
+                    if picked != "(not recorded)"})
+            except (Refused, AccessDenied) as refusal:
                 st.error(str(refusal), icon=":material/block:")
             else:
                 st.toast(f"Reflection for {term} saved.", icon=":material/check:")

@@ -15,11 +15,14 @@ MONITOR_NOTES named) is carried into the store the first time it is opened, once
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,7 +30,6 @@ import sqlalchemy as sa
 
 from monitor.access import AccessDenied, Scope
 
-MAX_CHARS = 4000
 DISTRICT = "district"          # the scope of the district's own notes (else a school code)
 LEGACY_NOTES = "debrief_notes.sqlite"
 STORE_FILE = "monitor_store.sqlite"
@@ -167,8 +169,38 @@ DECISIONS = ("carry on", "adjust", "stop")
 OPEN, CLOSED = "open", "closed"
 
 
-class CycleError(ValueError):
+class Refused(ValueError):
+    """A change the store does not make; the message says why, for the user. Nothing of it
+    was saved."""
+
+
+class CycleError(Refused):
     """A change to a cycle its rules do not allow; the message says why, for the user."""
+
+
+class TooLong(Refused):
+    """Text longer than its field takes: refused whole, never cut."""
+
+
+# The longest text each field takes, in characters. A page's widgets stop typing there too;
+# the store refuses anything longer (a 20 MB focus once made the School page take 34 s).
+LIMITS = {"focus": 500, "practice": 500, "what": 500, "owner_role": 120, "link": 2000,
+          "decision_note": 1000, "notice": 4000, "wonder": 4000, "next_steps": 4000,
+          "note": 4000, "evidence": 2000}
+LABELS = {"focus": "focus", "practice": "practice", "what": "commitment", "owner_role": "owner",
+          "link": "link", "decision_note": "decision's note", "notice": "notice",
+          "wonder": "wonder", "next_steps": "next steps", "note": "note",
+          "evidence": "evidence"}
+
+
+def checked_text(field: str, value: str) -> str:
+    """`value` if it fits `field` (LIMITS), else TooLong naming the field and its limit."""
+    value = "" if value is None else str(value)
+    limit = LIMITS[field]
+    if len(value) > limit:
+        raise TooLong(f"The {LABELS[field]} is {len(value):,} characters long; it can be at "
+                      f"most {limit:,}. Nothing was saved: shorten it and save again.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -245,6 +277,8 @@ def _checked_indicators(indicators: list[Indicator]) -> None:
 def _checked_commitment(c: Commitment) -> None:
     if not c.what.strip() or not c.owner_role.strip():
         raise CycleError("A commitment says what will be done and whose role does it.")
+    for field in ("what", "owner_role", "link"):
+        checked_text(field, getattr(c, field))
     if c.status not in COMMITMENT_STATUSES:
         raise CycleError(f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}.")
 
@@ -292,13 +326,28 @@ def _engine(url: str) -> sa.Engine:
 
 
 class Store:
-    """The store at `url` (see `store_url`)."""
+    """The store at `url` (see `store_url`).
+
+    Every change is one operation: checked whole first (who may, what the rules allow, how
+    long each text is), then written in one transaction with one record in `changes` (what it
+    touched before and after). A refused or failed operation changes nothing and records
+    nothing."""
 
     def __init__(self, url: str, legacy_notes: Path | None = None):
         self.url = url
         self.engine = _engine(url)
         if legacy_notes is not None:
             self._carry_legacy_notes(Path(legacy_notes))
+
+    @contextlib.contextmanager
+    def _operation(self, author: Author, kind: str, scope: str) -> Iterator[tuple]:
+        """One transaction and its one record of the change: yields (connection, record),
+        where the body sets record["key"], ["before"] and ["after"]."""
+        record: dict = {"key": {}, "before": None, "after": None}
+        with self.engine.begin() as con:
+            yield con, record
+            self._record(con, author, kind, scope, record["key"], record["before"],
+                         record["after"])
 
     # -- debrief notes ------------------------------------------------------------------------
 
@@ -316,16 +365,17 @@ class Store:
 
     def save_note(self, author: Author, school_year: str, window_id: str, scope: str,
                   slide: str, note: Note) -> Note:
-        """Write one slide's note (each field cut at MAX_CHARS) and its record of the change,
-        in one transaction. AccessDenied unless `author` may write `scope`'s notes."""
+        """Write one slide's note and its record of the change, in one transaction.
+        AccessDenied unless `author` may write `scope`'s notes; TooLong for a field over its
+        limit (nothing saved)."""
         author.check_may_write(scope)
         t = notes_table
         key = {"school_year": school_year, "window_id": window_id, "scope": scope,
                "slide": slide}
-        saved = Note(note.notice[:MAX_CHARS], note.wonder[:MAX_CHARS],
-                     note.next_steps[:MAX_CHARS], _now(), author.name)
+        saved = Note(checked_text("notice", note.notice), checked_text("wonder", note.wonder),
+                     checked_text("next_steps", note.next_steps), _now(), author.name)
         values = asdict(saved)
-        with self.engine.begin() as con:
+        with self._operation(author, "note", scope) as (con, record):
             where = [t.c[k] == v for k, v in key.items()]
             before = con.execute(sa.select(t.c.notice, t.c.wonder, t.c.next_steps,
                                            t.c.updated_at, t.c.updated_by).where(*where)
@@ -334,8 +384,8 @@ class Store:
                 con.execute(t.insert().values(**key, **values))
             else:
                 con.execute(t.update().where(*where).values(**values))
-            self._record(con, author, "note", scope, key,
-                         dict(before) if before is not None else None, values)
+            record.update(key=key, before=dict(before) if before is not None else None,
+                          after=values)
         return saved
 
     # -- improvement cycles ---------------------------------------------------------------------
@@ -346,30 +396,40 @@ class Store:
         """Open a cycle for `scope` (a school, or DISTRICT): one open cycle per scope at a
         time. CycleError for what a cycle cannot be; AccessDenied unless `author` may."""
         author.check_may_write(scope)
+        with self._operation(author, "cycle", scope) as (con, record):
+            cycle_id, row = self._insert_cycle(con, author, scope, focus, practice, starts_on,
+                                               ends_on, indicators, commitments, previous_id)
+            record.update(key={"cycle": cycle_id}, after=row)
+        return self.cycle(cycle_id)
+
+    def _insert_cycle(self, con, author: Author, scope: str, focus: str, practice: str,
+                      starts_on: dt.date, ends_on: dt.date, indicators: list[Indicator],
+                      commitments: list[Commitment], previous_id: int | None,
+                      ) -> tuple[int, dict]:
+        """Check and write a new cycle with its indicators and commitments on `con`: its id
+        and what was written (for the record of the change)."""
         if not focus.strip():
             raise CycleError("A cycle names its focus: the problem of practice it works on.")
+        checked_text("focus", focus.strip())
+        checked_text("practice", practice.strip())
         if ends_on <= starts_on:
             raise CycleError(f"The cycle ends ({ends_on}) on or before it starts ({starts_on}).")
         _checked_indicators(indicators)
         for c in commitments:
             _checked_commitment(c)
-        with self.engine.begin() as con:
-            if self._open_cycle_id(con, scope) is not None:
-                raise CycleError("This school already has an open cycle: close it (with a "
-                                 "decision on each indicator) before opening the next."
-                                 if scope != DISTRICT else "The district already has an open "
-                                 "cycle: close it before opening the next.")
-            row = {"scope": scope, "focus": focus.strip(), "practice": practice.strip(),
-                   "starts_on": starts_on, "ends_on": ends_on, "status": OPEN,
-                   "previous_id": previous_id, "opened_by": author.name, "opened_at": _now(),
-                   "closed_at": None}
-            cycle_id = con.execute(cycles_table.insert().values(**row)).inserted_primary_key[0]
-            self._record(con, author, "cycle", scope, {"cycle": cycle_id}, None, row)
-            for i in indicators:
-                self._insert_indicator(con, author, scope, cycle_id, i)
-            for c in commitments:
-                self._insert_commitment(con, author, scope, cycle_id, c)
-        return self.cycle(cycle_id)
+        if self._open_cycle_id(con, scope) is not None:
+            raise CycleError("This school already has an open cycle: close it (with a "
+                             "decision on each indicator) before opening the next."
+                             if scope != DISTRICT else "The district already has an open "
+                             "cycle: close it before opening the next.")
+        row = {"scope": scope, "focus": focus.strip(), "practice": practice.strip(),
+               "starts_on": starts_on, "ends_on": ends_on, "status": OPEN,
+               "previous_id": previous_id, "opened_by": author.name, "opened_at": _now(),
+               "closed_at": None}
+        cycle_id = con.execute(cycles_table.insert().values(**row)).inserted_primary_key[0]
+        written = [self._insert_indicator(con, cycle_id, i) for i in indicators]
+        promised = [self._insert_commitment(con, cycle_id, c) for c in commitments]
+        return cycle_id, {**row, "indicators": written, "commitments": promised}
 
     def _open_cycle_id(self, con, scope: str) -> int | None:
         t = cycles_table
@@ -377,23 +437,19 @@ class Store:
                                                     t.c.status == OPEN)).first()
         return None if found is None else found[0]
 
-    def _insert_indicator(self, con, author: Author, scope: str, cycle_id: int,
-                          i: Indicator) -> None:
+    def _insert_indicator(self, con, cycle_id: int, i: Indicator) -> dict:
         row = {"cycle_id": cycle_id, "kind": i.kind, "measure": i.measure, "detail": i.detail,
                "subject": i.subject, "start_value": i.start_value, "target": float(i.target),
                "decision": None, "decision_note": ""}
         new = con.execute(indicators_table.insert().values(**row)).inserted_primary_key[0]
-        self._record(con, author, "indicator", scope, {"indicator": new}, None, row)
+        return {"id": new, **row}
 
-    def _insert_commitment(self, con, author: Author, scope: str, cycle_id: int,
-                           c: Commitment) -> int:
-        row = {"cycle_id": cycle_id, "what": c.what.strip()[:MAX_CHARS],
-               "owner_role": c.owner_role.strip()[:120], "due_on": c.due_on,
-               "status": c.status, "done_on": c.done_on, "link": c.link[:MAX_CHARS],
+    def _insert_commitment(self, con, cycle_id: int, c: Commitment) -> dict:
+        row = {"cycle_id": cycle_id, "what": c.what.strip(), "owner_role": c.owner_role.strip(),
+               "due_on": c.due_on, "status": c.status, "done_on": c.done_on, "link": c.link,
                "carried_from": c.carried_from}
         new = con.execute(commitments_table.insert().values(**row)).inserted_primary_key[0]
-        self._record(con, author, "commitment", scope, {"commitment": new}, None, row)
-        return new
+        return {"id": new, **row}
 
     def cycles(self, scopes: list[str] | None = None) -> list[Cycle]:
         """Every cycle (of `scopes` only, when given), newest first within each scope."""
@@ -441,59 +497,98 @@ class Store:
             raise CycleError("This cycle is closed: its review stands as it was decided.")
         return cycle
 
+    def _cycle_of(self, author: Author, table: sa.Table, kind: str, ids: list[int]) -> Cycle:
+        """The one open cycle the indicators or commitments `ids` belong to, which `author`
+        may change."""
+        with self.engine.connect() as con:
+            found = dict(con.execute(sa.select(table.c.id, table.c.cycle_id).where(
+                table.c.id.in_(list(ids)))).all())
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise CycleError(f"There is no {kind} {missing[0]}.")
+        if len(set(found.values())) > 1:
+            raise CycleError(f"These {kind}s belong to different cycles: change one at a time.")
+        return self._writable_cycle(author, next(iter(found.values())))
+
     def add_commitment(self, author: Author, cycle_id: int, commitment: Commitment) -> int:
         cycle = self._writable_cycle(author, cycle_id)
         _checked_commitment(commitment)
-        with self.engine.begin() as con:
-            return self._insert_commitment(con, author, cycle.scope, cycle_id, commitment)
+        with self._operation(author, "commitment", cycle.scope) as (con, record):
+            row = self._insert_commitment(con, cycle_id, commitment)
+            record.update(key={"cycle": cycle_id, "commitment": row["id"]}, after=row)
+        return row["id"]
 
     def set_commitment_status(self, author: Author, commitment_id: int, status: str,
                               on: dt.date) -> None:
         """A commitment's progress; `on` is the day it was marked done (kept only for
         done)."""
-        if status not in COMMITMENT_STATUSES:
-            raise CycleError(f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}.")
-        self._change(author, commitments_table, "commitment", commitment_id,
-                     {"status": status, "done_on": on if status == "done" else None})
+        self.set_commitment_statuses(author, {commitment_id: status}, on)
+
+    def set_commitment_statuses(self, author: Author, statuses: dict[int, str],
+                                on: dt.date) -> None:
+        """Several commitments' progress at once (one cycle's), as one change."""
+        for status in statuses.values():
+            if status not in COMMITMENT_STATUSES:
+                raise CycleError("A commitment's status is one of "
+                                 f"{', '.join(COMMITMENT_STATUSES)}.")
+        if not statuses:
+            return
+        self._change(author, commitments_table, "commitment", {
+            i: {"status": s, "done_on": on if s == "done" else None}
+            for i, s in statuses.items()})
 
     def decide(self, author: Author, indicator_id: int, decision: str, note: str = "") -> None:
         """The review's decision on one indicator: carry on, adjust or stop, with a note."""
-        if decision not in DECISIONS:
-            raise CycleError(f"A decision is one of {', '.join(DECISIONS)}.")
-        self._change(author, indicators_table, "indicator", indicator_id,
-                     {"decision": decision, "decision_note": note.strip()[:MAX_CHARS]})
+        self.review(author, {indicator_id: (decision, note)}, {})
 
     def set_target(self, author: Author, indicator_id: int, target: float) -> None:
         """Revise an indicator's target for its cycle's end (a decision to adjust, carried into
         the next cycle, is revised here)."""
-        if not 0 <= target <= 100:
-            raise CycleError(f"A target is a percent from 0 to 100, not {target}.")
-        self._change(author, indicators_table, "indicator", indicator_id,
-                     {"target": float(target)})
+        self.review(author, {}, {indicator_id: target})
 
-    def _change(self, author: Author, table: sa.Table, kind: str, row_id: int,
-                after: dict) -> None:
-        """Change one indicator or commitment of an open cycle `author` may change, with its
-        record (the changed columns before and after)."""
-        with self.engine.connect() as con:
-            before = con.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
-        if before is None:
-            raise CycleError(f"There is no {kind} {row_id}.")
-        cycle = self._writable_cycle(author, before["cycle_id"])
-        with self.engine.begin() as con:
-            con.execute(table.update().where(table.c.id == row_id).values(**after))
-            self._record(con, author, kind, cycle.scope, {kind: row_id},
-                         {k: before[k] for k in after}, after)
+    def review(self, author: Author, decisions: dict[int, tuple[str, str]],
+               targets: dict[int, float]) -> None:
+        """A cycle's review as one change: decisions (indicator -> (decision, note)) and
+        revised targets (indicator -> target), all of one cycle."""
+        changes: dict[int, dict] = {}
+        for indicator_id, target in targets.items():
+            if not 0 <= target <= 100:
+                raise CycleError(f"A target is a percent from 0 to 100, not {target}.")
+            changes.setdefault(indicator_id, {})["target"] = float(target)
+        for indicator_id, (decision, note) in decisions.items():
+            if decision not in DECISIONS:
+                raise CycleError(f"A decision is one of {', '.join(DECISIONS)}.")
+            changes.setdefault(indicator_id, {}).update(
+                decision=decision, decision_note=checked_text("decision_note", note.strip()))
+        if changes:
+            self._change(author, indicators_table, "indicator", changes)
+
+    def _change(self, author: Author, table: sa.Table, kind: str,
+                changes: dict[int, dict]) -> None:
+        """Change indicators or commitments (id -> new values) of one open cycle `author` may
+        change, as one operation: its record holds each row's changed values before and
+        after, by id."""
+        cycle = self._cycle_of(author, table, kind, list(changes))
+        with self._operation(author, kind, cycle.scope) as (con, record):
+            before = {}
+            for row_id, after in changes.items():
+                was = con.execute(sa.select(table).where(table.c.id == row_id)
+                                  ).mappings().first()
+                before[row_id] = {k: was[k] for k in after}
+                con.execute(table.update().where(table.c.id == row_id).values(**after))
+            record.update(key={"cycle": cycle.id, f"{kind}s": sorted(changes)},
+                          before=before, after=changes)
 
     def close_cycle(self, author: Author, cycle_id: int, next_starts_on: dt.date,
                     next_ends_on: dt.date,
                     start_values: dict[tuple[str, str | None, str | None], float | None]
                     ) -> Cycle:
-        """Close a reviewed cycle and open the next: its focus and practice, the indicators
-        not stopped (their start values from `start_values`, by Indicator.key, the data at
-        the next cycle's start; their targets as they were, to be revised where the decision
-        was to adjust) and the commitments not done or dropped (carried, each pointing at the
-        one it continues). Every indicator needs its decision first."""
+        """Close a reviewed cycle and open the next, as one change: its focus and practice,
+        the indicators not stopped (their start values from `start_values`, by
+        Indicator.key, the data at the next cycle's start; their targets as they were, to be
+        revised where the decision was to adjust) and the commitments not done or dropped
+        (carried, each pointing at the one it continues). Every indicator needs its decision
+        first. Where the next cycle cannot open, this one stays open, unchanged."""
         cycle = self._writable_cycle(author, cycle_id)
         undecided = [i for i in cycle.indicators if i.decision is None]
         if undecided:
@@ -511,14 +606,19 @@ class Store:
         carried = [Commitment(c.what, c.owner_role, max(c.due_on, next_starts_on), c.status,
                               c.link, None, c.id) for c in cycle.commitments if not c.finished]
         t = cycles_table
-        with self.engine.begin() as con:
+        with self._operation(author, "cycle", cycle.scope) as (con, record):
             closed = {"status": CLOSED, "closed_at": _now()}
-            con.execute(t.update().where(t.c.id == cycle_id).values(**closed))
-            self._record(con, author, "cycle", cycle.scope, {"cycle": cycle_id},
-                         {"status": OPEN, "closed_at": None}, closed)
-        return self.open_cycle(author, cycle.scope, cycle.focus, cycle.practice,
-                               next_starts_on, next_ends_on, kept, carried,
-                               previous_id=cycle_id)
+            changed = con.execute(t.update().where(t.c.id == cycle_id, t.c.status == OPEN)
+                                  .values(**closed)).rowcount
+            if changed != 1:          # closed by someone else meanwhile
+                raise CycleError("This cycle is closed: its review stands as it was decided.")
+            next_id, row = self._insert_cycle(
+                con, author, cycle.scope, cycle.focus, cycle.practice, next_starts_on,
+                next_ends_on, kept, carried, cycle_id)
+            record.update(key={"cycle": cycle_id, "next": next_id},
+                          before={"status": OPEN, "closed_at": None},
+                          after={**closed, "next": row})
+        return self.cycle(next_id)
 
     # -- the system's reflection -----------------------------------------------------------------
 
@@ -526,26 +626,51 @@ class Store:
                 stage: str, note: str = "", evidence: str = "") -> None:
         """Record where one lever (or one element of it) stands this term. The district's
         reflection: district staff only."""
+        self.reflect_term(author, framework, term, {(lever, element): (stage, note, evidence)})
+
+    def reflect_term(self, author: Author, framework: str, term: str,
+                     stages: dict[tuple[str, str], tuple[str, str, str]]) -> None:
+        """Record one term's stages ((lever, element) -> (stage, note, evidence)) as one
+        change."""
         from monitor.reflection import STAGES
 
         author.check_may_write(DISTRICT)
-        if stage not in STAGES:
-            raise CycleError(f"A stage is one of {', '.join(STAGES)}.")
+        rows = {}
+        for (lever, element), (stage, note, evidence) in stages.items():
+            if stage not in STAGES:
+                raise CycleError(f"A stage is one of {', '.join(STAGES)}.")
+            rows[(lever, element)] = {
+                "stage": stage, "note": checked_text("note", note.strip()),
+                "evidence": checked_text("evidence", evidence.strip()),
+                "recorded_by": author.name, "recorded_at": _now()}
+        if not rows:
+            return
         t = reflections_table
-        key = {"framework": framework, "term": term, "lever": lever, "element": element}
-        values = {"stage": stage, "note": note.strip()[:MAX_CHARS],
-                  "evidence": evidence.strip()[:MAX_CHARS], "recorded_by": author.name,
-                  "recorded_at": _now()}
-        with self.engine.begin() as con:
-            where = [t.c[k] == v for k, v in key.items()]
-            before = con.execute(sa.select(t.c.stage, t.c.note, t.c.evidence, t.c.recorded_by,
-                                           t.c.recorded_at).where(*where)).mappings().first()
-            if before is None:
-                con.execute(t.insert().values(**key, **values))
+        with self._operation(author, "reflection", DISTRICT) as (con, record):
+            befores, afters = {}, {}
+            for (lever, element), values in rows.items():
+                key = {"framework": framework, "term": term, "lever": lever,
+                       "element": element}
+                where = [t.c[k] == v for k, v in key.items()]
+                before = con.execute(sa.select(t.c.stage, t.c.note, t.c.evidence,
+                                               t.c.recorded_by, t.c.recorded_at).where(*where)
+                                     ).mappings().first()
+                if before is None:
+                    con.execute(t.insert().values(**key, **values))
+                else:
+                    con.execute(t.update().where(*where).values(**values))
+                name = f"{lever}: {element}" if element else lever
+                befores[name] = dict(before) if before is not None else None
+                afters[name] = values
+            if len(rows) == 1:
+                ((lever, element),) = rows
+                record.update(key={"framework": framework, "term": term, "lever": lever,
+                                   "element": element},
+                              before=next(iter(befores.values())),
+                              after=next(iter(afters.values())))
             else:
-                con.execute(t.update().where(*where).values(**values))
-            self._record(con, author, "reflection", DISTRICT, key,
-                         dict(before) if before is not None else None, values)
+                record.update(key={"framework": framework, "term": term,
+                                   "levers": sorted(afters)}, before=befores, after=afters)
 
     def reflections(self, framework: str) -> list[dict]:
         """Every recorded stage of `framework`: term, lever, element, stage, note, evidence,
@@ -646,36 +771,18 @@ class Notebook:
 
 class Desk:
     """Improvement cycles and the system's reflection as one author changes them
-    (monitor.ui.data hands these out): every change is made as them, and checked and recorded
-    by the store."""
+    (monitor.ui.data hands these out): each of the store's changes (WRITES) is made as them,
+    and checked and recorded by the store; `desk.close_cycle(cycle_id, ...)` is
+    `store.close_cycle(author, cycle_id, ...)`."""
+
+    WRITES = frozenset({"open_cycle", "add_commitment", "set_commitment_status",
+                        "set_commitment_statuses", "decide", "set_target", "review",
+                        "close_cycle", "reflect", "reflect_term"})
 
     def __init__(self, store: Store, author: Author):
         self.store, self.author = store, author
 
-    def open_cycle(self, scope: str, focus: str, practice: str, starts_on: dt.date,
-                   ends_on: dt.date, indicators: list[Indicator],
-                   commitments: list[Commitment] = ()) -> Cycle:
-        return self.store.open_cycle(self.author, scope, focus, practice, starts_on, ends_on,
-                                     indicators, commitments)
-
-    def add_commitment(self, cycle_id: int, commitment: Commitment) -> int:
-        return self.store.add_commitment(self.author, cycle_id, commitment)
-
-    def set_commitment_status(self, commitment_id: int, status: str, on: dt.date) -> None:
-        self.store.set_commitment_status(self.author, commitment_id, status, on)
-
-    def decide(self, indicator_id: int, decision: str, note: str = "") -> None:
-        self.store.decide(self.author, indicator_id, decision, note)
-
-    def set_target(self, indicator_id: int, target: float) -> None:
-        self.store.set_target(self.author, indicator_id, target)
-
-    def close_cycle(self, cycle_id: int, next_starts_on: dt.date, next_ends_on: dt.date,
-                    start_values: dict) -> Cycle:
-        return self.store.close_cycle(self.author, cycle_id, next_starts_on, next_ends_on,
-                                      start_values)
-
-    def reflect(self, framework: str, term: str, lever: str, element: str, stage: str,
-                note: str = "", evidence: str = "") -> None:
-        self.store.reflect(self.author, framework, term, lever, element, stage, note, evidence)
-
+    def __getattr__(self, name: str):
+        if name not in Desk.WRITES:
+            raise AttributeError(name)
+        return functools.partial(getattr(self.store, name), self.author)

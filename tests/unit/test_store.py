@@ -14,7 +14,18 @@ import textwrap
 import pytest
 
 from monitor.access import AccessDenied, Scope
-from monitor.store import DISTRICT, Author, Commitment, CycleError, Indicator, Note, Store, open_store
+from monitor.store import (
+    DISTRICT,
+    LIMITS,
+    Author,
+    Commitment,
+    CycleError,
+    Indicator,
+    Note,
+    Store,
+    TooLong,
+    open_store,
+)
 
 from ..postgres import cluster, new_database
 
@@ -52,11 +63,16 @@ def test_notes_are_saved_updated_and_read_back_per_walk(store, tmp_path):
     again = Store(store.url).notes_for_walk("2026-27", "Q1", DISTRICT)
     assert list(again) == ["trend"] and again["trend"].next_steps == "coach CA3\nvisit"
     assert again["trend"].updated_at and again["trend"].updated_by == "coach@district.org"
-    # Quotes and SQL in a note are just text; a long note is cut, not refused.
+    # Quotes and SQL in a note are just text; a note too long is refused whole, not cut.
     store.save_note(me, "2026-27", "Q2", DISTRICT, "x",
-                    Note(notice="'); DROP TABLE debrief_notes;--", wonder="w" * 5000))
+                    Note(notice="'); DROP TABLE debrief_notes;--", wonder="w" * 4000))
     saved = store.notes_for_walk("2026-27", "Q2", DISTRICT)["x"]
     assert saved.notice.startswith("');") and len(saved.wonder) == 4000
+    changes = len(store.history())
+    with pytest.raises(TooLong, match="wonder is 4,001 characters long; it can be at most 4,000"):
+        store.save_note(me, "2026-27", "Q2", DISTRICT, "x", Note(wonder="w" * 4001))
+    assert store.notes_for_walk("2026-27", "Q2", DISTRICT)["x"] == saved
+    assert len(store.history()) == changes
     assert store.notes_for_walk("2026-27", "Q1", SCHOOLS[0])["trend"].notice == "school's own"
 
 
@@ -161,10 +177,10 @@ LEADING = Indicator("leading", "walkthrough", 60.0, detail="ca2", start_value=41
 LAGGING = Indicator("lagging", "benchmark", 55.0, subject="ELA", start_value=48.0)
 
 
-def _open(store, author, where=SCHOOLS[0], **kwargs):
-    return store.open_cycle(author, where, "Students rarely explain their thinking",
-                            "Turn and talk with sentence frames", D(2026, 8, 11),
-                            D(2026, 10, 31), [LEADING, LAGGING], **kwargs)
+def _open(store, author, where=SCHOOLS[0], focus="Students rarely explain their thinking",
+          practice="Turn and talk with sentence frames", **kwargs):
+    return store.open_cycle(author, where, focus, practice, D(2026, 8, 11), D(2026, 10, 31),
+                            [LEADING, LAGGING], **kwargs)
 
 
 def test_a_cycle_opens_takes_commitments_is_reviewed_and_closes_into_the_next(store):
@@ -193,7 +209,7 @@ def test_a_cycle_opens_takes_commitments_is_reviewed_and_closes_into_the_next(st
     adjusted = following.indicators[1]
     store.set_target(principal, adjusted.id, 52.0)
     assert store.cycle(following.id).indicators[1].target == 52.0
-    assert store.history("indicator")[-1]["before"] == {"target": 55.0}
+    assert store.history("indicator")[-1]["before"] == {str(adjusted.id): {"target": 55.0}}
     with pytest.raises(CycleError, match="percent"):
         store.set_target(principal, adjusted.id, 120.0)
     store.set_target(principal, adjusted.id, 55.0)
@@ -291,3 +307,128 @@ def test_only_district_staff_record_the_reflection(store, role):
         with pytest.raises(AccessDenied):
             store.reflect(me, "tntp", "2026-27 Fall", "Organizational management", "", "Plan")
         assert store.reflections("tntp") == [] and store.history() == []
+
+
+# -- one operation, one transaction, one record ----------------------------------------------
+
+def _reviewed(store, me):
+    cycle = _open(store, me, commitments=[
+        Commitment("Model turn and talk", "Coach", D(2026, 9, 1)),
+        Commitment("Walk grade 3 weekly", "Principal", D(2026, 9, 15))])
+    store.review(me, {i.id: ("carry on", "keep going") for i in cycle.indicators}, {})
+    return store.cycle(cycle.id)
+
+
+def test_a_refused_close_leaves_the_cycle_open_and_unchanged(store):
+    """Closing with the next cycle's dates the wrong way round is refused before anything is
+    written: the cycle stays open, its commitments stay, no successor, nothing recorded."""
+    me = Author("coach@district.org", ROLES["district"])
+    cycle = _reviewed(store, me)
+    changes = store.history()
+    with pytest.raises(CycleError, match="on or before it starts"):
+        store.close_cycle(me, cycle.id, D(2026, 11, 1), D(2026, 10, 1), {})
+    assert store.cycle(cycle.id) == cycle
+    assert [c.id for c in store.cycles([SCHOOLS[0]])] == [cycle.id]
+    assert store.history() == changes
+
+
+def test_a_close_that_fails_half_way_writes_nothing(store, monkeypatch):
+    """A failure after the cycle was marked closed (here: writing the second carried
+    commitment) rolls the whole change back."""
+    me = Author("coach@district.org", ROLES["district"])
+    cycle = _reviewed(store, me)
+    changes = store.history()
+    real = Store._insert_commitment
+    written = []
+
+    def fail_on_second(self, con, cycle_id, commitment):
+        written.append(commitment)
+        if len(written) == 2:
+            raise RuntimeError("the disk is full")
+        return real(self, con, cycle_id, commitment)
+    monkeypatch.setattr(Store, "_insert_commitment", fail_on_second)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        store.close_cycle(me, cycle.id, D(2026, 11, 1), D(2027, 1, 31), {})
+    monkeypatch.setattr(Store, "_insert_commitment", real)
+    assert store.cycle(cycle.id) == cycle
+    assert [c.id for c in store.cycles([SCHOOLS[0]])] == [cycle.id]
+    assert store.history() == changes
+    # And done again, it closes and opens the next in one change.
+    following = store.close_cycle(me, cycle.id, D(2026, 11, 1), D(2027, 1, 31), {})
+    last = store.history()
+    assert len(last) == len(changes) + 1
+    assert last[-1]["key"] == {"cycle": cycle.id, "next": following.id}
+    assert len(last[-1]["after"]["next"]["commitments"]) == 2
+
+
+def test_each_operation_is_one_record_of_the_change(store):
+    me = Author("coach@district.org", ROLES["district"])
+    count = len(store.history())
+
+    def one_more(change):
+        nonlocal count
+        change()
+        assert len(store.history()) == count + 1, change
+        count += 1
+    cycle = None
+
+    def opened():
+        nonlocal cycle
+        cycle = _open(store, me, commitments=[Commitment("A", "Coach", D(2026, 9, 1)),
+                                              Commitment("B", "Coach", D(2026, 9, 2))])
+    one_more(opened)
+    first, second = cycle.commitments
+    one_more(lambda: store.add_commitment(me, cycle.id, Commitment("C", "Coach",
+                                                                   D(2026, 9, 3))))
+    one_more(lambda: store.set_commitment_statuses(me, {first.id: "done",
+                                                        second.id: "in progress"},
+                                                   D(2026, 9, 1)))
+    one_more(lambda: store.review(me, {i.id: ("adjust", "") for i in cycle.indicators},
+                                  {cycle.indicators[0].id: 70.0}))
+    one_more(lambda: store.close_cycle(me, cycle.id, D(2026, 11, 1), D(2027, 1, 31), {}))
+    one_more(lambda: store.reflect_term(me, "tntp", "2026-27 Fall", {
+        ("Organizational management", ""): ("Plan", "a note", ""),
+        ("Instructional leadership", ""): ("Test", "", "")}))
+    one_more(lambda: store.save_note(me, "2026-27", "Q1", DISTRICT, "trend", Note("n")))
+    # A refusal anywhere in a batch refuses all of it.
+    following = next(c for c in store.cycles([SCHOOLS[0]]) if c.status == "open")
+    with pytest.raises(CycleError, match="decision is one of"):
+        store.review(me, {following.indicators[0].id: ("carry on", ""),
+                          following.indicators[1].id: ("maybe", "")}, {})
+    assert store.cycle(following.id) == following and len(store.history()) == count
+
+
+@pytest.mark.parametrize("field", ["focus", "practice", "what", "owner_role", "link",
+                                   "decision_note", "notice", "wonder", "next_steps", "note",
+                                   "evidence"])
+def test_every_field_refuses_text_over_its_limit_and_saves_nothing(store, field):
+    """A megabyte through each field: refused with its name and limit, nothing saved."""
+    me = Author("coach@district.org", ROLES["district"])
+    huge = "x" * 1_000_000
+    cycle = _open(store, me, where=DISTRICT, commitments=[Commitment("A", "Coach",
+                                                                     D(2026, 9, 1))])
+    before = (store.cycles(), store.history(), store.reflections("tntp"),
+              store.notes_for_walk("2026-27", "Q1", DISTRICT))
+    attempts = {
+        "focus": lambda: _open(store, me, focus=huge),
+        "practice": lambda: _open(store, me, practice=huge),
+        "what": lambda: store.add_commitment(me, cycle.id, Commitment(huge, "Coach",
+                                                                      D(2026, 9, 1))),
+        "owner_role": lambda: store.add_commitment(me, cycle.id, Commitment("A", huge,
+                                                                            D(2026, 9, 1))),
+        "link": lambda: store.add_commitment(me, cycle.id, Commitment("A", "Coach",
+                                                                      D(2026, 9, 1), link=huge)),
+        "decision_note": lambda: store.decide(me, cycle.indicators[0].id, "stop", huge),
+        "notice": lambda: store.save_note(me, "2026-27", "Q1", DISTRICT, "t", Note(notice=huge)),
+        "wonder": lambda: store.save_note(me, "2026-27", "Q1", DISTRICT, "t", Note(wonder=huge)),
+        "next_steps": lambda: store.save_note(me, "2026-27", "Q1", DISTRICT, "t",
+                                              Note(next_steps=huge)),
+        "note": lambda: store.reflect(me, "tntp", "2026-27 Fall", "Organizational management",
+                                      "", "Plan", huge),
+        "evidence": lambda: store.reflect(me, "tntp", "2026-27 Fall",
+                                          "Organizational management", "", "Plan", "", huge),
+    }
+    with pytest.raises(TooLong, match=f"at most {LIMITS[field]:,}"):
+        attempts[field]()
+    assert (store.cycles(), store.history(), store.reflections("tntp"),
+            store.notes_for_walk("2026-27", "Q1", DISTRICT)) == before
