@@ -71,7 +71,7 @@ def _health(args: argparse.Namespace) -> int:
 def _measures(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from monitor import measures_table, reads, selection
+    from monitor import measures_table, reads, registry, selection
     from monitor.db import Database
 
     settings = load_settings()
@@ -79,7 +79,11 @@ def _measures(args: argparse.Namespace) -> int:
     year = args.year or settings.current_school_year()
     frames = []
     for measure in [args.measure] if args.measure else list(settings.measures):
-        if args.subject:
+        if args.subject and args.subject.lower() == "all" and not registry.spec(
+                measure).pool_subjects:
+            # Surveys of different people never pool: 'all' is each survey.
+            subjects = list(registry.spec(measure).subjects)
+        elif args.subject:
             subjects = [None if args.subject.lower() == "all" else args.subject]
         else:
             subjects = reads.reported_subjects(db, measure)
@@ -171,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     from monitor.registry import MEASURES
 
     measures.add_argument("--measure", choices=sorted(MEASURES))
-    measures.add_argument("--subject", help="ELA, Math, or 'all' (every subject pooled); for "
+    measures.add_argument("--subject", help="ELA, Math, or 'all' (every subject pooled; "
+                                            "surveys, which never pool: every survey); for "
                                             "walkthroughs any subject observed (Science...); "
                                             "surveys: student, teacher, leader. Default: each "
                                             "subject (walkthroughs: all pooled, then each)")

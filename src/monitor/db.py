@@ -223,7 +223,16 @@ class Database:
                 return self._checked(self.path), self.stamp()
             info = staging.stat()
             link = self.path.with_name(f".{self.path.name}.{info.st_ino}.read")
-            os.replace(staging, link)
+            # Renaming one name of a file onto another name of the same file does nothing
+            # (POSIX rename) and would leave the staging name behind: drop it instead.
+            try:
+                same = link.stat().st_ino == info.st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                staging.unlink(missing_ok=True)
+            else:
+                os.replace(staging, link)
             try:
                 return self._checked(link), (info.st_ino, info.st_mtime_ns)
             except FileNotFoundError:
