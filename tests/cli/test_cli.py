@@ -95,3 +95,35 @@ def test_the_run_script_loads_every_demo_file(demo_files, tmp_path):
                               capture_output=True, text=True, check=True).stdout.split()
     assert sorted(Path(p).name for p in expanded) == sorted(p.name for p in demo_files)
     assert any(p.suffix == ".txt" for p in demo_files)
+
+
+def test_reading_the_database_leaves_no_temporary_file_beside_it(demo_db, tmp_path):
+    """Each reader names the version it opens (a hard link); opening it again, from another
+    process or another reader, leaves nothing behind but that one name (here: three
+    `measures` runs, then twenty readers in this process)."""
+    import shutil
+
+    from monitor.db import Database
+
+    db = tmp_path / "monitor.duckdb"
+    shutil.copy2(demo_db, db)
+    env = os.environ | {"MONITOR_DB": str(db)}
+    for _ in range(3):
+        result = run("measures", "--measure", "benchmark", "--school", "district", env=env)
+        assert result.returncode == 0, result.stderr
+    for _ in range(20):
+        Database(db).connection()
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+    assert left == [f".monitor.duckdb.{db.stat().st_ino}.read"], left
+
+
+def test_measures_subject_all_gives_every_survey(use_demo_db):
+    import io
+
+    import pandas as pd
+
+    result = run("measures", "--measure", "survey", "--subject", "all", "--school", "district",
+                 env=os.environ | {"MONITOR_DB": str(use_demo_db)})
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert set(table["subject"]) == {"student", "teacher", "leader"}
