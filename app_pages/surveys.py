@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import goals, privacy, trajectories
+from monitor import breakdowns, goals, privacy, trajectories
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
 from monitor.ui import components, data, figures, filters, measures
 
@@ -39,34 +39,42 @@ if point is None:
 
 # Who answered: respondents and, for the student survey, the share of students enrolled in
 # the surveyed grades.
-rates = data.response_rates(scope, scoped, survey)
+rates = breakdowns.response_rates_shown(data.response_rates(scope, scoped, survey))
 here = rates[(rates["scope"] == (f.school or privacy.DISTRICT))
              & (rates["window_id"] == point["window_id"])]
-if len(here) and pd.notna(here["respondents"].iloc[0]):
+if len(here):
     answered = here.iloc[0]
-    text = f"{point['window']}: {int(answered['respondents']):,} respondents"
-    if pd.notna(answered["rate"]):
-        text += (f" of {int(answered['enrolled']):,} students enrolled in the surveyed grades "
-                 f"({answered['rate']:.0f}% response rate)")
+    if answered["suppressed"]:
+        text = (f"{point['window']}: respondents {answered['respondents_shown']} (hidden to "
+                "protect a small group)")
+    else:
+        text = f"{point['window']}: {answered['respondents_shown']} respondents"
+        if pd.notna(answered["rate"]):
+            text += (f" of {answered['enrolled_shown']} students enrolled in the surveyed "
+                     f"grades ({answered['rate_shown']}% response rate)")
     st.markdown(f":material/how_to_vote: {text}.")
 
 # By school: percent favorable at the window, with respondents and response rate.
 if f.school is None:
     schools = measures.by_school(scope, "survey", scoped, point["window_id"])
     schools = schools[schools["present"]].merge(
-        rates[rates["window_id"] == point["window_id"]].rename(columns={"scope": "school_code"}),
-        on="school_code", how="left")
+        rates[rates["window_id"] == point["window_id"]].rename(columns={
+            "scope": "school_code", "suppressed": "counts_suppressed",
+            "hidden_label": "counts_label"}), on="school_code", how="left")
     below = int((schools["status"] == "not met").sum())
     low_rate = schools[schools["rate"] < 50] if survey == "student" else schools.iloc[:0]
     title = (f"{point['window']}: {below} of {len(schools)} schools not met (more than "
              f"{settings.status.approaching_band:.0f} points below the goal)"
              + (f"; {len(low_rate)} with under half their students responding"
                 if len(low_rate) else ""))
+    schools["counts_hidden"] = schools["counts_label"].where(
+        schools["counts_suppressed"].astype("boolean").fillna(False).astype(bool), "")
     table = schools[["school_name", "level", "value", "n", "respondents", "enrolled", "rate",
-                     "target", "status"]].rename(columns={
+                     "counts_hidden", "target", "status"]].rename(columns={
         "school_name": "School", "level": "Level", "value": "% favorable", "n": "Respondents "
         "(answered)", "respondents": "Respondents", "enrolled": "Enrolled (surveyed grades)",
-        "rate": "Response rate (%)", "target": "Goal (%)", "status": "Status"})
+        "rate": "Response rate (%)", "counts_hidden": "Response counts hidden",
+        "target": "Goal (%)", "status": "Status"})
     components.render_chart(title, figures.school_status_chart(schools, label), table,
                             as_of=as_of, n_note=f"n = {len(schools)} schools with respondents",
                             key="survey_schools")

@@ -3,7 +3,6 @@ survey response rates per school."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from monitor import privacy
@@ -77,24 +76,16 @@ def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters,
     return with_display(merged)
 
 
-def response_rates(counts: pd.DataFrame, settings: Settings, group: str) -> pd.DataFrame:
-    """Per window, each school's respondents and response rate, plus a district row
-    (scope privacy.DISTRICT). `counts` is queries/survey_response_rates.sql. For a student
-    group, counts under the minimum n are hidden (the rate with them). Columns: window_id,
-    scope, respondents, enrolled, rate."""
-    district = counts.groupby("window_id", as_index=False).agg(
-        respondents=("respondents", "sum"), enrolled=("enrolled", "sum"))
-    if counts["enrolled"].isna().all():          # a staff survey: no roster to count against
-        district["enrolled"] = np.nan
-    frame = pd.concat([counts.rename(columns={"school_code": "scope"}),
-                       district.assign(scope=privacy.DISTRICT)], ignore_index=True)
-    frame["respondents"] = frame["respondents"].astype(float)
-    frame["enrolled"] = pd.to_numeric(frame["enrolled"], errors="coerce")
-    if group != "all":
-        frame = privacy.mask_small(frame, "respondents", ["enrolled"], settings.privacy.min_n)
-        frame = privacy.mask_small(frame, "respondents", ["respondents"], settings.privacy.min_n)
-    frame["rate"] = (100 * frame["respondents"] / frame["enrolled"]).round(0)
-    return frame[["window_id", "scope", "respondents", "enrolled", "rate"]]
+def response_rates_shown(rates: pd.DataFrame) -> pd.DataFrame:
+    """Response rates (monitor.reads.response_rates) as a table shows them: counts with
+    thousands separators, a hidden row's counts as its label ('n<10', 'suppressed')."""
+    hidden = rates["suppressed"].astype(bool)
+
+    def text(column: str, fmt: str) -> pd.Series:
+        shown = rates[column].map(lambda v: "" if pd.isna(v) else format(v, fmt))
+        return shown.where(~hidden, rates["hidden_label"].fillna("suppressed"))
+    return rates.assign(respondents_shown=text("respondents", ",.0f"),
+                        enrolled_shown=text("enrolled", ",.0f"), rate_shown=text("rate", ".0f"))
 
 
 RATINGS = {1: "Not Yet", 2: "Somewhat", 3: "Mostly", 4: "Yes"}

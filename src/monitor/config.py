@@ -204,6 +204,15 @@ class Privacy(_Strict):
     min_n: int = Field(10, ge=1)
     disclosive_n: int = Field(20, ge=0)
     min_observations: int = Field(5, ge=1)
+    # A learning walk's cell needs this many distinct teachers observed.
+    min_teachers: int = Field(5, ge=1)
+    # A cell of teachers' ratings (learning walks) or adults' outcomes (teacher growth,
+    # coaching) where everyone had the same (0% or 100%) is hidden at any size: it would tell
+    # each one's. (Off only for tests that check counts by hand.)
+    adults_one_outcome: bool = True
+    # CAASPP comparison rows: CDE's own rule for its public files (fewer tested not shown),
+    # on top of min_n.
+    state_min_tested: int = Field(11, ge=1)
 
 
 class Status(_Strict):
@@ -372,6 +381,19 @@ class Access(_Strict):
     schools_claim: str = "schools"  # a list of school codes, or one code
     analyst_claim: str = "analyst"  # true for district analysts
     users: dict[str, UserAccess] = {}
+    # Checks on every signed-in identity, before any role (monitor.access.refusal):
+    # an e-mail address counts only where the token says it is verified (`email_verified`),
+    # but from the issuers listed in `trusted_email_issuers` (a provider that vouches for
+    # every address it issues without saying so, such as a Microsoft Entra tenant);
+    require_verified_email: bool = True
+    trusted_email_issuers: list[str] = []
+    # the token's issuer (`iss`) must be one of `issuers` (blank: the provider configured in
+    # .streamlit/secrets.toml, whose discovery address names it);
+    issuers: list[str] = []
+    # and, where given, the address's domain one of `allowed_domains` and the Microsoft
+    # tenant (`tid`) one of `allowed_tenants`.
+    allowed_domains: list[str] = []
+    allowed_tenants: list[str] = []
 
     @field_validator("role_without_sign_in")
     @classmethod

@@ -204,7 +204,19 @@ def check(con, settings: Settings) -> tuple[pd.DataFrame, list[str]]:
     """The health table of the database as it is, and its warnings against the snapshot taken
     before the latest load (for the Data page, the overview and `monitor health`)."""
     counts = counted(con, settings)
-    return summary(counts), warnings(counts, latest_snapshot(con, skip_latest=True))
+    return summary(counts), warnings(counts, latest_snapshot(con, skip_latest=True)) \
+        + unnamed_teachers(con, settings)
+
+
+def unnamed_teachers(con, settings: Settings) -> list[str]:
+    """Learning walks count teachers (a cell needs min_teachers): observations naming no
+    teacher count as one at their school, so its cells may be hidden. Said where it happens."""
+    rows = run_query(con, "walkthrough_unnamed_teachers")
+    return [f"Walkthroughs {r.school_year}: {int(r.unnamed):,} of {int(r.observations):,} "
+            "observations name no teacher; a school's walk results count them as one teacher, "
+            f"so they may be hidden (n<{settings.privacy.min_teachers} teachers). Add the "
+            "Teacher column to the form."
+            for r in rows.itertuples() if r.unnamed]
 
 
 def record(con, counts: pd.DataFrame, run_id: int) -> None:

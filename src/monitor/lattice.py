@@ -19,6 +19,10 @@ is a cell too, never shown.
 
 1. Primary: a cell of fewer than `min_n` students (walkthroughs: `min_observations`) is hidden
    ("n<10"), and so is one of fewer than `disclosive_n` where everyone shares one outcome.
+   Learning walks count teachers too: a cell of fewer than `min_teachers` distinct teachers is
+   hidden ("n<5 teachers"), and so is one where every observed teacher got the same rating
+   (0% or 100%), at any size; so is a cell of an adults' measure (teacher growth, coaching)
+   where everyone had the same outcome. No view gives one teacher's ratings.
 2. Complementary, by derivation: starting from what is shown, every sum with exactly one
    unknown term gives that term, and what it gives is known in turn, across every partition,
    until nothing more follows. Any hidden cell, or small remainder, that comes out known has
@@ -66,9 +70,7 @@ SMALL, ONE_OUTCOME, COMPLEMENTARY = "small", "one outcome", "complementary"
 # the learning walks ('ca2', 'ca3'), whose counts its four ratings make up.
 RATINGS = "walkthrough_ratings"
 OBSERVED = ("walkthrough", RATINGS)     # counted in observations: min_observations applies
-# Details not in their measure's "every detail pooled": Core Action 1 as a whole (its parts
-# are), teacher growth walk to walk (every detail pooled is the year so far).
-UNPOOLED = ("ca1", "ca2_walk", "ca3_walk")
+FEW_TEACHERS = "few teachers"
 
 
 def grade_keys() -> pd.DataFrame:
@@ -89,8 +91,8 @@ def rules_fingerprint(settings: Settings) -> str:
                                 exclude={"surveys": {"wording"}})
     parts["growth"] = settings.measures["iready_growth"].growth_expectation
     # 2: intervals count units, not ratings; 3: the ratings' cells; 4: teacher growth;
-    # 5: coaching logs
-    parts["version"] = 5
+    # 5: coaching logs; 6: walks counted in teachers, teacher growth's headline per teacher
+    parts["version"] = 6
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -106,7 +108,8 @@ def counts(con, settings: Settings) -> Iterator[pd.DataFrame]:
         for measure, spec in MEASURES.items():
             params = rule_parameters(settings, measure) | {
                 "details": spec.details, "pool_subjects": spec.pool_subjects,
-                "pooled_details": True}
+                "pooled_details": True, "unpooled": [*spec.unpooled, "-"],
+                "pooled_only": [*spec.pooled_only, "-"]}
             rolled = run_here(cursor, "lattice_counts", params)
             if measure == "survey":
                 # Items as details too, beside the constructs they make up (pooled rows are
@@ -121,11 +124,18 @@ def counts(con, settings: Settings) -> Iterator[pd.DataFrame]:
                 rolled = rolled.merge(medians, how="left", on=[
                     "school_year", "window_id", "scope", "grade", "subject", "detail",
                     "group_id"])
+            if spec.observations:
+                teachers = run_here(cursor, "lattice_teachers", rule_parameters(
+                    settings, measure) | {"unpooled": params["unpooled"]})
+                rolled = rolled.merge(teachers, how="left", on=[
+                    "school_year", "window_id", "scope", "grade", "subject", "detail"],
+                    validate="many_to_one")
             yield rolled.assign(measure=measure)
             if measure == "walkthrough":
                 ratings = run_here(cursor, "lattice_counts", rule_parameters(settings, RATINGS)
                                    | {"details": True, "pool_subjects": True,
-                                      "pooled_details": False})
+                                      "pooled_details": False, "unpooled": ["-"],
+                                      "pooled_only": ["-"]})
                 if len(ratings):
                     yield ratings.assign(measure=RATINGS)
     finally:
@@ -168,8 +178,12 @@ def _with_remainders(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     parts = [cells.assign(virtual=False)]
     for name, members in sets:
         inside = np.flatnonzero(group.isin(members).to_numpy(bool))
-        # Every group's cell has its all-students cell (a group is some of everyone).
-        at = order[np.searchsorted(everyone_keys, key[inside])]
+        # A group's cell has its all-students cell (a group is some of everyone); one without
+        # (a table that leaves all students' row out) has no remainder to make.
+        position = np.searchsorted(everyone_keys, key[inside])
+        found = position < len(everyone_keys)
+        found[found] = everyone_keys[position[found]] == key[inside][found]
+        inside, at = inside[found], order[position[found]]
         rest = totals[everyone].copy()
         for column in range(len(counted)):
             rest[:, column] -= np.bincount(at, weights=totals[inside, column],
@@ -208,9 +222,11 @@ def _relations(cells: pd.DataFrame, settings: Settings) -> list[_Relation]:
     constructs = sorted({item.construct for item in ITEMS})
     by_construct = {c: [item.id for item in ITEMS if item.construct == c] for c in constructs}
     # Pooled details are the walkthrough indicators (Core Action 1 as a whole aside: its parts
-    # are in), teacher growth's year so far (walk to walk aside) or the survey constructs; a
-    # construct is its items.
-    details = sorted(set(uniques["detail"]) - {POOLED, *UNPOOLED, *ITEMS_BY_ID})
+    # are in) or the survey constructs (a construct is its items); a measure's `unpooled`
+    # details are not in it (teacher growth's pooled cell is each teacher's mean: no sum).
+    measures = list(uniques["measure"])
+    unpooled = {d for m in measures if m in MEASURES for d in MEASURES[m].unpooled}
+    details = sorted(set(uniques["detail"]) - {POOLED, *unpooled, *ITEMS_BY_ID})
     subjects = sorted(set(uniques["subject"]) - {POOLED})
     kinds: list[tuple[str, str, str, list[str]]] = [
         ("schools", "scope", DISTRICT, schools),
@@ -393,7 +409,8 @@ def protect(cells: pd.DataFrame, settings: Settings, *, virtual: np.ndarray | No
             keep: np.ndarray | None = None, trace: list | None = None) -> pd.DataFrame:
     """Hide what must be hidden over linked cells (see the module docstring).
 
-    `cells` holds the dimensions and n, n_records, n_meeting; `virtual` marks cells never
+    `cells` holds the dimensions and n, n_records, n_meeting (and for learning walks
+    n_teachers, the distinct teachers observed; NaN where not counted); `virtual` marks cells never
     shown (remainders), `hidden` cells already hidden, `guarded` cells whose value must not be
     derivable whatever their size (another school's, in a principal's view), `keep` cells to
     hide last (a principal's own school's, in their view). Returns the cells with `hidden` and
@@ -408,7 +425,8 @@ def protect(cells: pd.DataFrame, settings: Settings, *, virtual: np.ndarray | No
     size = len(cells)
     flags = [np.zeros(size, bool) if a is None else np.asarray(a, bool)
              for a in (virtual, hidden, guarded, keep)]
-    core = cells[[*DIMENSIONS, "n", "n_records", "n_meeting"]]
+    core = cells[[*DIMENSIONS, "n", "n_records", "n_meeting"]].assign(
+        n_teachers=cells["n_teachers"] if "n_teachers" in cells else np.nan)
     part = _codes(core, ["measure", "school_year", "window_id"])
     order = np.argsort(part, kind="stable")
     is_hidden = np.zeros(size, bool)
@@ -429,16 +447,28 @@ def _protect_part(cells: pd.DataFrame, settings: Settings, virtual: np.ndarray,
                   trace: list | None) -> tuple[np.ndarray, np.ndarray]:
     """`protect` over cells no sum links to others: (hidden, reason) per cell."""
     size = len(cells)
+    privacy = settings.privacy
     walks = cells["measure"].isin(OBSERVED).to_numpy()
-    min_n = np.where(walks, settings.privacy.min_observations, settings.privacy.min_n)
-    disclosive = np.where(walks, 0, settings.privacy.disclosive_n)
+    adults = cells["measure"].isin([m for m, spec in MEASURES.items() if spec.people]).to_numpy()
+    min_n = np.where(walks, privacy.min_observations, privacy.min_n)
+    # Teachers' ratings and adults' outcomes: one outcome for everyone is hidden at any size.
+    disclosive = np.where((walks | adults) & privacy.adults_one_outcome, np.inf,
+                          np.where(walks, 0, privacy.disclosive_n))
     n = cells["n"].to_numpy(float)
     records = cells["n_records"].to_numpy(float)
     meeting = cells["n_meeting"].to_numpy(float)
+    # Every walk's cell has its teachers counted (lattice_teachers.sql), but for the group
+    # remainders `_with_remainders` adds: walks have no student groups, so those are each one
+    # of the counted cells again, under another name, with no count of their own.
+    teachers = cells["n_teachers"].to_numpy(float) if "n_teachers" in cells \
+        else np.full(size, np.nan)
+    teachers = np.where(np.isnan(teachers), np.inf, teachers)
     same = (meeting == 0) | (meeting == records)
-    small = (n > 0) & (n < min_n)
+    few_teachers = walks & (n > 0) & (teachers < privacy.min_teachers)
+    small = (n > 0) & ((n < min_n) | few_teachers)
     one_outcome = (n > 0) & ~small & (n < disclosive) & same
-    reason = np.where(small, SMALL, np.where(one_outcome, ONE_OUTCOME, None)).astype(object)
+    reason = np.where(small, np.where(few_teachers & (n >= min_n), FEW_TEACHERS, SMALL),
+                      np.where(one_outcome, ONE_OUTCOME, None)).astype(object)
     shown_hidden = (small | one_outcome) & ~virtual
     added = hidden & ~shown_hidden
     reason[added] = COMPLEMENTARY
@@ -621,12 +651,61 @@ def _protected_measure(raw: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     # Protected in the cells' sorted order (queries return rows in no fixed order; where two
     # cells tie for hiding, the same one is then chosen on every build).
     order = np.argsort(_codes(cells, list(DIMENSIONS)), kind="stable")
-    core = cells[[*DIMENSIONS, "n", "n_records", "n_meeting"]].take(order).reset_index(drop=True)
+    counted = ["n", "n_records", "n_meeting", *(["n_teachers"] if "n_teachers" in cells else [])]
+    core = cells[[*DIMENSIONS, *counted]].take(order).reset_index(drop=True)
     protected = protect(core, settings, virtual=virtual[order])
     cells = cells.take(order[~virtual[order]])
     kept = protected[~protected["virtual"]]
     cells = cells.assign(hidden=kept["hidden"].to_numpy(), reason=kept["reason"].to_numpy())
     return _finish(cells.drop(columns="virtual").reset_index(drop=True), settings)
+
+
+def protect_table(cells: pd.DataFrame, settings: Settings, *,
+                  hidden: np.ndarray | None = None,
+                  viewer: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """A table counted from people outside the lattice (response rates, the state test's
+    published rows), protected as the lattice is: `cells` holds the lattice's DIMENSIONS and
+    n, n_records, n_meeting for each school (scope a school code; UNPLACED for what belongs
+    to none, never shown) and the district (DISTRICT: its schools added up), every group and
+    grade it has. Primary and complementary suppression over schools, groups (with their
+    remainders) and grades; `hidden` marks cells hidden already (their counterpart in the
+    lattice is). With `viewer` (a principal's schools), as that principal's view protects it
+    (the district less their schools is the other schools: `principal_hidden`).
+
+    Returns the cells but UNPLACED ones, with `hidden`, `reason` and `hidden_label`."""
+    cells = cells.reset_index(drop=True)
+    counted = ["n", "n_records", "n_meeting"]
+    raw = cells[[*DIMENSIONS, *counted]].astype({c: float for c in counted}).assign(
+        _row=np.arange(len(cells)), _hidden=False if hidden is None else np.asarray(hidden, bool))
+    table = _with_remainders(raw, settings)
+    virtual = (table["virtual"].to_numpy(bool) | (table["scope"] == UNPLACED).to_numpy(bool))
+    table = table.assign(_row=table["_row"].fillna(-1).astype(int),
+                         _hidden=table["_hidden"].fillna(False).astype(bool))
+    protected = protect(table[[*DIMENSIONS, *counted]], settings, virtual=virtual,
+                        hidden=table["_hidden"].to_numpy(bool))
+    real = ~virtual
+    is_hidden = np.zeros(len(cells), bool)
+    reason = np.full(len(cells), None, dtype=object)
+    rows = table["_row"].to_numpy(int)[real]
+    is_hidden[rows] = protected["hidden"].to_numpy(bool)[real]
+    reason[rows] = protected["reason"].to_numpy(object)[real]
+    if viewer is not None:
+        placed = cells[(cells["scope"] != DISTRICT) & (cells["scope"] != UNPLACED)
+                       & (cells["n_records"] > 0)]
+        keys = [d for d in DIMENSIONS if d != "scope"]
+        schools = placed.groupby(keys, observed=True).size().rename("schools")
+        exact = cells.assign(hidden=is_hidden, _row=np.arange(len(cells)))
+        exact = exact[(exact["scope"] == DISTRICT) | exact["scope"].isin(viewer)]
+        exact = exact.merge(schools.reset_index(), how="left", on=keys)
+        exact["schools"] = exact["schools"].fillna(0)
+        theirs = principal_hidden(exact, settings)
+        newly = theirs & ~exact["hidden"].to_numpy(bool)
+        is_hidden[exact["_row"].to_numpy(int)[theirs]] = True
+        reason[exact["_row"].to_numpy(int)[newly]] = COMPLEMENTARY
+    out = cells.assign(hidden=is_hidden, reason=reason)
+    out["hidden_label"] = np.where(~is_hidden, None, np.where(
+        reason == SMALL, f"n<{settings.privacy.min_n}", "suppressed"))
+    return out[out["scope"] != UNPLACED].reset_index(drop=True)
 
 
 def _as_categories(cells: pd.DataFrame) -> pd.DataFrame:
@@ -661,8 +740,14 @@ def _finish(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     cells["ci_high"] = np.where(hidden, np.nan, np.round(high, 1))
     small = np.where(walks, f"n<{settings.privacy.min_observations}",
                      f"n<{settings.privacy.min_n}")
+    reason = cells["reason"].to_numpy()
     cells["hidden_label"] = np.where(
-        ~hidden, None, np.where(cells["reason"].to_numpy() == SMALL, small, "suppressed"))
+        ~hidden, None, np.where(reason == SMALL, small, np.where(
+            reason == FEW_TEACHERS, f"n<{settings.privacy.min_teachers} teachers",
+            "suppressed")))
+    # Teachers counted (learning walks): kept only as an exact count behind the protection.
+    cells["true_n_teachers"] = (cells["n_teachers"].to_numpy(float) if "n_teachers" in cells
+                                else np.nan)
     if "count_a" in cells:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = cells["sum_a"].to_numpy(float) / cells["count_a"].to_numpy(float)
@@ -675,7 +760,7 @@ def _finish(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         cells[column] = np.where(hidden, np.nan, cells[column].to_numpy(float))
     columns = [*DIMENSIONS, "n", "n_records", "n_meeting", "value", "ci_low", "ci_high",
                "hidden", "reason", "hidden_label", "schools", "mean_a", "median_a", "median_b",
-               "n_excluded", "true_n", "true_n_records", "true_n_meeting"]
+               "n_excluded", "true_n", "true_n_records", "true_n_meeting", "true_n_teachers"]
     for column in columns:
         if column not in cells:
             cells[column] = np.nan
@@ -686,7 +771,7 @@ def _finish(cells: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 STORED = [*DIMENSIONS, "n", "n_records", "n_meeting", "value", "ci_low", "ci_high", "hidden",
           "reason", "hidden_label", "schools", "mean_a", "median_a", "median_b", "n_excluded",
-          "true_n", "true_n_records", "true_n_meeting"]
+          "true_n", "true_n_records", "true_n_meeting", "true_n_teachers"]
 
 
 def build(con, settings: Settings) -> int:
@@ -787,7 +872,8 @@ def principal_view(db, settings: Settings, schools: tuple[str, ...]) -> pd.DataF
     view_hidden = np.zeros(len(rows), bool)
     view_hidden[~rated] = principal_hidden(
         rows[~rated].assign(n=rows["true_n"], n_records=rows["true_n_records"],
-                            n_meeting=rows["true_n_meeting"]), settings)
+                            n_meeting=rows["true_n_meeting"],
+                            n_teachers=rows["true_n_teachers"]), settings)
     # Ratings as their core action's cells are in this view.
     view_hidden[rated] = _parents_hidden(rows[rated],
                                          rows[~rated].assign(hidden=view_hidden[~rated]))[0]
@@ -808,7 +894,8 @@ def principal_view(db, settings: Settings, schools: tuple[str, ...]) -> pd.DataF
 
 def principal_hidden(exact: pd.DataFrame, settings: Settings) -> np.ndarray:
     """Which of a principal's cells they must not see: `exact` holds the district's cells and
-    those of the principal's schools (DIMENSIONS, the true n, n_records and n_meeting,
+    those of the principal's schools (DIMENSIONS, the true n, n_records and n_meeting and
+    for learning walks n_teachers,
     `hidden` as the whole district's protection left them, and on district cells `schools`,
     how many schools have results there).
 
@@ -822,19 +909,24 @@ def principal_hidden(exact: pd.DataFrame, settings: Settings) -> np.ndarray:
     rule as the level-to-level tables', privacy.protect_linked_tables).
     Returns `hidden` for the principal, per row of `exact`."""
     exact = exact.reset_index(drop=True)
+    if "n_teachers" not in exact:
+        exact = exact.assign(n_teachers=np.nan)
     keys = [d for d in DIMENSIONS if d != "scope"]
     district = exact[exact["scope"] == DISTRICT].set_index(keys)
     own = exact[exact["scope"] != DISTRICT].copy()
     own["with_results"] = (own["n_records"] > 0).astype(int)
-    mine = own.groupby(keys)[["n", "n_records", "n_meeting", "with_results"]].sum()
-    mine = mine.reindex(district.index, fill_value=0)
+    mine = own.groupby(keys)[["n", "n_records", "n_meeting", "n_teachers",
+                              "with_results"]].sum(min_count=1)
+    mine = mine.reindex(district.index).fillna(0)
+    # (Teachers are distinct per school: the other schools' are the district's less theirs.)
     others = pd.DataFrame({
         "n": district["n"] - mine["n"], "n_records": district["n_records"] - mine["n_records"],
         "n_meeting": district["n_meeting"] - mine["n_meeting"],
+        "n_teachers": district["n_teachers"] - mine["n_teachers"],
         "schools": district["schools"].fillna(0) - mine["with_results"],
         "theirs": mine["n_records"]}).reset_index()
     others = others[others["n_records"] > 0].assign(scope=OTHERS, _row=-1)
-    counted = ["n", "n_records", "n_meeting"]
+    counted = ["n", "n_records", "n_meeting", "n_teachers"]
     cells = pd.concat([exact.assign(other=False, _row=np.arange(len(exact))),
                        others.assign(other=True, hidden=False)], ignore_index=True)
     cells["guarded"] = (cells["other"] & (cells["schools"] <= 1)

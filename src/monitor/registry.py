@@ -25,7 +25,16 @@ class MeasureSpec:
     # stretch growth; n_excluded the students left out for having no baseline.
     statistics: dict[str, str] = field(default_factory=dict)
     in_grid: bool = True             # a column of the schools x measures grid
-    observations: bool = False       # counts observations, with their own privacy floor
+    # Counts classroom observations: cells need min_observations of them and min_teachers
+    # distinct teachers, and one where every teacher got the same rating is hidden.
+    observations: bool = False
+    # Counts adults (teachers, leaders, people coached): a cell where every one of them had
+    # the same outcome (0% or 100%) is hidden at any size, since it tells each one's.
+    people: bool = False
+    # Details left out of "every detail pooled" (their parts are in it, or it is counted
+    # otherwise), and details counted only there (never a detail row of their own).
+    unpooled: tuple[str, ...] = ()
+    pooled_only: tuple[str, ...] = ()
     # Whether it counts students, so that student groups apply (learning walks observe
     # classrooms; teacher growth counts teachers: every unit is in "all" only).
     student_groups: bool = True
@@ -55,23 +64,27 @@ MEASURES: dict[str, MeasureSpec] = {spec.id: spec for spec in (
                 in_grid=False, projects=False),
     # Learning walks visit every classroom: reported across every subject observed.
     MeasureSpec("walkthrough", "walkthrough", "Learning walks", "observations", (None,),
-                details=True, observations=True, student_groups=False),
-    # Teachers observed at least twice: their Core Action 2 and 3 ratings, first against
-    # latest (and walk against walk). People, so the students' floor (min_n, disclosive_n)
-    # applies; not a column of the grid (a school has a few dozen teachers: mostly n<10 until
-    # late in the year), shown on the Learning walks and School pages.
+                details=True, observations=True, student_groups=False, unpooled=("ca1",)),
+    # Teachers observed at least twice: the share whose mean Core Action 2 and 3 rating rose
+    # from their first walk of the year to their latest (details: each core action first to
+    # latest, and walk against walk). People, so the students' floor (min_n) applies; not a
+    # column of the grid (a school has a few dozen teachers: mostly n<10 until late in the
+    # year), shown on the Learning walks and School pages.
     MeasureSpec("teacher_growth", "walkthrough", "Teacher growth", "teachers", (None,),
                 details=True, student_groups=False, in_grid=False, projects=False,
-                first_window_empty="first walk"),
+                first_window_empty="first walk", people=True,
+                unpooled=("ca2", "ca3", "ca2_walk", "ca3_walk"), pooled_only=("teacher",)),
     MeasureSpec("survey", "survey", "Student survey", "respondents",
                 ("student", "teacher", "leader"), pool_subjects=False, details=True),
     # Coaching logs. Goals: per cycle, the goals of the people coached (n = people; details
     # the role coached, teacher or leader). Leaders' rubric: per cycle, each leader's latest
     # rating of each domain (n = leaders; details the domains).
     MeasureSpec("coaching_goals", "coaching", "Coaching goals", "people coached", (None,),
-                details=True, student_groups=False, in_grid=False, projects=False),
+                details=True, student_groups=False, in_grid=False, projects=False,
+                people=True),
     MeasureSpec("leader_coaching", "coaching", "Leader coaching", "leaders", (None,),
-                details=True, student_groups=False, in_grid=False, projects=False),
+                details=True, student_groups=False, in_grid=False, projects=False,
+                people=True),
 )}
 
 

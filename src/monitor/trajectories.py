@@ -152,6 +152,8 @@ def n_phrase(n: object, label: str | None, unit: str, window: str | None = None)
     if n is not None and not pd.isna(n):
         return f"n = {n_text(n)} {unit}{at}"
     label = label or "suppressed"
+    if label.startswith("n<") and label.endswith(" teachers"):
+        return f"{label} observed{at}"          # a learning walk's teacher floor
     if label.startswith("n<"):
         return f"{label} {unit}{at}"
     return f"n {label} ({unit}{at})"

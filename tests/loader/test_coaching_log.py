@@ -108,7 +108,10 @@ def _load(tmp_path, settings, export: Path):
 
 
 def _exact(settings):
-    return settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0)})
+    """Every count shown, to check it by hand (a cell where every one of a handful of people
+    met, or none did, is otherwise hidden: adults_one_outcome)."""
+    return settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0,
+                                                          adults_one_outcome=False)})
 
 
 def _counts(db: Path, settings, measure: str, scope: str, window: str = "C2") -> dict:
@@ -254,3 +257,24 @@ def test_names_stay_in_the_log_and_never_reach_the_measures_table(tmp_path, sett
     text = cells.astype(str).to_csv()
     for name in ("Teacher One", "Pat Lee", "Sam Ray", "teacher three", "lead.coach"):
         assert name.lower() not in text.lower()
+
+
+def test_a_cell_where_every_adult_had_the_same_outcome_is_hidden(tmp_path, settings):
+    """Adults are few: where everyone coached met their goals (or no one did), the cell
+    tells each one's outcome, so it is hidden at any size (adults_one_outcome), while a
+    mixed cell of the same size is shown."""
+    _, db = _load(tmp_path, settings, google_forms(tmp_path / "coaching.csv"))
+    rules = settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0)})
+    f = selection.Filters(school_year=YEAR)
+    cells = reads.measure_cells(Database(db), rules, "coaching_goals", f)
+    cells = cells[(cells["school_year"] == YEAR) & (cells["group_id"] == "all")
+                  & cells["all_details"]].set_index(["scope", "window_id"])
+    beta = cells.loc[("B", "C3")]                       # Beta's one teacher met: 100%
+    assert beta["suppressed"] and pd.isna(beta["value"]) and pd.isna(beta["n"])
+    assert cells.loc[("B", "C2"), "suppressed"]         # ... and missed at C2: 0%
+    # The district's C2 (3 of 6 goals met) is shown; Alpha's, the district less Beta's, is
+    # hidden with it.
+    district = cells.loc[("__district__", "C2")]
+    assert not district["suppressed"] and district["value"] == 50.0
+    assert cells.loc[("A", "C2"), "suppressed"] and cells.loc[("A", "C2"), "reason"] == \
+        "complementary"

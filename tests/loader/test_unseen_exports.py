@@ -306,8 +306,10 @@ def test_a_form_response_id_or_submission_time_is_the_identity(settings, tmp_pat
 
 def test_learning_walks_pool_every_subject_observed(settings, tmp_path):
     subjects = ["ELA", "Math", "Science", "History-Social Science", "english language arts"]
+    # (Core Action 2 varies: were every teacher rated the same, its cell would be hidden, and
+    # with it one more indicator of every subject's pooled cell.)
     rows = [["Oak", f"2026-09-{10 + i % 5:02d}", "3", subjects[i % 5], f"T{i}", "c@d.org",
-             "Yes" if i % 3 else "No", "Mostly"] for i in range(40)]
+             "Yes" if i % 3 else "No", "Mostly" if i % 4 else "Somewhat"] for i in range(40)]
     db = tmp_path / "m.duckdb"
     load_files([walk_file(tmp_path / "walks.csv", rows)], settings, db_path=db)
     found = reads.reported_subjects(Database(db), "walkthrough")

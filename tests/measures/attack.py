@@ -4,8 +4,8 @@ Written apart from monitor.lattice on purpose: it states the partitions the way 
 would read the published tables (the district is its schools; all grades are the grades, and
 the three level bands; a band is its grades; all students are a group and the rest, or the
 race/ethnicity groups and the rest; every subject pooled is the subjects; every detail pooled
-is the details: teacher growth's pooled is its two core actions since each teacher's first
-walk; a construct is its items), sets up one equation per sum with the shown counts
+is the details, but for teacher growth, whose pooled cell is each teacher's mean rating and
+no sum of its details; a construct is its items), sets up one equation per sum with the shown counts
 as constants and everything hidden (and every unpublished remainder) as unknowns, and finds
 each unknown that the system fixes: x_i is determined exactly when the unit vector e_i lies in
 the row space of the system, that is when every vector of its null space is 0 at i.
@@ -43,8 +43,11 @@ def partitions(settings) -> list[tuple[str, str, list[str], bool]]:
     return out
 
 
-def equations(cells: pd.DataFrame, settings) -> tuple[list[tuple[int, list[int], str]], int]:
-    """Each sum as (total cell, part cells, remainder variable or ''), over `cells`' rows."""
+def equations(cells: pd.DataFrame, settings, schools_complete: bool = False,
+              ) -> tuple[list[tuple[int, list[int], str]], int]:
+    """Each sum as (total cell, part cells, remainder variable or ''), over `cells`' rows.
+    `schools_complete`: the district is exactly its schools (a table with nothing placed in
+    no school, as response rates are)."""
     index = {tuple(row): i for i, row in enumerate(cells[DIMS].itertuples(index=False))}
     found = []
     position = {d: i for i, d in enumerate(DIMS)}
@@ -79,21 +82,22 @@ def equations(cells: pd.DataFrame, settings) -> tuple[list[tuple[int, list[int],
         # The district is its schools (and results placed in none).
         if key[position["scope"]] == "__district__":
             # Complete where the others are one unknown of their own (a principal's view).
-            add(key, "scope", "__district__", schools, "zz-others" in schools)
+            add(key, "scope", "__district__", schools,
+                schools_complete or "zz-others" in schools)
         # Every subject pooled, and every detail pooled.
         if key[position["subject"]] == "*":
             add(key, "subject", "*", sorted(subjects_of[key[0]] - {"*"}), False)
-        if key[position["detail"]] == "*":
-            # Not in it: Core Action 1 as a whole (its parts are), and teacher growth walk to
-            # walk (every detail pooled is each core action since the first walk).
-            details = sorted(details_of[key[0]] - {"*", "ca1", "ca2_walk", "ca3_walk", *items})
+        if key[position["detail"]] == "*" and key[0] != "teacher_growth":
+            # Not in it: Core Action 1 as a whole (its parts are).
+            details = sorted(details_of[key[0]] - {"*", "ca1", *items})
             add(key, "detail", "*", details, key[0] != "walkthrough")
     return found, len(index)
 
 
-def determined(cells: pd.DataFrame, unknown: np.ndarray, settings) -> np.ndarray:
+def determined(cells: pd.DataFrame, unknown: np.ndarray, settings,
+               schools_complete: bool = False) -> np.ndarray:
     """Which unknown cells (boolean over `cells`) the shown ones and the sums fix exactly."""
-    sums, size = equations(cells, settings)
+    sums, size = equations(cells, settings, schools_complete)
     rests: dict[str, int] = {}
     rows = []
     for total, members, rest in sums:

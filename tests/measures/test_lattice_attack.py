@@ -50,14 +50,17 @@ def principal_leaks(db_path, cells: pd.DataFrame, settings, school: str) -> pd.D
     shown or hidden as it is to everyone.)"""
     view = lattice.principal_view(Database(db_path), settings, (school,))
     keys = attack.DIMS
-    view = view.drop(columns=["true_n", "true_n_records", "true_n_meeting"]).merge(
+    view = view.drop(columns=["true_n", "true_n_records", "true_n_meeting",
+                              "true_n_teachers"]).merge(
         cells[keys].drop_duplicates(), on=keys)
-    exact = view.merge(cells[[*keys, "true_n", "true_n_records"]], on=keys)
+    exact = view.merge(cells[[*keys, "true_n", "true_n_records", "true_n_teachers"]], on=keys)
     district = exact[exact["scope"] == "__district__"].set_index(keys[:3] + keys[4:])
     own = exact[exact["scope"] == school].set_index(keys[:3] + keys[4:])
     own_records = own["true_n_records"].reindex(district.index, fill_value=0)
     rest = pd.DataFrame({
         "true_n": district["true_n"] - own["true_n"].reindex(district.index, fill_value=0),
+        "true_n_teachers": district["true_n_teachers"]
+        - own["true_n_teachers"].reindex(district.index, fill_value=0),
         "records": district["true_n_records"] - own_records,
         "others": district["schools"].fillna(0) - (own_records > 0),
         "theirs": own_records}).reset_index()
@@ -69,7 +72,10 @@ def principal_leaks(db_path, cells: pd.DataFrame, settings, school: str) -> pd.D
     fixed = attack.determined(system, unknown, settings)
     floor = np.where(system["measure"].isin(lattice.OBSERVED),
                      settings.privacy.min_observations, settings.privacy.min_n)
-    small = system["true_n"] < floor
+    # A walk's cell is small in teachers too (the other schools' teachers: the district's
+    # less theirs, since a teacher is a name at one school).
+    small = (system["true_n"] < floor) | (system["true_n_teachers"].fillna(np.inf)
+                                          < settings.privacy.min_teachers)
     protected = ~system["rest"] | ((system["others"] <= 1) & (system["theirs"] > 0)) | small
     return system[fixed & protected.to_numpy(bool)]
 
@@ -190,10 +196,15 @@ def test_every_shown_cell_is_at_the_minimum_and_no_hidden_n_is_shown(demo_db, se
     floor = np.where(shown["measure"].isin(lattice.OBSERVED), rules.privacy.min_observations,
                      min_n)
     assert (shown["n"] >= floor).all()
+    # A shown walk's cell saw enough teachers, and they did not all get the same rating.
+    walks = shown[shown["measure"] == "walkthrough"]
+    assert len(walks) and (walks["true_n_teachers"] >= rules.privacy.min_teachers).all()
+    assert walks["value"].between(0, 100, inclusive="neither").all()
     hidden = cells[cells["hidden"]]
     assert hidden[["n", "n_records", "n_meeting", "value", "ci_low", "ci_high"]].isna().all().all()
-    assert set(hidden["hidden_label"]) <= {f"n<{min_n}", "suppressed",
-                                           f"n<{rules.privacy.min_observations}"}
+    assert set(hidden["hidden_label"]) <= {
+        f"n<{min_n}", "suppressed", f"n<{rules.privacy.min_observations}",
+        f"n<{rules.privacy.min_teachers} teachers"}
 
 
 def test_the_same_cells_are_hidden_whatever_order_the_counts_arrive_in(demo_db, settings,

@@ -99,7 +99,8 @@ def small(tmp_path_factory, settings):
     result = load_files([roster, bench, iready, walks, survey, esgi, tasks, state], settings,
                         db_path=db_path)
     assert result.exit_code == 0, [r.line() for r in result.reports]
-    exact = settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0, min_observations=1)})
+    exact = settings.model_copy(update={"privacy": Privacy(
+        min_n=1, disclosive_n=0, min_observations=1, min_teachers=1, adults_one_outcome=False)})
     return Database(db_path), exact
 
 
@@ -345,7 +346,9 @@ def test_core_action_one_as_a_whole(tmp_path, settings):
     ])
     db_path = tmp_path / "m.duckdb"
     assert load_files([roster, walks], settings, db_path=db_path).exit_code == 0
-    exact = settings.model_copy(update={"privacy": Privacy(min_n=1, min_observations=1)})
+    exact = settings.model_copy(update={"privacy": Privacy(min_n=1, min_observations=1,
+                                                           min_teachers=1,
+                                                           adults_one_outcome=False)})
     db = Database(db_path)
     ca1 = value_at(db, exact, "walkthrough", "Q1", detail="ca1")
     # Observation 1 meets, 2 does not, 3 is not rated on 1C: 1 of 2.

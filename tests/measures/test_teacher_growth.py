@@ -36,7 +36,9 @@ OBSERVATIONS = [
     (B, "9/4/2026", "2", "ELA", "Teacher One", "2", ""),              # another T1, at Beta
     (B, "11/9/2026", "2", "ELA", "Teacher One", "2", ""),             # Beta T1 Q2: 2 -> 2
 ]
-# Worked by hand, school A, all grades: (teachers, ratings compared, ratings up).
+# Worked by hand, school A, all grades: (teachers, ratings compared, ratings up); every detail
+# pooled ("*") counts teachers: whether a teacher's mean rating of the core actions rated twice
+# rose from their first to their latest.
 EXPECTED_A = {
     ("Q1", "ca2"): (1, 1, 1),          # T4: 1 -> 2
     ("Q1", "*"): (1, 1, 1),
@@ -44,12 +46,12 @@ EXPECTED_A = {
     ("Q2", "ca3"): (1, 1, 0),          # T1 2 -> 2
     ("Q2", "ca2_walk"): (1, 1, 1),     # T1 Q1 2 -> Q2 3 (T4 not on Q2)
     ("Q2", "ca3_walk"): (1, 1, 0),
-    ("Q2", "*"): (2, 3, 2),
+    ("Q2", "*"): (2, 2, 2),            # T1 mean 2 -> 2.5, T4 1 -> 2
     ("Q3", "ca2"): (3, 3, 2),          # T1 2 -> 4, T2 3 -> 2, T4 1 -> 2
     ("Q3", "ca3"): (2, 2, 1),          # T1 2 -> 1, T2 1 -> 3
     ("Q3", "ca2_walk"): (1, 1, 1),     # T1 Q2 3 -> Q3 4 (T2 not on Q2)
     ("Q3", "ca3_walk"): (1, 1, 0),     # T1 Q2 2 -> Q3 1
-    ("Q3", "*"): (3, 5, 3),
+    ("Q3", "*"): (3, 3, 3),            # T1 2 -> 2.5, T2 2 -> 2.5, T4 1 -> 2
 }
 
 
@@ -70,7 +72,8 @@ def walks(tmp_path_factory, settings):
 
 def exact(settings):
     return settings.model_copy(update={"privacy": Privacy(min_n=1, disclosive_n=0,
-                                                          min_observations=1)})
+                                                          min_observations=1, min_teachers=1,
+                                                          adults_one_outcome=False)})
 
 
 def counts(db, settings, grade: str | None = None) -> pd.DataFrame:
@@ -112,7 +115,7 @@ def test_the_trajectory_is_the_pooled_share_against_the_goal(walks, settings):
     f = selection.Filters(school_year=YEAR, school="A")
     cells = reads.measure_cells(walks, rules, "teacher_growth", f)
     frame = trajectories.trajectory(cells, rules, "teacher_growth", f).set_index("window_id")
-    assert frame.loc["Q3", "value"] == 60.0 and frame.loc["Q3", "n"] == 3       # 3 of 5
+    assert frame.loc["Q3", "value"] == 100.0 and frame.loc["Q3", "n"] == 3      # 3 of 3
     assert frame.loc["Q3", "target"] == settings.measures["teacher_growth"].goals["Q3"]
     assert pd.isna(frame.loc["Q1", "target"])                     # Q1: the baseline
 

@@ -1,5 +1,6 @@
 """Goal trajectories, status and suppression: pure functions over counts."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -319,18 +320,16 @@ def test_gap_changes_say_closing_and_widening(settings):
     assert row["display"] == "Yellow · 40% (+10)"
 
 
-def test_response_rates_hide_small_group_counts(settings):
-    counts = pd.DataFrame({"window_id": ["fall"] * 3, "school_code": ["A", "B", "C"],
-                           "respondents": [40, 4, 30], "enrolled": [80, 9, 60]})
-    everyone = breakdowns.response_rates(counts, settings, "all").set_index("scope")
-    assert everyone.loc["A", "rate"] == 50 and everyone.loc["B", "respondents"] == 4
-    assert (everyone.loc["__district__", "respondents"], everyone.loc["__district__", "rate"]) \
-        == (74, 50)
-    group = breakdowns.response_rates(counts, settings, "el").set_index("scope")
-    assert pd.isna(group.loc["B", "respondents"]) and pd.isna(group.loc["B", "rate"])
-    assert group.loc["A", "rate"] == 50
-    staff = counts.assign(enrolled=pd.NA)
-    assert breakdowns.response_rates(staff, settings, "all")["rate"].isna().all()
+def test_response_rates_are_shown_with_a_hidden_rows_label():
+    rates = pd.DataFrame({"window_id": ["fall"] * 2, "scope": ["A", "B"],
+                          "respondents": [1234.0, np.nan], "enrolled": [2000.0, np.nan],
+                          "rate": [62.0, np.nan], "suppressed": [False, True],
+                          "hidden_label": [None, "n<10"]})
+    shown = breakdowns.response_rates_shown(rates).set_index("scope")
+    assert list(shown.loc["A", ["respondents_shown", "enrolled_shown", "rate_shown"]]) == [
+        "1,234", "2,000", "62"]
+    assert list(shown.loc["B", ["respondents_shown", "enrolled_shown", "rate_shown"]]) == [
+        "n<10"] * 3
 
 
 def test_view_date_and_window_filter_leave_later_windows_out(settings):

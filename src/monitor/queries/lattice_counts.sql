@@ -7,11 +7,14 @@
 -- is in one school and one grade a year, so those sums are exact; subjects and details are
 -- not (a student counts once pooled), so their pooled rows are counted, not added.
 -- Grain of the result: (school_year, window_id, scope, grade, subject, detail, group_id).
--- Pooled details leave out Core Action 1 as a whole (ca1): its parts 1A-1C are in; and a
--- teacher's walk-to-walk comparisons (ca2_walk, ca3_walk): every detail pooled is the year so far.
+-- Pooled details leave out the measure's $unpooled details (the learning walks' Core Action 1
+-- as a whole: its parts 1A-1C are in; teacher growth's core actions: its pooled row is each
+-- teacher's mean), and its $pooled_only details count only in the pooled row (teacher
+-- growth's 'teacher').
 -- Parameters: the measure's rule parameters (macros.sql), $details (whether it has any),
 -- $pool_subjects (false for surveys: a student and a teacher survey never pool),
--- $pooled_details (false: leave out the rows of every detail pooled, already counted).
+-- $pooled_details (false: leave out the rows of every detail pooled, already counted),
+-- $unpooled and $pooled_only (lists of details; '-' when none).
 -- Students are counted once per cell by counting per student first (per_student), then
 -- counting rows: at 400,000 students twice as fast as count(DISTINCT student_id) over
 -- grouping sets (bench/REPORT.md).
@@ -37,7 +40,7 @@ per_student AS (
            sum(stat_a) FILTER (WHERE meets IS NOT NULL) AS sum_a,
            count(stat_a) FILTER (WHERE meets IS NOT NULL) AS count_a
     FROM members
-    WHERE $details
+    WHERE $details AND (detail IS NULL OR NOT list_contains($pooled_only, detail))
     GROUP BY GROUPING SETS (
         (school_year, window_id, school_code, grade, subject, detail, group_id, student_id),
         (school_year, window_id, school_code, grade, detail, group_id, student_id))
@@ -52,7 +55,7 @@ per_student AS (
            sum(stat_a) FILTER (WHERE meets IS NOT NULL) AS sum_a,
            count(stat_a) FILTER (WHERE meets IS NOT NULL) AS count_a
     FROM members
-    WHERE detail IS NULL OR detail NOT IN ('ca1', 'ca2_walk', 'ca3_walk')
+    WHERE detail IS NULL OR NOT list_contains($unpooled, detail)
     GROUP BY GROUPING SETS (
         (school_year, window_id, school_code, grade, subject, group_id, student_id),
         (school_year, window_id, school_code, grade, group_id, student_id))

@@ -95,7 +95,8 @@ FROM coaching_log;
 
 -- Per-unit outcomes of every measure, one shape for all:
 -- (school_year, window_id, school_code, grade, subject, detail, student_id, meets, stat_a,
--- stat_b). stat_a/stat_b carry a second statistic: percent correct (ESGI, benchmarks,
+-- stat_b, person). `person` is the teacher a learning walk's observation saw (hashed; NULL
+-- elsewhere), so that a walk's cells count teachers as well as observations. stat_a/stat_b carry a second statistic: percent correct (ESGI, benchmarks,
 -- performance tasks) or percent progress to typical / stretch growth (i-Ready). An i-Ready
 -- student without a baseline has meets NULL: not counted, but countable as excluded.
 -- `detail` is the walkthrough indicator or the survey construct; NULL elsewhere.
@@ -112,7 +113,8 @@ placed AS (
 ),
 esgi AS (       -- all of a student's ESGI tests in a subject and window, pooled
     SELECT school_year, window_id, school_code, grade, subject, NULL::VARCHAR AS detail,
-           student_id, pct >= esgi_cut AS meets, pct AS stat_a, NULL::DOUBLE AS stat_b
+           student_id, pct >= esgi_cut AS meets, pct AS stat_a, NULL::DOUBLE AS stat_b,
+           NULL::VARCHAR AS person
     FROM (
         SELECT school_year, window_id, placed_school AS school_code,
                any_value(placed_grade) AS grade, subject, student_id,
@@ -127,7 +129,7 @@ latest AS (     -- benchmarks, performance tasks, state test: each student's lat
            CASE WHEN measure = 'state_test' THEN level_rank >= 3
                 WHEN level_rank IS NOT NULL THEN level_rank >= proficient_rank
                 ELSE percent_correct >= percent_cut END AS meets,
-           percent_correct AS stat_a, NULL::DOUBLE AS stat_b
+           percent_correct AS stat_a, NULL::DOUBLE AS stat_b, NULL::VARCHAR AS person
     FROM placed WHERE measure IN ('benchmark', 'performance_task', 'state_test')
 ),
 growth AS (      -- students without a baseline stay, with no outcome, to be counted as such
@@ -137,16 +139,22 @@ growth AS (      -- students without a baseline stay, with no outcome, to be cou
                 THEN pct_typical >= growth_values[list_position(growth_windows, window_id)]
            END AS meets,
            CASE WHEN has_baseline THEN pct_typical END AS stat_a,
-           CASE WHEN has_baseline THEN pct_stretch END AS stat_b
+           CASE WHEN has_baseline THEN pct_stretch END AS stat_b, NULL::VARCHAR AS person
     FROM iready_rows(growth_windows, exclude_rushed)
     WHERE measure = 'iready_growth' AND growth_row
 ),
 walk AS (       -- one row per observation per indicator; meets = Yes, or a rating of 3-4;
-                -- Core Action 1 as a whole (ca1) meets when 1A, 1B and 1C all do
+                -- Core Action 1 as a whole (ca1) meets when 1A, 1B and 1C all do. `person`:
+                -- the teacher observed, a name at a school (NULL where no name was written),
+                -- for counting teachers; it never leaves the database
     SELECT school_year, window_id, school_code, grade, subject, detail,
-           observation_id AS student_id, meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+           observation_id AS student_id, meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b,
+           person
     FROM (
-        SELECT *, ca1a AND ca1b AND ca1c AS ca1_met, ca2 >= 3 AS ca2_met, ca3 >= 3 AS ca3_met
+        SELECT *, ca1a AND ca1b AND ca1c AS ca1_met, ca2 >= 3 AS ca2_met, ca3 >= 3 AS ca3_met,
+               CASE WHEN nullif(trim(teacher), '') IS NOT NULL
+                    THEN md5(coalesce(school_code, '') || chr(31) || lower(trim(teacher)))
+               END AS person
         FROM walkthrough_rows()
         WHERE measure = 'walkthrough' AND excluded IS NULL
     ) UNPIVOT (meets FOR detail IN (
@@ -157,7 +165,8 @@ rating AS (     -- Core Actions 2 and 3 by rating: per observation rated, one ro
                 -- 1-4 ('ca2=1' .. 'ca3=4'), meets = it was given that rating
     SELECT school_year, window_id, school_code, grade, subject,
            core_action || '=' || level AS detail, observation_id AS student_id,
-           rating = level AS meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+           rating = level AS meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b,
+           NULL::VARCHAR AS person
     FROM (
         SELECT * FROM walkthrough_rows()
         WHERE measure = 'walkthrough_ratings' AND excluded IS NULL
@@ -199,12 +208,25 @@ teacher_grade AS (
     SELECT school_year, upto, teacher_key, arg_max(grade, seen) AS grade
     FROM taught_by_walk GROUP BY school_year, upto, teacher_key
 ),
-year_so_far AS (
-    SELECT school_year, upto AS window_id, school_code, teacher_key, core_action AS detail,
-           arg_max(rating, seen) > arg_min(rating, seen) AS meets
+rated_twice AS (     -- each teacher's first and latest rating of a core action so far
+    SELECT school_year, upto AS window_id, school_code, teacher_key, core_action,
+           arg_min(rating, seen) AS first_rating, arg_max(rating, seen) AS latest_rating
     FROM taught_by_walk
     GROUP BY school_year, upto, school_code, teacher_key, core_action
     HAVING count(*) >= 2
+),
+-- The year so far per core action, and per teacher ('teacher': their mean latest rating of
+-- the core actions rated twice above their mean first; the measure's headline, a share of
+-- teachers like its n: counted only in "every detail pooled").
+year_so_far AS (
+    SELECT school_year, window_id, school_code, teacher_key, core_action AS detail,
+           latest_rating > first_rating AS meets
+    FROM rated_twice
+    UNION ALL
+    SELECT school_year, window_id, school_code, teacher_key, 'teacher' AS detail,
+           avg(latest_rating) > avg(first_rating) AS meets
+    FROM rated_twice
+    GROUP BY school_year, window_id, school_code, teacher_key
 ),
 on_each_walk AS (
     SELECT school_year, walk, window_id, school_code, teacher_key, core_action,
@@ -223,7 +245,7 @@ walk_to_walk AS (
 teacher AS (
     SELECT c.school_year, c.window_id, c.school_code, g.grade, NULL::VARCHAR AS subject,
            c.detail, 't:' || md5(c.teacher_key) AS student_id, c.meets,
-           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b, NULL::VARCHAR AS person
     FROM (SELECT * FROM year_so_far UNION ALL SELECT * FROM walk_to_walk) c
     JOIN teacher_grade g
       ON g.school_year = c.school_year AND g.upto = c.window_id AND g.teacher_key = c.teacher_key
@@ -234,7 +256,7 @@ teacher AS (
 -- Leaders' rubric: per cycle, each leader's latest rating of each domain, meets = at or above
 -- the configured level; details: the domains.
 coached AS (
-    SELECT *, school_code || chr(31) || lower(trim(coachee)) AS person,
+    SELECT *, school_code || chr(31) || lower(trim(coachee)) AS coachee_key,
            coached_on::VARCHAR || entry_id AS seen
     FROM coaching_rows()
     WHERE measure IN ('coaching_goals', 'leader_coaching') AND excluded IS NULL
@@ -242,23 +264,23 @@ coached AS (
 coaching_goal AS (
     SELECT school_year, window_id, school_code, NULL::VARCHAR AS grade,
            NULL::VARCHAR AS subject, arg_max(role, seen) AS detail,
-           'c:' || md5(person) AS student_id,
+           'c:' || md5(coachee_key) AS student_id,
            arg_max(goal_met, seen) = 'yes'
                OR (coaching_partly AND arg_max(goal_met, seen) = 'partly') AS meets,
-           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b, NULL::VARCHAR AS person
     FROM coached
     WHERE measure = 'coaching_goals' AND aspect = 'goal' AND goal_met IS NOT NULL
-    GROUP BY school_year, window_id, school_code, person,
+    GROUP BY school_year, window_id, school_code, coachee_key,
              lower(regexp_replace(trim(goal), '\s+', ' ', 'g'))
 ),
 leader_rubric AS (
     SELECT school_year, window_id, school_code, NULL::VARCHAR AS grade,
-           NULL::VARCHAR AS subject, aspect AS detail, 'c:' || md5(person) AS student_id,
+           NULL::VARCHAR AS subject, aspect AS detail, 'c:' || md5(coachee_key) AS student_id,
            arg_max(rating, seen) >= rubric_level AS meets,
-           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+           NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b, NULL::VARCHAR AS person
     FROM coached
     WHERE measure = 'leader_coaching' AND aspect <> 'goal'
-    GROUP BY school_year, window_id, school_code, person, aspect
+    GROUP BY school_year, window_id, school_code, coachee_key, aspect
 ),
 survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed items
     SELECT s.school_year, s.window_id, s.school_code, r.grade, s.survey AS subject,
@@ -269,7 +291,7 @@ survey AS (     -- favorable = top 2 of 5 (top 3 of 7), bottom ones for reversed
                      <= CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END
                 ELSE s.response_value > s.scale_points
                      - CASE s.scale_points WHEN 7 THEN favorable_top7 ELSE favorable_top5 END
-           END AS meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b
+           END AS meets, NULL::DOUBLE AS stat_a, NULL::DOUBLE AS stat_b, NULL::VARCHAR AS person
     FROM survey_rows() s LEFT JOIN roster r USING (school_year, student_id)
     WHERE measure = 'survey' AND s.excluded IS NULL
 )

@@ -246,7 +246,8 @@ CREATE TABLE IF NOT EXISTS measure_lattice (
     hidden_label VARCHAR,               -- 'n<10' or 'suppressed'
     schools INTEGER,                    -- schools with results in the cell
     mean_a DOUBLE, median_a DOUBLE, median_b DOUBLE, n_excluded DOUBLE,
-    true_n DOUBLE, true_n_records DOUBLE, true_n_meeting DOUBLE
+    true_n DOUBLE, true_n_records DOUBLE, true_n_meeting DOUBLE,
+    true_n_teachers DOUBLE               -- learning walks: distinct teachers observed
 );
 
 -- What each headline cell showed after each load (every measure and subject, each school and

@@ -272,14 +272,17 @@ def schools(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _caaspp(db_stamp, filters: selection.Filters, school_year: str) -> pd.DataFrame:
-    return reads.caaspp_comparison(_db(db_stamp), settings(), filters, school_year)
+def _caaspp(db_stamp, filters: selection.Filters, school_year: str,
+            schools: tuple[str, ...] | None) -> pd.DataFrame:
+    return reads.caaspp_comparison(_db(db_stamp), settings(), filters, school_year, schools)
 
 
 def caaspp_comparison(scope: Scope, filters: selection.Filters, school_year: str) -> pd.DataFrame:
-    """State, county, district and the schools in scope from the CAASPP research files."""
+    """State, county, district and the schools in scope from the CAASPP research files,
+    protected (for a principal, as their view protects them)."""
     scope = _allowed(scope, filters)
-    frame = _caaspp(stamp(), _plain(filters, group=filters.group), school_year)
+    frame = _caaspp(stamp(), _plain(filters, group=filters.group, grade=filters.grade),
+                    school_year, scope.schools)
     return scope.restrict(frame, "school_code")
 
 
@@ -315,13 +318,20 @@ def level_transitions(scope: Scope, source: str, filters: selection.Filters, sta
                         viewer)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _response_rates(db_stamp, school_year: str, survey: str,
+                    schools: tuple[str, ...] | None) -> pd.DataFrame:
+    return reads.response_rates(_db(db_stamp), settings(), school_year, survey, schools)
+
+
 def response_rates(scope: Scope, filters: selection.Filters, survey: str) -> pd.DataFrame:
-    """Respondents per school and window of the filters' year, with enrolment (student survey)."""
+    """Respondents per school and window of the filters' year and group, with enrolment and
+    the response rate (student survey), protected (for a principal, as their view protects
+    them)."""
     scope = _allowed(scope, filters)
-    frame = breakdowns.response_rates(
-        _query("survey_response_rates", year=filters.school_year, survey=survey,
-               group=filters.group), settings(), filters.group)
-    return scope.restrict(frame, "scope")
+    frame = _response_rates(stamp(), filters.school_year, survey, scope.schools)
+    frame = frame[frame["group_id"] == filters.group].drop(columns="group_id")
+    return scope.restrict(frame, "scope").reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
