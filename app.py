@@ -7,12 +7,15 @@ script on its own, without this frame (its sign-in, scope and filters).
 
 import streamlit as st
 
+from monitor import text
 from monitor.access import AccessDenied
 from monitor.config import ConfigError
 from monitor.db import DatabaseProblem
 from monitor.ui import data, filters, signin, warm
 
-st.set_page_config(page_title="District progress monitor", page_icon=":material/monitoring:",
+# The tab's icon is served by this app (a Material icon here is fetched from Google's fonts:
+# no page asks another host for anything).
+st.set_page_config(page_title="District progress monitor", page_icon=signin.APP_ICON,
                    layout="wide")
 
 try:
@@ -23,7 +26,7 @@ except ConfigError as exc:
     st.error(f"The dashboard cannot start: config.toml is not valid.\n\n```\n{exc}\n```")
     st.stop()
 except DatabaseProblem as exc:        # missing, locked, unreadable, older or newer schema
-    st.error(str(exc), icon=":material/database:")
+    st.error(text.markdown(exc), icon=":material/database:")
     st.stop()
 
 # Captions and shortcut hints in a darker grey than Streamlit's: readable (WCAG AA contrast)
@@ -67,9 +70,10 @@ try:
         st.sidebar.caption(f"As of {settings.as_of_date():%B %-d, %Y}")
         page.run()
 except DatabaseProblem as exc:       # e.g. the file was swapped for an unreadable one meanwhile
-    st.error(str(exc), icon=":material/database:")
+    st.error(text.markdown(exc), icon=":material/database:")
 except AccessDenied as exc:
-    st.error(f"{exc} Ask the district's data team if you need more.", icon=":material/lock:")
+    st.error(text.markdown(f"{exc} Ask the district's data team if you need more."),
+             icon=":material/lock:")
     if scope.schools:
         st.page_link(pages[0], label="Open your school's view", query_params={
             "school": scope.schools[0]}, icon=":material/school:")

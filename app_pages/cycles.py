@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from monitor import charts
+from monitor import charts, text
 from monitor import cycles as rules
 from monitor.access import AccessDenied
 from monitor.store import COMMITMENT_STATUSES, DECISIONS, DISTRICT, LIMITS, Commitment, Refused
@@ -35,7 +35,7 @@ def _attempt(change, done: str) -> None:
     try:
         change()
     except (Refused, AccessDenied) as refusal:
-        st.error(str(refusal), icon=":material/block:")
+        st.error(text.markdown(refusal), icon=":material/block:")
         return
     st.toast(done, icon=":material/check:")
     st.rerun()
@@ -43,7 +43,8 @@ def _attempt(change, done: str) -> None:
 
 st.title("Improvement cycles", anchor=False)
 st.caption(
-    f"{place.capitalize() if place == 'the district' else place} · as of {as_of:%B %-d, %Y}. "
+    f"{place.capitalize() if place == 'the district' else text.markdown(place)} · as of "
+    f"{as_of:%B %-d, %Y}. "
     "Each cycle names a problem of practice, the practice adults will change (leading "
     "indicators) and the student results that should follow (lagging), with the adults' "
     "commitments. Values are the dashboard's own protected numbers, for all students. "
@@ -79,10 +80,11 @@ current = next((c for c in every if c.status == "open"), None)
 
 if current is not None:
     review = cycle_view.review_of(settings, scope, current)
-    st.subheader(f"Focus: {current.focus}", anchor=False)
-    st.caption(f"Practice: {current.practice or '(not named)'} · {cycle_view.dates(current)} · opened by "
-               f"{current.opened_by}" + (f" · follows cycle {current.previous_id}"
-                                         if current.previous_id else ""))
+    # What people wrote is shown as they wrote it: never Markdown (monitor.text).
+    st.subheader(f"Focus: {text.markdown(current.focus)}", anchor=False)
+    st.caption(f"Practice: {text.markdown(current.practice or '(not named)')} · "
+               f"{cycle_view.dates(current)} · opened by {text.markdown(current.opened_by)}"
+               + (f" · follows cycle {current.previous_id}" if current.previous_id else ""))
     components.render_chart(cycle_view.title(review),
                             charts.cycle_chart(review, "This cycle"), cycle_view.table(review),
                             as_of=as_of,
@@ -101,7 +103,7 @@ if current is not None:
     if can_write:
         with st.form("commitment_progress"):
             st.markdown("**Progress**")
-            picks = {c.id: st.selectbox(c.what, COMMITMENT_STATUSES,
+            picks = {c.id: st.selectbox(text.markdown(c.what), COMMITMENT_STATUSES,
                                         index=COMMITMENT_STATUSES.index(c.status),
                                         key=f"status_{c.id}") for c in current.commitments}
             if st.form_submit_button("Save progress", disabled=not current.commitments):
@@ -205,7 +207,7 @@ if closed:
     st.header("Earlier cycles", anchor=False)
     for cycle in closed:
         past = cycle_view.review_of(settings, scope, cycle)
-        with st.expander(f"{cycle_view.dates(cycle)}: {cycle.focus}"):
+        with st.expander(f"{cycle_view.dates(cycle)}: {text.markdown(cycle.focus)}"):
             st.markdown(past.finding)
             components.show_table(pd.DataFrame([{
                 "Indicator": r.label, "Start": cycle_view.percent(r.start), "End": cycle_view.percent(r.now),

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from monitor import text
 from monitor.config import previous_school_year
 from monitor.ui import components, data, filters, measures, upload
 
@@ -32,7 +33,7 @@ with st.expander("Rows per table"):
 health_table, warnings = data.data_health(scope)
 st.header("Data health", anchor=False)
 for warning in warnings:
-    st.warning(warning, icon=":material/warning:")
+    st.warning(text.markdown(warning), icon=":material/warning:")
 if health_table.empty:
     components.no_data("No assessment, walkthrough or survey rows are loaded yet.")
 else:
@@ -74,7 +75,7 @@ names = schools.set_index("school_code")["school_name"]
 title = (f"{len(missing)} school(s) with a missing {calendar.label.lower()}: "
          + ", ".join(names[c] for c in missing[:3]) if missing
          else f"Every school with {source} data has every window that has started")
-st.subheader(title, anchor=False)
+st.subheader(text.markdown(title), anchor=False)
 st.caption(f"Students (or observations, respondents) with results, {f.school_year} · "
            f"as of {as_of:%B %-d, %Y}")
 # Windows that have started show 0 where nothing arrived; windows still to come stay blank.

@@ -5,10 +5,9 @@ app chrome, large type, one finding per slide, arrow keys to step, a notes box p
 with the walk, and the deck as a PDF.
 """
 
-import re
-
 import streamlit as st
 
+from monitor import text
 from monitor.debrief import deck_pdf, deck_pptx, for_projector
 from monitor.store import LIMITS, Note, Refused
 from monitor.ui import components, data, figures, filters
@@ -32,11 +31,6 @@ deck = walks.slides(settings, walk_filters, scope, walk)
 store = data.debrief_notes(scope, walk_filters)
 notes = store.for_walk(walk.school_year, walk.window_id, walk.notes_scope)
 can_write = store.author.may_write(walk.notes_scope)
-
-
-def _plain(text: str) -> str:
-    """Text from the room's notes shown as text: Markdown's special characters escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
 
 
 def _go_to(number: int) -> None:
@@ -92,7 +86,7 @@ def _notes_form(slide_key: str, big: bool) -> None:
                 st.toast("Notes saved with this walk.", icon=":material/check:")
         if note.updated_at:
             st.caption(f"Last saved {note.updated_at.replace('T', ' ')}"
-                       + (f" by {note.updated_by}" if note.updated_by else ""))
+                       + (f" by {text.markdown(note.updated_by)}" if note.updated_by else ""))
 
 
 if presenting:
@@ -111,14 +105,15 @@ if presenting:
     except ValueError:
         number = 1
     slide = deck[number - 1]
-    st.title(slide.title, anchor=False)
+    # A slide's words name schools and carry the room's own notes: text, never Markdown.
+    st.title(text.markdown(slide.title), anchor=False)
     demo = " · demo data (synthetic)" if settings.access.demo else ""
-    st.caption(slide.caption + demo)
+    st.caption(text.markdown(slide.caption + demo))
     if slide.figure is not None:
         st.plotly_chart(for_projector(slide.figure), theme=None, key=f"slide_{slide.key}",
                         config={"displayModeBar": False})
     for line in slide.lines:
-        st.markdown(f"### {_plain(line)}" if line.endswith(":") else _plain(line))
+        st.markdown(f"### {text.markdown(line)}" if line.endswith(":") else text.markdown(line))
     nav = st.container(horizontal=True, vertical_alignment="center")
     nav.button("Previous", icon=":material/arrow_back:", shortcut="Left", key="slide_previous",
                disabled=number == 1, on_click=_go_to, args=(number - 1,))
@@ -162,15 +157,15 @@ top.download_button("Export deck (PowerPoint)", _pptx, on_click="ignore", mime=P
                     icon=":material/slideshow:", key="page_pptx")
 
 opening = deck[0]
-st.subheader(opening.title, anchor=False)
+st.subheader(text.markdown(opening.title), anchor=False)
 for line in opening.lines:
-    st.markdown(_plain(line))
+    st.markdown(text.markdown(line))
 for slide in deck[1:]:
     if slide.figure is None and slide.table is None:      # a finding in words: why not shown
-        st.subheader(slide.title, anchor=False)
-        st.caption(slide.caption)
+        st.subheader(text.markdown(slide.title), anchor=False)
+        st.caption(text.markdown(slide.caption))
         for line in slide.lines:
-            st.markdown(_plain(line))
+            st.markdown(text.markdown(line))
         continue
     components.render_chart(slide.title, slide.figure, slide.table, as_of=None,
                             n_note=slide.caption, key=f"walk_{slide.key}")

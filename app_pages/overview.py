@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from monitor import registry, selection, trajectories
+from monitor import registry, selection, text, trajectories
 from monitor.config import previous_school_year
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 
@@ -32,7 +32,8 @@ if scope.analyst:
     # What was loaded but counts nowhere, where an analyst looks first.
     _, health_warnings = data.data_health(scope)
     for warning in health_warnings:
-        st.warning(f"Data health: {warning}. See the Data page.", icon=":material/warning:")
+        st.warning(text.markdown(f"Data health: {warning}. See the Data page."),
+                   icon=":material/warning:")
 
 components.glossary(settings, "status", "hidden", "projection")
 measures.render_tiles(settings, f)
@@ -154,10 +155,16 @@ if "District" in reference and pd.notna(reference["District"]):
              if level in reference and pd.notna(reference[level])]
     title = (f"State test {state_year}, {f.subject}: district {reference['District']:.0f}% met or "
              f"exceeded" + (f" (vs {', '.join(parts)})" if parts else ""))
-    table = comparison.rename(columns={"level": "Level", "entity": "Entity",
-                                       "school_code": "School code",
-                                       "students_tested": "Students tested",
-                                       "pct_met_above": "% met or exceeded"})
+    shown = comparison.assign(
+        students_tested=comparison["students_tested"].map(
+            lambda v: "" if pd.isna(v) else f"{v:,.0f}").where(
+            ~comparison["suppressed"], comparison["hidden_label"]),
+        pct_met_above=comparison["pct_met_above"].map(
+            lambda v: "" if pd.isna(v) else f"{v:.1f}").where(
+            ~comparison["suppressed"], comparison["hidden_label"]))
+    table = shown.drop(columns=["suppressed", "hidden_label"]).rename(columns={
+        "level": "Level", "entity": "Entity", "school_code": "School code",
+        "students_tested": "Students tested", "pct_met_above": "% met or exceeded"})
     components.render_chart(title, figures.comparison_chart(comparison), table, as_of=as_of,
                             n_note=f"n = {int(comparison['students_tested'].max()):,} tested "
                                    "(largest entity) · CAASPP research file",

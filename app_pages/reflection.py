@@ -5,7 +5,7 @@ district records about itself, not a rating of anyone."""
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, reflection, registry, trajectories
+from monitor import charts, reflection, registry, text, trajectories
 from monitor.access import AccessDenied
 from monitor.store import DISTRICT, LIMITS, Refused
 from monitor.ui import components, data, filters, measures
@@ -116,7 +116,7 @@ if can_write:
                     for part, (picked, note, evidence) in choices.items()
                     if picked != "(not recorded)"})
             except (Refused, AccessDenied) as refusal:
-                st.error(str(refusal), icon=":material/block:")
+                st.error(text.markdown(refusal), icon=":material/block:")
             else:
                 st.toast(f"Reflection for {term} saved.", icon=":material/check:")
                 st.rerun()

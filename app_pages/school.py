@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, registry, selection, trajectories
+from monitor import breakdowns, registry, selection, text, trajectories
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 
 settings = data.settings()
@@ -42,7 +42,7 @@ if f.school is None:
                                 key="school_every")
     st.stop()
 row = schools.set_index("school_code").loc[f.school]
-st.title(row["school_name"], anchor=False)
+st.title(text.markdown(row["school_name"]), anchor=False)
 st.caption(f"{row['level']} school · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · {f.grade}" if f.grade else ""))
 measures.render_tiles(settings, f)
@@ -88,7 +88,8 @@ if point is not None:
     else:
         standing = data.peer_summary(scope, measure, f, point["window_id"], row["level"])
         if standing is not None and "rank" in standing:
-            st.subheader(f"{row['school_name']} is {trajectories.ordinal(standing['rank'])} of "
+            st.subheader(f"{text.markdown(row['school_name'])} is "
+                         f"{trajectories.ordinal(standing['rank'])} of "
                          f"{standing['count']} {level} schools at {point['window']} (median "
                          f"{standing['median']:.0f}%)", anchor=False)
             st.caption("Other schools' results are not shown to school leaders; the rank and "

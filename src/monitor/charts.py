@@ -15,6 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from monitor.text import chart as chart_text
+
 # Okabe-Ito, safe for the common forms of colour blindness.
 BLUE, ORANGE, VERMILLION, SKY, GREEN, GREY, BLACK = (
     "#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#999999", "#000000")
@@ -136,6 +138,8 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
 def school_status_chart(frame: pd.DataFrame, value_label: str) -> go.Figure:
     """Each school's value at a window as a bar coloured by status, its target as a tick."""
     data = frame.sort_values("value", ascending=True, na_position="first")
+    # A school's name is text from a file: its tags shown, never drawn (monitor.text).
+    data = data.assign(school_name=data["school_name"].map(chart_text))
     fig = go.Figure()
     for status in ("met", "approaching", "not met"):
         part = data[data["status"] == status]
@@ -227,11 +231,18 @@ def detail_chart(frame: pd.DataFrame, labels: dict[str, str], target: float | No
 
 def comparison_chart(frame: pd.DataFrame) -> go.Figure:
     """State, county and district as reference lines; each school as a bar against them."""
+    frame = frame.assign(entity=frame["entity"].map(chart_text))
     schools = frame[frame["level"] == "School"].sort_values("pct_met_above", na_position="first")
+    # A hidden school's bar is its label ('n<11', 'suppressed'), never a value.
+    labels = [f"{v:.0f}%" if pd.notna(v) else (label or "suppressed")
+              for v, label in zip(schools["pct_met_above"],
+                                  schools.get("hidden_label", pd.Series(None, index=schools.index)),
+                                  strict=True)]
     fig = go.Figure(go.Bar(
-        y=schools["entity"], x=schools["pct_met_above"], orientation="h", name="Schools",
-        marker_color=SKY, customdata=schools[["students_tested"]].to_numpy(),
-        hovertemplate="%{y}: %{x:.0f}% (n=%{customdata[0]:,.0f})<extra></extra>",
+        y=schools["entity"], x=schools["pct_met_above"].fillna(0), orientation="h",
+        name="Schools", marker_color=SKY, text=labels, textposition="outside",
+        cliponaxis=False, customdata=schools[["students_tested"]].to_numpy(),
+        hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     styles = {"State": (GREY, "dot"), "County": (ORANGE, "dash"), "District": (BLUE, "solid")}
     # Reference lines are legend entries (their values are often too close for labels).
@@ -464,6 +475,7 @@ def leading_lagging_chart(frame: pd.DataFrame, practice_label: str, outcome_labe
     """One point per school, labelled up to LABELLED_POINTS schools: practice observed on a
     walk against the outcome in the following window."""
     show_labels = show_labels and 0 < len(frame) <= LABELLED_POINTS
+    frame = frame.assign(school_name=frame["school_name"].map(chart_text))
     fig = go.Figure(go.Scatter(
         x=frame["value_practice"], y=frame["value_outcome"],
         mode="markers+text" if show_labels else "markers",

@@ -23,7 +23,9 @@ AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie
 def principal_run(page: str, params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets = dict(AUTH)
-    at.user = {"email": "principal@district.org", "is_logged_in": True}
+    # The identity token's claims as the provider in AUTH would send them.
+    at.user = {"email": "principal@district.org", "email_verified": True,
+               "iss": "http://127.0.0.1:9", "is_logged_in": True}
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
@@ -66,7 +68,8 @@ def test_another_schools_url_is_an_access_message(page, principal_config, mine_a
                                                   schools):
     _, other = mine_and_other
     at = principal_run("overview", {"school": other})
-    assert any(f"does not include school {other}" in e.value for e in at.error)
+    assert any("does not include the school this link asks for" in e.value for e in at.error)
+    assert not any(other in e.value for e in at.error)      # the link's words not echoed
     assert not at.get("plotly_chart") and not at.dataframe and not at.metric
     other_name = schools.set_index("school_code").loc[other, "school_name"]
     assert other_name not in shown_text(at)
@@ -125,3 +128,22 @@ def test_functions_without_filters_answer_only_the_scope(settings, use_demo_db,
                           data.data_health, data.load_rejections, data.loads_recent):
         with pytest.raises(AccessDenied):
             analysts_only(principal)
+
+
+@pytest.mark.parametrize(("claims", "reason"), [
+    ({"email_verified": False}, "has not verified the e-mail address principal@district.org"),
+    ({"iss": "http://127.0.0.1:10"}, "a provider this dashboard does not use"),
+])
+def test_a_refused_sign_in_says_why_and_shows_nothing(principal_config, claims, reason):
+    """An unverified address (a token claiming principal@district.org) or another provider's
+    token: the page says why, offers sign-out, and shows no data or navigation."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets = dict(AUTH)
+    at.user = {"email": "principal@district.org", "email_verified": True,
+               "iss": "http://127.0.0.1:9", "is_logged_in": True} | claims
+    at.run()
+    assert at.title[0].value == "Not signed in"
+    assert any(reason in e.value for e in at.error)
+    assert at.button(key="sign_out")
+    assert not at.get("plotly_chart") and not at.dataframe and not at.metric
+    assert not at.sidebar.selectbox

@@ -198,3 +198,33 @@ def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_not
     assert "What we notice: few CA1" in notes and "Next steps: norm CA1" in notes
     assert "norm CA1" in " ".join(texts[1]) and "slide 2 of 3" in " ".join(texts[1])
     assert deck.core_properties.title == "Walk Q2"
+
+
+HOSTILE = ("![b](http://beacon.test/b.png) [Sign in again here](http://phish.test/login) "
+           "$\\frac{1}{2}$ :red[alarm] <img src=x onerror=alert(1)> **bold**")
+
+
+def test_hostile_text_in_a_deck_is_text_in_the_pdf_and_the_powerpoint(tmp_path):
+    """People's words in a slide's lines and the room's notes are drawn as the characters
+    typed: no link, picture or markup in the PDF or the PowerPoint."""
+    from pptx import Presentation
+
+    from monitor.debrief import deck_pptx
+
+    slides = [Slide("cycle", "Cycle review", "School cycle", lines=[f"Focus: {HOSTILE}"])]
+    notes = {"cycle": Note(HOSTILE, HOSTILE, HOSTILE)}
+    pdf = deck_pdf(slides, notes, "Walk Q2", dt.date(2026, 11, 24))
+    assert b"/URI" not in pdf and b"/Link" not in pdf and b"/XObject" not in pdf
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(pdf)
+    page = pypdfium2.PdfDocument(path)[0]
+    shown = " ".join(page.get_textpage().get_text_range().split())
+    assert "![b](http://beacon.test/b.png)" in shown and "<img src=x onerror=alert(1)>" in shown
+    path = tmp_path / "deck.pptx"
+    path.write_bytes(deck_pptx(slides, notes, "Walk Q2", dt.date(2026, 11, 24)))
+    deck = Presentation(str(path))
+    texts = [shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame]
+    assert any(f"Focus: {HOSTILE}" in t for t in texts)
+    assert HOSTILE in deck.slides[0].notes_slide.notes_text_frame.text
+    xml = b"".join(part.blob for part in deck.part.package.iter_parts())
+    assert b"hlinkClick" not in xml and b"beacon.test/b.png\"" not in xml

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from monitor import text
 from monitor.charts import STATUS_LABELS
 from monitor.exports import neutralise_formulas, to_csv_bytes
 
@@ -30,8 +31,9 @@ def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
     image (the chart's own camera button also saves what is on screen).
     """
     caption = n_note if as_of is None else f"{n_note} · as of {as_of:%B %-d, %Y}"
-    st.subheader(title, anchor=False)
-    st.caption(caption)
+    # A finding names schools and people's words: shown as text, never as Markdown.
+    st.subheader(text.markdown(title), anchor=False)
+    st.caption(text.markdown(caption))
     name = _slug(title)
     if fig is None:
         show_table(table, hide_index=True, key=f"{key}_table")
@@ -124,7 +126,7 @@ def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def no_data(message: str) -> None:
-    st.info(message, icon=":material/info:")
+    st.info(text.markdown(message), icon=":material/info:")
 
 
 def glossary(settings, *terms: str) -> None:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from monitor import charts
 from monitor import cycles as rules
+from monitor import text as plain
 from monitor.access import Scope
 from monitor.config import Settings
 from monitor.debrief import Slide
@@ -59,11 +60,14 @@ def slide(settings: Settings, scope: Scope, school: str | None) -> Slide | None:
         return None
     review = review_of(settings, scope, cycle)
     where = "District" if cycle.scope == DISTRICT else "School"
+    # The focus is the people's own words: a line of the slide (shown as text on the page, in
+    # the PDF and the PowerPoint), not part of its caption.
     return Slide("cycle", f"Cycle review: {review.finding}",
-                 f"{where} cycle {dates(cycle)} · focus: {cycle.focus} · "
-                 f"{review.commitments_on_time} of {review.commitments_due} commitments due "
-                 f"done on time · as of {settings.as_of_date():%B %-d, %Y}",
-                 charts.cycle_chart(review, "This cycle"), table=table(review))
+                 f"{where} cycle {dates(cycle)} · {review.commitments_on_time} of "
+                 f"{review.commitments_due} commitments due done on time · as of "
+                 f"{settings.as_of_date():%B %-d, %Y}",
+                 charts.cycle_chart(review, "This cycle"), table=table(review),
+                 lines=[f"Focus: {cycle.focus}"])
 
 
 def render_summary(settings: Settings, scope: Scope, school: str | None) -> None:
@@ -84,7 +88,7 @@ def render_summary(settings: Settings, scope: Scope, school: str | None) -> None
             "cycle."
         district = next((c for c in every if c.scope == DISTRICT), None)
         if district is not None:
-            text += f" The district's: {district.focus} ({dates(district)})."
+            text += f" The district's: {plain.markdown(district.focus)} ({dates(district)})."
     else:
         cycle = current_cycle(scope, school)
         if cycle is None:
@@ -92,8 +96,8 @@ def render_summary(settings: Settings, scope: Scope, school: str | None) -> None
         else:
             review = review_of(settings, scope, cycle)
             state = "open" if cycle.status == "open" else "latest, closed"
-            text = (f"**Improvement cycle** ({state}, {dates(cycle)}): {cycle.focus}. "
-                    f"{title(review)}.")
+            text = (f"**Improvement cycle** ({state}, {dates(cycle)}): "
+                    f"{plain.markdown(cycle.focus)}. {plain.markdown(title(review))}.")
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(text)
         st.page_link("app_pages/cycles.py", label="Open the cycle review",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import selection
+from monitor import selection, text
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, previous_school_year
 from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
@@ -61,7 +61,9 @@ def _seed_from_url(options: dict[str, dict[str, str]], scope: Scope) -> None:
     requested = st.query_params.get("school")
     if requested is not None and not scope.sees_school(requested):
         st.query_params.clear()
-        raise AccessDenied(f"Your access does not include school {requested}.")
+        # The link's own words are never repeated back: a crafted link could put anything
+        # there ("sign in again at ...").
+        raise AccessDenied("Your access does not include the school this link asks for.")
     if st.session_state.get("_filters_seeded"):
         return
     for name, key in KEYS.items():
@@ -83,7 +85,7 @@ def render_sidebar(settings: Settings, scope: Scope,
               "group": "Student group",
               "window": "Window"}
     with st.sidebar:
-        st.markdown(f"**{settings.district.name}**")
+        st.markdown(f"**{text.markdown(settings.district.name)}**")
         for name, key in KEYS.items():
             choices = options[name]
             if st.session_state.get(key) not in choices:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from monitor import text
 from monitor.exports import to_csv_bytes
 from monitor.ingest.load import SOURCES, load_files
 from monitor.ui import components, data, filters, warm
@@ -43,7 +44,7 @@ def render_upload() -> None:
         return
     too_big = [f.name for f in files if f.size > MAX_MB * 1024 * 1024]
     if too_big:
-        st.error(f"Over {MAX_MB} MB, not loaded: {', '.join(too_big)}")
+        st.error(text.markdown(f"Over {MAX_MB} MB, not loaded: {', '.join(too_big)}"))
         return
     bar = st.progress(0.0, text="Reading files ...")
     with tempfile.TemporaryDirectory() as folder:
