@@ -89,6 +89,53 @@ def _truthy(value: Any) -> bool:
     return value is True or str(value).strip().lower() in {"true", "1", "yes"}
 
 
+DISCOVERY = "/.well-known/openid-configuration"
+
+
+def issuers_of(auth: Mapping[str, Any]) -> list[str]:
+    """The issuers the sign-in configuration ([auth] of .streamlit/secrets.toml, with its
+    named providers, [auth.<name>]) trusts: each provider's discovery address names its
+    issuer (OpenID Connect Discovery: the issuer with /.well-known/openid-configuration)."""
+    found = []
+    sections = [auth, *(v for v in auth.values() if isinstance(v, Mapping))]
+    for section in sections:
+        url = str(section.get("server_metadata_url") or "")
+        if url.endswith(DISCOVERY):
+            found.append(url[: -len(DISCOVERY)].rstrip("/"))
+    return found
+
+
+def refusal(user: Mapping[str, Any], settings: Settings,
+            issuers: list[str] | None = None) -> str | None:
+    """Why this signed-in identity is refused before any role is looked up, in words for
+    the person signing in; None when it passes. Checks (config.toml [access]): the token's
+    issuer is one configured (`issuers`, else those of the sign-in configuration:
+    `issuers_of`); its e-mail address counts only where verified (`email_verified`), unless
+    its issuer is trusted for addresses; the address's domain and the Microsoft tenant are
+    ones allowed, where lists are given."""
+    config = settings.access
+    issuer = str(user.get("iss") or "").rstrip("/")
+    expected = [i.rstrip("/") for i in (config.issuers or issuers or [])]
+    if expected and issuer not in expected:
+        return ("your sign-in came from a provider this dashboard does not use"
+                f"{f' ({issuer})' if issuer else ''}.")
+    email = str(user.get("email") or "").strip().lower()
+    trusted = issuer in [i.rstrip("/") for i in config.trusted_email_issuers]
+    if email and config.require_verified_email and not trusted \
+            and not _truthy(user.get("email_verified")):
+        return (f"your sign-in provider has not verified the e-mail address {email}. Verify "
+                "it with your provider (or ask the district's data team), then sign in again.")
+    allowed = [d.strip().lower().lstrip("@") for d in config.allowed_domains if d.strip()]
+    if allowed:
+        domain = email.rsplit("@", 1)[-1] if "@" in email else ""
+        if domain not in allowed:
+            return (f"{email or 'this account'} is not an address of the district "
+                    f"({', '.join('@' + d for d in allowed)}).")
+    if config.allowed_tenants and str(user.get("tid") or "") not in config.allowed_tenants:
+        return "this account belongs to another organisation's directory."
+    return None
+
+
 def resolve(user: Mapping[str, Any], settings: Settings) -> Scope | None:
     """The scope of a signed-in user from their identity-token claims: by the configured role
     claim when there is one and it is present, else by email in [access.users]. None: no

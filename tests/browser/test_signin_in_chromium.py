@@ -15,13 +15,13 @@ from playwright.sync_api import Page, expect
 
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
-from monitor.serve import Layout, Serving
+from monitor.serve import COOKIE, Layout, Serving
 
 from .conftest import READY_MS, free_port, running_server
 
-ANALYST, SUPERINTENDENT, PRINCIPAL, VIEWER, STRANGER = (
+ANALYST, SUPERINTENDENT, PRINCIPAL, VIEWER, STRANGER, IMPOSTOR = (
     "analyst@district.test", "superintendent@district.test", "principal@district.test",
-    "board@district.test", "stranger@example.test")
+    "board@district.test", "stranger@example.test", "impostor")
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +34,13 @@ def signin_files(folder: Path, port: int, mine: str):
     """A running provider and the dashboard's files for sign-in on `port`: config.toml with
     the users' roles (the principal's from the identity token's claims: custom claims reaching
     st.user) and secrets.toml pointing at the provider. Yields (env, Streamlit arguments)."""
-    users = [oidc_provider_mock.User(sub=email, claims={"email": email})
+    users = [oidc_provider_mock.User(sub=email, claims={"email": email, "email_verified": True})
              for email in (ANALYST, SUPERINTENDENT, VIEWER, STRANGER)]
     users.append(oidc_provider_mock.User(sub=PRINCIPAL, claims={
-        "email": PRINCIPAL, "role": "principal", "schools": [mine]}))
+        "email": PRINCIPAL, "email_verified": True, "role": "principal", "schools": [mine]}))
+    # Someone whose token claims the superintendent's address, unverified.
+    users.append(oidc_provider_mock.User(sub=IMPOSTOR, claims={
+        "email": SUPERINTENDENT, "email_verified": False}))
     config = (PROJECT_ROOT / "config.toml").read_text().replace(
         "\ndemo = true\n", '\ndemo = false\nrole_claim = "role"\n')
     config += (f'\n[access.users]\n"{ANALYST}" = {{ role = "district", analyst = true }}\n'
@@ -106,6 +109,22 @@ def test_an_analyst_sees_everything_including_the_data_page(page: Page, signin_s
 
 
 @pytest.mark.browser
+def test_an_unverified_address_is_refused_with_the_reason(page: Page, signin_server,
+                                                          artifacts):
+    """A real provider's token that claims the superintendent's address without having
+    verified it: refused at sign-in, saying why, with nothing of the district shown."""
+    base = signin_server["base"]
+    sign_in(page, base, IMPOSTOR)
+    expect(page.get_by_role("heading", name="Not signed in")).to_be_visible()
+    expect(page.get_by_text(f"has not verified the e-mail address {SUPERINTENDENT}")
+           ).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.screenshot(path=artifacts / "signin-unverified-refused.png")
+
+
+@pytest.mark.browser
 def test_a_superintendent_has_no_data_page(page: Page, signin_server):
     base = signin_server["base"]
     sign_in(page, base, SUPERINTENDENT)
@@ -142,7 +161,8 @@ def test_a_principal_reaches_only_their_school(page: Page, signin_server, school
     for path in (f"/school?school={other}", f"/?school={other}&subject=Math"):
         page.goto(base + path)
         settled(page)
-        expect(page.get_by_text(f"Your access does not include school {other}")).to_be_visible()
+        expect(page.get_by_text("Your access does not include the school this link asks "
+                                "for")).to_be_visible()
         expect(page.locator(".js-plotly-plot")).to_have_count(0)
         expect(page.get_by_text(names[other])).to_have_count(0)
     page.screenshot(path=artifacts / "signin-principal-other-school.png")
@@ -205,13 +225,16 @@ def test_sign_in_through_nginx_holds_when_its_worker_goes(page: Page, demo_db, s
             sign_in(page, base, PRINCIPAL)
             school = page.get_by_role("combobox", name="School", exact=True)
             expect(school).to_have_value(names[mine])
-            served = page.reload().headers["x-monitor-worker"].split(", ")[-1]
+            session = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE)
+            page.reload()
             settled(page)
+            served = serving.worker_for(session)
             victim = int(served.rsplit(":", 1)[1])
             serving.workers[victim].kill()
             serving.workers[victim].wait()
-            now = page.reload().headers["x-monitor-worker"].split(", ")[-1]
+            page.reload()
             settled(page)
+            now = serving.worker_for(session)
             assert now != served
             expect(page.get_by_text(f"Signed in as {PRINCIPAL}")).to_be_visible()
             expect(school).to_have_value(names[mine])

@@ -58,6 +58,55 @@ def test_roles_can_come_from_token_claims(configured):
     assert access.resolve({"email": "board@district.org"}, claims).role == "viewer"
 
 
+ISSUER = "https://login.district.test"
+
+
+def _with(settings, **access_settings):
+    return settings.model_copy(update={"access": settings.access.model_copy(
+        update=access_settings)})
+
+
+def test_an_unverified_email_signs_in_as_no_one(configured):
+    """The users table is keyed by e-mail: an address the provider has not verified is
+    anyone's to type, so it signs in as no one, with the reason said."""
+    verified = {"iss": ISSUER, "email": "cedar@district.org", "email_verified": True}
+    assert access.refusal(verified, configured, [ISSUER]) is None
+    for flag in (False, "false", None):
+        claimed = verified | {"email_verified": flag}
+        reason = access.refusal(claimed, configured, [ISSUER])
+        assert reason and "not verified the e-mail address cedar@district.org" in reason
+    # A provider that vouches for every address it issues, without saying so.
+    trusted = _with(configured, trusted_email_issuers=[ISSUER + "/"])
+    assert access.refusal(verified | {"email_verified": None}, trusted, [ISSUER]) is None
+    # Configured off, for a provider of role claims only.
+    lax = _with(configured, require_verified_email=False)
+    assert access.refusal(verified | {"email_verified": False}, lax, [ISSUER]) is None
+
+
+@pytest.mark.parametrize(("claims", "rules", "refused"), [
+    ({"iss": "https://evil.test"}, {}, "a provider this dashboard does not use"),
+    ({"iss": ""}, {}, "a provider this dashboard does not use"),
+    ({"iss": "https://other.test"}, {"issuers": ["https://other.test"]}, None),
+    ({"email": "a@gmail.test"}, {"allowed_domains": ["@District.org"]},
+     "not an address of the district (@district.org)"),
+    ({"email": "a@district.org"}, {"allowed_domains": ["district.org"]}, None),
+    ({"tid": "other-tenant"}, {"allowed_tenants": ["our-tenant"]}, "another organisation"),
+    ({"tid": "our-tenant"}, {"allowed_tenants": ["our-tenant"]}, None),
+])
+def test_the_issuer_the_domain_and_the_tenant_are_checked(configured, claims, rules, refused):
+    user = {"iss": ISSUER, "email": "a@district.org", "email_verified": True} | claims
+    reason = access.refusal(user, _with(configured, **rules), [ISSUER])
+    assert (reason is None) if refused is None else (refused in reason)
+
+
+def test_the_issuer_comes_from_the_sign_in_configuration():
+    auth = {"client_id": "x", "server_metadata_url": f"{ISSUER}/.well-known/openid-configuration",
+            "microsoft": {"server_metadata_url": "https://login.microsoftonline.com/t/v2.0/"
+                                                 ".well-known/openid-configuration"}}
+    assert access.issuers_of(auth) == [ISSUER, "https://login.microsoftonline.com/t/v2.0"]
+    assert access.issuers_of({}) == []
+
+
 def test_without_sign_in_only_the_demo_or_an_explicit_setting_runs(settings):
     demo = settings.model_copy(update={"access": Access(demo=True)})
     assert access.without_sign_in(demo) == Scope(role="district", analyst=True)
