@@ -4,9 +4,11 @@ One Streamlit process runs every session's script under one interpreter lock, so
 one core of page runs. `monitor serve --workers N` starts N of them on local ports and Debian's
 nginx in front: sticky sessions by a cookie nginx sets (`monitor_worker`, hashed onto the
 workers consistently, so a worker that fails moves only its own sessions), websocket upgrade,
-passive health checks (a worker that refuses or times out is passed over), `/healthz`, and a
-response header naming the worker (`X-Monitor-Worker`). The workers share what they read and
-write without talking to each other:
+passive health checks (a worker that refuses or times out is passed over), `/healthz`, the
+security headers (a Content-Security-Policy Streamlit works under, no framing, nosniff, the
+referrer kept to this site, HSTS over TLS), no version shown and Streamlit's metrics not
+answered; which worker served each request is in nginx's access log. The workers share what
+they read and write without talking to each other:
 
 - the database: every worker reads the published file (MONITOR_DB); a load writes a copy and
   renames it into place, and each worker opens the new version at its next page run (no
@@ -24,10 +26,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess  # nosec B404 - our own programs, fixed argument lists, never a shell
 import sys
 import tempfile
@@ -47,16 +51,51 @@ TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 @dataclass(frozen=True)
 class Layout:
-    """Where nginx listens and where its workers do (127.0.0.1 only)."""
+    """Where nginx listens and where its workers do (127.0.0.1 only); with a certificate and
+    its key, nginx serves HTTPS (and says so for a year: HSTS)."""
 
     worker_ports: tuple[int, ...]
     port: int = 8501
     address: str = ALL_INTERFACES        # nginx's
+    tls_cert: str = ""
+    tls_key: str = ""
 
     @classmethod
     def numbered(cls, workers: int, worker_port: int, **rest) -> Layout:
         """`workers` workers on consecutive ports from `worker_port`."""
         return cls(tuple(worker_port + n for n in range(workers)), **rest)
+
+    @property
+    def tls(self) -> bool:
+        return bool(self.tls_cert and self.tls_key)
+
+
+# What the browser may do with the dashboard's pages (Streamlit's own front end, Plotly, the
+# pages' inline styles), and nothing more: every script, style, image, font and connection
+# from this host only (Streamlit's front end has an inline script and compiles WebAssembly:
+# 'unsafe-inline' and 'wasm-unsafe-eval', measured as the least it runs under; no eval), no
+# page may frame it, no plugin, forms post here only. Checked in Chromium
+# (tests/browser/test_workers_behind_nginx.py: no violation on any page).
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:",
+    "connect-src 'self'", "worker-src 'self' blob:", "frame-src 'self'",
+    "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"])
+
+
+def security_headers(layout: Layout) -> list[str]:
+    """The response headers every answer carries (in each location: nginx's add_header in a
+    location replaces, not adds to, the server's)."""
+    headers = [f'add_header Content-Security-Policy "{CONTENT_SECURITY_POLICY}" always;',
+               'add_header X-Frame-Options "DENY" always;',
+               'add_header X-Content-Type-Options "nosniff" always;',
+               'add_header Referrer-Policy "same-origin" always;',
+               'add_header Permissions-Policy "camera=(), microphone=(), geolocation=()" '
+               'always;']
+    if layout.tls:
+        headers.append('add_header Strict-Transport-Security "max-age=31536000; '
+                       'includeSubDomains" always;')
+    return headers
 
 
 def site(layout: Layout) -> str:
@@ -64,6 +103,14 @@ def site(layout: Layout) -> str:
     (deploy/nginx/monitor.conf is this, for /etc/nginx/conf.d)."""
     servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=2 fail_timeout=10s;"
                         for port in layout.worker_ports)
+    headers = "\n".join(f"        {line}" for line in security_headers(layout))
+    listen = (f"""\
+    listen {layout.address}:{layout.port} ssl;
+    ssl_certificate {layout.tls_cert};
+    ssl_certificate_key {layout.tls_key};
+    ssl_protocols TLSv1.2 TLSv1.3;""" if layout.tls else
+              f"    listen {layout.address}:{layout.port};")
+    cookie_flags = "; Secure" if layout.tls else ""
     return f"""\
 # Sticky sessions: the browser's {COOKIE} cookie, set here on its first request, is hashed
 # onto the workers (consistent hashing: a worker leaving moves only its own sessions).
@@ -72,7 +119,7 @@ map $cookie_{COOKIE} $monitor_worker {{
     default $cookie_{COOKIE};
 }}
 map $cookie_{COOKIE} $monitor_set_cookie {{
-    ""      "{COOKIE}=$request_id; Path=/; HttpOnly; SameSite=Lax";
+    ""      "{COOKIE}=$request_id; Path=/; HttpOnly; SameSite=Lax{cookie_flags}";
     default "";
 }}
 map $http_upgrade $monitor_connection {{
@@ -86,7 +133,8 @@ upstream monitor_workers {{
 }}
 
 server {{
-    listen {layout.address}:{layout.port};
+{listen}
+    server_tokens off;                      # no nginx version in headers or error pages
     client_max_body_size 200m;              # uploads (Streamlit's own limit is 200 MB)
 
     location / {{
@@ -101,11 +149,17 @@ server {{
         proxy_send_timeout 1d;
         proxy_buffering off;
         # Passive health checks: a worker that refuses, times out or is not ready is passed
-        # over (max_fails above) and the request goes to the next.
+        # over (max_fails above) and the request goes to the next. Which worker served whom
+        # is in the access log (worker=, session=), never in a response.
         proxy_next_upstream error timeout http_502 http_503;
         proxy_connect_timeout 5s;
         add_header Set-Cookie $monitor_set_cookie;
-        add_header X-Monitor-Worker $upstream_addr always;
+{headers}
+    }}
+
+    # Streamlit's own metrics are for this machine's monitoring, not for the browsers.
+    location = /_stcore/metrics {{
+        return 404;
     }}
 
     location = /healthz {{
@@ -113,6 +167,7 @@ server {{
         proxy_next_upstream error timeout http_502 http_503;
         proxy_connect_timeout 2s;
         access_log off;
+{headers}
     }}
 }}
 """
@@ -153,11 +208,19 @@ def worker_command(port: int) -> list[str]:
 
 
 def healthy(url: str) -> bool:
-    """Whether a worker's or nginx's health check answers 200 (a plain http URL only)."""
-    if not url.startswith("http://"):
+    """Whether a worker's or nginx's health check answers 200 (http, or https on this machine,
+    whose certificate is the district's own: not checked here)."""
+    if url.startswith("http://"):
+        context = None
+    elif url.startswith("https://127.0.0.1:"):
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE     # nosec B501 - our own nginx, on loopback
+    else:
         raise ValueError(f"not a health check URL: {url}")
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # nosec B310 - http only
+        with urllib.request.urlopen(url, timeout=2,  # nosec B310 - http(s) only, see above
+                                    context=context) as response:
             return response.status == 200
     except OSError:
         return False
@@ -256,7 +319,16 @@ class Serving:
     @property
     def url(self) -> str:
         host = "127.0.0.1" if self.layout.address in (ALL_INTERFACES, "") else self.layout.address
-        return f"http://{host}:{self.layout.port}"
+        return f"{'https' if self.layout.tls else 'http'}://{host}:{self.layout.port}"
+
+    def worker_for(self, session: str) -> str:
+        """The worker that served a browser's latest finished request, by its session cookie
+        (nginx's access log: `worker=` lists each worker tried, the last one served)."""
+        log = (self.folder / "access.log").read_text()
+        served = re.findall(rf"worker=(\S+(?:, \S+)*) session={re.escape(session)} ", log)
+        if not served:
+            raise LookupError(f"no request of session {session} in the access log")
+        return served[-1].split(", ")[-1]
 
     def supervise(self, every_s: float = 2.0) -> int:
         """Until nginx exits or a signal: start again any worker that exits."""
@@ -284,7 +356,10 @@ def stop_processes(processes: list[subprocess.Popen | None], timeout_s: float = 
 
 def main(args: argparse.Namespace) -> int:
     layout = Layout.numbered(args.workers, args.worker_port, port=args.port,
-                             address=args.address)
+                             address=args.address, tls_cert=args.tls_cert or "",
+                             tls_key=args.tls_key or "")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise SystemExit("HTTPS needs both --tls-cert and --tls-key.")
     if args.print_nginx:
         print(site(layout), end="")
         return 0
@@ -325,6 +400,9 @@ def add_parser(sub) -> None:
                        help="the first worker's port; the others follow (default 8601)")
     serve.add_argument("--run-dir", help="folder for nginx's configuration, logs and the "
                                          "workers' logs (default: a new temporary folder)")
+    serve.add_argument("--tls-cert", help="the site's certificate (PEM, the chain included): "
+                                          "nginx serves HTTPS, with HSTS")
+    serve.add_argument("--tls-key", help="the certificate's private key (PEM)")
     serve.add_argument("--print-nginx", action="store_true",
                        help="print the nginx site configuration for these ports and exit")
     serve.set_defaults(run=main)

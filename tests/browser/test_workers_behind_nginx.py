@@ -8,14 +8,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from monitor.config import PROJECT_ROOT
-from monitor.serve import COOKIE, Layout, Serving
+from monitor.serve import CONTENT_SECURITY_POLICY, COOKIE, Layout, Serving
 
 from ..loader.test_killed_load import big_benchmark
 from ..processes import free_port
@@ -33,18 +36,25 @@ def two_workers(demo_db, tmp_path):
     serving = Serving(layout, tmp_path / "run", env=os.environ | {
         "MONITOR_DB": str(db), "MONITOR_STORE_URL": f"sqlite:///{tmp_path / 'store.sqlite'}"})
     serving.start()
+    SERVING.append(serving)
     try:
         yield serving, db
     finally:
+        SERVING.remove(serving)
         serving.stop()
 
 
+SERVING: list[Serving] = []      # the test's nginx, for _visit to read its access log
+
+
 def _visit(page: Page, url: str) -> str:
-    """Open a page and wait for its run; the worker that served it (nginx names each worker it
-    tried, the last one served)."""
+    """Open a page and wait for its run; the worker that served it (from nginx's access log,
+    by the browser's session cookie: no response names a worker)."""
     response = page.goto(url)
     settled(page)
-    return response.headers["x-monitor-worker"].split(", ")[-1]
+    assert "x-monitor-worker" not in response.headers
+    session = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE)
+    return SERVING[-1].worker_for(session)
 
 
 def _pinned(browser: Browser, base: str) -> list[tuple[BrowserContext, Page, str]]:
@@ -142,3 +152,74 @@ def test_two_workers_behind_nginx(browser: Browser, two_workers, tmp_path, artif
     streams = _streams(serving, session)
     assert len(streams) >= 4 and set(streams) == {worker_one}, streams
 
+
+
+WATCH_CSP = """window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"""
+
+
+@pytest.mark.browser
+def test_the_front_door_is_hardened(browser: Browser, two_workers, artifacts):
+    """What nginx sends: the security headers on every answer (pages, static files, the
+    health check), no version, no worker's address, Streamlit's metrics not answered; and
+    every page works in Chromium under the Content-Security-Policy, with no violation."""
+    serving, _ = two_workers
+    with urllib.request.urlopen(serving.url + "/") as response:  # noqa: S310 - ours
+        script = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', response.read().decode())
+    assert script, "the page names its script"
+    for path in ("/", "/school", "/healthz", "/" + script.group(1)):
+        with urllib.request.urlopen(serving.url + path) as response:  # noqa: S310 - ours
+            headers = response.headers
+        assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, path
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["Server"] == "nginx" and "X-Monitor-Worker" not in headers
+        assert "Strict-Transport-Security" not in headers        # plain HTTP here
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(serving.url + "/_stcore/metrics")  # noqa: S310 - ours
+    assert refused.value.code == 404 and "nginx/" not in refused.value.read().decode()
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(READY_MS)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for path in ("", "school", "groups", "learning_walks", "surveys", "cycles", "reflection",
+                 "data", "learning_walks?present=1&slide=2"):
+        page.goto(f"{serving.url}/{path}")
+        settled(page, charts=path not in ("cycles", "reflection", "data"))
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        assert page.evaluate("window.__violations") == [], path
+    page.screenshot(path=artifacts / "nginx-under-csp.png")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    context.close()
+
+
+@pytest.mark.browser
+def test_https_sends_hsts_and_secure_cookies(demo_db, tmp_path):
+    """With a certificate, nginx serves HTTPS, tells browsers to keep to it (HSTS) and marks
+    its session cookie Secure."""
+    cert, key = tmp_path / "site.pem", tmp_path / "site.key"
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-keyout", str(key), "-out", str(cert), "-days", "2",
+                           "-subj", "/CN=127.0.0.1"], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    layout = Layout((free_port(),), port=free_port(), address="127.0.0.1",
+                    tls_cert=str(cert), tls_key=str(key))
+    serving = Serving(layout, tmp_path / "run", env=os.environ | {"MONITOR_DB": str(demo_db)})
+    serving.start()
+    try:
+        assert serving.url.startswith("https://")
+        insecure = ssl.create_default_context()
+        insecure.check_hostname = False
+        insecure.verify_mode = ssl.CERT_NONE
+        with urllib.request.urlopen(serving.url + "/",  # noqa: S310 - ours
+                                    context=insecure) as response:
+            headers = response.headers
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert "Secure" in headers["Set-Cookie"] and "HttpOnly" in headers["Set-Cookie"]
+        assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    finally:
+        serving.stop()

@@ -43,3 +43,24 @@ def test_the_production_copy_is_what_the_code_writes():
     assert shipped.endswith(written)
     header = shipped[:-len(written)].splitlines()
     assert header and all(line.startswith("#") for line in header)
+
+
+@pytest.mark.parametrize("tls", [False, True])
+def test_every_location_sends_the_security_headers_and_no_worker(tls):
+    """nginx's add_header in a location replaces the server's: each location carries them.
+    No response names a worker; the metrics are not answered; HSTS only over TLS."""
+    layout = Layout.numbered(2, 9001, port=443 if tls else 80,
+                             **({"tls_cert": "/c.pem", "tls_key": "/c.key"} if tls else {}))
+    text = site(layout)
+    blocks = re.findall(r"location ([^{]+)\{(.*?)\n    \}", text, re.S)
+    proxied = [body for where, body in blocks if "proxy_pass" in body]
+    assert len(proxied) == 2
+    for body in proxied:
+        for header in ("Content-Security-Policy", "X-Frame-Options \"DENY\"",
+                       "X-Content-Type-Options \"nosniff\"", "Referrer-Policy"):
+            assert header in body
+        assert ("Strict-Transport-Security" in body) == tls
+    assert "X-Monitor-Worker" not in text and "server_tokens off;" in text
+    assert "location = /_stcore/metrics {\n        return 404;" in text
+    assert ("ssl_certificate /c.pem;" in text) == tls
+    assert ("SameSite=Lax; Secure" in text) == tls
