@@ -32,7 +32,12 @@ except DatabaseProblem as exc:        # missing, locked, unreadable, older or ne
 # Captions and shortcut hints in a darker grey than Streamlit's: readable (WCAG AA contrast)
 # on a projector and for low vision. Static style, no data in it.
 st.html("<style>[data-testid='stCaptionContainer'] {opacity: 1 !important; color: #505257 "
-        "!important;} kbd {opacity: 1 !important; color: #303236 !important;}</style>")
+        "!important;} kbd {opacity: 1 !important; color: #303236 !important;}"
+        # A first screen's three answers fit 1366 x 768: less empty space above the title
+        # (Streamlit's own is 6rem), compact messages.
+        "[data-testid='stMainBlockContainer'] {padding-top: 3.6rem;}"
+        ".stMain h1 {font-size: 2.1rem; padding-top: 0.1rem; padding-bottom: 0.1rem;}"
+        "[data-testid='stAlertContainer'] {padding: 0.45rem 0.8rem;}</style>")
 
 # Worked out again on every run from the signed-in identity, never kept from an earlier run.
 scope = signin.scope_or_stop(settings)

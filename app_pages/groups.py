@@ -47,18 +47,22 @@ grid = measures.dashboard_grid(scope, f, grid_measures)
 if len(grid):
     counts = grid["colour"].value_counts()
     worst = [f"{counts[c]} {c.lower()}" for c in goals.DASHBOARD_ORDER[:2] if c in counts]
-    title = ("Status and change: " + (" and ".join(worst) + " cells need attention" if worst
-                                       else "no red or orange cells"))
+    title = ("Performance level (status and change together, as on the California School "
+             "Dashboard): " + (" and ".join(worst) + " cells need attention" if worst
+                               else "no red or orange cells"))
     table = grid.rename(columns={
         "group": "Group", "measure": "Measure", "window": "Window", "value": "Value (%)",
         "target": "Goal (%)", "change_last_year": "Change from last year",
-        "status_level": "Status", "change_level": "Change", "colour": "Colour"}).drop(
+        "status_level": "Status level", "change_level": "Change level",
+        "colour": "Performance level", "status": "Goal status"}).drop(
         columns=["display", "suppressed"])
     components.render_chart(
         title, figures.dashboard_grid_chart(grid), table, as_of=as_of,
-        n_note="Colour combines status (distance from the goal) with change from the same "
-               "window last year, as on the California School Dashboard; each measure at its "
-               "latest window", key="groups_dashboard")
+        n_note="A performance level is not the goal status: it combines the distance from "
+               "the goal with the change from the same window last year (the California "
+               "School Dashboard's five levels, Red to Blue); each cell also says its goal "
+               "status (met, approaching, not met); each measure at its latest window",
+        key="groups_dashboard")
 
 # Which gaps are closing and which are widening, against the same window last year.
 trend = measures.gap_changes(scope, measure, f)

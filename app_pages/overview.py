@@ -1,6 +1,5 @@
 """District overview: is the district on its goal trajectory, and which schools are off track?"""
 
-import datetime as dt
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -9,6 +8,7 @@ import streamlit as st
 from monitor import registry, selection, text, trajectories
 from monitor.config import previous_school_year
 from monitor.ui import components, cycle_view, data, figures, filters, measures
+from monitor.ui import glance as first_screen
 
 settings = data.settings()
 f = filters.current()
@@ -22,11 +22,25 @@ showing = "District" if f.school is None else data.schools(scope).set_index("sch
     f.school, "school_name"]
 
 st.title("District overview", anchor=False)
-st.caption(f"{showing} · {f.school_year} · {settings.group_labels[f.group]}"
+st.caption(f"{text.markdown(showing)} · {f.school_year} · {settings.group_labels[f.group]}"
            + (f" · {f.grade}" if f.grade else "")
            + (f" · as it stood when {selection.window_choices(settings)[f.window]} closed "
               f"({view_date:%B %-d, %Y}): windows still open then, and later ones, left out"
-              if f.window else ""))
+              if f.window else f" · as of {as_of:%B %-d, %Y}"))
+
+# The first screen answers three questions: which schools are off track on which goal, what
+# changed this week, and where to look next; the rest of the page is the detail behind them.
+grid_measures = tuple(m for m in settings.measures if registry.spec(m).in_grid)
+grid, attention = measures.status_grid(scope, f, grid_measures)
+goals = measures.goals_off_track(scope, f)
+week = data.week_changes(scope)
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    first_screen.render_goals(goals, key="glance")
+with right:
+    first_screen.render_week(week, key="glance")
+    first_screen.render_next(attention, key="glance")
+st.divider()
 
 if scope.analyst:
     # What was loaded but counts nowhere, where an analyst looks first.
@@ -35,9 +49,9 @@ if scope.analyst:
         st.warning(text.markdown(f"Data health: {warning}. See the Data page."),
                    icon=":material/warning:")
 
-components.glossary(settings, "status", "hidden", "projection")
 measures.render_tiles(settings, f)
 cycle_view.render_summary(settings, scope, f.school)
+components.glossary(settings, "status", "hidden", "projection")
 
 choices = {m: settings.measures[m].label for m in settings.measures}
 measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__,
@@ -67,9 +81,7 @@ else:
                             as_of=as_of, n_note=f"n = {len(schools)} schools with results",
                             key="overview_schools")
 
-# Schools x measures at each measure's latest window, and who needs attention.
-grid_measures = tuple(m for m in settings.measures if registry.spec(m).in_grid)
-grid, attention = measures.status_grid(scope, f, grid_measures)
+# Schools x measures at each measure's latest window.
 labels = [label for label in grid.columns                 # the measures with results
           if f"{label} status" in grid.columns and grid[label].notna().any()]
 met = {label: (int((grid[f"{label} status"] == "met").sum()),
@@ -139,11 +151,9 @@ if len(attention):
                "student groups; within each, by how many students short of the goal (the gap "
                "times n)." + (f" {len(attention)} in all: scroll the table, or download it "
                               "as CSV." if len(attention) > ATTENTION_SHOWN else ""))
-    components.show_table(attention.drop(columns="whole").rename(columns={
-        "who": "School / group", "measure": "Measure", "window": "Window", "value": "Value (%)",
-        "target": "Goal (%)", "gap": "Points short", "short": "Short of goal (n)",
-        "why": "Why"}), hide_index=True, key="overview_attention",
-        height=35 * (min(len(attention), ATTENTION_SHOWN) + 1) + 3)
+    components.show_table(components.attention_table(attention), hide_index=True,
+                          key="overview_attention",
+                          height=35 * (min(len(attention), ATTENTION_SHOWN) + 1) + 3)
 
 # The state test against the county and the state, from the public CAASPP research files.
 state_year = previous_school_year(f.school_year) if f.school_year == settings.current_school_year() \
@@ -190,42 +200,14 @@ components.render_chart(title, figures.calendar_strip_chart(calendar, as_of), ta
                         n_note=f"{calendar['schools_expected'].max()} schools",
                         key="overview_calendar")
 
-# What moved since last week: the headline results (each school and the district) whose value
-# or status changed between the data as it stood a week before the as-of date and on it (the
-# as-of date is pinned in tests and for a frozen debrief, so "last week" follows the
-# dashboard's today, not the wall clock). Then the files behind them.
-if scope.role == "district":
-    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-    then = until - dt.timedelta(days=7)
-    moved = data.what_moved(scope, then, until)
-    loads = data.loads_recent(scope)
-    loaded = pd.to_datetime(loads["loaded_at"])
-    recent = loads[(loaded >= then) & (loaded < until)]
-    if len(moved):
-        changed = moved[moved["status_then"].notna() & moved["status_now"].notna()
-                        & (moved["status_then"] != moved["status_now"])]
-        st.subheader(f"What moved since {then:%B %-d}: {len(moved)} result(s) changed"
-                     + (f", {len(changed)} of them changing status" if len(changed) else ""),
-                     anchor=False)
-        st.caption("Each school's and the district's headline results (all students) that "
-                   f"changed between the data as it stood on {then:%B %-d} and on "
-                   f"{as_of:%B %-d, %Y}; the district first, then the largest changes.")
-        components.show_table(moved.rename(columns={
-            "measure": "Measure", "subject": "Subject", "who": "School", "year": "Year",
-            "window": "Window", "then": "Then (%)", "now": "Now (%)", "change": "Change (pts)",
-            "status_then": "Status then", "status_now": "Status now", "what": "What changed"}),
-            hide_index=True, key="overview_moved")
-    else:
-        st.subheader(f"Nothing moved in the seven days to {as_of:%B %-d, %Y}", anchor=False)
-        st.caption("No headline result changed: " + (
-            f"{len(recent)} file(s) were loaded, with the same results." if len(recent)
-            else "no file was loaded."))
-    if len(recent):
-        with st.expander(f"Files loaded in those seven days: {len(recent)}"):
-            components.show_table(recent[[
-                "file_name", "source", "loaded_at", "rows_loaded", "rows_rejected",
-                "school_years", "windows"]].rename(columns={
-                    "file_name": "File", "source": "Kind", "loaded_at": "Loaded",
-                    "rows_loaded": "Rows loaded", "rows_rejected": "Rows rejected",
-                    "school_years": "School years", "windows": "Windows"}),
-                hide_index=True, key="overview_new")
+# What changed this week, in full (the first screen's lines come from it): every headline
+# result (each school and the district) that changed between the last data version at least
+# a week before the as-of date and now, this school year (monitor.changes). The files are on
+# the Data page's load history.
+st.subheader(text.markdown(week.heading()), anchor=False)
+if len(week.changes):
+    st.caption("Each school's and the district's headline results (all students) that "
+               "changed; the district first, then the largest changes. A result resting on "
+               "a few new students says it was updated, without the size of the change.")
+    components.show_table(components.changes_table(week.changes), hide_index=True,
+                          key="overview_moved")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from monitor import breakdowns, registry, selection, text, trajectories
 from monitor.ui import components, cycle_view, data, figures, filters, measures
+from monitor.ui import glance as first_screen
 
 settings = data.settings()
 f = filters.current()
@@ -44,7 +45,21 @@ if f.school is None:
 row = schools.set_index("school_code").loc[f.school]
 st.title(text.markdown(row["school_name"]), anchor=False)
 st.caption(f"{row['level']} school · {f.school_year} · {settings.group_labels[f.group]}"
-           + (f" · {f.grade}" if f.grade else ""))
+           + (f" · {f.grade}" if f.grade else "") + f" · as of {as_of:%B %-d, %Y}")
+# The first screen: the school's goals, what changed at the school this week, and what needs
+# its attention (its groups, grades and measures); the tiles and charts after them.
+goals_column, week_column, next_column = st.columns([4, 3, 4], gap="medium")
+with goals_column:
+    first_screen.render_scope_goals(measures.scope_goals(scope, f), title="Its goals")
+with week_column:
+    first_screen.render_week(data.week_changes(scope, f.school), key="school_glance",
+                             title="What changed")
+with next_column:
+    first_screen.render_next(
+        measures.school_attention(scope, f).rename(columns={"where": "who"}).assign(
+            whole=True), key="school_glance", limit=4, title="Needs attention",
+        nothing="Nothing off track: every group and grade at or near its goal.")
+st.divider()
 measures.render_tiles(settings, f)
 cycle_view.render_summary(settings, scope, f.school)
 

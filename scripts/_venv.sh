@@ -25,8 +25,11 @@ ensure_database() {
   if [ ! -f "$db" ]; then
     echo "Building the demo district (synthetic data) into $db ..."
     rm -rf data/demo
-    "$PY" -m monitor demo --out data/demo
-    "$PY" -m monitor load data/demo/*
+    # The district as it stood a week ago, then the week's new files: "what changed" shows a
+    # real week from the first run.
+    "$PY" -m monitor demo --out data/demo --week
+    "$PY" -m monitor load --as-of "$(cat data/demo/last_week.as_of)" data/demo/last_week/*
+    "$PY" -m monitor load data/demo/this_week/*
     # A year of improvement cycles and reflections, told by the loaded data.
     "$PY" -m monitor demo-story
   else

@@ -55,6 +55,24 @@ def demo_db(tmp_path_factory, demo_files, settings) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def week_db(tmp_path_factory, settings) -> Path:
+    """The demo district loaded a week before AS_OF, then the week's new files on AS_OF (as
+    scripts/run.sh builds it): "what changed" has a real week to show."""
+    folder = tmp_path_factory.mktemp("week_db")
+    then = AS_OF - dt.timedelta(days=7)
+    earlier = write_demo(folder / "last_week", settings, DEMO_STUDENTS, 7, then)
+    new = write_demo(folder / "this_week", settings, DEMO_STUDENTS, 7, AS_OF, since=then)
+    path = folder / "monitor.duckdb"
+    try:
+        os.environ["MONITOR_AS_OF"] = then.isoformat()
+        assert load_files(earlier, settings, db_path=path).exit_code == 0
+    finally:
+        os.environ["MONITOR_AS_OF"] = AS_OF.isoformat()
+    assert load_files(new, settings, db_path=path).exit_code == 0
+    return path
+
+
 @pytest.fixture
 def use_demo_db(demo_db, monkeypatch) -> Path:
     monkeypatch.setenv("MONITOR_DB", str(demo_db))

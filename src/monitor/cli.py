@@ -1,4 +1,4 @@
-"""Command line: `python -m monitor demo|load|demo-story|measures|health|migrate|status`. Run
+"""Command line: `python -m monitor demo|load|demo-story|measures|digest|health|migrate|status`. Run
 with --help."""
 
 from __future__ import annotations
@@ -17,16 +17,36 @@ def _demo(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else settings.as_of_date()
-    paths = write_demo(Path(args.out), settings, args.students, args.seed, as_of, args.schools)
+    since = dt.date.fromisoformat(args.since) if args.since else None
+    if args.week:
+        # The district as it stood a week ago (last_week/, its date in last_week.as_of), and
+        # the week's new files since (this_week/): loaded in turn, "what changed" has a week.
+        out, then = Path(args.out), as_of - dt.timedelta(days=7)
+        earlier = write_demo(out / "last_week", settings, args.students, args.seed, then,
+                             args.schools)
+        (out / "last_week.as_of").write_text(then.isoformat() + "\n")
+        new = write_demo(out / "this_week", settings, args.students, args.seed, as_of,
+                         args.schools, then)
+        print(f"Wrote {len(earlier)} demo export files as of {then} to {out / 'last_week'} and "
+              f"{len(new)} of the week's new results to {out / 'this_week'}")
+        return 0
+    paths = write_demo(Path(args.out), settings, args.students, args.seed, as_of, args.schools,
+                       since)
     print(f"Wrote {len(paths)} demo export files for {args.students} students "
-          f"(seed {args.seed}, as of {as_of}) to {args.out}")
+          f"(seed {args.seed}, as of {as_of}{f', new since {since}' if since else ''}) to "
+          f"{args.out}")
     return 0
 
 
 def _load(args: argparse.Namespace) -> int:
+    import os
+
     from monitor.ingest.common import normalise_school_year
     from monitor.ingest.load import load_files
 
+    if args.as_of:
+        dt.date.fromisoformat(args.as_of)           # a date, or a clear error
+        os.environ["MONITOR_AS_OF"] = args.as_of
     settings = load_settings()
     school_year = None
     if args.school_year:
@@ -110,6 +130,30 @@ def _measures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _digest(args: argparse.Namespace) -> int:
+    import json
+
+    from monitor import changes, reads
+    from monitor.db import Database
+
+    settings = load_settings()
+    db = Database(engine=settings.engine)
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else settings.as_of_date()
+    week = reads.week_changes(db, settings, as_of, (args.school,) if args.school else None)
+    if args.format == "json":
+        frame = week.changes[[*changes.KEYS, "then", "now", "change", "status_then",
+                              "status_now", "kind", "what"]]
+        print(json.dumps({
+            "as_of": as_of.isoformat(), "heading": week.heading(),
+            "compared_with": week.then.isoformat(sep=" ") if week.then else None,
+            "first_load": week.first_load.isoformat(sep=" ") if week.first_load else None,
+            "summary": changes.summary(week),
+            "changes": json.loads(frame.to_json(orient="records"))}, indent=1))
+    else:
+        print(changes.as_text(week), end="")
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -147,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--as-of", help="YYYY-MM-DD: last date with data (default: today, or "
                                       "MONITOR_AS_OF / config district.as_of)")
+    demo.add_argument("--since", help="YYYY-MM-DD: only what happened after this day (a "
+                                      "week's new files, named for the as-of date); the same "
+                                      "seed is the same district on any as-of date")
+    demo.add_argument("--week", action="store_true",
+                      help="two folders: last_week/ (the district a week before the as-of date; "
+                           "its date in last_week.as_of) and this_week/ (the week's new files)")
     demo.set_defaults(run=_demo)
     load = sub.add_parser("load", help="load export files into the database",
                           description="Load export files. Prints a summary per file and the "
@@ -159,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="force the kind of export instead of detecting it from the headers")
     load.add_argument("--school-year", help="school year (e.g. 2025-26) for rows whose file "
                                             "gives no date or year")
+    load.add_argument("--as-of", help="YYYY-MM-DD: the date this load's data is as of (its "
+                                      "versions in \"what changed\" are stamped with it; "
+                                      "default: today, or MONITOR_AS_OF)")
     load.add_argument("--progress", action="store_true",
                       help="print each stage on stderr as it starts (reading, checking and "
                            "writing each file, the data health check, saving)")
@@ -192,6 +245,18 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also print each walkthrough indicator and survey construct")
     measures.add_argument("--format", choices=["csv", "json"], default="csv")
     measures.set_defaults(run=_measures)
+    digest = sub.add_parser(
+        "digest", help="what changed in the week to the as-of date",
+        description="The headline results (each school and the district, all students) as "
+                    "they stood in the last data version at least seven days before the as-of "
+                    "date, against now, current school year only: every changed cell with "
+                    "the measures command's keys and its values then and now. With no version "
+                    "a week old, says so.")
+    digest.add_argument("--as-of", help="YYYY-MM-DD (default: today, or MONITOR_AS_OF / "
+                                        "config district.as_of)")
+    digest.add_argument("--school", help="one school's results only (a school code)")
+    digest.add_argument("--format", choices=["text", "json"], default="text")
+    digest.set_defaults(run=_digest)
     migrate = sub.add_parser(
         "migrate", help="bring the database to this version's schema",
         description="Run the schema migrations the database has not had, on a copy that "

@@ -24,6 +24,8 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,9 +111,28 @@ def _us(day: dt.date) -> str:
     return f"{day.month}/{day.day}/{day.year}"
 
 
+# Files that hold nothing dated: not part of a week's new results.
+STATIC_FILES = ("roster_", "state_test_scores_", "sb_ca")
+
+
+def _data_rows(path: Path) -> int:
+    """Rows of data in an export (a Qualtrics CSV has two more header rows)."""
+    if path.suffix == ".xlsx":
+        return len(pd.read_excel(path))
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        lines = sum(1 for line in handle if line.strip())
+    return lines - (3 if "qualtrics" in path.name else 1)
+
+
+def _dates(texts: pd.Series) -> pd.Series:
+    """m/d/YYYY texts as dates."""
+    return pd.to_datetime(texts, format="%m/%d/%Y").dt.date
+
+
 class DemoDistrict:
     def __init__(self, settings: Settings, students: int = 30_000, seed: int = 2026,
-                 as_of: dt.date | None = None, schools: int | None = None):
+                 as_of: dt.date | None = None, schools: int | None = None,
+                 since: dt.date | None = None):
         self.settings = settings
         self.n_students = students
         self.n_schools = max(8, schools or round(students / 600))
@@ -124,8 +145,15 @@ class DemoDistrict:
         self.staff_rng = np.random.default_rng([seed, 21])
         self.coaching_rng = np.random.default_rng([seed, 22])
         self._staffs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # The district's whole current year is drawn (to June 30, `horizon`), then each file
+        # keeps what had happened by `as_of`: the same seed a week later is the same district,
+        # every row of the earlier export in the later one.
+        # With `since`, only what happened after it (a week's new results, as a vendor's
+        # scheduled export sends them): files named for the day, no roster.
         self.as_of = as_of or dt.date.today()
+        self.since = since
         self.current = school_year_of(self.as_of)
+        self.horizon = dt.date(int(self.current[:4]) + 1, 6, 30)
         self.previous = previous_school_year(self.current)
         self.years = (self.previous, self.current)
         self.schools = self._make_schools()
@@ -250,14 +278,39 @@ class DemoDistrict:
                 jitter = self.rng.integers(0, 3, len(students))
                 dates = pd.Series([d + dt.timedelta(days=int(j)) for d, j in
                                    zip(dates, jitter, strict=True)], index=students.index)
-                keep = dates <= self.as_of
+                keep = dates <= self.horizon
                 if skip is not None:
                     keep &= ~students["school"].map(lambda s, y=year, w=window: skip(s, y, w))
                 if keep.any():
                     yield year, window, students[keep], dates[keep]
 
+    def _exported(self, days) -> np.ndarray:
+        """Which of `days` the export holds: up to `as_of`, and after `since` when given."""
+        days = np.array(list(days), dtype="datetime64[D]")
+        keep = days <= np.datetime64(self.as_of)
+        if self.since is not None:
+            keep &= days > np.datetime64(self.since)
+        return keep
+
     # -- files ------------------------------------------------------------------------------
     def write(self, out: Path) -> list[Path]:
+        """Every export file, as of `as_of`; with `since`, only the files holding results
+        after it (a week's new results), named `<stem>_new_<as_of>`: the roster and last
+        spring's state test, which hold nothing new, are left out."""
+        if self.since is None:
+            return self._write_all(out)
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for path in self._write_all(Path(folder)):
+                if path.name.startswith(STATIC_FILES) or _data_rows(path) == 0:
+                    continue
+                target = out / f"{path.stem}_new_{self.as_of.isoformat()}{path.suffix}"
+                shutil.move(path, target)
+                paths.append(target)
+        return paths
+
+    def _write_all(self, out: Path) -> list[Path]:
         out.mkdir(parents=True, exist_ok=True)
         writers = [self._write_roster, self._write_esgi, self._write_iready,
                    self._write_benchmarks, self._write_performance_tasks, self._write_state_test,
@@ -360,6 +413,7 @@ class DemoDistrict:
                         np.where(is_base, "", pd.Series(np.round(pct / 1.9)).astype("Int64").astype(str)),
                 }))
             frame = pd.concat(rows, ignore_index=True)
+            frame = frame[self._exported(_dates(frame["Completion Date"]))]
             for year in self.years:
                 part = frame[frame["Academic Year"].str.startswith(year[:4])]
                 if len(part):
@@ -534,7 +588,7 @@ class DemoDistrict:
             for window in calendar.windows:
                 for school in self.schools:
                     day = self._window_dates("learning_walk", year, school, window)
-                    if day > self.as_of:
+                    if day > self.horizon:
                         continue
                     n_obs = 6 if school.name.startswith("Horizon") else int(self.rng.integers(9, 15))
                     visited = self.staff_rng.permutation(len(staff[school.code]))[:n_obs]
@@ -568,6 +622,9 @@ class DemoDistrict:
                             "High expectations": yes(),
                         })
         frame = pd.DataFrame(rows)
+        frame = frame[self._exported(_dates(frame["Observation Date"]))].copy()
+        if frame.empty:
+            return []
         frame["_year"] = frame["Observation Date"].map(
             lambda d: school_year_of(dt.datetime.strptime(d, "%m/%d/%Y").date()))
         paths = []
@@ -586,7 +643,7 @@ class DemoDistrict:
         for year in self.years:
             for window, (month, day) in zip(calendar.windows, ((10, 14), (4, 15)), strict=False):
                 start = dt.date(int(year[:4]) + (month < 7), month, day)
-                if start <= self.as_of:
+                if start <= self.horizon:
                     yield year, window, start
 
     def _write_student_survey(self, out: Path) -> list[Path]:
@@ -634,6 +691,9 @@ class DemoDistrict:
                 columns[qid] = labels
             import_ids = [json.dumps({"ImportId": h if h.startswith("Q") else h.lower()})
                           for h in header]
+            answered = [i for i, day in enumerate(dates) if self._exported([day])[0]]
+            if not answered:
+                continue
             path = out / f"student_survey_{window.id}_{year}_qualtrics.csv"
             with open(path, "w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
@@ -641,6 +701,8 @@ class DemoDistrict:
                 writer.writerow(question)
                 writer.writerow(import_ids)
                 for i, (_, student) in enumerate(students.iterrows()):
+                    if not self._exported([dates[i]])[0]:
+                        continue
                     stamp = f"{dates[i].isoformat()} 10:{i % 60:02d}:00"
                     writer.writerow([stamp, stamp, "IP Address", "100", "True", stamp,
                                      f"R_{year[:4]}{window.id[0]}{i:07d}", "anonymous", "EN",
@@ -665,7 +727,10 @@ class DemoDistrict:
                            "School": school.name}
                     for item in items:
                         row[item.statement] = SCALE_5[self._survey_answers(np.array([q]))[0]].capitalize()
-                    rows.append(row)
+                    if self._exported([day])[0]:
+                        rows.append(row)
+            if not rows:
+                continue
             path = out / f"teacher_survey_{window.id}_{year}_google_forms.csv"
             pd.DataFrame(rows).to_csv(path, index=False)
             paths.append(path)
@@ -680,9 +745,12 @@ class DemoDistrict:
                     respondent = f"L-{school.code}-{leader + 1}"
                     for item in items:
                         answer = SCALE_5[self._survey_answers(np.array([0.9 + school.effect]))[0]]
-                        rows.append({"Respondent ID": respondent, "School": school.code,
-                                     "Date": start.isoformat(), "Item": item.statement,
-                                     "Response": answer.capitalize()})
+                        if self._exported([start])[0]:
+                            rows.append({"Respondent ID": respondent, "School": school.code,
+                                         "Date": start.isoformat(), "Item": item.statement,
+                                         "Response": answer.capitalize()})
+        if not rows:
+            return []
         path = out / "leader_survey_long.csv"
         pd.DataFrame(rows).to_csv(path, index=False)
         return [path]
@@ -702,13 +770,13 @@ class DemoDistrict:
         config = self.settings.coaching
         calendar = self.settings.calendars[self.settings.measures["coaching_goals"].calendar]
         teachers, leaders = [], []
+        drawn = 0
         for year in self.years:
             for window in calendar.windows:
                 start, end = window.dates(year)
-                if start > self.as_of:
+                if start > self.horizon:
                     continue
-                last = min(end, self.as_of)
-                span = max((last - start).days, 1)
+                span = max((end - start).days, 1)
                 for school in self.schools:
                     coach = f"coach.{school.code}@riversidevalley.example.org"
                     frac = _year_fraction(start, year)
@@ -725,6 +793,8 @@ class DemoDistrict:
                         for i, day in enumerate(sessions):
                             when = start + dt.timedelta(days=day)
                             stamp = dt.datetime.combine(when, dt.time(15, 5 * i + k % 10))
+                            if not self._exported([when])[0]:
+                                continue
                             teachers.append({
                                 "Timestamp": stamp.strftime("%Y/%m/%d %-I:%M:%S %p") + " GMT-7",
                                 "Email Address": coach, "Coaching Date": _us(when),
@@ -740,15 +810,19 @@ class DemoDistrict:
                         ratings = np.clip(np.round(level), 1, len(config.rubric_levels))
                         met = _sigmoid(0.5 + 1.4 * practice + rng.normal(0, 0.5))
                         stamp = dt.datetime.combine(when, dt.time(16, 0))
+                        leader_goal = str(rng.choice(LEADER_GOALS))
+                        goal_met = "Yes" if rng.random() < met else "Partly"
+                        drawn += 1               # the form's own response number
+                        if not self._exported([when])[0]:
+                            continue
                         leaders.append({
-                            "ID": len(leaders) + 1,
+                            "ID": drawn,
                             "Start time": stamp.strftime("%-m/%-d/%y %H:%M:%S"),
                             "Completion time": stamp.strftime("%-m/%-d/%y %H:%M:%S"),
                             "Email": f"leadcoach{school.code[-2:]}@riversidevalley.example.org",
                             "Name": "District leadership coach", "School": school.name,
                             "Person coached": person, "Role": title,
-                            "Coaching goal": str(rng.choice(LEADER_GOALS)),
-                            "Was the goal met?": "Yes" if rng.random() < met else "Partly",
+                            "Coaching goal": leader_goal, "Was the goal met?": goal_met,
                             **{f"{domain} (rubric level)": config.rubric_levels[int(r) - 1]
                                for domain, r in zip(config.rubric_domains, ratings,
                                                     strict=True)}})
@@ -768,6 +842,7 @@ class DemoDistrict:
         if not rows:
             return []
         frame = pd.concat(rows, ignore_index=True)
+        frame = frame[self._exported(_dates(frame[date_column]))]
         years = frame[date_column].map(
             lambda d: school_year_of(dt.datetime.strptime(d, "%m/%d/%Y").date()))
         paths = []
@@ -781,7 +856,9 @@ class DemoDistrict:
 
 
 def write_demo(out: Path, settings: Settings, students: int = 30_000, seed: int = 2026,
-               as_of: dt.date | None = None, schools: int | None = None) -> list[Path]:
+               as_of: dt.date | None = None, schools: int | None = None,
+               since: dt.date | None = None) -> list[Path]:
     """Generate the demo district's export files into `out`; return their paths. Schools
-    default to one per 600 students (at least 8)."""
-    return DemoDistrict(settings, students, seed, as_of, schools).write(Path(out))
+    default to one per 600 students (at least 8). With `since`, only what happened after it
+    (the week's new files)."""
+    return DemoDistrict(settings, students, seed, as_of, schools, since).write(Path(out))

@@ -8,9 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from monitor import privacy, registry
+from monitor import registry
 from monitor.config import Settings
-from monitor.goals import goal_for, status_of
 from monitor.measures_table import latest_rows
 from monitor.selection import window_state
 from monitor.trajectories import latest_point, shown_n, signed_points
@@ -45,67 +44,6 @@ def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:
     return text
 
 
-def what_moved(moved: pd.DataFrame, settings: Settings,
-               school_names: dict[str, str]) -> pd.DataFrame:
-    """The headline results that changed between two dates, from
-    queries/measure_history_moved.sql, in words: new results, a value that moved (points and
-    direction), a status that changed against the goal, results now hidden or withdrawn.
-
-    A change resting on fewer new results than the privacy floor is not shown as a change (the
-    two values would give those few students' results away): it says the result was updated.
-    Only each measure's reported subjects are listed. Columns: measure, subject, who, year,
-    window, then, now, change, status_then, status_now, what; the district first, then by
-    the size of the change.
-    """
-    columns = ["measure", "subject", "who", "year", "window", "then", "now", "change",
-               "status_then", "status_now", "what"]
-    rows = []
-    band = settings.status.approaching_band
-    for row in moved.itertuples():
-        if row.measure not in settings.measures:
-            continue
-        spec = registry.spec(row.measure)
-        wanted = [s or "*" for s in spec.subjects]
-        if row.subject not in wanted:
-            continue
-        school = None if row.scope == privacy.DISTRICT else row.scope
-        floor = settings.privacy.min_observations if spec.observations else settings.privacy.min_n
-        then = None if pd.isna(row.value_then) else float(row.value_then)
-        now = None if pd.isna(row.value_now) else float(row.value_now)
-        target = goal_for(settings, row.measure, row.window_id, school)
-        status_then, status_now = status_of(then, target, band), status_of(now, target, band)
-        added = (None if pd.isna(row.n_now) or pd.isna(row.n_then)
-                 else abs(float(row.n_now) - float(row.n_then)))
-        change = None
-        if not bool(row.present_now):
-            what = "withdrawn (no results now)"
-        elif now is None:
-            what = "now hidden (too few to show)"
-        elif then is None:
-            what = "new results"
-        elif added is not None and 0 < added < floor:
-            what = f"updated (fewer than {floor} results added: change not shown)"
-            then = status_then = None
-        else:
-            change = round(now - then, 1)
-            what = (f"up {change:.1f} points" if change > 0 else f"down {-change:.1f} points"
-                    if change < 0 else "same value, other results")
-        if status_then is not None and status_now is not None and status_then != status_now:
-            what += f"; {status_then} -> {status_now}"
-        calendar = settings.calendar_for(row.measure)
-        rows.append({
-            "measure": settings.measures[row.measure].label,
-            "subject": "" if row.subject == "*" else row.subject,
-            "who": "District" if school is None else school_names.get(school, school),
-            "year": row.school_year, "window": calendar.label_of(row.window_id),
-            "then": then, "now": now, "change": change, "status_then": status_then,
-            "status_now": status_now, "what": what,
-            "_district": school is None, "_size": abs(change) if change is not None else 0})
-    frame = pd.DataFrame(rows, columns=[*columns, "_district", "_size"])
-    frame = frame.sort_values(["_district", "_size"], ascending=[False, False])
-    return frame[columns].reset_index(drop=True)
-
-
 def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str],
                     group_labels: dict[str, str], school_year: str,
                     headline: frozenset[str] = frozenset()) -> pd.DataFrame:
@@ -131,8 +69,8 @@ def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str
         # Only the series with a reason, and column by column (a row tuple of every column
         # of a 900-school table is most of the time this takes).
         prior, last_year = rows["change_prior_window"], rows["change_last_year"]
-        rows = rows[rows["below_trajectory_last_two"].astype(bool) | (prior < 0)
-                    | (last_year < 0) | (rows["target"] - rows["value"] > 10)]
+        rows = rows[rows["below_trajectory_last_two"].astype(bool) | (prior.round() <= -1)
+                    | (last_year.round() <= -1) | (rows["target"] - rows["value"] > 10)]
         columns = ("below_trajectory_last_two", "change_prior_window", "change_last_year",
                    "target", "value", "school", "group", "window_label", "n")
         for below, prior, last_year, target, value, school, group, window, n in zip(
@@ -140,9 +78,10 @@ def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str
             reasons = []
             if below:
                 reasons.append("below trajectory at the last two windows")
-            if pd.notna(prior) and prior < 0:
+            # (A fall that rounds to no point is not given as a reason: "0 points below".)
+            if pd.notna(prior) and round(prior) <= -1:
                 reasons.append(f"down {abs(prior):.0f} points since the last window")
-            if pd.notna(last_year) and last_year < 0:
+            if pd.notna(last_year) and round(last_year) <= -1:
                 reasons.append(f"{abs(last_year):.0f} points below last year")
             gap = target - value
             if gap > 10:

@@ -167,4 +167,6 @@ def dashboard_colour(value: float | None, target: float | None,
     if any(x is None or pd.isna(x) for x in (value, target, change)):
         return None
     row = DASHBOARD_COLOURS[status_level(value, target)]
-    return row[CHANGE_LEVELS.index(change_level(change))]
+    colour = row[CHANGE_LEVELS.index(change_level(change))]
+    # Blue is the colour every page gives a goal met: never a result below its goal.
+    return "Green" if colour == "Blue" and value < target else colour

@@ -38,6 +38,7 @@ the demo with exact linear algebra (tests/measures/test_lattice_attack.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import threading
@@ -789,11 +790,13 @@ def build(con, settings: Settings) -> int:
     return len(cells)
 
 
-def record_history(con) -> None:
+def record_history(con, as_of: dt.date) -> None:
     """After a load run's build: what its headline cells now show, where that changed (the
-    history behind "What moved"), stamped with the run's time."""
-    con.execute(sql("measure_history_record"),
-                {"taken_at": con.execute("SELECT max(loaded_at) FROM loads").fetchall()[0][0]})
+    history behind "what changed"), stamped with the run's as-of date (the dashboard's today:
+    the day itself in production, a pinned date for a frozen debrief or a test) at the time
+    of day it ran, so that two runs of one day keep their order."""
+    taken_at = dt.datetime.combine(as_of, dt.datetime.now().time())
+    con.execute(sql("measure_history_record"), {"taken_at": taken_at})
 
 
 def is_current(con, settings: Settings) -> bool:

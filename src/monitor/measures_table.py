@@ -264,15 +264,21 @@ def dashboard_grid(tables: dict[str, pd.DataFrame], where: str, group_labels: di
                 "status_level": None if value is None or target is None
                 else status_level(value, target),
                 "change_level": None if change is None else change_level(change),
-                "colour": colour, "suppressed": bool(row.suppressed)})
+                "colour": colour, "status": row.status if isinstance(row.status, str) else None,
+                "suppressed": bool(row.suppressed)})
     frame = pd.DataFrame(rows, columns=["group", "measure", "window", "value", "target",
                                         "change_last_year", "status_level", "change_level",
-                                        "colour", "suppressed"])
+                                        "colour", "status", "suppressed"])
+    # The performance level keeps the Dashboard's own name, and says it is a level (status and
+    # change together), beside the goal status every other page shows in its own colours.
     frame["display"] = [
         ("suppressed" if s else "-") if pd.isna(v)
-        else f"{c or 'No colour'} · {v:.0f}%" + ("" if pd.isna(d) else f" ({signed_points(d)})")
-        for v, d, c, s in zip(frame["value"], frame["change_last_year"], frame["colour"],
-                              frame["suppressed"], strict=True)]
+        else f"{c + ' level' if isinstance(c, str) else 'No level'} · {v:.0f}%"
+        + ("" if pd.isna(d) else f" ({signed_points(d)})")
+        + (f" · {status}" if isinstance(status, str) else "")
+        for v, d, c, s, status in zip(frame["value"], frame["change_last_year"],
+                                      frame["colour"], frame["suppressed"], frame["status"],
+                                      strict=True)]
     order = {label: i for i, label in enumerate(group_labels.values())}
     return frame.sort_values("group", key=lambda s: s.map(order), kind="stable").reset_index(
         drop=True)

@@ -4,10 +4,12 @@ catching-up and level-to-level counts protected together."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
-from monitor import cycles, lattice, privacy, registry
+from monitor import changes, cycles, lattice, privacy, registry
 from monitor.config import Settings, previous_school_year
 from monitor.db import Database
 from monitor.ingest.common import GRADE_BANDS
@@ -274,6 +276,18 @@ def response_rates(db: Database, settings: Settings, school_year: str, survey: s
     if schools is not None:
         out = out[out["scope"].isin([privacy.DISTRICT, *schools])]
     return out[columns].reset_index(drop=True)
+
+
+def week_changes(db: Database, settings: Settings, as_of: dt.date,
+                 schools: tuple[str, ...] | None = None) -> changes.Week:
+    """What changed in the week to `as_of` (monitor.changes): every school's and the
+    district's headline results, or with `schools` only those schools'."""
+    stamps = db.query("measure_history_versions")["taken_at"]
+    names = db.query("schools")
+    return changes.week(
+        lambda then, until: db.query("measure_history_moved", {"then": then, "until": until}),
+        settings, as_of, stamps, dict(zip(names["school_code"], names["school_name"],
+                                          strict=True)), schools)
 
 
 def measure_statistics(db: Database, settings: Settings, measure: str,

@@ -102,6 +102,30 @@ def check(at: AppTest, page: str, params: dict[str, str]) -> None:
     # A hidden count is said in words ("n<10 students", "n suppressed"), not as a number.
     garbled = [found for text in written for found in HIDDEN_AS_NUMBER.findall(text)]
     assert not garbled, (page, params, garbled[:5])
+    check_status_colours(at, page, params)
+
+
+# One colour language: a status has the same colour on every page (monitor.charts.
+# STATUS_COLOURS; Streamlit's badges in their nearest named colours).
+BADGE_COLOURS = {"✓ Met": "blue", "≈ Approaching": "orange", "✗ Not met": "red"}
+MARKS = {"✓": "met", "≈": "approaching", "✗": "not met"}
+
+
+def check_status_colours(at: AppTest, page: str, params: dict[str, str]) -> None:
+    from monitor.charts import STATUS_COLOURS
+
+    for element in at.markdown:
+        for colour, words in re.findall(r":(\w+)-badge\[([^\]]+)\]", str(element.value)):
+            if words in BADGE_COLOURS:
+                assert colour == BADGE_COLOURS[words], (page, params, colour, words)
+    for element in at.get("html"):
+        for colour, mark in re.findall(r"color:(#\w+)'>([✓≈✗])<", element.body):
+            assert colour == STATUS_COLOURS[MARKS[mark]], (page, params, colour, mark)
+    # A performance level (the Dashboard-style grid) is never in the colour of a goal met
+    # unless its result met its goal.
+    for chart in at.get("plotly_chart"):
+        for text in re.findall(r"Blue level[^\"]*", chart.proto.spec):
+            assert text.endswith("· met"), (page, params, text)
 
 
 FRACTIONAL_COUNT = re.compile(r"\bn ?= ?\d[\d,]*\.\d")

@@ -6,7 +6,6 @@ import json
 import os
 import re
 
-import duckdb
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -91,8 +90,8 @@ def test_overview_shows_the_calendar_and_what_is_new(use_demo_db):
     # As of February 15: ESGI window 3, learning walk Q3 (teacher growth's too: listed once),
     # the spring survey window, February's performance tasks and coaching cycle 3 are open.
     assert any(t.startswith("5 window(s) open now") for t in titles), titles
-    # The demo was loaded today, long before the pinned as-of date: nothing moved by then.
-    assert "Nothing moved in the seven days to February 15, 2027" in titles, titles
+    # One load: nothing to compare with yet, and the page says so.
+    assert any(t.startswith("First load on") for t in titles), titles
     assert any(t.startswith("Schools at goal, latest window: Benchmark ELA") for t in titles)
     assert any(t.startswith("Needs attention:") for t in titles)
     grids = [d.value for d in at.dataframe if "Page" in d.value.columns]
@@ -118,51 +117,39 @@ def test_the_schools_grid_opens_a_school_with_the_users_filters(use_demo_db):
     assert not cells.isin(["None", "nan", "<NA>"]).any().any(), cells
 
 
-def test_what_moved_since_last_week(demo_files, settings, tmp_path, monkeypatch):
-    """A district loads its benchmarks without 40% of the BM2 rows, and ten days later the
-    rest: the overview lists what moved in the results (the district's BM2 value, each school
-    whose BM2 changed, with the size and any change of status), not the file names."""
-    import datetime as dt
-
-    from monitor.ingest.load import load_files
-
-    bench = next(p for p in demo_files if p.name == "district_benchmarks_2026-27.csv")
-    lines = bench.read_text().splitlines(keepends=True)
-    late = [line for i, line in enumerate(lines[1:]) if "Benchmark 2" in line and i % 5 < 2]
-    first = tmp_path / "first" / bench.name
-    first.parent.mkdir()
-    first.write_text("".join(line for line in lines if line not in set(late)))
-    second = tmp_path / "benchmarks_bm2_makeup.csv"
-    second.write_text(lines[0] + "".join(late))
-    db = tmp_path / "monitor.duckdb"
-    files = [first if p == bench else p for p in demo_files]
-    assert load_files(files, settings, db_path=db).exit_code == 0
-    con = duckdb.connect(str(db))
-    con.execute("UPDATE measure_history SET taken_at = taken_at - INTERVAL 10 DAY")
-    con.execute("UPDATE loads SET loaded_at = loaded_at - INTERVAL 10 DAY")
-    con.close()
-    assert load_files([second], settings, db_path=db).exit_code == 0
-    monkeypatch.setenv("MONITOR_DB", str(db))
-    today = dt.date.today()
-    monkeypatch.setenv("MONITOR_AS_OF", today.isoformat())
+def test_what_changed_this_week(week_db, monkeypatch, settings):
+    """Loaded a week apart, the overview says what changed since the version a week old:
+    the first screen's lines (what arrived, by measure and window) and, further down, every
+    changed result with its values then and now; the School page says what changed there."""
+    monkeypatch.setenv("MONITOR_DB", str(week_db))
     at = run_page("overview")
-    titles = [s.value for s in at.subheader]
-    heading = next(t for t in titles if t.startswith("What moved since"))
-    moved = next(d.value for d in at.dataframe if "What changed" in d.value.columns)
-    assert moved.iloc[0]["School"] == "District" and moved.iloc[0]["Window"] == "BM2"
-    assert set(moved["Measure"]) == {settings.measures["benchmark"].label}
-    assert set(moved["Window"]) == {"BM2"} and set(moved["Subject"]) == {"ELA", "Math"}
-    shown = moved[moved["Change (pts)"].notna()]
-    assert len(shown) >= 4
-    assert (shown["Now (%)"] - shown["Then (%)"]).round(1).equals(shown["Change (pts)"])
-    assert shown["What changed"].str.match(r"(up|down) \d+\.\d points").all()
-    assert f"{len(moved)} result(s) changed" in heading
-    # The file itself is one click away.
-    assert any("Files loaded in those seven days: 1" in e.label for e in at.expander)
-    # A week later nothing has moved.
-    monkeypatch.setenv("MONITOR_AS_OF", (today + dt.timedelta(days=8)).isoformat())
-    titles = [s.value for s in run_page("overview").subheader]
-    assert any(t.startswith("Nothing moved in the seven days to") for t in titles), titles
+    texts = " ".join(h.body for h in at.get("html"))
+    assert "Since Feb 8:" in texts and "results in for" in texts
+    heading = next(s.value for s in at.subheader if s.value.startswith("Since February 8"))
+    changed = next(d.value for d in at.dataframe if "What changed" in d.value.columns
+                   and "Then (%)" in d.value.columns)
+    assert f"{len(changed)} result(s) changed" in heading
+    assert changed.iloc[0]["School"] == "District"
+    moved = changed[changed["Change (pts)"].notna()]
+    assert (moved["Now (%)"] - moved["Then (%)"]).round(1).equals(moved["Change (pts)"])
+    assert changed["What changed"].str.match(
+        r"(up|down) \d+\.\d points|new results|updated|corrected|now |withdrawn").all()
+    # The School page: what changed at that school only.
+    school = next(c for c in changed["School"] if c != "District")
+    code = Database(week_db).query("schools").set_index("school_name").loc[school, "school_code"]
+    page = run_page("school", {"school": code})
+    texts = " ".join(h.body for h in page.get("html"))
+    assert "Since Feb 8:" in texts
+    # A week on, nothing has changed since.
+    monkeypatch.setenv("MONITOR_AS_OF", "2027-02-23")
+    later = run_page("overview")
+    assert any(s.value.startswith("Nothing changed since February 15") for s in later.subheader)
+
+
+def test_a_first_load_has_nothing_to_compare(use_demo_db):
+    at = run_page("overview")
+    assert any(s.value.startswith("First load on") and "nothing to compare" in s.value
+               for s in at.subheader)
 
 
 def test_changing_measure_changes_the_chart(use_demo_db):
@@ -320,15 +307,19 @@ def test_school_page_ranks_the_school_among_its_level_and_by_grade(use_demo_db):
 def test_groups_page_colours_status_and_change_and_says_which_gaps_close(use_demo_db):
     at = run_page("groups")
     titles = [s.value for s in at.subheader]
-    assert any(t.startswith("Status and change:") for t in titles), titles
-    grid = next(d.value for d in at.dataframe if "Colour" in d.value)
-    coloured = grid[grid["Colour"].notna()]
-    assert len(coloured) and set(coloured["Colour"]) <= {"Red", "Orange", "Yellow", "Green",
-                                                         "Blue"}
-    # Colour is never the only signal: the chart's cells say the colour in words.
+    assert any(t.startswith("Performance level (status and change together") for t in titles)
+    grid = next(d.value for d in at.dataframe if "Performance level" in d.value)
+    coloured = grid[grid["Performance level"].notna()]
+    assert len(coloured) and set(coloured["Performance level"]) <= {
+        "Red", "Orange", "Yellow", "Green", "Blue"}
+    # A level is never a not-met result's Blue (the colour of a goal met on every page).
+    assert (coloured.loc[coloured["Performance level"] == "Blue", "Goal status"] == "met").all()
+    # Colour is never the only signal: the chart's cells say the level and the goal status.
     figure = next(f for f in figures(at) if f["data"][0]["type"] == "heatmap")
     texts = [a["text"] for a in figure["layout"]["annotations"]]
-    assert any(t.startswith(("Red", "Orange", "Yellow", "Green", "Blue")) for t in texts)
+    levels = [t for t in texts if t.startswith(("Red", "Orange", "Yellow", "Green", "Blue"))]
+    assert levels and all(" level · " in t for t in levels)
+    assert all(t.endswith(("· met", "· approaching", "· not met")) for t in levels)
     trend = next(t for t in titles if "closing" in t)
     assert "widening since" in trend
     gaps = next(d.value for d in at.dataframe if "Trend" in d.value)

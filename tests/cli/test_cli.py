@@ -78,23 +78,29 @@ def test_measures_reports_the_second_statistics_the_pages_show(demo_db, settings
     assert merged.loc[merged["value"].isna(), "median_progress_typical"].isna().all()
 
 
-def test_the_run_script_loads_every_demo_file(demo_files, tmp_path):
-    """scripts/run.sh (and serve.sh) load what `monitor demo` wrote, the CAASPP research files
-    (.txt) included: without them the county and state comparison never appears. Both build the
-    database with scripts/_venv.sh's ensure_database."""
+def test_the_run_script_loads_last_week_then_this_week(tmp_path):
+    """scripts/run.sh (and serve.sh) load what `monitor demo --week` wrote: every file of the
+    district as it stood a week ago (the CAASPP research files, .txt, included: without them
+    the county and state comparison never appears), as of that date, then the week's new
+    files. Both build the database with scripts/_venv.sh's ensure_database."""
     for runner in ("run.sh", "serve.sh"):
         assert "\nensure_database\n" in (PROJECT_ROOT / "scripts" / runner).read_text()
-    script = (PROJECT_ROOT / "scripts" / "_venv.sh").read_text().splitlines()
-    line = next(text for text in script if "-m monitor load" in text)
-    pattern = line.split("-m monitor load", 1)[1].strip()
-    folder = tmp_path / "data" / "demo"
-    folder.mkdir(parents=True)
-    for path in demo_files:
-        (folder / path.name).symlink_to(path)
-    expanded = subprocess.run(["bash", "-c", f"printf '%s\\n' {pattern}"], cwd=tmp_path,
-                              capture_output=True, text=True, check=True).stdout.split()
-    assert sorted(Path(p).name for p in expanded) == sorted(p.name for p in demo_files)
-    assert any(p.suffix == ".txt" for p in demo_files)
+    script = (PROJECT_ROOT / "scripts" / "_venv.sh").read_text()
+    demo = next(line for line in script.splitlines() if "-m monitor demo " in line)
+    made = run("demo", "--out", str(tmp_path / "data" / "demo"), "--students", "600",
+               "--seed", "3", "--as-of", "2027-02-15", "--week")
+    assert made.returncode == 0 and "--week" in demo, made.stderr
+    assert (tmp_path / "data/demo/last_week.as_of").read_text().strip() == "2027-02-08"
+    loads = [line.split("-m monitor load", 1)[1].strip() for line in script.splitlines()
+             if "-m monitor load" in line]
+    assert len(loads) == 2 and loads[0].startswith('--as-of "$(cat data/demo/last_week.as_of)"')
+    for load, folder in zip(loads, ("last_week", "this_week"), strict=True):
+        pattern = load.split()[-1]
+        expanded = subprocess.run(["bash", "-c", f"printf '%s\\n' {pattern}"], cwd=tmp_path,
+                                  capture_output=True, text=True, check=True).stdout.split()
+        written = sorted(p.name for p in (tmp_path / "data/demo" / folder).iterdir())
+        assert sorted(Path(p).name for p in expanded) == written and written
+    assert any(p.endswith(".txt") for p in os.listdir(tmp_path / "data/demo/last_week"))
 
 
 def test_reading_the_database_leaves_no_temporary_file_beside_it(demo_db, tmp_path):

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import breakdowns, findings, goals, measures_table, selection, trajectories
+from monitor import breakdowns, charts, findings, goals, measures_table, selection, trajectories
 from monitor.config import load_settings
 
 
@@ -317,7 +317,19 @@ def test_gap_changes_say_closing_and_widening(settings):
     # 40% against the 75% BM2 goal is very low; +10 on last year is a significant increase.
     assert (row["status_level"], row["change_level"], row["colour"]) == (
         "Very low", "Increased significantly", "Yellow")
-    assert row["display"] == "Yellow · 40% (+10)"
+    assert row["display"] == "Yellow level · 40% (+10) · not met"
+    # Every cell says its goal status beside its level, as the other pages colour it.
+    assert (grid["status"] == grid["display"].str.rsplit(" · ", n=1).str[-1]).all()
+
+
+@given(st.floats(0, 100), st.floats(1, 100), st.floats(-30, 30))
+def test_a_result_below_its_goal_is_never_in_the_colour_of_met(value, target, change):
+    """The Dashboard's Blue is the colour a goal met has on every page: a level below its goal
+    is never Blue, whatever its change."""
+    colour = goals.dashboard_colour(value, target, change)
+    if colour == "Blue":
+        assert value >= target
+    assert charts.DASHBOARD_FILL["Blue"] == charts.STATUS_COLOURS["met"]
 
 
 def test_response_rates_are_shown_with_a_hidden_rows_label():

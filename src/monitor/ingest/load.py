@@ -394,7 +394,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             step("Counting and protecting every measure (the measures lattice)")
             lattice.build(con, settings)
             if loaded:
-                lattice.record_history(con)
+                lattice.record_history(con, settings.as_of_date())
         if loaded or not health.is_kept(con, settings):
             health.keep(con, settings, counts)
         step("Saving the new version of the database")

@@ -125,6 +125,24 @@ def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """The week's changed results (monitor.changes) as a table shows them."""
+    return changes[["school_name", "measure_label", "subject", "window_label", "then", "now",
+                    "change", "status_then", "status_now", "what"]].rename(columns={
+        "school_name": "School", "measure_label": "Measure", "subject": "Subject",
+        "window_label": "Window", "then": "Then (%)", "now": "Now (%)",
+        "change": "Change (pts)", "status_then": "Status then", "status_now": "Status now",
+        "what": "What changed"})
+
+
+def attention_table(attention: pd.DataFrame) -> pd.DataFrame:
+    """The attention list (monitor.findings.needs_attention) as a table shows it."""
+    return attention.drop(columns="whole").rename(columns={
+        "who": "School / group", "measure": "Measure", "window": "Window", "value": "Value (%)",
+        "target": "Goal (%)", "gap": "Points short", "n": "n",
+        "short": "Short of goal (n)", "why": "Why"})
+
+
 def no_data(message: str) -> None:
     st.info(text.markdown(message), icon=":material/info:")
 

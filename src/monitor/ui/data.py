@@ -22,7 +22,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, findings, health, measures_table, privacy, reads, selection
+from monitor import breakdowns, health, measures_table, privacy, reads, selection
 from monitor import cycles as cycle_rules
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, config_path, load_settings
@@ -499,16 +499,19 @@ def loads_recent(scope: Scope) -> pd.DataFrame:
     return _query("loads_recent")
 
 
-def what_moved(scope: Scope, then: dt.datetime, until: dt.datetime) -> pd.DataFrame:
-    """The headline results (each school and the district) that changed between the data as
-    it stood at `then` and at `until`: district users."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def _week(db_stamp, as_of: dt.date, schools: tuple[str, ...] | None):
+    return reads.week_changes(_db(db_stamp), settings(), as_of, schools)
+
+
+def week_changes(scope: Scope, school: str | None = None):
+    """What changed in the week to the as-of date (monitor.changes.Week): the district's and
+    every school's headline results, or one school's (`school`, checked against the scope); a
+    principal gets only their schools'."""
     scope = require(scope)
-    if scope.role != "district":
-        raise AccessDenied("Your access does not include the district's changes.")
-    moved = _query("measure_history_moved", then=then, until=until)
-    names = schools(scope)
-    return findings.what_moved(moved, settings(), dict(zip(
-        names["school_code"], names["school_name"], strict=True)))
+    scope.check_school(school)
+    schools = (school,) if school is not None else scope.schools
+    return _week(stamp(), settings().as_of_date(), schools)
 
 
 def table_row_counts(scope: Scope) -> pd.DataFrame:
@@ -549,7 +552,8 @@ def database_path(scope: Scope):
 
 __all__ = ["settings", "stamp", "cells", "survey_item_cells", "measure_table", "schools",
            "caaspp_comparison", "catching_up", "level_transitions", "response_rates",
-           "coverage", "peer_summary", "loads_recent", "table_row_counts", "rejected_rows",
+           "coverage", "peer_summary", "loads_recent", "week_changes", "table_row_counts",
+           "rejected_rows",
            "database_path", "walkthrough_ratings", "observer_calibration", "walk_dates",
            "walkthrough_subjects", "debrief_notes", "data_health", "load_rejections",
            "cycles", "every_cycle", "cycle_desk", "cycle_points", "reflections"]

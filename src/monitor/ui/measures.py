@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, findings, measures_table, registry, selection, trajectories
+from monitor import breakdowns, findings, glance, measures_table, registry, selection, trajectories
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.ui import components, data, figures
@@ -127,6 +127,53 @@ def status_grid(scope: Scope, filters: selection.Filters,
         tables, dict(zip(schools["school_code"], schools["school_name"], strict=True)),
         group_names(settings), filters.school_year, headline)
     return grid, attention
+
+
+def headline_tables(scope: Scope, filters: selection.Filters,
+                    one_scope: bool = False) -> dict[str, pd.DataFrame]:
+    """Every headline goal's measures table (each headline measure, ELA and Math apart), for
+    all students: the goals a first screen answers for."""
+    settings = data.settings()
+    headline = tuple(m for m, cfg in settings.measures.items() if cfg.headline)
+    tables: dict[str, pd.DataFrame] = {}
+    for subject in registry.STUDENT_SUBJECTS:
+        tables |= tables_through(scope, filters.model_copy(
+            update={"subject": subject, "group": "all"}), headline, one_scope)
+    return tables
+
+
+@data.view
+def goals_off_track(scope: Scope, filters: selection.Filters) -> list[glance.Goal]:
+    """Which schools are below each headline goal, the furthest first (monitor.glance)."""
+    schools = data.schools(scope)
+    return glance.off_track(headline_tables(scope, filters.model_copy(update={"school": None})),
+                            dict(zip(schools["school_code"], schools["school_name"],
+                                     strict=True)), filters.school_year)
+
+
+@data.view
+def scope_goals(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
+    """The filters' school (or the district) against each headline goal (monitor.glance)."""
+    return glance.scope_goals(headline_tables(scope, filters, True), filters.school or "district",
+                              filters.school_year)
+
+
+@data.view
+def school_attention(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
+    """A school's own attention list: the school, its groups, its grades (monitor.glance)."""
+    settings = data.settings()
+    school = filters.school
+    row = data.schools(scope).set_index("school_code").loc[school]
+    whole = filters.model_copy(update={"grade": None})
+    tables = {}
+    for subject in registry.STUDENT_SUBJECTS:
+        tables |= tables_through(scope, whole.model_copy(update={"subject": subject}),
+                                 tuple(m for m, c in settings.measures.items() if c.headline),
+                                 True)
+    grades = {grade: headline_tables(scope, whole.model_copy(update={"grade": grade}), True)
+              for grade in breakdowns.level_grades(row["level"])}
+    return glance.school_attention(tables, grades, school, row["school_name"],
+                                   group_names(settings), filters.school_year)
 
 
 @data.view
