@@ -5,10 +5,12 @@ app chrome, large type, one finding per slide, arrow keys to step, a notes box p
 with the walk, and the deck as a PDF.
 """
 
+
 import streamlit as st
 
 from monitor import text
-from monitor.debrief import deck_pdf, deck_pptx, for_projector
+from monitor.charts import slide_figure
+from monitor.debrief import deck_pdf, deck_pptx
 from monitor.store import LIMITS, Note, Refused
 from monitor.ui import components, data, figures, filters
 from monitor.ui import debrief as walks
@@ -90,14 +92,28 @@ def _notes_form(slide_key: str, big: bool) -> None:
 
 
 if presenting:
-    # Static style for the projector: no sidebar, header or toolbar; large, high-contrast type.
+    # The room's slide fills the screen, whatever its size, with nothing to scroll: the page is
+    # the window's height, a column whose chart takes the room the words leave; every text at
+    # least 14 px at 1366 x 768 and 20 px at 1920 x 1080 (1.1% of the width, never under 14
+    # px), the title larger; no sidebar, header or toolbar. Static style, no data in it.
     st.html("""<style>
     [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
     header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-    [data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
-    .stMain h1 { font-size: 2.6rem !important; line-height: 1.2; color: #000; }
-    .stMain p, .stMain li, .stMain label { font-size: 1.4rem; color: #000; }
-    [data-testid="stCaptionContainer"] p { font-size: 1.4rem; color: #222; }
+    [data-testid="stMainBlockContainer"] { height: 100vh; max-width: 100%;
+        padding: 0.9rem 2.2rem 0.4rem 2.2rem !important; box-sizing: border-box; }
+    [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {
+        height: 100%; flex-wrap: nowrap; gap: 0.55rem; }
+    .st-key-slide_chart { flex: 1 1 0 !important; min-height: 0; }
+    .st-key-slide_chart [data-testid="stPlotlyChart"], .st-key-slide_chart .js-plotly-plot,
+    .st-key-slide_chart .plot-container, .st-key-slide_chart .svg-container {
+        height: 100% !important; }
+    .stMain h1 { font-size: clamp(24px, 2.3vw, 48px) !important; line-height: 1.15;
+        color: #000; padding: 0 !important; }
+    .stMain p, .stMain li, .stMain label, .stMain button p, .stMain summary p,
+    .stMain kbd, [data-testid="stCaptionContainer"] p {
+        font-size: clamp(14px, 1.1vw, 30px) !important; color: #111; }
+    .stMain .st-key-slide_lines p { font-size: clamp(18px, 1.6vw, 36px) !important; }
+    .stMain [data-testid="stIconMaterial"] { font-size: clamp(16px, 1.3vw, 32px) !important; }
     </style>""")
     count = len(deck)
     try:
@@ -109,25 +125,33 @@ if presenting:
     st.title(text.markdown(slide.title), anchor=False)
     demo = " · demo data (synthetic)" if settings.access.demo else ""
     st.caption(text.markdown(slide.caption + demo))
-    if slide.figure is not None:
-        st.plotly_chart(for_projector(slide.figure), theme=None, key=f"slide_{slide.key}",
-                        config={"displayModeBar": False})
-    for line in slide.lines:
-        st.markdown(f"### {text.markdown(line)}" if line.endswith(":") else text.markdown(line))
+    # The room's chart (monitor.charts.slide_figure): few things named, large type; a slide
+    # whose chart would be all hidden says so in its line instead.
+    if slide.chart is not None:
+        for line in slide.lines:
+            st.markdown(text.markdown(line))
+        st.plotly_chart(slide_figure(slide.chart), theme=None, key="slide_chart",
+                        config={"displayModeBar": False, "responsive": True})
+    else:
+        lines = st.container(key="slide_lines")
+        for line in slide.lines:
+            lines.markdown(text.markdown(line))
+        st.container(key="slide_chart")          # the room the chart would have taken
     nav = st.container(horizontal=True, vertical_alignment="center")
     nav.button("Previous", icon=":material/arrow_back:", shortcut="Left", key="slide_previous",
                disabled=number == 1, on_click=_go_to, args=(number - 1,))
     nav.markdown(f"**Slide {number} of {count}**")
     nav.button("Next", icon=":material/arrow_forward:", shortcut="Right", key="slide_next",
                disabled=number == count, on_click=_go_to, args=(number + 1,))
-    nav.download_button("Export deck (PDF)", _pdf, file_name=f"learning-walk-{walk.label}-"
+    nav.download_button("PDF", _pdf, file_name=f"learning-walk-{walk.label}-"
                         f"{walk.school_year}.pdf", mime="application/pdf", on_click="ignore",
-                        icon=":material/picture_as_pdf:", key="slide_pdf")
+                        icon=":material/picture_as_pdf:", key="slide_pdf",
+                        help="The deck as a PDF")
     nav.download_button("PowerPoint", _pptx, file_name=f"learning-walk-{walk.label}-"
                         f"{walk.school_year}.pptx", mime=PPTX, on_click="ignore",
                         icon=":material/slideshow:", key="slide_pptx")
-    nav.button("Leave presentation", icon=":material/close:", shortcut="Esc", key="slide_leave",
-               on_click=_present, args=(False,))
+    nav.button("Leave", icon=":material/close:", shortcut="Esc", key="slide_leave",
+               on_click=_present, args=(False,), help="Leave the presentation")
     # Folded under the slide so the slide fits the screen; open where the room has written.
     saved = notes.get(slide.key, Note())
     with st.expander("Debrief notes for this slide" + ("" if can_write else
@@ -167,7 +191,10 @@ for slide in deck[1:]:
         for line in slide.lines:
             st.markdown(text.markdown(line))
         continue
-    components.render_chart(slide.title, slide.figure, slide.table, as_of=None,
+    figure = slide.figure
+    if figure is None and slide.chart is not None:    # a slide drawn for the room only
+        figure = slide_figure(slide.chart, font_px=14).update_layout(height=360)
+    components.render_chart(slide.title, figure, slide.table, as_of=None,
                             n_note=slide.caption, key=f"walk_{slide.key}")
 
 # Observer calibration: how each observer's ratings compare with the rest on the same walk.

@@ -1,4 +1,5 @@
-"""Command line: `python -m monitor demo|load|demo-story|measures|digest|health|migrate|status`. Run
+"""Command line: `python -m monitor demo|load|demo-story|measures|digest|deck|health|migrate|
+status|serve`. Run
 with --help."""
 
 from __future__ import annotations
@@ -154,6 +155,40 @@ def _digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deck(args: argparse.Namespace) -> int:
+    from monitor import debrief, selection
+    from monitor.access import Scope
+    from monitor.db import Database
+    from monitor.store import open_store
+    from monitor.views import walks
+    from monitor.views.source import Direct
+
+    settings = load_settings()
+    db = Database(engine=settings.engine)
+    # Scoped as the signed-in deck is: a school's deck as that school's principal sees it.
+    scope = (Scope(role="principal", schools=(args.school,)) if args.school
+             else Scope(role="district"))
+    if args.school and args.school not in set(db.query("schools")["school_code"]):
+        print(f"No school {args.school!r} in the database.", file=sys.stderr)
+        return 2
+    source = Direct(db, settings, scope, open_store(db.path))
+    f = selection.Filters(school_year=args.year or settings.current_school_year(),
+                          school=args.school)
+    walk = walks.current_walk(source, f, args.walk)
+    if walk is None:
+        print("No learning walk" + (f" {args.walk}" if args.walk else "") + " with "
+              "observations this year.", file=sys.stderr)
+        return 2
+    slides = walks.slides(source, f, walk)
+    notes = source.notes_for_walk(walk.school_year, walk.window_id, walk.notes_scope)
+    write = debrief.deck_pdf if args.format == "pdf" else debrief.deck_pptx
+    Path(args.out).write_bytes(write(slides, notes, walk.heading, settings.as_of_date()))
+    print(f"{args.out}: {walk.heading}, {len(slides)} slides")
+    for line in debrief.contents(slides):
+        print(f"  {line}")
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -245,6 +280,18 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also print each walkthrough indicator and survey construct")
     measures.add_argument("--format", choices=["csv", "json"], default="csv")
     measures.set_defaults(run=_measures)
+    deck = sub.add_parser(
+        "deck", help="write the learning-walk debrief deck (PDF or PowerPoint)",
+        description="The debrief's slides for the latest walk of the year (or --walk), the "
+                    "district's or a school's (--school: as that school's principal sees it), "
+                    "with the room's notes, as a PDF or as PowerPoint with its own charts. No "
+                    "browser needed.")
+    deck.add_argument("--school", help="a school code (default: the district)")
+    deck.add_argument("--walk", help="a walk, e.g. Q2 (default: the latest with observations)")
+    deck.add_argument("--year", help="school year, e.g. 2026-27 (default: the current one)")
+    deck.add_argument("--format", choices=["pdf", "pptx"], required=True)
+    deck.add_argument("--out", required=True, help="the file to write")
+    deck.set_defaults(run=_deck)
     digest = sub.add_parser(
         "digest", help="what changed in the week to the as-of date",
         description="The headline results (each school and the district, all students) as "

@@ -57,7 +57,8 @@ MeasureId = Literal[
 # them (the learning walks' calendar; no goal until the district sets one).
 LATER_MEASURES = {
     "teacher_growth": {
-        "label": "Teacher practice growth: % of CA 2 and 3 ratings up since first walk",
+        "label": ("Teacher practice growth: % of teachers whose CA 2 and 3 ratings rose "
+                  "since their first walk"),
         "calendar_of": "walkthrough"},
     # Coaching cycles run on the walks' quarters unless config.toml has a coaching calendar.
     "coaching_goals": {"label": "Coaching: % of goals met", "calendar_of": "walkthrough"},

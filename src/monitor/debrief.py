@@ -22,48 +22,58 @@ from monitor.store import Note
 PAGE_W, PAGE_H = 338.7, 190.5
 
 
+# The room's charts say a few things large: never more labelled categories than can be read.
+MAX_LABELS = 12
+
+
+@dataclass
+class ChartData:
+    """A slide's chart as data, drawn for the projector (charts.slide_figure), into the PDF
+    (that figure, by Kaleido) and as PowerPoint's own chart (editable, its data inside it).
+
+    kind: "line" (categories along, a series per line), "bars" (horizontal bars, a series
+    per bar of each category), "stacked" (100% horizontal bars: each series a share),
+    "strip" (one dot per point along a percent axis: `points`), "scatter" (`points` with x and
+    y). `goal`: the goal line (a value; "line" charts: a series named in `goal_series`).
+    `marked`: the points to mark and name (a school's own); `labelled`: the others named (at
+    most MAX_LABELS in all)."""
+
+    kind: str
+    categories: list[str] = field(default_factory=list)
+    series: list[tuple[str, list[float | None]]] = field(default_factory=list)
+    points: pd.DataFrame | None = None        # name, x (value), y (scatter)
+    goal: float | None = None
+    goal_series: str | None = None
+    marked: list[str] = field(default_factory=list)
+    labelled: list[str] = field(default_factory=list)
+    x_title: str = ""
+    y_title: str = ""
+
+    def __post_init__(self):
+        if len(self.categories) > MAX_LABELS:
+            raise ValueError(f"a slide's chart labels at most {MAX_LABELS} categories, not "
+                             f"{len(self.categories)}: draw them as a strip")
+        if len({*self.marked, *self.labelled}) > MAX_LABELS:
+            raise ValueError(f"a slide's chart names at most {MAX_LABELS} points")
+
+
 @dataclass
 class Slide:
     key: str                      # stable per kind of slide, so notes find their slide again
     title: str                    # the finding
     caption: str                  # n, as-of date and the data's cut-off
-    figure: go.Figure | None = None
+    figure: go.Figure | None = None                    # the page's chart
     lines: list[str] = field(default_factory=list)    # text instead of (or under) a chart
     table: pd.DataFrame | None = None                  # the chart's table (page view, CSV)
+    chart: ChartData | None = None                     # the room's chart (slides, PDF, PPTX)
 
 
-# A slide at 1920 x 1080: the chart's share of the height, and the smallest type read from the
-# back of a room.
-SLIDE_CHART_PX = 640
-SLIDE_TEXT_PX = 22
-SLIDE_MIN_TEXT_PX = 16
-
-
-def for_projector(fig: go.Figure) -> go.Figure:
-    """The same chart in type large enough for the back of the room, every label drawn and
-    none over another: a bar chart labels every bar (its type shrinks with many bars, never
-    below SLIDE_MIN_TEXT_PX); a labelled scatter's labels are placed again for this size."""
-    big = go.Figure(fig)
-    # The slide's heading states the finding: the chart's own small title goes.
-    big.update_layout(title=None, font=dict(size=SLIDE_TEXT_PX), height=SLIDE_CHART_PX,
-                      legend=dict(font=dict(size=SLIDE_TEXT_PX)),
-                      margin=dict(l=20, r=20, t=60, b=20))
-    text_px = SLIDE_TEXT_PX
-    bars = [t for t in big.data if t.type == "bar" and t.orientation == "h"]
-    if bars:
-        rows = len({y for t in big.data if t.y is not None for y in t.y})
-        per_row = (SLIDE_CHART_PX - 160) / max(rows, 1)
-        text_px = int(max(SLIDE_MIN_TEXT_PX, min(SLIDE_TEXT_PX, per_row * 0.8)))
-        big.update_yaxes(dtick=1, tickfont=dict(size=text_px))
-    big.update_annotations(font_size=text_px)
-    big.update_traces(textfont_size=text_px, selector=lambda trace: "textfont" in trace)
-    for trace in big.data:
-        if trace.meta == "placed labels" and trace.text is not None and len(trace.x):
-            # The plot area at 1920 px wide, less the axis titles and margins.
-            trace.textposition = charts.place_labels(
-                trace.x, trace.y, trace.text, width_px=1650, height_px=SLIDE_CHART_PX - 200,
-                font_px=text_px)
-    return big
+# The decks' type, in points: nothing smaller in either (a 13.33 x 7.5 inch page read across a
+# room, or projected). The PDF's charts are drawn at a pixel width that puts their 22 px type at
+# 15.6 points on the page (PDF_MM_PER_PX).
+PDF_TITLE_PT, PDF_TEXT_PT, PDF_LINE_PT = 26, 14, 24
+PDF_MM_PER_PX = 0.25
+PPTX_TITLE_PT, PPTX_TEXT_PT, PPTX_LINE_PT, PPTX_CHART_PT = 28, 18, 22, 18
 
 
 def _latin1(text: str) -> str:
@@ -75,110 +85,208 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def _note_parts(note: Note | None) -> list[str]:
+    if note is None or note.is_empty():
+        return []
+    return [f"{label}: {text.strip()}" for label, text in (
+        ("What we notice", note.notice), ("What we wonder", note.wonder),
+        ("Next steps", note.next_steps)) if text.strip()]
+
+
+def contents(slides: list[Slide]) -> list[str]:
+    """The deck's contents: each slide's title, and where its chart had nothing to show."""
+    return [f"{number}. {slide.title}" + ("" if slide.chart is not None or slide.lines
+                                          else " (nothing to show)")
+            for number, slide in enumerate(slides, start=1)]
+
+
 def deck_pdf(slides: list[Slide], notes: dict[str, Note], heading: str,
              generated: dt.date) -> bytes:
-    """Every slide on its own 16:9 page: title, chart (drawn by Kaleido), caption and the
-    notes the room saved for it."""
+    """Every slide on its own 13.33 x 7.5 inch page: title, caption, the room's chart (drawn
+    by Kaleido at a size that keeps its type at 15 points or more) or its lines, and the notes
+    the room saved for it beside it. No text under 14 points."""
     from fpdf import FPDF  # a quarter of a second to import: only when a deck is asked for
 
     pdf = FPDF(orientation="landscape", unit="mm", format=(PAGE_H, PAGE_W))
     pdf.set_auto_page_break(False)
     pdf.set_title(_latin1(heading))
+    line_mm = 0.3528 * 1.25
     for number, slide in enumerate(slides, start=1):
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 22)
-        pdf.set_xy(12, 10)
-        pdf.multi_cell(PAGE_W - 24, 10, _latin1(slide.title))
-        pdf.set_font("Helvetica", "", 11)
+        pdf.set_font("Helvetica", "B", PDF_TITLE_PT)
+        pdf.set_xy(12, 9)
+        pdf.multi_cell(PAGE_W - 24, PDF_TITLE_PT * line_mm, _latin1(slide.title), align="L")
+        pdf.set_font("Helvetica", "", PDF_TEXT_PT)
         pdf.set_x(12)
-        pdf.multi_cell(PAGE_W - 24, 6, _latin1(slide.caption))
-        top = pdf.get_y() + 2
-        note = notes.get(slide.key)
-        has_notes = note is not None and not note.is_empty()
-        chart_w = PAGE_W - 24 - (95 if has_notes else 0)
-        if slide.figure is not None:
-            image = for_projector(slide.figure).to_image(format="png", width=1400, height=760)
-            height = min(PAGE_H - top - 14, chart_w * 760 / 1400)
-            pdf.image(image, x=12, y=top, h=height)
-        if slide.lines and slide.figure is None:
-            pdf.set_font("Helvetica", "", 16)
+        pdf.multi_cell(PAGE_W - 24, PDF_TEXT_PT * line_mm, _latin1(slide.caption), align="L")
+        top = pdf.get_y() + 3
+        parts = _note_parts(notes.get(slide.key))
+        body_w = PAGE_W - 24 - (100 if parts else 0)
+        bottom = PAGE_H - 14
+        if slide.chart is not None:
+            for line in slide.lines:
+                pdf.set_font("Helvetica", "", PDF_TEXT_PT)
+                pdf.set_xy(12, top)
+                pdf.multi_cell(body_w, PDF_TEXT_PT * line_mm, _latin1(line), align="L")
+                top = pdf.get_y() + 2
+            height_mm = bottom - top
+            image = charts.slide_figure(slide.chart).to_image(
+                format="png", width=int(body_w / PDF_MM_PER_PX),
+                height=int(height_mm / PDF_MM_PER_PX))
+            pdf.image(image, x=12, y=top, w=body_w, h=height_mm)
+        else:
+            pdf.set_font("Helvetica", "", PDF_LINE_PT)
             pdf.set_xy(12, top + 4)
             for line in slide.lines:
                 pdf.set_x(12)
-                pdf.multi_cell(chart_w, 8, _latin1(line))
-        if has_notes:
-            x = PAGE_W - 12 - 90
+                pdf.multi_cell(body_w, PDF_LINE_PT * line_mm, _latin1(line), align="L")
+        if parts:
+            x = PAGE_W - 12 - 95
             pdf.set_xy(x, top)
-            for label, text in (("What we notice", note.notice), ("What we wonder", note.wonder),
-                                ("Next steps", note.next_steps)):
-                if not text.strip():
-                    continue
-                pdf.set_font("Helvetica", "B", 12)
+            pdf.set_font("Helvetica", "", PDF_TEXT_PT)
+            for part in parts:
                 pdf.set_x(x)
-                pdf.multi_cell(90, 6, label)
-                pdf.set_font("Helvetica", "", 11)
-                pdf.set_x(x)
-                pdf.multi_cell(90, 5.5, _latin1(text[:900]))
+                pdf.multi_cell(95, PDF_TEXT_PT * line_mm, _latin1(part[:600]), align="L")
                 pdf.ln(2)
-        pdf.set_font("Helvetica", "", 9)
-        pdf.set_xy(12, PAGE_H - 9)
-        pdf.cell(PAGE_W - 24, 5, _latin1(f"{heading} - slide {number} of {len(slides)} - "
+        pdf.set_font("Helvetica", "", PDF_TEXT_PT)
+        pdf.set_xy(12, PAGE_H - 11)
+        pdf.cell(PAGE_W - 24, 7, _latin1(f"{heading} - slide {number} of {len(slides)} - "
                                           f"exported {generated:%B %-d, %Y}"), align="R")
     return bytes(pdf.output())
 
 
 def deck_pptx(slides: list[Slide], notes: dict[str, Note], heading: str,
               generated: dt.date) -> bytes:
-    """The deck as PowerPoint (16:9), for the decks people already keep: each slide's title
-    and caption as editable text, its chart as a picture drawn by Kaleido (or its lines as
-    text), and the room's notes in the slide's speaker notes and beside the chart."""
+    """The deck as PowerPoint (16:9) people can edit: each slide's title in its title
+    placeholder, its caption, its chart as PowerPoint's own chart with its data inside (or its
+    lines as text), the room's notes in the speaker notes; no text under 18 points."""
     import io
 
     from pptx import Presentation  # only when a deck is asked for
-    from pptx.util import Emu, Inches, Pt
+    from pptx.util import Inches, Pt
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
-    blank = deck.slide_layouts[6]
+    title_only = deck.slide_layouts[5]
     deck.core_properties.title = heading
     margin = Inches(0.45)
     width = deck.slide_width - 2 * margin
 
-    def text_box(slide, left, top, box_width, height, paragraphs, size, bold=False):
+    def text_box(slide, left, top, box_width, height, paragraphs, size):
         frame = slide.shapes.add_textbox(left, top, box_width, height).text_frame
         frame.word_wrap = True
         for number, text in enumerate(paragraphs):
             paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
             paragraph.text = text
             paragraph.font.size = Pt(size)
-            paragraph.font.bold = bold
         return frame
 
     for number, slide in enumerate(slides, start=1):
-        page = deck.slides.add_slide(blank)
-        text_box(page, margin, Inches(0.3), width, Inches(1.1), [slide.title], 28, bold=True)
-        text_box(page, margin, Inches(1.35), width, Inches(0.5), [slide.caption], 13)
-        note = notes.get(slide.key)
-        has_notes = note is not None and not note.is_empty()
-        body_width = width - (Inches(3.6) if has_notes else 0)
-        top = Inches(1.95)
-        if slide.figure is not None:
-            image = for_projector(slide.figure).to_image(format="png", width=1400, height=760)
-            height = min(deck.slide_height - top - Inches(0.55),
-                         Emu(int(body_width * 760 / 1400)))
-            page.shapes.add_picture(io.BytesIO(image), margin, top, height=height)
+        page = deck.slides.add_slide(title_only)
+        title = page.shapes.title
+        title.left, title.top, title.width, title.height = margin, Inches(0.25), width, Inches(1.2)
+        title.text_frame.word_wrap = True
+        title.text = slide.title
+        for paragraph in title.text_frame.paragraphs:
+            paragraph.font.size = Pt(PPTX_TITLE_PT)
+            paragraph.font.bold = True
+        text_box(page, margin, Inches(1.45), width, Inches(0.6), [slide.caption], PPTX_TEXT_PT)
+        top = Inches(2.1)
+        if slide.chart is not None:
+            if slide.lines:
+                text_box(page, margin, top, width, Inches(0.45), slide.lines, PPTX_TEXT_PT)
+                top += Inches(0.5)
+            _native_chart(page, slide.chart, margin, top, width,
+                          deck.slide_height - top - Inches(0.6))
         elif slide.lines:
-            text_box(page, margin, top, body_width, Inches(4.5), slide.lines, 20)
-        if has_notes:
-            parts = [f"{label}: {text.strip()}" for label, text in (
-                ("What we notice", note.notice), ("What we wonder", note.wonder),
-                ("Next steps", note.next_steps)) if text.strip()]
-            text_box(page, margin + body_width + Inches(0.2), top, Inches(3.4), Inches(4.8),
-                     parts, 13)
+            text_box(page, margin, top, width, Inches(4.6), slide.lines, PPTX_LINE_PT)
+        parts = _note_parts(notes.get(slide.key))
+        if parts:
             page.notes_slide.notes_text_frame.text = "\n\n".join(parts)
-        text_box(page, margin, deck.slide_height - Inches(0.45), width, Inches(0.3),
+        text_box(page, margin, deck.slide_height - Inches(0.55), width, Inches(0.45),
                  [f"{heading} · slide {number} of {len(slides)} · exported "
-                  f"{generated:%B %-d, %Y}"], 10)
+                  f"{generated:%B %-d, %Y}"], PPTX_TEXT_PT)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def _native_chart(page, chart: ChartData, left, top, width, height) -> None:
+    """PowerPoint's own chart of a slide's ChartData: its data inside it, editable; the goal a
+    series of its own (a dashed line, or a bar named for it); points named by data labels."""
+    from pptx.chart.data import CategoryChartData, XyChartData
+    from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+    from pptx.enum.dml import MSO_LINE
+    from pptx.util import Pt
+
+    def colour(hex_code: str) -> RGBColor:
+        return RGBColor.from_string(hex_code.lstrip("#"))
+
+    if chart.kind in ("line", "bars", "stacked"):
+        data = CategoryChartData(number_format='0"%"')
+        data.categories = chart.categories
+        for name, values in chart.series:
+            data.add_series(name, [None if v is None or pd.isna(v) else round(float(v), 1)
+                                   for v in values])
+        if chart.kind != "line" and chart.goal is not None:
+            data.add_series(f"Goal {chart.goal:.0f}%", [float(chart.goal)] * len(chart.categories))
+        kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "bars": XL_CHART_TYPE.BAR_CLUSTERED,
+                "stacked": XL_CHART_TYPE.BAR_STACKED_100}[chart.kind]
+        shape = page.shapes.add_chart(kind, left, top, width, height, data)
+        plot = shape.chart
+        for series in plot.series:
+            if series.name == chart.goal_series or series.name.startswith("Goal "):
+                if chart.kind == "line":
+                    series.format.line.dash_style = MSO_LINE.DASH
+                    series.format.line.color.rgb = colour(charts.GREY)
+                else:
+                    series.format.fill.solid()
+                    series.format.fill.fore_color.rgb = colour("#d9d9d9")
+            elif series.name in charts.SERIES_COLOURS and chart.kind != "stacked":
+                target = series.format.line if chart.kind == "line" else series.format.fill
+                if chart.kind != "line":
+                    target.solid()
+                    target.fore_color.rgb = colour(charts.SERIES_COLOURS[series.name])
+                else:
+                    target.color.rgb = colour(charts.SERIES_COLOURS[series.name])
+        if chart.kind != "line":
+            plot.category_axis.reverse_order = True
+        if chart.kind != "stacked":
+            plot.value_axis.maximum_scale, plot.value_axis.minimum_scale = 100, 0
+    else:
+        points = chart.points.reset_index(drop=True)
+        data = XyChartData()
+        series = data.add_series("Schools", number_format='0"%"')
+        strip = chart.kind == "strip"
+        ys = ([0.3 + 0.4 * ((i * 7) % 10) / 10 for i in range(len(points))] if strip
+              else points["y"].astype(float).tolist())
+        for x, y in zip(points["x"].astype(float), ys, strict=True):
+            series.add_data_point(round(x, 1), round(y, 2) if strip else round(y, 1))
+        shape = page.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
+        plot = shape.chart
+        plot.has_legend = False
+        drawn = plot.series[0]
+        drawn.marker.size = 14
+        for i, name in enumerate(points["name"]):
+            if name in chart.marked or name in chart.labelled:
+                label = drawn.points[i].data_label
+                label.has_text_frame = True
+                label.text_frame.text = str(name)
+                label.position = XL_LABEL_POSITION.ABOVE
+                if name in chart.marked:
+                    drawn.points[i].marker.size = 20
+                    drawn.points[i].marker.format.fill.solid()
+                    drawn.points[i].marker.format.fill.fore_color.rgb = colour(charts.ORANGE)
+        plot.value_axis.visible = not strip
+        plot.category_axis.minimum_scale, plot.category_axis.maximum_scale = 0, 100
+        if strip:
+            plot.value_axis.minimum_scale, plot.value_axis.maximum_scale = 0, 1
+        else:
+            plot.value_axis.minimum_scale, plot.value_axis.maximum_scale = 0, 100
+    plot.font.size = Pt(PPTX_CHART_PT)
+    if chart.kind != "scatter" and chart.kind != "strip":
+        plot.has_legend = True
+        plot.legend.position = XL_LEGEND_POSITION.BOTTOM
+        plot.legend.include_in_layout = False
+        plot.legend.font.size = Pt(PPTX_CHART_PT)

@@ -13,6 +13,9 @@ from monitor.config import Settings
 
 StatusName = Literal["met", "approaching", "not met"]
 
+# How a status reads, wherever it is written.
+STATUS_LABELS = {"met": "Met", "approaching": "Approaching", "not met": "Not met", None: "No data"}
+
 
 def goal_for(settings: Settings, measure: str, window_id: str,
              school: str | None = None) -> float | None:

@@ -691,6 +691,12 @@ class Store:
             before=None if before is None else json.dumps(before, sort_keys=True, default=str),
             after=None if after is None else json.dumps(after, sort_keys=True, default=str)))
 
+    def version(self) -> int:
+        """The number of the last change recorded (0: none): what people have written, as of
+        now (a cache of what shows it is keyed on it)."""
+        with self.engine.connect() as con:
+            return con.execute(sa.select(sa.func.max(changes_table.c.id))).scalar() or 0
+
     def history(self, kind: str | None = None, scope: str | None = None) -> list[dict]:
         """Every change recorded (optionally of one kind and scope), oldest first: changed_at,
         changed_by, role, kind, scope, key, before and after (dicts, or None)."""

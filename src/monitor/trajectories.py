@@ -11,7 +11,7 @@ import pandas as pd
 
 from monitor import registry
 from monitor.config import Settings, previous_school_year
-from monitor.goals import status_of, target_at
+from monitor.goals import STATUS_LABELS, status_of, target_at
 from monitor.ingest.common import GRADE_ORDER
 from monitor.selection import Filters, scope, view_date, window_state, windows_through
 
@@ -192,3 +192,23 @@ def with_display(frame: pd.DataFrame) -> pd.DataFrame:
         f"{v:.0f}%" if pd.notna(v) else "-" if not p else (label or "suppressed")
         for v, p, label in zip(frame["value"], present, labels, strict=True)]
     return frame
+
+
+def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table behind a trajectory chart, suppressed values shown as n<10 or suppressed."""
+    shown = pd.DataFrame({
+        "Window": frame["window"],
+        "Value": [d if pd.isna(v) else f"{v:.1f}%"
+                  for v, d in zip(frame["value"], frame["display"], strict=True)],
+        "n": frame["n"],
+        "95% interval": [f"{lo:.0f}-{hi:.0f}%" if pd.notna(lo) else "" for lo, hi in
+                         zip(frame["ci_low"], frame["ci_high"], strict=True)],
+        "Goal": [None if pd.isna(t) else f"{t:.0f}%" for t in frame["target"]],
+        "Status": [STATUS_LABELS.get(s) if isinstance(s, str) else "" for s in frame["status"]],
+        "Change from prior window": frame["change_prior_window"],
+        "Last year": [None if pd.isna(v) else f"{v:.1f}%" for v in frame["last_year"]],
+        "Change from last year": frame["change_last_year"],
+    })
+    if "projection" in frame and frame["projection"].notna().any():
+        shown["Projected"] = [None if pd.isna(v) else f"{v:.0f}%" for v in frame["projection"]]
+    return shown

@@ -137,7 +137,7 @@ def test_the_debrief_has_a_teacher_growth_slide(use_demo_db):
     while not at.button(key="slide_next").disabled:
         at.button(key="slide_next").click().run()
         titles.append(at.title[0].value)
-    growth = [t for t in titles if "since each teacher's first walk" in t
+    growth = [t for t in titles if "than at their first walk" in t
               or "too few teachers observed twice" in t]
     assert len(growth) == 1, titles
 

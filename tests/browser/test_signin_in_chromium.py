@@ -18,6 +18,7 @@ from monitor.db import Database
 from monitor.serve import COOKIE, Layout, Serving
 
 from .conftest import READY_MS, free_port, running_server
+from .room import walk_the_slides
 
 ANALYST, SUPERINTENDENT, PRINCIPAL, VIEWER, STRANGER, IMPOSTOR = (
     "analyst@district.test", "superintendent@district.test", "principal@district.test",
@@ -241,3 +242,21 @@ def test_sign_in_through_nginx_holds_when_its_worker_goes(page: Page, demo_db, s
             expect(school).to_be_disabled()
         finally:
             serving.stop()
+
+
+@pytest.mark.browser
+def test_a_principals_debrief_fits_the_room_and_holds_only_their_school(
+        page: Page, signin_server, schools, artifacts):
+    """Signed in as a principal, the debrief in presentation mode: every slide fits the room at
+    both sizes, the schools slide sets their school beside the district (they see no other
+    school), and no other school's name is on any slide."""
+    base, mine = signin_server["base"], signin_server["mine"]
+    names = schools.set_index("school_code")["school_name"]
+    sign_in(page, base, PRINCIPAL)
+    titles = walk_the_slides(page, f"{base}/learning_walks", artifacts, "room-principal")
+    assert names[mine] in titles[0]
+    assert any(f"{names[mine]} " in t and "district's" in t for t in titles), titles
+    shown = page.locator(".stMain").inner_text()
+    for code, name in names.items():
+        if code != mine:
+            assert name not in " ".join(titles) and name not in shown

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor import breakdowns, findings
-from monitor.debrief import Slide, deck_pdf
+from monitor import breakdowns, charts, findings
+from monitor.debrief import PDF_MM_PER_PX, ChartData, Slide, deck_pdf
 from monitor.store import Note
 
 
@@ -88,10 +88,27 @@ def test_following_window_and_leading_lagging(settings):
 
 def _slides() -> list[Slide]:
     figure = go.Figure(go.Bar(x=["CA1", "CA2"], y=[40, 55]))
+    chart = ChartData("bars", ["Core Action 1", "Core Action 2"],
+                      [("Q2 2026-27", [18.0, 55.0]), ("Same walk last year", [22.0, None])],
+                      goal=60.0)
     return [Slide("opening", "Learning walk Q2 2026-27: District", "as of today",
                   lines=["126 observations.", "Our next steps from Q1 2026-27:", "- coach"]),
             Slide("indicators", "Q2: Core Action 1 is lowest at 18% – below the goal",
-                  "n = 126 observations · as of November 24, 2026", figure)]
+                  "n = 126 observations · as of November 24, 2026", figure, chart=chart)]
+
+
+def _pdf_text_sizes(path) -> list[tuple[str, float]]:
+    """Every character drawn as text in a PDF with its size in points."""
+    import pypdfium2.raw as raw
+
+    sizes = []
+    for page in pypdfium2.PdfDocument(path):
+        text = page.get_textpage()
+        for i in range(text.count_chars()):
+            char = text.get_text_range(i, 1)
+            if char.strip():
+                sizes.append((char, raw.FPDFText_GetFontSize(text.raw, i)))
+    return sizes
 
 
 def test_the_deck_exports_to_pdf_with_every_slide_title(tmp_path, artifacts):
@@ -109,6 +126,69 @@ def test_the_deck_exports_to_pdf_with_every_slide_title(tmp_path, artifacts):
     assert "Learning walk Q2 2026-27: District" in texts[0] and "coach" in texts[0]
     assert "Core Action 1 is lowest at 18%" in texts[1]
     assert "norm CA1" in texts[1] and "slide 2 of 2" in texts[1]
+    # Read across a room: no text under 14 points, the title far larger.
+    sizes = _pdf_text_sizes(path)
+    assert min(size for _, size in sizes) >= 14
+    assert max(size for _, size in sizes) >= 24
+    # The chart is the room's figure, drawn at a scale that keeps its type over 14 points.
+    assert charts.SLIDE_FONT_PX * PDF_MM_PER_PX / 0.3528 >= 14
+
+
+def _font_sizes(figure: go.Figure) -> list[float]:
+    """Every font size a figure sets, anywhere in its layout and traces (the template's
+    defaults aside: the figure's own layout.font overrides them)."""
+    found = []
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "template":
+                    continue
+                if k == "size" and "font" in key and v is not None:
+                    found.extend(v if isinstance(v, list | tuple) else [v])
+                walk(v, k)
+        elif isinstance(node, list | tuple):
+            for item in node:
+                walk(item, key)
+    walk(figure.to_plotly_json())
+    return found
+
+
+@given(st.sampled_from(["line", "bars", "stacked", "strip", "scatter"]),
+       st.integers(1, 12), st.data())
+def test_every_slide_chart_is_drawn_in_the_rooms_type(kind, count, data):
+    """Whatever a slide's chart holds, every text it sets is at least SLIDE_FONT_PX (the
+    template's smaller defaults never show), at most a dozen points are named, and a marked
+    school is the one drawn larger and in another colour."""
+    names = [f"School {i}" for i in range(count)]
+    values = data.draw(st.lists(st.one_of(st.none(), st.floats(0, 100)), min_size=count,
+                                max_size=count))
+    points = pd.DataFrame({"name": names,
+                           "x": [v if v is not None else 50.0 for v in values],
+                           "y": [100 - (v or 0) for v in values]})
+    marked = names[:1] if data.draw(st.booleans()) else []
+    chart = ChartData(kind, names if kind in ("line", "bars", "stacked") else [],
+                      [("This year", values), ("Last year", values[::-1])]
+                      if kind in ("line", "bars", "stacked") else [],
+                      points=points if kind in ("strip", "scatter") else None,
+                      goal=60.0, marked=marked, labelled=names[1:4])
+    figure = charts.slide_figure(chart)
+    assert figure.layout.font.size == charts.SLIDE_FONT_PX
+    assert min(_font_sizes(figure)) >= charts.SLIDE_FONT_PX
+    if kind in ("strip", "scatter"):
+        dots = figure.data[0]
+        named = [t for t in dots.text if t]
+        assert set(named) == {*marked, *names[1:4]} and dots.mode == "markers+text"
+        sizes = list(dots.marker.size)
+        assert all(sizes[i] > sizes[j] for i, n in enumerate(names) if n in marked
+                   for j, m in enumerate(names) if m not in marked)
+
+
+def test_a_slide_chart_refuses_more_labels_than_a_room_reads():
+    with pytest.raises(ValueError, match="at most 12"):
+        ChartData("bars", [f"c{i}" for i in range(13)])
+    with pytest.raises(ValueError, match="at most 12"):
+        ChartData("strip", labelled=[f"School {i}" for i in range(13)])
 
 
 @pytest.fixture
@@ -151,12 +231,11 @@ def test_placed_labels_never_overlap_more_than_labels_all_on_top(points):
 
 @pytest.mark.parametrize("schools", [1, 12, 40, 41, 900])
 def test_a_scatter_names_its_points_only_while_they_can_be_read(schools):
-    """Up to LABELLED_POINTS schools each point carries its placed label (and the projector
-    places them again); above it, points only, each naming its school on hover."""
+    """Up to LABELLED_POINTS schools each point carries its placed label; above it, points
+    only, each naming its school on hover."""
     import numpy as np
 
     from monitor.charts import LABELLED_POINTS, leading_lagging_chart
-    from monitor.debrief import for_projector
 
     rng = np.random.default_rng(schools)
     frame = pd.DataFrame({"school_name": [f"School {i}" for i in range(schools)],
@@ -169,34 +248,57 @@ def test_a_scatter_names_its_points_only_while_they_can_be_read(schools):
     assert (points.meta == "placed labels") == labelled
     assert list(points.text) == list(frame["school_name"])      # on hover either way
     assert "%{text}" in points.hovertemplate
-    projected = for_projector(leading_lagging_chart(frame, "practice", "outcome")).data[0]
-    assert isinstance(projected.textposition, str) != labelled
 
 
 def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_notes(tmp_path):
+    """Each slide's title in its title placeholder (PowerPoint's outline and accessibility
+    read it), its chart PowerPoint's own with the slide's values inside, the room's notes in
+    the speaker notes, and no text set under 18 points."""
     from pptx import Presentation
+    from pptx.enum.shapes import PP_PLACEHOLDER
 
-    from monitor.debrief import deck_pptx
+    from monitor.debrief import PPTX_CHART_PT, deck_pptx
 
-    slides = [*_slides(), Slide("cycle", "Cycle review: Practice: 1 of 1 moved; results: 0 "
-                                         "of 1 moved", "School cycle Nov 1 - Jan 31, 2027",
-                                _slides()[1].figure)]
+    points = pd.DataFrame({"name": ["Oak", "Elm", "Ash"], "x": [40.0, 55.0, 71.0],
+                           "y": [50.0, 62.0, 80.0]})
+    slides = [*_slides(), Slide("leading", "Practice went with results", "3 schools",
+                                chart=ChartData("scatter", points=points, marked=["Elm"]))]
     data = deck_pptx(slides, {"indicators": Note("few CA1", "", "norm CA1")}, "Walk Q2",
                      dt.date(2026, 11, 24))
     path = tmp_path / "deck.pptx"
     path.write_bytes(data)
     deck = Presentation(str(path))
     assert len(deck.slides) == 3
-    texts = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
-             for slide in deck.slides]
-    for slide, shown in zip(slides, texts, strict=True):
-        assert shown[0] == slide.title and shown[1] == slide.caption
-    assert "- coach" in " ".join(texts[0])
-    pictures = [[s for s in slide.shapes if s.shape_type == 13] for slide in deck.slides]
-    assert [len(p) for p in pictures] == [0, 1, 1]
+    for slide, page in zip(slides, deck.slides, strict=True):
+        title = page.shapes.title
+        assert title.is_placeholder and title.placeholder_format.type == PP_PLACEHOLDER.TITLE
+        assert title.text_frame.text == slide.title
+        texts = [s.text_frame.text for s in page.shapes if s.has_text_frame]
+        assert slide.caption in texts
+        for shape in page.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    if paragraph.text.strip():
+                        assert paragraph.font.size is not None and paragraph.font.size.pt >= 18
+        assert not [s for s in page.shapes if s.shape_type == 13]      # no pictures
+    assert "- coach" in " ".join(s.text_frame.text for s in deck.slides[0].shapes
+                                 if s.has_text_frame)
+    bars = [s.chart for s in deck.slides[1].shapes if s.has_chart]
+    assert len(bars) == 1 and bars[0].font.size.pt >= PPTX_CHART_PT
+    assert list(bars[0].plots[0].categories) == ["Core Action 1", "Core Action 2"]
+    values = {series.name: list(series.values) for series in bars[0].plots[0].series}
+    assert values["Q2 2026-27"] == [18.0, 55.0]
+    assert values["Same walk last year"] == [22.0, None]
+    assert values["Goal 60%"] == [60.0, 60.0]
+    scatter = [s.chart for s in deck.slides[2].shapes if s.has_chart][0]
+    assert list(scatter.plots[0].series[0].values) == [50.0, 62.0, 80.0]
+    labels = [p.data_label.text_frame.text if p.data_label.has_text_frame else ""
+              for p in scatter.plots[0].series[0].points]
+    assert labels == ["", "Elm", ""]
     notes = deck.slides[1].notes_slide.notes_text_frame.text
     assert "What we notice: few CA1" in notes and "Next steps: norm CA1" in notes
-    assert "norm CA1" in " ".join(texts[1]) and "slide 2 of 3" in " ".join(texts[1])
+    footer = " ".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
+    assert "slide 2 of 3" in footer
     assert deck.core_properties.title == "Walk Q2"
 
 

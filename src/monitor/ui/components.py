@@ -13,8 +13,8 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from monitor import text
-from monitor.charts import STATUS_LABELS
 from monitor.exports import neutralise_formulas, to_csv_bytes
+from monitor.trajectories import trajectory_table  # noqa: F401 - the pages' name for it
 
 
 def _slug(text: str) -> str:
@@ -103,26 +103,6 @@ def readable(frame: pd.DataFrame) -> dict[str, object]:
         whole = (values.dropna().astype(float) % 1 == 0).all()
         formats[column] = st.column_config.NumberColumn(format="%,d" if whole else "%,.1f")
     return formats
-
-
-def trajectory_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table behind a trajectory chart, suppressed values shown as n<10 or suppressed."""
-    shown = pd.DataFrame({
-        "Window": frame["window"],
-        "Value": [d if pd.isna(v) else f"{v:.1f}%"
-                  for v, d in zip(frame["value"], frame["display"], strict=True)],
-        "n": frame["n"],
-        "95% interval": [f"{lo:.0f}-{hi:.0f}%" if pd.notna(lo) else "" for lo, hi in
-                         zip(frame["ci_low"], frame["ci_high"], strict=True)],
-        "Goal": [None if pd.isna(t) else f"{t:.0f}%" for t in frame["target"]],
-        "Status": [STATUS_LABELS.get(s) if isinstance(s, str) else "" for s in frame["status"]],
-        "Change from prior window": frame["change_prior_window"],
-        "Last year": [None if pd.isna(v) else f"{v:.1f}%" for v in frame["last_year"]],
-        "Change from last year": frame["change_last_year"],
-    })
-    if "projection" in frame and frame["projection"].notna().any():
-        shown["Projected"] = [None if pd.isna(v) else f"{v:.0f}%" for v in frame["projection"]]
-    return shown
 
 
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:

@@ -3,33 +3,27 @@ School page and the overview, and as a slide of the learning-walk debrief."""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from monitor import charts
 from monitor import cycles as rules
 from monitor import text as plain
 from monitor.access import Scope
 from monitor.config import Settings
-from monitor.debrief import Slide
 from monitor.store import DISTRICT, Cycle
 from monitor.ui import data
+from monitor.views import walks
 
 
-def review_of(settings: Settings, scope: Scope, cycle: Cycle) -> rules.Review:
+def review_of(settings: Settings, scope: Scope, cycle: Cycle) -> rules.Review:  # noqa: ARG001
     """The cycle's review on the as-of date, from the protected data."""
-    year = rules.school_year_of(cycle.starts_on)
-    points = {i.id: data.cycle_points(scope, cycle.scope, i, year) for i in cycle.indicators}
-    return rules.review(cycle, points, settings, settings.as_of_date())
+    return walks.cycle_review(data.PageSource(scope), cycle)
 
 
 def current_cycle(scope: Scope, school: str | None) -> Cycle | None:
     """The open cycle of a school (None: the district's), else its latest, else None."""
-    every = data.cycles(scope, school)
-    return next((c for c in every if c.status == "open"), every[0] if every else None)
+    return walks.current_cycle(data.PageSource(scope), school)
 
 
-def dates(cycle: Cycle) -> str:
-    return f"{cycle.starts_on:%b %-d} - {cycle.ends_on:%b %-d, %Y}"
+dates = walks.cycle_dates
+table = walks.cycle_table
 
 
 def percent(value) -> str:
@@ -39,35 +33,6 @@ def percent(value) -> str:
 def title(review: rules.Review) -> str:
     return (f"{review.finding} ({review.commitments_on_time} of {review.commitments_due} "
             "commitments due done on time)")
-
-
-def table(review: rules.Review) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "Indicator": r.label, "Kind": r.indicator.kind,
-        "Start": percent(r.start),
-        "Now": percent(r.now) + (f" ({r.now_window})" if r.now_window else ""),
-        "Target": f"{r.target:.0f}%",
-        "Moved": f"yes, by {r.moved_on:%b %-d}" if r.moved else "not yet",
-        "Decision": r.indicator.decision or "", "Note": r.indicator.decision_note}
-        for r in review.indicators])
-
-
-def slide(settings: Settings, scope: Scope, school: str | None) -> Slide | None:
-    """The cycle review slide for the debrief room: the open (else latest) cycle of the
-    school or the district; None when there is none."""
-    cycle = current_cycle(scope, school)
-    if cycle is None:
-        return None
-    review = review_of(settings, scope, cycle)
-    where = "District" if cycle.scope == DISTRICT else "School"
-    # The focus is the people's own words: a line of the slide (shown as text on the page, in
-    # the PDF and the PowerPoint), not part of its caption.
-    return Slide("cycle", f"Cycle review: {review.finding}",
-                 f"{where} cycle {dates(cycle)} · {review.commitments_on_time} of "
-                 f"{review.commitments_due} commitments due done on time · as of "
-                 f"{settings.as_of_date():%B %-d, %Y}",
-                 charts.cycle_chart(review, "This cycle"), table=table(review),
-                 lines=[f"Focus: {cycle.focus}"])
 
 
 def render_summary(settings: Settings, scope: Scope, school: str | None) -> None:

@@ -29,7 +29,17 @@ from monitor.config import Settings, config_path, load_settings
 from monitor.db import Database
 from monitor.db import database_path as database_file
 from monitor.store import DISTRICT as DISTRICT_NOTES
-from monitor.store import Author, Cycle, Desk, Indicator, Notebook, Store, legacy_notes_path, store_url
+from monitor.store import (
+    Author,
+    Cycle,
+    Desk,
+    Indicator,
+    Note,
+    Notebook,
+    Store,
+    legacy_notes_path,
+    store_url,
+)
 
 
 def _config_key() -> tuple[str, int]:
@@ -385,6 +395,13 @@ def _scoped_ratings(db_stamp, scope: Scope, filters: selection.Filters) -> pd.Da
                                              schools=scope.schools), "scope")
 
 
+def rating_cells(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
+    """The lattice's Core Action 2 and 3 rating cells for the filters (every scope in the
+    user's, protected for a principal's view)."""
+    scope = _allowed(scope, filters)
+    return _scoped_ratings(stamp(), scope, _plain(filters))
+
+
 def walkthrough_ratings(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     """Core Actions 2 and 3 by rating per walk, for the filters' school (or the district),
     from the lattice: a core action's ratings are hidden where its own cell is."""
@@ -431,9 +448,59 @@ def debrief_notes(scope: Scope, filters: selection.Filters) -> Notebook:
     return Notebook(_writing_store(), Author(_author_name(scope), scope))
 
 
+def notes_for_walk(scope: Scope, school_year: str, window_id: str,
+                   where: str) -> dict[str, Note]:
+    """The room's notes of one walk for `where` (a school code, or the district's)."""
+    scope = require(scope)
+    if where == DISTRICT_NOTES:
+        if scope.schools is not None:
+            raise AccessDenied("Your access does not include the district's debrief notes.")
+    else:
+        scope.check_school(where)
+    return _writing_store().notes_for_walk(school_year, window_id, where)
+
+
+class PageSource:
+    """The views' Source (monitor.views.source) over this module: what a page reads, cached
+    per database version and scoped to the user."""
+
+    def __init__(self, scope: Scope):
+        self.scope = require(scope)
+        self.settings = settings()
+
+    def cells(self, measure: str, filters: selection.Filters) -> pd.DataFrame:
+        return cells(self.scope, measure, filters)
+
+    def schools(self) -> pd.DataFrame:
+        return schools(self.scope)
+
+    def rating_cells(self, filters: selection.Filters) -> pd.DataFrame:
+        return rating_cells(self.scope, filters)
+
+    def walk_dates(self, filters: selection.Filters) -> pd.DataFrame:
+        return walk_dates(self.scope, filters)
+
+    def notes_for_walk(self, school_year: str, window_id: str, where: str) -> dict[str, Note]:
+        return notes_for_walk(self.scope, school_year, window_id, where)
+
+    def cycles(self, school: str | None) -> list[Cycle]:
+        return cycles(self.scope, school)
+
+    def cycle_points(self, where: str, indicator: Indicator,
+                     school_year: str) -> pd.DataFrame:
+        return cycle_points(self.scope, where, indicator, school_year)
+
+
 def _writing_store() -> Store:
     path = _database().path
     return _store(store_url(path), str(legacy_notes_path(path)))
+
+
+def store_version() -> tuple[str, int]:
+    """Which store and how far its record of changes goes: a view that shows what people wrote
+    takes it as an argument, so that a change anyone saves is shown on the next run."""
+    path = _database().path
+    return store_url(path), _writing_store().version()
 
 
 def cycles(scope: Scope, school: str | None) -> list[Cycle]:

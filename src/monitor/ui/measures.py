@@ -10,41 +10,32 @@ from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
 from monitor.ui import components, data, figures
 from monitor.ui import filters as filters_ui
+from monitor.views import measures as views
+
+scoped_filters = views.scoped_filters
 
 
-def scoped_filters(measure: str, filters: selection.Filters) -> selection.Filters:
-    """Surveys are reported by survey (student/teacher/leader), not by ELA/Math."""
-    if measure == "survey" and filters.subject not in ("student", "teacher", "leader"):
-        return filters.model_copy(update={"subject": "student"})
-    return filters
-
-
-def trajectory(settings: Settings, measure: str, filters: selection.Filters,
+def trajectory(settings: Settings, measure: str, filters: selection.Filters,  # noqa: ARG001
                detail: str | None = None) -> pd.DataFrame:
     """The measure's trajectory for the filters' school (or the district) and group."""
     return _trajectory(filters_ui.scope(), measure, filters, detail)
 
 
 # Page computations over every school's cells, cached per scope and filters (data.view): at
-# district scale they, not the queries, are most of a warm rerun.
+# district scale they, not the queries, are most of a warm rerun. The computations are
+# monitor.views', over the pages' data (data.PageSource).
 
 @data.view
 def _trajectory(scope: Scope, measure: str, filters: selection.Filters,
                 detail: str | None) -> pd.DataFrame:
-    scoped = scoped_filters(measure, filters)
-    return trajectories.trajectory(data.cells(scope, measure, scoped), data.settings(), measure,
-                                   scoped, detail)
+    return views.trajectory(data.PageSource(scope), measure, filters, detail)
 
 
 @data.view
 def by_school(scope: Scope, measure: str, filters: selection.Filters, window_id: str,
               level: str | None = None) -> pd.DataFrame:
     """Each school in scope (of one level, or all) at a window: value, target, status."""
-    schools = data.schools(scope)
-    if level is not None:
-        schools = schools[schools["level"] == level]
-    return breakdowns.by_school(data.cells(scope, measure, filters), data.settings(), measure,
-                                filters, window_id, schools)
+    return views.by_school(data.PageSource(scope), measure, filters, window_id, level)
 
 
 @data.view
@@ -57,8 +48,7 @@ def schools_with_results(scope: Scope, measure: str, filters: selection.Filters)
 def by_detail(scope: Scope, measure: str, filters: selection.Filters,
               window_id: str) -> pd.DataFrame:
     """Each detail (walkthrough indicator, survey construct) at a window, with last year."""
-    return breakdowns.by_detail(data.cells(scope, measure, filters), data.settings(), filters,
-                                window_id)
+    return views.by_detail(data.PageSource(scope), measure, filters, window_id)
 
 
 @data.view
@@ -213,12 +203,7 @@ def tile_label(settings: Settings, measure: str, filters: selection.Filters) -> 
     return spec.short + (f" {filters.subject}" if by_subject else "")
 
 
-def n_note(frame: pd.DataFrame, measure: str) -> str:
-    point = trajectories.latest_point(frame)
-    unit = registry.spec(measure).unit
-    if point is None:
-        return f"n = 0 {unit}"
-    return trajectories.n_phrase(point["n"], point["hidden_label"], unit, point["window"])
+n_note = views.n_note
 
 
 def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, label: str, *,
