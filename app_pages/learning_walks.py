@@ -112,7 +112,11 @@ if presenting:
     .stMain p, .stMain li, .stMain label, .stMain button p, .stMain summary p,
     .stMain kbd, [data-testid="stCaptionContainer"] p {
         font-size: clamp(14px, 1.1vw, 30px) !important; color: #111; }
-    .stMain .st-key-slide_lines p { font-size: clamp(18px, 1.6vw, 36px) !important; }
+    .stMain .st-key-slide_lines p, .stMain .st-key-slide_text p {
+        font-size: clamp(18px, 1.6vw, 36px) !important; }
+    [data-testid="stLayoutWrapper"]:has(> .st-key-slide_text) {
+        flex: 1 1 0 !important; min-height: 0; display: flex; flex-direction: column; }
+    .st-key-slide_text { flex: 1 1 0 !important; min-height: 0; overflow-y: auto; }
     .stMain [data-testid="stIconMaterial"] { font-size: clamp(16px, 1.3vw, 32px) !important; }
     </style>""")
     count = len(deck)
@@ -128,15 +132,16 @@ if presenting:
     # The room's chart (monitor.charts.slide_figure): few things named, large type; a slide
     # whose chart would be all hidden says so in its line instead.
     if slide.chart is not None:
+        above = st.container(key="slide_lines")
         for line in slide.lines:
-            st.markdown(text.markdown(line))
+            above.markdown(text.markdown(line))
         st.plotly_chart(slide_figure(slide.chart), theme=None, key="slide_chart",
                         config={"displayModeBar": False, "responsive": True})
     else:
-        lines = st.container(key="slide_lines")
+        # The lines take the room the chart would have (the buttons stay at the bottom).
+        lines = st.container(key="slide_text")
         for line in slide.lines:
             lines.markdown(text.markdown(line))
-        st.container(key="slide_chart")          # the room the chart would have taken
     nav = st.container(horizontal=True, vertical_alignment="center")
     nav.button("Previous", icon=":material/arrow_back:", shortcut="Left", key="slide_previous",
                disabled=number == 1, on_click=_go_to, args=(number - 1,))

@@ -434,13 +434,15 @@ def _overlap(a: tuple, b: tuple) -> float:
 
 
 def place_labels(xs, ys, texts, *, width_px: float, height_px: float,
-                 font_px: float) -> list[str]:
+                 font_px: float, others=()) -> list[str]:
     """A text position per point such that labels overlap neither each other nor the points
-    (greedy, crowded points first; the least overlap where nothing is free)."""
+    (greedy, crowded points first; the least overlap where nothing is free). `others`: the
+    (x, y) of points drawn without a label, which a label avoids too."""
     xs, ys = list(map(float, xs)), list(map(float, ys))
     centres = [(x / 105 * width_px, y / 105 * height_px) for x, y in zip(xs, ys, strict=True)]
-    # A point's marker as a small box around it.
-    markers = [(cx - 7, cy - 7, cx + 7, cy + 7) for cx, cy in centres]
+    # A point's marker as a small box around it (the unlabelled after the labelled).
+    markers = [(cx - 7, cy - 7, cx + 7, cy + 7) for cx, cy in centres + [
+        (float(x) / 105 * width_px, float(y) / 105 * height_px) for x, y in others]]
     crowd = [sum(1 for c in centres if abs(c[0] - o[0]) + abs(c[1] - o[1]) < 120)
              for o in centres]
     order = sorted(range(len(xs)), key=lambda i: (-crowd[i], -ys[i], xs[i]))
@@ -597,6 +599,20 @@ SLIDE_FONT_PX = 22          # read from the back of a room: nothing smaller on a
 SERIES_COLOURS = {"This year": BLUE, "Last year": "#b9b9b9", "Start": "#b9b9b9", "Now": BLUE}
 
 
+def strip_heights(count: int) -> list[float]:
+    """Where a strip's dots stand up and down (0-1), by their order, so that none hides
+    another: the same in the projected chart and PowerPoint's."""
+    return [0.3 + 0.4 * ((i * 7) % 10) / 10 for i in range(count)]
+
+
+def _wrapped(label: str, width: int = 48) -> str:
+    """A category's label as text (its tags shown, not drawn), on lines of about `width`
+    characters: a long indicator name takes two lines, not half the slide."""
+    import textwrap
+
+    return "<br>".join(chart_text(line) for line in textwrap.wrap(label, width) or [""])
+
+
 def slide_figure(data, *, font_px: int = SLIDE_FONT_PX) -> go.Figure:
     """A slide's chart (monitor.debrief.ChartData) for the projector: every text at `font_px`,
     the legend under the plot, values in the category labels (no number on a bar for a goal
@@ -618,8 +634,9 @@ def slide_figure(data, *, font_px: int = SLIDE_FONT_PX) -> go.Figure:
     elif data.kind in ("bars", "stacked"):
         stacked = data.kind == "stacked"
         first = data.series[0][1] if data.series else []
-        ticks = [f"{c}  {'' if v is None or pd.isna(v) else f'{v:.0f}%'}".rstrip()
-                 if not stacked else c for c, v in zip(data.categories, first, strict=True)]
+        ticks = [_wrapped(f"{c}  {'' if v is None or pd.isna(v) else f'{v:.0f}%'}".rstrip()
+                          if not stacked else c)
+                 for c, v in zip(data.categories, first, strict=True)]
         for number, (name, values) in enumerate(data.series):
             colour = (list(RATING_COLOURS.values())[number % 4] if stacked
                       else SERIES_COLOURS.get(name, [BLUE, "#b9b9b9", ORANGE][number % 3]))
@@ -639,8 +656,7 @@ def slide_figure(data, *, font_px: int = SLIDE_FONT_PX) -> go.Figure:
         xs = points["x"].astype(float).tolist()
         # A strip's dots spread a little up and down, by their order, so that none hides
         # another; a scatter's stand where they are.
-        ys = ([0.3 + 0.4 * ((i * 7) % 10) / 10 for i in range(len(points))] if strip
-              else points["y"].astype(float).tolist())
+        ys = strip_heights(len(points)) if strip else points["y"].astype(float).tolist()
         names = points["name"].tolist()
         named = [n in data.marked or n in data.labelled for n in names]
         marked = [n in data.marked for n in names]
@@ -649,18 +665,25 @@ def slide_figure(data, *, font_px: int = SLIDE_FONT_PX) -> go.Figure:
         places = ["top center"] * len(names)
         if chosen:
             width, height = 1500, 420 if strip else 520
+            scale = 105 if strip else 1
             for i, place in zip(chosen, place_labels(
-                    [xs[i] for i in chosen], [ys[i] * (105 if strip else 1) for i in chosen],
+                    [xs[i] for i in chosen], [ys[i] * scale for i in chosen],
                     [chart_text(names[i]) for i in chosen], width_px=width,
-                    height_px=height, font_px=font_px), strict=True):
+                    height_px=height, font_px=font_px,
+                    others=[(xs[i], ys[i] * scale) for i in range(len(names))
+                            if not named[i]]), strict=True):
                 places[i] = place
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="markers+text", name="Schools", showlegend=False,
             text=[chart_text(n) if named[i] else "" for i, n in enumerate(names)],
             textposition=places, textfont=dict(size=font_px, color=BLACK),
             meta="placed labels" if chosen else None,
-            marker=dict(size=[26 if m else 18 for m in marked],
-                        color=[ORANGE if m else BLUE for m in marked],
+            # The named stand out (the school's own in orange, larger): the unnamed are
+            # the field they stand in.
+            marker=dict(size=[26 if m else 20 if n else 16
+                              for m, n in zip(marked, named, strict=True)],
+                        color=[ORANGE if m else BLUE if n or not chosen else "#9cc9e8"
+                               for m, n in zip(marked, named, strict=True)],
                         line=dict(color="white", width=2)),
             hovertext=[chart_text(n) for n in names], hoverinfo="text"))
         _percent_axis(fig, "x")

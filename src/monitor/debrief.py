@@ -178,7 +178,7 @@ def deck_pptx(slides: list[Slide], notes: dict[str, Note], heading: str,
         for number, text in enumerate(paragraphs):
             paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
             paragraph.text = text
-            paragraph.font.size = Pt(size)
+            _run_size(paragraph, Pt(size))
         return frame
 
     for number, slide in enumerate(slides, start=1):
@@ -188,8 +188,7 @@ def deck_pptx(slides: list[Slide], notes: dict[str, Note], heading: str,
         title.text_frame.word_wrap = True
         title.text = slide.title
         for paragraph in title.text_frame.paragraphs:
-            paragraph.font.size = Pt(PPTX_TITLE_PT)
-            paragraph.font.bold = True
+            _run_size(paragraph, Pt(PPTX_TITLE_PT), bold=True)
         text_box(page, margin, Inches(1.45), width, Inches(0.6), [slide.caption], PPTX_TEXT_PT)
         top = Inches(2.1)
         if slide.chart is not None:
@@ -209,6 +208,15 @@ def deck_pptx(slides: list[Slide], notes: dict[str, Note], heading: str,
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def _run_size(paragraph, size, bold: bool | None = None) -> None:
+    """Each run's own size (its rPr): PowerPoint takes a paragraph's default (defRPr) as an
+    anchor that edits bounce back to, python-pptx's paragraph.font writes only that."""
+    for run in paragraph.runs:
+        run.font.size = size
+        if bold is not None:
+            run.font.bold = bold
 
 
 def _native_chart(page, chart: ChartData, left, top, width, height) -> None:
@@ -259,8 +267,7 @@ def _native_chart(page, chart: ChartData, left, top, width, height) -> None:
         data = XyChartData()
         series = data.add_series("Schools", number_format='0"%"')
         strip = chart.kind == "strip"
-        ys = ([0.3 + 0.4 * ((i * 7) % 10) / 10 for i in range(len(points))] if strip
-              else points["y"].astype(float).tolist())
+        ys = charts.strip_heights(len(points)) if strip else points["y"].astype(float).tolist()
         for x, y in zip(points["x"].astype(float), ys, strict=True):
             series.add_data_point(round(x, 1), round(y, 2) if strip else round(y, 1))
         shape = page.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
@@ -273,6 +280,7 @@ def _native_chart(page, chart: ChartData, left, top, width, height) -> None:
                 label = drawn.points[i].data_label
                 label.has_text_frame = True
                 label.text_frame.text = str(name)
+                _run_size(label.text_frame.paragraphs[0], Pt(PPTX_CHART_PT))
                 label.position = XL_LABEL_POSITION.ABOVE
                 if name in chart.marked:
                     drawn.points[i].marker.size = 20

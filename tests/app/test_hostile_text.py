@@ -135,8 +135,9 @@ def test_hostile_text_is_text_on_every_page(hostile, page_name, params):
 def test_hostile_text_is_text_on_every_slide(hostile, where):
     params = {"present": "1", "slide": "1"} | ({"school": hostile} if where == "school" else {})
     at = run_page("learning_walks", params)
-    shown = assert_shown_as_text(at, "slide 1")
-    assert shown, "the opening slide lists the last walk's next steps"
+    assert_shown_as_text(at, "slide 1")
+    # The opening slide lists the last walk's next steps (each cut to what a room reads).
+    assert any(text.markdown(HOSTILE[:30]) in value for value in markdown_texts(at))
     number = 1
     while not at.button(key="slide_next").disabled:
         at.button(key="slide_next").click().run()

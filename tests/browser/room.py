@@ -1,7 +1,7 @@
 """What a projected slide must be for the back of the room, measured in the browser: the
-slide fits the screen (nothing scrolls), no visible text is smaller than the screen's floor
-(20 px at 1920 x 1080, 14 px at 1366 x 768; icon glyphs aside), and no chart text lies on
-another."""
+slide fits the screen (nothing scrolls, nothing is cut off), no visible text is smaller than
+the screen's floor (20 px at 1920 x 1080, 14 px at 1366 x 768; icon glyphs aside), and no
+chart text lies on another."""
 
 from __future__ import annotations
 
@@ -32,7 +32,13 @@ MEASURE = """() => {
     .filter(e => e.textContent.trim() && shown(e))
     .map(e => ({text: e.textContent.trim(), size: parseFloat(getComputedStyle(e).fontSize),
                 box: rect(e), legend: !!e.closest('.legend')}));
-  return {document: [document.documentElement.scrollHeight, window.innerHeight],
+  // A box that cuts off (or scrolls) what it holds: text the room cannot see.
+  const clipped = [...document.querySelectorAll('.stMain *')].filter(e => {
+    const s = getComputedStyle(e);
+    return /(auto|scroll|hidden)/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1
+           && e.innerText && e.innerText.trim() && !e.closest('.js-plotly-plot');
+  }).map(e => e.innerText.trim().slice(0, 40));
+  return {document: [document.documentElement.scrollHeight, window.innerHeight], clipped,
           main: scroller ? [scroller.scrollHeight, scroller.clientHeight] : [0, 0],
           texts, svg};
 }"""
@@ -57,6 +63,7 @@ def assert_fits_the_room(page: Page, where: str) -> dict:
     layout = page.evaluate(MEASURE)
     assert layout["document"][0] <= layout["document"][1], (where, "page scrolls", layout)
     assert layout["main"][0] <= layout["main"][1] + 1, (where, "slide scrolls", layout["main"])
+    assert layout["clipped"] == [], (where, "text cut off", layout["clipped"])
     small = [(t["text"], t["size"]) for t in layout["texts"] + layout["svg"]
              if t["size"] < floor]
     assert small == [], (where, f"text under {floor}px", small)

@@ -23,6 +23,8 @@ from .room import walk_the_slides
 ANALYST, SUPERINTENDENT, PRINCIPAL, VIEWER, STRANGER, IMPOSTOR = (
     "analyst@district.test", "superintendent@district.test", "principal@district.test",
     "board@district.test", "stranger@example.test", "impostor")
+# A second principal, of another school (the last in the demo's list).
+OTHER_PRINCIPAL = "principal2@district.test"
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,7 @@ def schools(demo_db):
 
 
 @contextlib.contextmanager
-def signin_files(folder: Path, port: int, mine: str):
+def signin_files(folder: Path, port: int, mine: str, theirs: str | None = None):
     """A running provider and the dashboard's files for sign-in on `port`: config.toml with
     the users' roles (the principal's from the identity token's claims: custom claims reaching
     st.user) and secrets.toml pointing at the provider. Yields (env, Streamlit arguments)."""
@@ -39,6 +41,10 @@ def signin_files(folder: Path, port: int, mine: str):
              for email in (ANALYST, SUPERINTENDENT, VIEWER, STRANGER)]
     users.append(oidc_provider_mock.User(sub=PRINCIPAL, claims={
         "email": PRINCIPAL, "email_verified": True, "role": "principal", "schools": [mine]}))
+    if theirs is not None:
+        users.append(oidc_provider_mock.User(sub=OTHER_PRINCIPAL, claims={
+            "email": OTHER_PRINCIPAL, "email_verified": True, "role": "principal",
+            "schools": [theirs]}))
     # Someone whose token claims the superintendent's address, unverified.
     users.append(oidc_provider_mock.User(sub=IMPOSTOR, claims={
         "email": SUPERINTENDENT, "email_verified": False}))
@@ -64,11 +70,11 @@ def signin_files(folder: Path, port: int, mine: str):
 def signin_server(demo_db, schools, tmp_path_factory):
     """The dashboard with sign-in on."""
     folder = tmp_path_factory.mktemp("signin")
-    mine = schools["school_code"].iloc[0]
+    mine, theirs = schools["school_code"].iloc[0], schools["school_code"].iloc[-1]
     port = free_port()
-    with signin_files(folder, port, mine) as (env, args), \
+    with signin_files(folder, port, mine, theirs) as (env, args), \
             running_server(demo_db, folder / "streamlit.log", port=port, env=env, args=args):
-        yield {"base": f"http://localhost:{port}", "mine": mine}
+        yield {"base": f"http://localhost:{port}", "mine": mine, "theirs": theirs}
 
 
 def settled(page: Page) -> None:
@@ -245,15 +251,18 @@ def test_sign_in_through_nginx_holds_when_its_worker_goes(page: Page, demo_db, s
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("who", [PRINCIPAL, OTHER_PRINCIPAL])
 def test_a_principals_debrief_fits_the_room_and_holds_only_their_school(
-        page: Page, signin_server, schools, artifacts):
-    """Signed in as a principal, the debrief in presentation mode: every slide fits the room at
-    both sizes, the schools slide sets their school beside the district (they see no other
-    school), and no other school's name is on any slide."""
-    base, mine = signin_server["base"], signin_server["mine"]
+        page: Page, signin_server, schools, artifacts, who):
+    """Signed in as each of two principals, the debrief in presentation mode: every slide fits
+    the room at both sizes, the schools slide sets their school beside the district (they see
+    no other school), and no other school's name is on any slide."""
+    base = signin_server["base"]
+    mine = signin_server["mine" if who == PRINCIPAL else "theirs"]
     names = schools.set_index("school_code")["school_name"]
-    sign_in(page, base, PRINCIPAL)
-    titles = walk_the_slides(page, f"{base}/learning_walks", artifacts, "room-principal")
+    sign_in(page, base, who)
+    titles = walk_the_slides(page, f"{base}/learning_walks", artifacts,
+                             f"room-principal-{mine}")
     assert names[mine] in titles[0]
     assert any(f"{names[mine]} " in t and "district's" in t for t in titles), titles
     shown = page.locator(".stMain").inner_text()

@@ -131,3 +131,27 @@ def test_the_deck_command_writes_the_slides_as_pptx_and_pdf(demo_db, db, setting
                        str(tmp_path / "x.pdf"))
     assert missing.returncode == 2 and "No school 'NOPE'" in missing.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_opening_slide_shows_as_many_next_steps_as_a_room_reads(db, settings, tmp_path):
+    """The walk before's next steps on the opening slide: six at most, each cut to a line or
+    two, and the rest counted with where they are (nothing dropped without a word)."""
+    from monitor.store import Author, Note, Store
+
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    source = Direct(db, settings, Scope(role="district"), store)
+    f = selection.Filters(school_year=settings.current_school_year())
+    walk = walks.current_walk(source, f)
+    ids = settings.calendar_for("walkthrough").ids
+    before = ids[ids.index(walk.window_id) - 1]
+    steps = [f"Step {i}" for i in range(1, 10)] + ["x" * 500]
+    store.save_note(Author("coach", Scope(role="district")), walk.school_year, before,
+                    "district", "trend", Note("", "", "\n".join(steps)))
+    lines = walks.slides(source, f, walk)[0].lines
+    listed = [line for line in lines if line.startswith("- ")]
+    assert listed == [f"- Step {i}" for i in range(1, walks.STEPS_SHOWN + 1)]
+    assert lines[-1].startswith(f"…and {len(steps) - walks.STEPS_SHOWN} more, in the notes")
+    store.save_note(Author("coach", Scope(role="district")), walk.school_year, before,
+                    "district", "trend", Note("", "", "x" * 500))
+    long = [line for line in walks.slides(source, f, walk)[0].lines if line.startswith("- ")]
+    assert len(long) == 1 and len(long[0]) <= walks.STEP_CHARS + 2 and long[0].endswith("…")

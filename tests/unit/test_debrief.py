@@ -275,11 +275,12 @@ def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_not
         assert title.text_frame.text == slide.title
         texts = [s.text_frame.text for s in page.shapes if s.has_text_frame]
         assert slide.caption in texts
-        for shape in page.shapes:
-            if shape.has_text_frame:
-                for paragraph in shape.text_frame.paragraphs:
-                    if paragraph.text.strip():
-                        assert paragraph.font.size is not None and paragraph.font.size.pt >= 18
+        # Every run carries its own size (PowerPoint edits a run's size; a paragraph's
+        # default only anchors it), none under 18 points.
+        runs = [run for shape in page.shapes if shape.has_text_frame
+                for paragraph in shape.text_frame.paragraphs for run in paragraph.runs]
+        assert runs and all(run.font.size is not None and run.font.size.pt >= 18
+                            for run in runs), [(r.text, r.font.size) for r in runs]
         assert not [s for s in page.shapes if s.shape_type == 13]      # no pictures
     assert "- coach" in " ".join(s.text_frame.text for s in deck.slides[0].shapes
                                  if s.has_text_frame)
@@ -295,6 +296,8 @@ def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_not
     labels = [p.data_label.text_frame.text if p.data_label.has_text_frame else ""
               for p in scatter.plots[0].series[0].points]
     assert labels == ["", "Elm", ""]
+    assert scatter.plots[0].series[0].points[1].data_label.text_frame.paragraphs[0].runs[
+        0].font.size.pt >= 18
     notes = deck.slides[1].notes_slide.notes_text_frame.text
     assert "What we notice: few CA1" in notes and "Next steps: norm CA1" in notes
     footer = " ".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)

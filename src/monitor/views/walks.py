@@ -28,6 +28,7 @@ from monitor.views.source import Source
 OUTCOME = "benchmark"
 RATING_NAMES = {1: "Not Yet", 2: "Somewhat", 3: "Mostly", 4: "Yes"}
 CORE_ACTIONS = {"ca2": "Core Action 2", "ca3": "Core Action 3"}
+STEPS_SHOWN, STEP_CHARS = 6, 140      # the opening slide's next steps, read across a room
 
 
 @dataclass
@@ -100,8 +101,13 @@ def slides(source: Source, f: selection.Filters, walk: Walk) -> list[Slide]:
     opening = [f"{trajectories.n_text(walk.observations, 'Too few')} classroom observations "
                "on this walk."]
     if since:
-        opening += [f"Our next steps from {since}:"] + [f"- {s}" for s in steps
+        # As many as a slide shows large; the rest counted (all are in the notes).
+        shown = [s if len(s) <= STEP_CHARS else s[:STEP_CHARS - 1].rstrip() + "…"
+                 for s in steps[:STEPS_SHOWN]]
+        opening += [f"Our next steps from {since}:"] + [f"- {s}" for s in shown
                                                        or ["(none written)"]]
+        if len(steps) > STEPS_SHOWN:
+            opening.append(f"…and {len(steps) - STEPS_SHOWN} more, in the notes of {since}")
     else:
         opening.append("No next steps were saved at the walk before this one.")
     deck.append(Slide("opening", walk.heading, caption(settings, walk, "Learning walk debrief"),
