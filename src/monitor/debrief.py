@@ -73,7 +73,7 @@ class Slide:
 # 15.6 points on the page (PDF_MM_PER_PX).
 PDF_TITLE_PT, PDF_TEXT_PT, PDF_LINE_PT = 26, 14, 24
 PDF_MM_PER_PX = 0.25
-PPTX_TITLE_PT, PPTX_TEXT_PT, PPTX_LINE_PT, PPTX_CHART_PT = 28, 18, 22, 18
+PPTX_TITLE_PT, PPTX_LONG_TITLE_PT, PPTX_TEXT_PT, PPTX_LINE_PT, PPTX_CHART_PT = 28, 24, 18, 22, 18
 
 
 def _latin1(text: str) -> str:
@@ -163,6 +163,7 @@ def deck_pptx(slides: list[Slide], notes: dict[str, Note], heading: str,
     import io
 
     from pptx import Presentation  # only when a deck is asked for
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Inches, Pt
 
     deck = Presentation()
@@ -184,13 +185,17 @@ def deck_pptx(slides: list[Slide], notes: dict[str, Note], heading: str,
     for number, slide in enumerate(slides, start=1):
         page = deck.slides.add_slide(title_only)
         title = page.shapes.title
-        title.left, title.top, title.width, title.height = margin, Inches(0.25), width, Inches(1.2)
+        # A finding of two lines at 28 points; a longer one at 24 (three lines fit the box).
+        size = PPTX_TITLE_PT if len(slide.title) <= 110 else PPTX_LONG_TITLE_PT
+        title.left, title.top, title.width, title.height = margin, Inches(0.2), width, Inches(1.3)
         title.text_frame.word_wrap = True
+        title.text_frame.vertical_anchor = MSO_ANCHOR.TOP
         title.text = slide.title
         for paragraph in title.text_frame.paragraphs:
-            _run_size(paragraph, Pt(PPTX_TITLE_PT), bold=True)
-        text_box(page, margin, Inches(1.45), width, Inches(0.6), [slide.caption], PPTX_TEXT_PT)
-        top = Inches(2.1)
+            paragraph.alignment = PP_ALIGN.LEFT
+            _run_size(paragraph, Pt(size), bold=True)
+        text_box(page, margin, Inches(1.5), width, Inches(0.6), [slide.caption], PPTX_TEXT_PT)
+        top = Inches(2.15)
         if slide.chart is not None:
             if slide.lines:
                 text_box(page, margin, top, width, Inches(0.45), slide.lines, PPTX_TEXT_PT)
@@ -219,12 +224,25 @@ def _run_size(paragraph, size, bold: bool | None = None) -> None:
             run.font.bold = bold
 
 
+def _percent_ticks(axis, number_format: str = '0"%"') -> None:
+    axis.tick_labels.number_format = number_format
+    axis.tick_labels.number_format_is_linked = False
+
+
+def _label_positions() -> dict:
+    from pptx.enum.chart import XL_LABEL_POSITION as P
+
+    return {"top center": P.ABOVE, "bottom center": P.BELOW, "middle right": P.RIGHT,
+            "middle left": P.LEFT, "top right": P.RIGHT, "top left": P.LEFT,
+            "bottom right": P.RIGHT, "bottom left": P.LEFT}
+
+
 def _native_chart(page, chart: ChartData, left, top, width, height) -> None:
     """PowerPoint's own chart of a slide's ChartData: its data inside it, editable; the goal a
     series of its own (a dashed line, or a bar named for it); points named by data labels."""
     from pptx.chart.data import CategoryChartData, XyChartData
     from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE
     from pptx.util import Pt
 
@@ -243,25 +261,32 @@ def _native_chart(page, chart: ChartData, left, top, width, height) -> None:
                 "stacked": XL_CHART_TYPE.BAR_STACKED_100}[chart.kind]
         shape = page.shapes.add_chart(kind, left, top, width, height, data)
         plot = shape.chart
-        for series in plot.series:
-            if series.name == chart.goal_series or series.name.startswith("Goal "):
-                if chart.kind == "line":
+        # The slide's colours: this year blue, the comparison grey, the goal a dashed line
+        # (a pale bar beside each where the chart is bars); ratings in the ratings' colours.
+        palette = (list(charts.RATING_COLOURS.values()) if chart.kind == "stacked"
+                   else [charts.BLUE, "#b9b9b9", charts.ORANGE])
+        for number, series in enumerate(plot.series):
+            goal = series.name == chart.goal_series or series.name.startswith("Goal ")
+            hex_code = ("#e3e3e3" if goal and chart.kind != "line" else charts.GREY if goal
+                        else palette[number % len(palette)])
+            if chart.kind == "line":
+                series.format.line.color.rgb = colour(hex_code)
+                series.format.line.width = Pt(2.5 if goal else 4)
+                series.marker.format.fill.solid()
+                series.marker.format.fill.fore_color.rgb = colour(hex_code)
+                if goal:
                     series.format.line.dash_style = MSO_LINE.DASH
-                    series.format.line.color.rgb = colour(charts.GREY)
-                else:
-                    series.format.fill.solid()
-                    series.format.fill.fore_color.rgb = colour("#d9d9d9")
-            elif series.name in charts.SERIES_COLOURS and chart.kind != "stacked":
-                target = series.format.line if chart.kind == "line" else series.format.fill
-                if chart.kind != "line":
-                    target.solid()
-                    target.fore_color.rgb = colour(charts.SERIES_COLOURS[series.name])
-                else:
-                    target.color.rgb = colour(charts.SERIES_COLOURS[series.name])
+            else:
+                series.format.fill.solid()
+                series.format.fill.fore_color.rgb = colour(hex_code)
         if chart.kind != "line":
             plot.category_axis.reverse_order = True
         if chart.kind != "stacked":
             plot.value_axis.maximum_scale, plot.value_axis.minimum_scale = 100, 0
+            plot.value_axis.major_unit = 20
+            _percent_ticks(plot.value_axis)
+        else:           # a 100% stack's axis counts in fractions of the whole
+            _percent_ticks(plot.value_axis, "0%")
     else:
         points = chart.points.reset_index(drop=True)
         data = XyChartData()
@@ -270,28 +295,63 @@ def _native_chart(page, chart: ChartData, left, top, width, height) -> None:
         ys = charts.strip_heights(len(points)) if strip else points["y"].astype(float).tolist()
         for x, y in zip(points["x"].astype(float), ys, strict=True):
             series.add_data_point(round(x, 1), round(y, 2) if strip else round(y, 1))
+        if strip and chart.goal is not None:
+            # The goal: a dashed line across the strip, named at its top.
+            line = data.add_series(f"Goal {chart.goal:.0f}%", number_format='0"%"')
+            line.add_data_point(float(chart.goal), 0.0)
+            line.add_data_point(float(chart.goal), 1.0)
         shape = page.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
         plot = shape.chart
         plot.has_legend = False
         drawn = plot.series[0]
-        drawn.marker.size = 14
-        for i, name in enumerate(points["name"]):
-            if name in chart.marked or name in chart.labelled:
-                label = drawn.points[i].data_label
-                label.has_text_frame = True
-                label.text_frame.text = str(name)
-                _run_size(label.text_frame.paragraphs[0], Pt(PPTX_CHART_PT))
-                label.position = XL_LABEL_POSITION.ABOVE
-                if name in chart.marked:
-                    drawn.points[i].marker.size = 20
-                    drawn.points[i].marker.format.fill.solid()
-                    drawn.points[i].marker.format.fill.fore_color.rgb = colour(charts.ORANGE)
+        drawn.marker.size = 12
+        drawn.marker.format.fill.solid()
+        names = list(points["name"])
+        named = [i for i, n in enumerate(names) if n in chart.marked or n in chart.labelled]
+        drawn.marker.format.fill.fore_color.rgb = colour("#9cc9e8" if named else charts.BLUE)
+        xs = points["x"].astype(float).tolist()
+        scale = 100 if strip else 1
+        places = charts.place_labels(
+            [xs[i] for i in named], [ys[i] * scale for i in named],
+            [str(names[i]) for i in named], width_px=1200, height_px=460,
+            font_px=PPTX_CHART_PT * 4 / 3,
+            others=[(xs[i], ys[i] * scale) for i in range(len(names)) if i not in named])
+        for i, place in zip(named, places, strict=True):
+            point = drawn.points[i]
+            label = point.data_label
+            label.has_text_frame = True
+            label.text_frame.text = str(names[i])
+            label.text_frame.word_wrap = False      # a name on one line, as placed
+            _run_size(label.text_frame.paragraphs[0], Pt(PPTX_CHART_PT))
+            label.position = _label_positions()[place]
+            mine = names[i] in chart.marked
+            point.marker.size = 20 if mine else 15
+            point.marker.format.fill.solid()
+            point.marker.format.fill.fore_color.rgb = colour(charts.ORANGE if mine
+                                                             else charts.BLUE)
+        if strip and chart.goal is not None:
+            goal = plot.series[1]
+            goal.marker.style = XL_MARKER_STYLE.NONE
+            goal.format.line.color.rgb = colour(charts.BLACK)
+            goal.format.line.width = Pt(2.5)
+            goal.format.line.dash_style = MSO_LINE.DASH
+            label = goal.points[1].data_label
+            label.has_text_frame = True
+            label.text_frame.text = f"Goal {chart.goal:.0f}%"
+            label.text_frame.word_wrap = False
+            _run_size(label.text_frame.paragraphs[0], Pt(PPTX_CHART_PT))
+            label.position = _label_positions()["top center"]
         plot.value_axis.visible = not strip
         plot.category_axis.minimum_scale, plot.category_axis.maximum_scale = 0, 100
+        plot.category_axis.major_unit = 20
+        _percent_ticks(plot.category_axis)
         if strip:
             plot.value_axis.minimum_scale, plot.value_axis.maximum_scale = 0, 1
+            plot.value_axis.has_major_gridlines = False
         else:
             plot.value_axis.minimum_scale, plot.value_axis.maximum_scale = 0, 100
+            plot.value_axis.major_unit = 20
+            _percent_ticks(plot.value_axis)
     plot.font.size = Pt(PPTX_CHART_PT)
     if chart.kind != "scatter" and chart.kind != "strip":
         plot.has_legend = True

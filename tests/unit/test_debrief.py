@@ -262,13 +262,15 @@ def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_not
     points = pd.DataFrame({"name": ["Oak", "Elm", "Ash"], "x": [40.0, 55.0, 71.0],
                            "y": [50.0, 62.0, 80.0]})
     slides = [*_slides(), Slide("leading", "Practice went with results", "3 schools",
-                                chart=ChartData("scatter", points=points, marked=["Elm"]))]
+                                chart=ChartData("scatter", points=points, marked=["Elm"])),
+              Slide("schools", "1 of 3 schools at the goal", "3 schools",
+                    chart=ChartData("strip", points=points, goal=70.0, labelled=["Oak"]))]
     data = deck_pptx(slides, {"indicators": Note("few CA1", "", "norm CA1")}, "Walk Q2",
                      dt.date(2026, 11, 24))
     path = tmp_path / "deck.pptx"
     path.write_bytes(data)
     deck = Presentation(str(path))
-    assert len(deck.slides) == 3
+    assert len(deck.slides) == 4
     for slide, page in zip(slides, deck.slides, strict=True):
         title = page.shapes.title
         assert title.is_placeholder and title.placeholder_format.type == PP_PLACEHOLDER.TITLE
@@ -298,10 +300,17 @@ def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_not
     assert labels == ["", "Elm", ""]
     assert scatter.plots[0].series[0].points[1].data_label.text_frame.paragraphs[0].runs[
         0].font.size.pt >= 18
+    # The strip: its dots, and the goal a line of its own named at its top.
+    strip = [s.chart for s in deck.slides[3].shapes if s.has_chart][0]
+    dots, goal = strip.plots[0].series
+    assert goal.name == "Goal 70%" and list(goal.values) == [0.0, 1.0]
+    assert goal.points[1].data_label.text_frame.text == "Goal 70%"
+    assert [p.data_label.text_frame.text if p.data_label.has_text_frame else ""
+            for p in dots.points] == ["Oak", "", ""]
     notes = deck.slides[1].notes_slide.notes_text_frame.text
     assert "What we notice: few CA1" in notes and "Next steps: norm CA1" in notes
     footer = " ".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
-    assert "slide 2 of 3" in footer
+    assert "slide 2 of 4" in footer
     assert deck.core_properties.title == "Walk Q2"
 
 
