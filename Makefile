@@ -1,9 +1,11 @@
 # Convenience names for the scripts the README documents.
-.PHONY: run test lint bench bench-load bench-soak
+.PHONY: run test test-fast lint bench bench-load bench-soak
 run:
 	scripts/run.sh
 test:
 	scripts/test.sh
+test-fast:
+	scripts/test.sh --fast
 lint:
 	.venv/bin/python -m ruff check .
 bench-load:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from monitor import text
+from monitor import registry, text
 from monitor.config import previous_school_year
+from monitor.registry import MeasureId
 from monitor.ui import components, data, filters, measures, upload
 
 settings = data.settings()
@@ -54,15 +55,15 @@ else:
 
 # Coverage: one real measure per school and window, so gaps in arrival are plain to see.
 st.header("Coverage", anchor=False)
-source = st.selectbox("Source", ["benchmark", "iready", "esgi", "performance_task",
-                                 "state_test", "walkthrough", "survey"], key="data_source")
+source = st.selectbox("Source", list(registry.Source), key="data_source",
+                      format_func=registry.SOURCE_LABELS.get)
 coverage = data.coverage(scope, [previous_school_year(f.school_year), f.school_year])
 coverage = coverage[coverage["source"] == source]
 # Schools expected to test: those with this source's results in either year.
 expected = set(coverage["school_code"])
 coverage = coverage[coverage["school_year"] == f.school_year]
 schools = data.schools(scope)
-measure = {"iready": "iready_growth"}.get(source, source)
+measure = registry.measure_of(source)
 calendar = settings.calendar_for(measure)
 grid = (coverage.pivot_table(index="school_code", columns="window_id", values="n", aggfunc="sum")
         .reindex(index=schools["school_code"], columns=calendar.ids))
@@ -83,7 +84,7 @@ shown = grid.fillna(0).astype(int).astype(object)
 shown[[calendar.label_of(c) for c in calendar.ids if c not in started]] = "not yet"
 components.show_table(shown, key="data_coverage")
 
-frame = measures.trajectory(settings, measure if measure != "survey" else "survey", f)
+frame = measures.trajectory(settings, measure if measure != MeasureId.SURVEY else MeasureId.SURVEY, f)
 label = measures.subject_label(settings, measure, f)
 measures.render_trajectory(settings, measure, frame, label, key="data_trajectory")
 

@@ -90,7 +90,7 @@ measures.render_trajectory(
 
 # Catching up: of the students below standard at the year's first window, how many reach it.
 first_window = settings.calendar_for(measure).ids[0]
-if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] != first_window:
+if registry.spec(measure).has_catching_up and point["window_id"] != first_window:
     table = data.catching_up(scope, measure, scoped, first_window, point["window_id"])
     where = scoped.school or "__district__"
     rows = table[table["scope"] == where].copy()
@@ -111,7 +111,7 @@ if measure in ("benchmark", "performance_task", "esgi") and point["window_id"] !
         columns={"group": "Group", "n": "Below at start", "ci_low": "95% low",
                  "ci_high": "95% high", "n_at_standard": "At standard at start",
                  "n_fell_behind": "Fell behind"}), hide_index=True, key="groups_catching_up")
-    if measure in ("benchmark", "performance_task"):
+    if registry.spec(measure).has_transitions:
         st.subheader(f"From level to level, {first_label} to {point['window']}", anchor=False)
         transitions = data.level_transitions(scope, measure, scoped, first_window,
                                              point["window_id"])

@@ -11,6 +11,7 @@ import streamlit as st
 from monitor import text
 from monitor.charts import slide_figure
 from monitor.debrief import deck_pdf, deck_pptx
+from monitor.registry import MeasureId
 from monitor.store import LIMITS, Note, Refused
 from monitor.ui import components, data, figures, filters
 from monitor.ui import debrief as walks
@@ -207,11 +208,11 @@ calibration = data.observer_calibration(scope, walk_filters)
 # The latest walk with at least two observers over the floor, each beside a rest of the walk
 # over it too (an open walk may have none yet).
 rated = calibration[calibration["difference"].notna()].groupby("window_id").size()
-walk_ids = settings.calendar_for("walkthrough").ids
+walk_ids = settings.calendar_for(MeasureId.WALKTHROUGH).ids
 ready = [w for w in walk_ids[:walk_ids.index(walk.window_id) + 1] if rated.get(w, 0) >= 2]
 if ready:
     window = ready[-1]
-    label = settings.calendar_for("walkthrough").label_of(window)
+    label = settings.calendar_for(MeasureId.WALKTHROUGH).label_of(window)
     now = calibration[(calibration["window_id"] == window) & calibration["difference"].notna()]
     spread = now["difference"].abs().max()
     widest = now.loc[now["difference"].abs().idxmax()]

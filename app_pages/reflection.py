@@ -7,6 +7,7 @@ import streamlit as st
 
 from monitor import charts, reflection, registry, text, trajectories
 from monitor.access import AccessDenied
+from monitor.registry import MeasureId
 from monitor.store import DISTRICT, LIMITS, Refused
 from monitor.ui import components, data, filters, measures
 
@@ -68,7 +69,7 @@ st.subheader("Headline indicators this year", anchor=False)
 headline = [m for m, spec in settings.measures.items() if spec.headline]
 lines = []
 for measure, subject in [(m, s) for m in headline for s in registry.spec(m).subjects]:
-    shown_for = f.model_copy(update={"subject": subject if measure != "survey" else None})
+    shown_for = f.model_copy(update={"subject": subject if measure != MeasureId.SURVEY else None})
     frame = measures.trajectory(settings, measure, shown_for)
     values = frame[frame["value"].notna()]
     if values.empty:
@@ -76,7 +77,7 @@ for measure, subject in [(m, s) for m in headline for s in registry.spec(m).subj
     first, last = values.iloc[0], values.iloc[-1]
     lines.append({
         "Indicator": measures.subject_label(settings, measure, shown_for),
-        "Kind": "practice (leading)" if measure in ("walkthrough", "survey")
+        "Kind": "practice (leading)" if measure in (MeasureId.WALKTHROUGH, MeasureId.SURVEY)
         else "results (lagging)",
         "First this year": f"{first['value']:.0f}% at {first['window']}",
         "Latest": f"{last['value']:.0f}% at {last['window']}",

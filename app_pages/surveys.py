@@ -5,6 +5,7 @@ import streamlit as st
 
 from monitor import breakdowns, goals, privacy, trajectories
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
+from monitor.registry import MeasureId
 from monitor.ui import components, data, figures, filters, measures
 
 settings = data.settings()
@@ -28,9 +29,9 @@ st.caption("Favorable = Agree or Strongly agree; \"I don't know\" answers are le
 components.glossary(settings, "favorable", "status", "hidden")
 scoped = f.model_copy(update={"subject": survey,
                               "group": f.group if survey == "student" else "all"})
-frame = measures.trajectory(settings, "survey", scoped)
+frame = measures.trajectory(settings, MeasureId.SURVEY, scoped)
 label = f"{surveys[survey]}: % favorable"
-measures.render_trajectory(settings, "survey", frame, label, key="survey_trajectory")
+measures.render_trajectory(settings, MeasureId.SURVEY, frame, label, key="survey_trajectory")
 
 point = trajectories.latest_point(frame)
 if point is None:
@@ -56,7 +57,7 @@ if len(here):
 
 # By school: percent favorable at the window, with respondents and response rate.
 if f.school is None:
-    schools = measures.by_school(scope, "survey", scoped, point["window_id"])
+    schools = measures.by_school(scope, MeasureId.SURVEY, scoped, point["window_id"])
     schools = schools[schools["present"]].merge(
         rates[rates["window_id"] == point["window_id"]].rename(columns={
             "scope": "school_code", "suppressed": "counts_suppressed",
@@ -79,17 +80,17 @@ if f.school is None:
                             as_of=as_of, n_note=f"n = {len(schools)} schools with respondents",
                             key="survey_schools")
 
-merged = measures.by_detail(scope, "survey", scoped, point["window_id"])
-target = goals.goal_for(settings, "survey", point["window_id"], f.school)
+merged = measures.by_detail(scope, MeasureId.SURVEY, scoped, point["window_id"])
+target = goals.goal_for(settings, MeasureId.SURVEY, point["window_id"], f.school)
 labels = {k: v for k, v in CONSTRUCT_LABELS.items() if k in set(merged["detail"])}
 lowest = merged.sort_values("value").head(1)
 title = (f"{point['window']}: {CONSTRUCT_LABELS[lowest['detail'].iloc[0]]} is lowest at "
          f"{lowest['value'].iloc[0]:.0f}% favorable" if len(lowest) and lowest["value"].notna().all()
          else f"{point['window']} by construct")
 # Fall against spring this year: each window's value per construct, side by side.
-windows = settings.calendar_for("survey").windows
+windows = settings.calendar_for(MeasureId.SURVEY).windows
 for window in windows:
-    values = measures.by_detail(scope, "survey", scoped, window.id).set_index("detail")["value"]
+    values = measures.by_detail(scope, MeasureId.SURVEY, scoped, window.id).set_index("detail")["value"]
     merged[window.label] = merged["detail"].map(values)
 table = merged.assign(construct=merged["detail"].map(CONSTRUCT_LABELS))[
     ["construct", "value", "n", "n_records", "last_year", *(w.label for w in windows)]].rename(

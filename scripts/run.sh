@@ -7,4 +7,8 @@ source scripts/_venv.sh
 ensure_venv requirements.txt
 
 ensure_database
-exec "$PY" -m streamlit run app.py --server.address localhost --server.port "${PORT:-8501}" "$@"
+# The port and address: PORT, else Streamlit's own STREAMLIT_SERVER_PORT / _ADDRESS, else
+# localhost:8501; anything after the command goes to streamlit run (its flags win).
+exec "$PY" -m streamlit run app.py \
+  --server.address "${STREAMLIT_SERVER_ADDRESS:-localhost}" \
+  --server.port "${PORT:-${STREAMLIT_SERVER_PORT:-8501}}" "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Debian's Chromium, PostgreSQL and nginx included) and run
-# the whole suite.
+# the whole suite (or with --fast, all but the slow tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
@@ -24,4 +24,11 @@ fi
 ensure_venv requirements-dev.txt
 
 "$PY" -m ruff check .
-"$PY" -m pytest -n 2 "$@"
+# --fast: the developer's lane, everything but the tests marked slow (about five minutes);
+# without it, the whole suite (what CI runs).
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  "$PY" -m pytest -n 2 -m "not slow" "$@"
+else
+  "$PY" -m pytest -n 2 "$@"
+fi

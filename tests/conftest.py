@@ -121,3 +121,10 @@ def no_cache_warmer_left_running():
     warm = sys.modules.get("monitor.ui.warm")
     if warm is not None:
         warm.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser test is in the slow lane too (scripts/test.sh --fast leaves them out)."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)

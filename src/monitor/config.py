@@ -25,46 +25,11 @@ from pydantic import (
     model_validator,
 )
 
+from monitor import registry
 from monitor.items import ITEMS_BY_ID, normalise_text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-MEASURE_IDS = (
-    "benchmark",
-    "iready_growth",
-    "esgi",
-    "performance_task",
-    "state_test",
-    "walkthrough",
-    "teacher_growth",
-    "survey",
-    "coaching_goals",
-    "leader_coaching",
-)
-MeasureId = Literal[
-    "benchmark",
-    "iready_growth",
-    "esgi",
-    "performance_task",
-    "state_test",
-    "walkthrough",
-    "teacher_growth",
-    "survey",
-    "coaching_goals",
-    "leader_coaching",
-]
-# Measures added after districts wrote their config.toml: what they are when it does not name
-# them (the learning walks' calendar; no goal until the district sets one).
-LATER_MEASURES = {
-    "teacher_growth": {
-        "label": ("Teacher practice growth: % of teachers whose CA 2 and 3 ratings rose "
-                  "since their first walk"),
-        "calendar_of": "walkthrough"},
-    # Coaching cycles run on the walks' quarters unless config.toml has a coaching calendar.
-    "coaching_goals": {"label": "Coaching: % of goals met", "calendar_of": "walkthrough"},
-    "leader_coaching": {"label": "Leader coaching: % of rubric ratings at or above the level",
-                        "calendar_of": "walkthrough"},
-}
 # Roster fields a student group may be defined on (fixed identifiers, never from user input).
 GroupField = Literal[
     "race_ethnicity", "english_learner", "disability", "socioeconomic", "foster", "homeless"
@@ -417,7 +382,9 @@ class Settings(_Strict):
     loading: Loading = Loading()
     engine: Engine = Engine()
     calendars: dict[str, Calendar]
-    measures: dict[MeasureId, Measure]
+    # Keyed by the registry's ids (monitor.registry.MEASURES, read when a config is
+    # validated: a measure the registry gains is one config.toml can configure).
+    measures: dict[str, Measure]
     groups: list[Group] = []
     surveys: Surveys = Surveys()
     coaching: Coaching = Coaching()
@@ -431,12 +398,23 @@ class Settings(_Strict):
         if not isinstance(raw, dict) or not isinstance(raw.get("measures"), dict):
             return raw
         measures = dict(raw["measures"])
-        for measure_id, default in LATER_MEASURES.items():
-            source = measures.get(default["calendar_of"])
+        for measure_id, spec in registry.MEASURES.items():
+            if spec.calendar_of is None:
+                continue
+            source = measures.get(spec.calendar_of)
             if measure_id not in measures and isinstance(source, dict) and "calendar" in source:
-                measures[measure_id] = {"label": default["label"],
+                measures[measure_id] = {"label": spec.default_label,
                                         "calendar": source["calendar"], "goals": {}}
         return {**raw, "measures": measures}
+
+    @field_validator("measures")
+    @classmethod
+    def _known_measures(cls, measures: dict[str, Measure]) -> dict[str, Measure]:
+        unknown = sorted(set(measures) - set(registry.MEASURES))
+        if unknown:
+            raise ValueError(f"no measure called {', '.join(map(repr, unknown))} (known: "
+                             f"{', '.join(registry.MEASURES)})")
+        return measures
 
     @model_validator(mode="after")
     def _references(self) -> Settings:
@@ -455,13 +433,21 @@ class Settings(_Strict):
                         f"measures.{measure_id}.{name}: unknown window(s) {sorted(unknown)}; "
                         f"the {measure.calendar} calendar has {sorted(known)}"
                     )
-        missing = set(MEASURE_IDS) - set(self.measures)
+        missing = set(registry.MEASURES) - set(self.measures)
         if missing:
             raise ValueError(f"measures: missing {sorted(missing)}")
-        if self.measures["leader_coaching"].calendar != self.measures["coaching_goals"].calendar:
-            raise ValueError("measures.leader_coaching.calendar: coaching logs are placed in one "
-                             "calendar's windows; use coaching_goals' "
-                             f"({self.measures['coaching_goals'].calendar!r})")
+        # Measures counted from one export share its calendar: its rows are placed in one
+        # calendar's windows (the coaching logs' goals and leaders' rubric).
+        for source in {spec.source for spec in registry.MEASURES.values()}:
+            same = [m for m, spec in registry.MEASURES.items() if spec.source == source]
+            calendars = {self.measures[m].calendar for m in same}
+            if len(calendars) > 1:
+                first = same[0]
+                other = next(m for m in same if self.measures[m].calendar
+                             != self.measures[first].calendar)
+                raise ValueError(
+                    f"measures.{other}.calendar: {source} exports are placed in one "
+                    f"calendar's windows; use {first}'s ({self.measures[first].calendar!r})")
         ids = [g.id for g in self.groups]
         if len(set(ids)) != len(ids):
             raise ValueError(f"groups: ids repeat: {ids}")

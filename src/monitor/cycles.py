@@ -25,6 +25,7 @@ from monitor import registry, selection
 from monitor.config import Settings, previous_school_year, school_year_of, school_year_start
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
+from monitor.registry import MeasureId
 from monitor.selection import Filters
 from monitor.store import DISTRICT, Cycle, Indicator
 
@@ -38,21 +39,21 @@ def indicator_choices(settings: Settings, kind: str) -> dict[str, Indicator]:
     student measure in each of its subjects. Targets are set by the user (0 here)."""
     found: list[Indicator] = []
     if kind == "leading":
-        found += [Indicator(kind, "walkthrough", 0.0)]        # every indicator pooled
-        found += [Indicator(kind, "walkthrough", 0.0, detail=d) for d in INDICATOR_LABELS]
-        found += [Indicator(kind, "teacher_growth", 0.0)]
-        found += [Indicator(kind, "teacher_growth", 0.0, detail=d)
+        found += [Indicator(kind, MeasureId.WALKTHROUGH, 0.0)]        # every indicator pooled
+        found += [Indicator(kind, MeasureId.WALKTHROUGH, 0.0, detail=d) for d in INDICATOR_LABELS]
+        found += [Indicator(kind, MeasureId.TEACHER_GROWTH, 0.0)]
+        found += [Indicator(kind, MeasureId.TEACHER_GROWTH, 0.0, detail=d)
                   for d in registry.TEACHER_GROWTH_LABELS]
-        found += [Indicator(kind, "coaching_goals", 0.0)]
-        found += [Indicator(kind, "coaching_goals", 0.0, detail=d) for d in registry.ROLE_LABELS]
-        found += [Indicator(kind, "leader_coaching", 0.0)]
-        found += [Indicator(kind, "leader_coaching", 0.0, detail=d)
+        found += [Indicator(kind, MeasureId.COACHING_GOALS, 0.0)]
+        found += [Indicator(kind, MeasureId.COACHING_GOALS, 0.0, detail=d) for d in registry.ROLE_LABELS]
+        found += [Indicator(kind, MeasureId.LEADER_COACHING, 0.0)]
+        found += [Indicator(kind, MeasureId.LEADER_COACHING, 0.0, detail=d)
                   for d in settings.coaching.rubric_domains]
         constructs = {}
         for item in ITEMS_BY_ID.values():
             constructs.setdefault((item.survey, item.construct), None)
-        found += [Indicator(kind, "survey", 0.0, detail=c, subject=s)
-                  for s, c in constructs if s in registry.spec("survey").subjects]
+        found += [Indicator(kind, MeasureId.SURVEY, 0.0, detail=c, subject=s)
+                  for s, c in constructs if s in registry.spec(MeasureId.SURVEY).subjects]
     else:
         for measure, spec in registry.MEASURES.items():
             if measure in LEADING_MEASURES:
@@ -68,12 +69,12 @@ def choice_key(indicator: Indicator) -> str:
 def indicator_label(settings: Settings, indicator: Indicator) -> str:
     """'Learning walks: Core Action 2', 'Benchmark (ELA)', 'Student survey: Belonging'."""
     label = settings.measures[indicator.measure].label
-    if indicator.measure == "survey" and indicator.subject:
+    if indicator.measure == MeasureId.SURVEY and indicator.subject:
         label = f"{indicator.subject.capitalize()} survey"
     detail = indicator.detail
     if detail:
-        own = {"teacher_growth": registry.TEACHER_GROWTH_LABELS,
-               "coaching_goals": registry.ROLE_LABELS}.get(indicator.measure, {})
+        own = {MeasureId.TEACHER_GROWTH: registry.TEACHER_GROWTH_LABELS,
+               MeasureId.COACHING_GOALS: registry.ROLE_LABELS}.get(indicator.measure, {})
         name = (own.get(detail) or INDICATOR_LABELS.get(detail) or CONSTRUCT_LABELS.get(detail)
                 or (statement(detail, settings.surveys.wording) if detail in ITEMS_BY_ID
                     else detail))
@@ -88,7 +89,7 @@ def indicator_filters(where: str, indicator: Indicator, school_year: str) -> Fil
     students, all grades, its subject (learning walks: the subject observed)."""
     update = {"school_year": school_year, "school": None if where == DISTRICT else where,
               "group": "all", "grade": None, "window": None}
-    if indicator.measure == "walkthrough":
+    if indicator.measure == MeasureId.WALKTHROUGH:
         update |= {"observed_subject": indicator.subject, "subject": None}
     else:
         update |= {"subject": indicator.subject}
@@ -224,7 +225,7 @@ def quarters(settings: Settings, school_year: str) -> list[tuple[dt.date, dt.dat
     """The school year's learning-walk quarters: each from its walk's first day to the day
     before the next walk's (the last to the day before next year's first walk), so that a
     quarter holds its walk and the results that follow it."""
-    windows = settings.calendar_for("walkthrough").windows
+    windows = settings.calendar_for(MeasureId.WALKTHROUGH).windows
     starts = [w.dates(school_year)[0] for w in windows]
     starts.append(windows[0].dates(_next_year(school_year))[0])
     return [(start, following - dt.timedelta(days=1))

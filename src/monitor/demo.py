@@ -35,6 +35,7 @@ import pandas as pd
 
 from monitor.config import Settings, previous_school_year, school_year_of
 from monitor.items import ITEMS, SCALE_5
+from monitor.registry import MeasureId
 
 RACES = [
     ("Hispanic or Latino", 0.45, -0.15), ("White", 0.22, 0.20), ("Asian", 0.10, 0.35),
@@ -253,7 +254,7 @@ class DemoDistrict:
         del by_code
         return effect + trend * (day_fraction + lead) + year_shift
 
-    def _window_dates(self, calendar: str, year: str, school: School, window) -> dt.date:
+    def _window_dates(self, year: str, school: School, window) -> dt.date:
         start, end = window.dates(year)
         span = max((end - start).days - 3, 0)
         salt = sum(map(ord, window.id))  # not hash(): str hashes change between processes
@@ -267,14 +268,15 @@ class DemoDistrict:
     def _tested(self, frame: pd.DataFrame, rate: float = 0.95) -> pd.DataFrame:
         return frame[self.rng.random(len(frame)) < rate]
 
-    def _events(self, calendar_name: str, grades: tuple[str, ...], skip=None):
-        """(year, window, students tested, test dates) for each window that has started."""
-        calendar = self.settings.calendars[calendar_name]
+    def _events(self, measure: str, grades: tuple[str, ...], skip=None):
+        """(year, window, students tested, test dates) for each window of `measure`'s calendar
+        that has started."""
+        calendar = self.settings.calendar_for(measure)
         for year in self.years:
             for window in calendar.windows:
                 students = self._tested(self._students(year, grades))
                 dates = students["school"].map(
-                    lambda s, w=window, y=year: self._window_dates(calendar_name, y, s, w))
+                    lambda s, w=window, y=year: self._window_dates(y, s, w))
                 jitter = self.rng.integers(0, 3, len(students))
                 dates = pd.Series([d + dt.timedelta(days=int(j)) for d, j in
                                    zip(dates, jitter, strict=True)], index=students.index)
@@ -346,7 +348,7 @@ class DemoDistrict:
     def _write_esgi(self, out: Path) -> list[Path]:
         rows = []
         tests = {"ELA": ("Uppercase Letters", 26), "Math": ("Numbers 0-20", 21)}
-        for year, _window, students, dates in self._events("esgi", ("TK", "K")):
+        for year, _window, students, dates in self._events(MeasureId.ESGI, ("TK", "K")):
             fraction = np.array([_year_fraction(d, year) for d in dates])
             for subject, (test, total) in tests.items():
                 latent = (students["ability"].to_numpy() + self._school_effects(students, fraction)
@@ -358,14 +360,14 @@ class DemoDistrict:
                     "Test Name": test, "Subject": subject, "Test Date": dates.map(_us),
                     "Score": score.astype(int), "Total Questions": total,
                 }))
-        return self._write_by_year(out, "esgi", rows, "Test Date")
+        return self._write_by_year(out, "esgi", rows, "Test Date")  # column: a file name
 
     def _write_iready(self, out: Path) -> list[Path]:
         paths = []
         for subject in SUBJECTS:
             rows = []
             baseline: dict[tuple[str, str], float] = {}
-            for year, window, students, dates in self._events("iready", ("1", "2", "3")):
+            for year, window, students, dates in self._events(MeasureId.IREADY_GROWTH, ("1", "2", "3")):
                 grade_num = students["grade"].astype(int).to_numpy()
                 fraction = np.array([_year_fraction(d, year) for d in dates])
                 base_level = 380 + 40 * grade_num + 22 * students["ability"].to_numpy()
@@ -430,7 +432,7 @@ class DemoDistrict:
     def _write_benchmarks(self, out: Path) -> list[Path]:
         rows = []
         grades = tuple(GRADES[5:])
-        for year, window, students, dates in self._events("benchmark", grades,
+        for year, window, students, dates in self._events(MeasureId.BENCHMARK, grades,
                                                            skip=self._benchmark_skip):
             fraction = np.array([_year_fraction(d, year) for d in dates])
             for subject, shift in (("ELA", 0.1), ("Math", -0.15)):
@@ -451,7 +453,7 @@ class DemoDistrict:
     def _write_performance_tasks(self, out: Path) -> list[Path]:
         rows = []
         grades = tuple(GRADES[:10])
-        for year, window, students, dates in self._events("performance_task", grades):
+        for year, window, students, dates in self._events(MeasureId.PERFORMANCE_TASK, grades):
             if window.id in ("08", "06", "12"):
                 continue                            # no task in August, December or June
             subject = "ELA" if int(window.id) % 2 else "Math"
@@ -581,13 +583,13 @@ class DemoDistrict:
         return teacher
 
     def _write_walkthroughs(self, out: Path) -> list[Path]:
-        calendar = self.settings.calendars["learning_walk"]
+        calendar = self.settings.calendar_for(MeasureId.WALKTHROUGH)
         rows = []
         for year in self.years:
             staff = {school.code: self._staff(school, year) for school in self.schools}
             for window in calendar.windows:
                 for school in self.schools:
-                    day = self._window_dates("learning_walk", year, school, window)
+                    day = self._window_dates(year, school, window)
                     if day > self.horizon:
                         continue
                     n_obs = 6 if school.name.startswith("Horizon") else int(self.rng.integers(9, 15))
@@ -639,7 +641,7 @@ class DemoDistrict:
         return np.digitize(latent, [-1.6, -0.8, -0.1, 1.1])   # 0..4 on the 5-point scale
 
     def _administrations(self):
-        calendar = self.settings.calendars["survey"]
+        calendar = self.settings.calendar_for(MeasureId.SURVEY)
         for year in self.years:
             for window, (month, day) in zip(calendar.windows, ((10, 14), (4, 15)), strict=False):
                 start = dt.date(int(year[:4]) + (month < 7), month, day)
@@ -768,7 +770,7 @@ class DemoDistrict:
         their school's trend."""
         rng = self.coaching_rng
         config = self.settings.coaching
-        calendar = self.settings.calendars[self.settings.measures["coaching_goals"].calendar]
+        calendar = self.settings.calendar_for(MeasureId.COACHING_GOALS)
         teachers, leaders = [], []
         drawn = 0
         for year in self.years:

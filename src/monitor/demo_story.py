@@ -19,12 +19,13 @@ from monitor import cycles, reads, reflection
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year, school_year_of
 from monitor.db import Database
+from monitor.registry import MeasureId
 from monitor.store import DISTRICT, Author, Commitment, Cycle, Indicator, Store
 
 FOCUS = "Students rarely explain their thinking in writing"
 PRACTICE = "Turn and talk with sentence frames before every writing task"
-LEADING = Indicator("leading", "walkthrough", 0.0)          # every indicator pooled
-LAGGING = Indicator("lagging", "benchmark", 0.0, subject="ELA")
+LEADING = Indicator("leading", MeasureId.WALKTHROUGH, 0.0)          # every indicator pooled
+LAGGING = Indicator("lagging", MeasureId.BENCHMARK, 0.0, subject="ELA")
 DATA_TEAM = Author("(demo) District data team", Scope(role="district", analyst=True))
 
 
@@ -153,8 +154,8 @@ def write_story(store: Store, db: Database, settings: Settings) -> dict[str, int
     for other, (detail, focus) in zip(others, [
             ("hqim", "Adopted materials are used unevenly across classrooms"),
             ("ca3", "Few students do the thinking in math lessons")], strict=False):
-        leading = Indicator("leading", "walkthrough", 0.0, detail=detail)
-        lagging = Indicator("lagging", "benchmark", 0.0, subject="Math" if detail == "ca3"
+        leading = Indicator("leading", MeasureId.WALKTHROUGH, 0.0, detail=detail)
+        lagging = Indicator("lagging", MeasureId.BENCHMARK, 0.0, subject="Math" if detail == "ca3"
                             else "ELA")
         chosen = _with_starts(db, settings, other, [leading, lagging], now_start)
         store.open_cycle(DATA_TEAM, other, focus, "Weekly coaching cycles on the adopted "
@@ -166,8 +167,8 @@ def write_story(store: Store, db: Database, settings: Settings) -> dict[str, int
                                      now_start + dt.timedelta(days=21))])
         written += 1
     district = _with_starts(db, settings, DISTRICT, [
-        Indicator("leading", "walkthrough", 0.0, detail="hqim"),
-        Indicator("lagging", "benchmark", 0.0, subject="ELA")], now_start)
+        Indicator("leading", MeasureId.WALKTHROUGH, 0.0, detail="hqim"),
+        Indicator("lagging", MeasureId.BENCHMARK, 0.0, subject="ELA")], now_start)
     store.open_cycle(DATA_TEAM, DISTRICT, "High-quality materials in every classroom",
                      "Principal walkthroughs with the HQIM look-fors, weekly", now_start, now_end,
                      [Indicator(i.kind, i.measure, _target(i.start_value, 5), i.detail,

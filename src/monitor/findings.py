@@ -11,6 +11,7 @@ import pandas as pd
 from monitor import registry
 from monitor.config import Settings
 from monitor.measures_table import latest_rows
+from monitor.registry import MeasureId
 from monitor.selection import window_state
 from monitor.trajectories import latest_point, shown_n, signed_points
 
@@ -104,7 +105,7 @@ def needs_attention(tables: dict[str, pd.DataFrame], school_names: dict[str, str
 
 
 def following_window(settings: Settings, measure: str, walk_window: str, school_year: str,
-                     outcome: str = "benchmark") -> str | None:
+                     outcome: str = MeasureId.BENCHMARK) -> str | None:
     """The first window of `outcome` that opens after `measure`'s window ends, same year."""
     window = next(w for w in settings.calendar_for(measure).windows if w.id == walk_window)
     end = window.dates(school_year)[1]

@@ -21,21 +21,19 @@ import pandas as pd
 from monitor.config import Settings
 from monitor.db import run_query
 from monitor.lattice import rules_fingerprint, rules_match
+from monitor.registry import SOURCE_LABELS, MeasureId, Source
 
 # A counting share that falls by this many points between two loads is a warning.
 DROP_POINTS = 20.0
 # ... when the source and year hold at least this many rows (a handful of rows swings freely).
 DROP_MIN_ROWS = 20
-SOURCE_LABELS = {"esgi": "ESGI", "iready": "i-Ready", "benchmark": "District benchmarks",
-                 "performance_task": "Performance tasks", "state_test": "State test",
-                 "walkthrough": "Walkthroughs", "survey": "Surveys", "coaching": "Coaching logs"}
-MEASURE_SOURCES = tuple(SOURCE_LABELS)
+MEASURE_SOURCES = tuple(Source)
 COUNTS = "counts in a measure"
 
 
 def parameters(settings: Settings) -> dict[str, object]:
     """The rule parameters data_health.sql binds (the i-Ready growth rule)."""
-    growth = settings.measures["iready_growth"].growth_expectation
+    growth = settings.measures[MeasureId.IREADY_GROWTH].growth_expectation
     return {"growth_windows": list(growth) or ["-"],
             "exclude_rushed": settings.loading.exclude_rushed}
 

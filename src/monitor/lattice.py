@@ -54,7 +54,7 @@ from monitor.config import Settings
 from monitor.db import run_here, sql
 from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER, LEVEL_BANDS
 from monitor.items import ITEMS, ITEMS_BY_ID
-from monitor.registry import MEASURES
+from monitor.registry import MEASURES, MeasureId
 
 DISTRICT, UNPLACED = privacy.DISTRICT, privacy.UNPLACED
 POOLED = "*"                    # every subject / every detail / all grades
@@ -70,7 +70,7 @@ SMALL, ONE_OUTCOME, COMPLEMENTARY = "small", "one outcome", "complementary"
 # the registry (no page lists it): each cell is shown or hidden with its core action's cell of
 # the learning walks ('ca2', 'ca3'), whose counts its four ratings make up.
 RATINGS = "walkthrough_ratings"
-OBSERVED = ("walkthrough", RATINGS)     # counted in observations: min_observations applies
+OBSERVED = (MeasureId.WALKTHROUGH, RATINGS)     # counted in observations: min_observations applies
 FEW_TEACHERS = "few teachers"
 
 
@@ -90,7 +90,7 @@ def rules_fingerprint(settings: Settings) -> str:
     parts = settings.model_dump(mode="json", include={"privacy", "loading", "surveys", "groups",
                                                       "coaching"},
                                 exclude={"surveys": {"wording"}})
-    parts["growth"] = settings.measures["iready_growth"].growth_expectation
+    parts["growth"] = settings.measures[MeasureId.IREADY_GROWTH].growth_expectation
     # 2: intervals count units, not ratings; 3: the ratings' cells; 4: teacher growth;
     # 5: coaching logs; 6: walks counted in teachers, teacher growth's headline per teacher
     parts["version"] = 6
@@ -112,7 +112,7 @@ def counts(con, settings: Settings) -> Iterator[pd.DataFrame]:
                 "pooled_details": True, "unpooled": [*spec.unpooled, "-"],
                 "pooled_only": [*spec.pooled_only, "-"]}
             rolled = run_here(cursor, "lattice_counts", params)
-            if measure == "survey":
+            if measure == MeasureId.SURVEY:
                 # Items as details too, beside the constructs they make up (pooled rows are
                 # the same either way).
                 items = run_here(cursor, "lattice_counts", params | {
@@ -132,7 +132,7 @@ def counts(con, settings: Settings) -> Iterator[pd.DataFrame]:
                     "school_year", "window_id", "scope", "grade", "subject", "detail"],
                     validate="many_to_one")
             yield rolled.assign(measure=measure)
-            if measure == "walkthrough":
+            if measure == MeasureId.WALKTHROUGH:
                 ratings = run_here(cursor, "lattice_counts", rule_parameters(settings, RATINGS)
                                    | {"details": True, "pool_subjects": True,
                                       "pooled_details": False, "unpooled": ["-"],
@@ -586,7 +586,7 @@ def _protected(con, settings: Settings) -> pd.DataFrame:
             else:
                 pending.append(pool.submit(_protected_measure, raw, settings))
         parts = [part.result() for part in pending]
-    walks = [part for part in parts if len(part) and part["measure"].iloc[0] == "walkthrough"]
+    walks = [part for part in parts if len(part) and part["measure"].iloc[0] == MeasureId.WALKTHROUGH]
     parts += [_with_parents_hidden(_counted(raw), walks[0] if walks else None, settings)
               for raw in rated]
     parts = [part for part in parts if len(part)]
@@ -626,7 +626,7 @@ def _parents_hidden(ratings: pd.DataFrame, walks: pd.DataFrame | None
         return np.ones(len(ratings), bool), np.full(len(ratings), COMPLEMENTARY, object)
     keys = [d for d in DIMENSIONS if d not in ("measure", "detail")]
     # (Teacher growth has details ca2 and ca3 too: the learning walks' are the parents.)
-    parents = walks[(walks["measure"] == "walkthrough") & walks["detail"].isin(["ca2", "ca3"])]
+    parents = walks[(walks["measure"] == MeasureId.WALKTHROUGH) & walks["detail"].isin(["ca2", "ca3"])]
     parents = parents[[*keys, "detail", "hidden", "reason"]].astype(
         {d: str for d in [*keys, "detail"]})
     found = ratings[keys].astype(str).assign(

@@ -14,6 +14,7 @@ from monitor.config import Settings, previous_school_year
 from monitor.db import Database
 from monitor.ingest.common import GRADE_BANDS
 from monitor.items import ITEMS_BY_ID
+from monitor.registry import MeasureId
 from monitor.selection import Filters, subject_of
 from monitor.trajectories import with_display
 
@@ -25,7 +26,7 @@ def reported_subjects(db: Database, measure: str) -> list[str | None]:
     """The subjects the measures table reports a measure in by default: for learning walks
     every subject pooled, then each subject observed (Science, History... as well as ELA and
     Math); for the others their registry subjects."""
-    if measure == "walkthrough":
+    if measure == MeasureId.WALKTHROUGH:
         return [None, *db.query("walkthrough_subjects")["subject"]]
     return list(registry.spec(measure).subjects)
 
@@ -33,7 +34,7 @@ def reported_subjects(db: Database, measure: str) -> list[str | None]:
 def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
     """The bound parameters of measure_outcomes() for a measure, from config.toml."""
     loading = settings.loading
-    growth = settings.measures["iready_growth"].growth_expectation
+    growth = settings.measures[MeasureId.IREADY_GROWTH].growth_expectation
     top = settings.surveys.favorable_top
     return {
         "measure": measure,
@@ -76,7 +77,7 @@ def measure_cells(db: Database, settings: Settings, measure: str, filters: Filte
     frame["present"] = frame["suppressed"] | (frame["n_records"].fillna(0) > 0)
     frame = frame[frame["present"]]
     pooled = frame["detail"] == lattice.POOLED
-    if measure == "survey":
+    if measure == MeasureId.SURVEY:
         items = frame["detail"].isin(ITEMS_BY_ID)
         frame = frame[pooled | (items if survey_items else ~items)]
         pooled = frame["detail"] == lattice.POOLED
@@ -91,7 +92,7 @@ def rating_cells(db: Database, settings: Settings, filters: Filters,
     """Core Actions 2 and 3 by rating (lattice.RATINGS) for the filters' school year, subject
     observed and grade (or band): every scope's cells, or with `schools` (a principal's) the
     district's and theirs as their view protects them."""
-    subject = subject_of("walkthrough", filters)
+    subject = subject_of(MeasureId.WALKTHROUGH, filters)
     return lattice.read(db, settings, lattice.RATINGS, [filters.school_year],
                         lattice.POOLED if subject is None else subject,
                         filters.grade or lattice.POOLED, schools)
@@ -231,7 +232,7 @@ def response_rates(db: Database, settings: Settings, school_year: str, survey: s
     complement). With `schools` (a principal's), as their view protects it. A hidden row has
     no counts. Columns: window_id, scope, group_id, respondents, enrolled, rate, suppressed,
     hidden_label."""
-    counts = db.query("survey_response_rates", {"year": school_year, "survey": survey})
+    counts = db.query("survey_response_rates", {"year": school_year, MeasureId.SURVEY: survey})
     columns = ["window_id", "scope", "group_id", "respondents", "enrolled", "rate",
                "suppressed", "hidden_label"]
     if counts.empty:
@@ -252,7 +253,7 @@ def response_rates(db: Database, settings: Settings, school_year: str, survey: s
         scope=privacy.DISTRICT)[cells.columns]], ignore_index=True)
     # Where the survey's own cell is hidden (to everyone, or in this principal's view), so is
     # its response count.
-    results = lattice.read(db, settings, "survey", [school_year], survey, lattice.POOLED,
+    results = lattice.read(db, settings, MeasureId.SURVEY, [school_year], survey, lattice.POOLED,
                            schools)
     results = results[results["detail"] == lattice.POOLED]
     hidden_results = set(zip(results.loc[results["suppressed"], "window_id"],

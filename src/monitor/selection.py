@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from monitor import privacy, registry
 from monitor.config import Settings
 from monitor.ingest.common import GRADE_BANDS
+from monitor.registry import MeasureId
 
 
 class Filters(BaseModel):
@@ -34,7 +35,7 @@ class Filters(BaseModel):
 
 
 # The calendar the window filter is chosen from: the district's benchmark cadence.
-REFERENCE_MEASURE = "benchmark"
+REFERENCE_MEASURE = MeasureId.BENCHMARK
 
 
 def window_choices(settings: Settings, school_year: str | None = None) -> dict[str, str]:
@@ -82,7 +83,7 @@ def subject_of(measure: str, filters: Filters) -> str | None:
     """The subject a measure is filtered to: learning walks by the subject observed (None =
     every subject), surveys by survey (the student survey unless one is named: surveys of
     different people never pool), the others by the subject filter (None = pooled)."""
-    if measure == "walkthrough":
+    if measure == MeasureId.WALKTHROUGH:
         return filters.observed_subject
     if registry.spec(measure).subjects == (None,):
         # No subject of its own: teacher growth (a teacher's first and latest walks may see

@@ -46,9 +46,9 @@ def trace_names(figure: dict) -> list[str]:
     return [trace.get("name") for trace in figure["data"]]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_shows_a_measure_against_its_goal(page, use_demo_db):
-    at = run_page(page)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_shows_a_measure_against_its_goal(page_name, use_demo_db):
+    at = run_page(page_name)
     figs = figures(at)
     assert figs, "no chart on the page"
     assert any("Goal" in trace_names(f) or f["layout"].get("shapes") for f in figs)
@@ -488,13 +488,13 @@ def test_a_filter_a_page_does_not_read_is_not_offered_there(use_demo_db):
     assert at.sidebar.selectbox(key="f_subject").value == "Math"
 
 
-@pytest.mark.parametrize("page", ["overview", "learning_walks", "surveys"])
-def test_the_terms_a_page_uses_are_explained_on_it(page, use_demo_db):
-    at = run_page(page)
+@pytest.mark.parametrize("page_name", ["overview", "learning_walks", "surveys"])
+def test_the_terms_a_page_uses_are_explained_on_it(page_name, use_demo_db):
+    at = run_page(page_name)
     glossary = next(e for e in at.expander if e.label == "What the terms mean")
     text = " ".join(m.value for m in glossary.markdown)
     assert "points below" in text
-    if page == "learning_walks":
+    if page_name == "learning_walks":
         assert "HQIM" in text and "Core Action" in text and "1A" in text
     titles = " ".join(s.value for s in at.subheader)
     assert "approaching band" not in titles

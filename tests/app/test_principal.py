@@ -43,14 +43,14 @@ def shown_text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize("params", [{}, {"group": "el"}, {"grade": "7"},
                                     {"grade": "Middle (6-8)", "subject": "Math"},
                                     {"year": "2025-26"}])
-def test_a_principal_sees_their_own_school(page, params, principal_config, schools):
-    at = principal_run(page, params)
+def test_a_principal_sees_their_own_school(page_name, params, principal_config, schools):
+    at = principal_run(page_name, params)
     assert not at.error, [e.value for e in at.error]
-    if page == "reflection":        # the district's: the sidebar says the school is not used
+    if page_name == "reflection":        # the district's: the sidebar says the school is not used
         assert any(c.value.startswith("School: not used here") for c in at.sidebar.caption)
     else:
         fixed = at.sidebar.selectbox(key="f_school")
@@ -59,12 +59,12 @@ def test_a_principal_sees_their_own_school(page, params, principal_config, schoo
     others = [name for code, name in names.items() if code != principal_config]
     text = shown_text(at)
     assert not [name for name in others if name in text]
-    if page == "school":
+    if page_name == "school":
         assert at.title[0].value == names[principal_config]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_another_schools_url_is_an_access_message(page, principal_config, mine_and_other,
+@pytest.mark.parametrize("page_name", PAGES)
+def test_another_schools_url_is_an_access_message(page_name, principal_config, mine_and_other,
                                                   schools):
     _, other = mine_and_other
     at = principal_run("overview", {"school": other})
@@ -73,9 +73,9 @@ def test_another_schools_url_is_an_access_message(page, principal_config, mine_a
     assert not at.get("plotly_chart") and not at.dataframe and not at.metric
     other_name = schools.set_index("school_code").loc[other, "school_name"]
     assert other_name not in shown_text(at)
-    if page != "overview":
+    if page_name != "overview":
         with pytest.raises(Exception):  # noqa: B017 - no page is reachable past the refusal
-            at.switch_page(f"app_pages/{page}.py").run()
+            at.switch_page(f"app_pages/{page_name}.py").run()
             assert other_name not in shown_text(at)
             raise AssertionError("reached")
 

@@ -111,6 +111,7 @@ def test_one_scope_tables_are_the_whole_tables_rows(settings, use_demo_db, grade
                 pd.testing.assert_frame_equal(one, whole, check_dtype=False)
 
 
+@pytest.mark.slow
 def test_pages_leave_the_shared_whole_district_results_as_they_were(settings, use_demo_db,
                                                                     monkeypatch):
     """Each measure's whole-district cells and measures table are shared objects, not copies

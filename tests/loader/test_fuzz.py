@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 
 from monitor.ingest.load import load_files
 
+# Slow lane: hypothesis fuzz over every adapter.
+pytestmark = pytest.mark.slow
+
 # One real-shaped export per adapter, from the demo district.
 SAMPLES = {
     "roster": "roster_2026-27.csv", "esgi": "esgi_2026-27.csv",

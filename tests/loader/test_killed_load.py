@@ -14,11 +14,15 @@ import time
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 
 from monitor.config import PROJECT_ROOT
 from monitor.ingest.load import load_files
 
 from .test_load import ROSTER_HEADER, roster_rows, write_csv
+
+# Slow lane: loads killed at random points.
+pytestmark = pytest.mark.slow
 
 KILLS = 15
 # Rows in the file each killed load reads: every stage lasts long enough to be landed in (the

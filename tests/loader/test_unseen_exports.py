@@ -79,6 +79,7 @@ def oea_canonical(shared_data, settings, tmp_path_factory):
     return db, measures(db, settings, "iready_growth", OEA_YEAR), result.reports[0]
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(data=st.data())
 def test_iready_flags_in_any_accepted_spelling_give_the_same_measures(
@@ -216,6 +217,7 @@ def demo_canonical(demo_files, settings, tmp_path_factory):
     return chosen, {m: measures(db, settings, m, "2026-27") for m in ("benchmark", "walkthrough")}
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(data=st.data())
 def test_levels_ratings_flags_grades_and_windows_in_any_spelling(data, demo_canonical, settings,

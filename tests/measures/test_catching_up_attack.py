@@ -16,6 +16,9 @@ from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER, LEVEL_BANDS
 
 from .test_transitions_attack import worked_out
 
+# Slow lane: attacks on the catching-up tables.
+pytestmark = pytest.mark.slow
+
 ALL = "all grades"
 VIEWS = [ALL, *GRADE_BANDS, *GRADE_ORDER]
 PARTS = [(ALL, list(GRADE_ORDER), False), (ALL, list(LEVEL_BANDS), False),

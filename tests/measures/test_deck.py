@@ -110,6 +110,7 @@ def run_deck(db_path, *args) -> subprocess.CompletedProcess:
                           text=True, cwd=PROJECT_ROOT, env=env, timeout=600)
 
 
+@pytest.mark.slow
 def test_the_deck_command_writes_the_slides_as_pptx_and_pdf(demo_db, db, settings, tmp_path):
     import pypdfium2
     from pptx import Presentation

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import lattice
+from monitor import lattice, registry
 from monitor.db import Database
 from monitor.demo import write_demo
 from monitor.ingest.load import load_files
@@ -80,14 +80,17 @@ def principal_leaks(db_path, cells: pd.DataFrame, settings, school: str) -> pd.D
     return system[fixed & protected.to_numpy(bool)]
 
 
-MEASURES = ["benchmark", "iready_growth", "esgi", "performance_task", "state_test",
-            "walkthrough", lattice.RATINGS, "survey"]
+# Every measure the registry knows (a new one is attacked without anyone listing it here),
+# and the walks' Core Action rating cells, which the lattice keeps beside them.
+MEASURES = [*registry.MEASURES, lattice.RATINGS]
 
 
 @pytest.mark.parametrize("measure", MEASURES)
 def test_no_hidden_cell_of_the_demo_can_be_derived(demo_db, settings, measure):
     cells = latest_windows(stored(demo_db), measure)
-    assert cells["hidden"].sum() > 100
+    # Something to attack: hidden cells beside shown ones (the adults' measures have fewer
+    # cells, most of them hidden: a school has a few coaches and leaders).
+    assert cells["hidden"].sum() >= 20 and (~cells["hidden"]).sum() >= 5
     leaks = district_leaks(cells, settings)
     assert leaks.empty, leaks[[*attack.DIMS, "true_n", "reason"]].head(20).to_string()
 
@@ -168,6 +171,7 @@ EXAMPLES = hypothesis_settings(max_examples=4, deadline=None, derandomize=True,
                                                       HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(students=st.integers(150, 500), schools=st.integers(3, 5), seed=st.integers(0, 10_000))
 def test_generated_districts_leak_nothing(students, schools, seed, settings, tmp_path_factory):

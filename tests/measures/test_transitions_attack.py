@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 from monitor import privacy, reads, selection
 from monitor.db import Database
 
+# Slow lane: attacks on the level-to-level tables.
+pytestmark = pytest.mark.slow
+
 LEVELS = 4
 CELLS = LEVELS * LEVELS
 ROWS = np.repeat(np.arange(1, LEVELS + 1), LEVELS)

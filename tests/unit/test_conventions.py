@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import re
 
+import pytest
+
 from monitor.config import PROJECT_ROOT
 
 SRC = PROJECT_ROOT / "src" / "monitor"
@@ -71,3 +73,68 @@ def test_every_table_goes_through_the_neutralising_helper():
         uses = text.count("st.dataframe(")
         allowed = 1 if path.name == "components.py" else 0
         assert uses == allowed, f"{path.name} calls st.dataframe directly"
+
+
+PRODUCT = [*python_files(SRC), *python_files(PROJECT_ROOT / "app_pages"), PROJECT_ROOT / "app.py"]
+
+
+def _measure_ids_written(path, root=PROJECT_ROOT) -> list[str]:
+    """Each string literal in `path` that is a measure's id, with its line (a line marked
+    `# column` names a column or a file that happens to share the id)."""
+    from monitor.registry import MeasureId
+
+    ids = {m.value for m in MeasureId}
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    return [f"{path.relative_to(root)}:{node.lineno}: {lines[node.lineno - 1].strip()}"
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and node.value in ids and "# column" not in lines[node.lineno - 1]]
+
+
+@pytest.mark.parametrize("path", [p for p in PRODUCT if p.name != "registry.py"],
+                         ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_a_measure_is_named_only_through_the_registry(path):
+    """monitor.registry is the only list of measures: code that means one measure says
+    MeasureId.X, and what a measure is (its source, unit, labels, which views take it) is a
+    field of its spec, never a list of ids somewhere else."""
+    assert _measure_ids_written(path) == []
+
+
+def test_the_convention_catches_a_measure_written_as_a_string(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text('if measure in ("benchmark", "esgi"):\n    pass\n'
+                      'KEY = ("survey", "school_year")  # column\n', encoding="utf-8")
+    found = _measure_ids_written(sample, tmp_path)
+    assert [line.split(": ", 1)[0] for line in found] == ["sample.py:1"] * 2
+
+
+def test_config_takes_its_measures_from_the_registry(tmp_path):
+    """config.toml configures the registry's measures, no others; one it does not name that
+    the registry says follows another (added after districts wrote their config) takes its
+    default label and that measure's calendar."""
+    import re as regex
+
+    from monitor import registry
+    from monitor.config import ConfigError, load_settings
+
+    text = (PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
+    settings = load_settings(PROJECT_ROOT / "config.toml")
+    assert set(settings.measures) == set(registry.MEASURES)
+    path = tmp_path / "config.toml"
+    path.write_text(text + '\n[measures.nope]\nlabel = "x"\ncalendar = "benchmark"\n'
+                    'goals = {}\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match="no measure called 'nope'"):
+        load_settings(path)
+    later = [m for m, spec in registry.MEASURES.items() if spec.calendar_of is not None]
+    trimmed = text
+    for measure in later:
+        trimmed = regex.sub(rf"(?ms)^\[measures\.{measure}\].*?(?=^\[)", "", trimmed)
+    path.write_text(trimmed, encoding="utf-8")
+    older = load_settings(path)
+    for measure in later:
+        spec = registry.spec(measure)
+        configured = older.measures[measure]
+        assert configured.label == spec.default_label and not configured.goals
+        assert configured.calendar == settings.measures[spec.calendar_of].calendar

@@ -132,6 +132,7 @@ def districts(draw):
     return rows
 
 
+@pytest.mark.slow
 @hyp_settings(max_examples=200, deadline=None)
 @given(districts())
 def test_no_suppressed_value_is_recoverable(settings, rows):

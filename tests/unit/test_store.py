@@ -45,7 +45,7 @@ def postgres():
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def store(request, tmp_path):
     """Every test of the store runs on SQLite (the default) and on a real PostgreSQL."""
     if request.param == "sqlite":

@@ -27,6 +27,7 @@ from monitor.ingest.common import (
     parse_subjects,
 )
 from monitor.ingest.readers import RawTable
+from monitor.registry import MeasureId, Source
 
 KEY = ("source", "school_year", "window_id", "student_id", "subject", "assessment", "test_date")
 PERFORMANCE_TASK = re.compile(r"performance\s*task|\bpt\b", re.IGNORECASE)
@@ -67,19 +68,19 @@ def adapt_esgi(table: RawTable, ctx: Context) -> Adapted:
     require_values(cols, rejects, {"Student ID": student, "Test Name": test})
     subject = _subjects(cols, rejects, "Subject")
     dates = parse_required_dates(cols, rejects, "Test Date")
-    years, windows, nearest = dated_windows(rejects, ctx, "esgi", "Test Date", dates)
+    years, windows, nearest = dated_windows(rejects, ctx, MeasureId.ESGI, "Test Date", dates)
     score = parse_numbers(cols.get("Score"))
     total = parse_numbers(cols.get("Total Questions"))
     rejects.add(score.isna() | (score < 0), "Score", "not a number of 0 or more")
     rejects.add(total.isna() | (total <= 0), "Total Questions", "not a number above 0")
     rejects.add(score > total, "Score", "greater than Total Questions")
     frame = pd.DataFrame({
-        "source": "esgi", "school_year": years, "window_id": windows, "student_id": student,
+        "source": Source.ESGI, "school_year": years, "window_id": windows, "student_id": student,
         "school_code": _school(cols, ctx), "grade": _optional_grade(cols, rejects, "Grade"),
         "subject": subject, "assessment": test, "test_date": dates, "score": score,
         "points_possible": total, "percent_correct": 100 * score / total, "level_rank": None,
     })
-    return Adapted("esgi", "assessment_results", frame, KEY, rejects, nearest)
+    return Adapted(Source.ESGI, "assessment_results", frame, KEY, rejects, nearest)
 
 
 def is_performance_task(cols: Columns) -> bool:
@@ -122,8 +123,8 @@ def _long_from_wide(table: RawTable, wide: dict[str, str]) -> RawTable:
                     table.question_text, table.encoding)
 
 
-def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") -> Adapted:
-    label = "performance task" if source == "performance_task" else "district benchmark"
+def adapt_benchmark(table: RawTable, ctx: Context, source: str = Source.BENCHMARK) -> Adapted:
+    label = "performance task" if source == Source.PERFORMANCE_TASK else "district benchmark"
     wide = wide_subject_columns(Columns(table))
     if wide:
         table = _long_from_wide(table, wide)
@@ -186,7 +187,7 @@ def adapt_benchmark(table: RawTable, ctx: Context, source: str = "benchmark") ->
 
 
 def adapt_performance_task(table: RawTable, ctx: Context) -> Adapted:
-    return adapt_benchmark(table, ctx, "performance_task")
+    return adapt_benchmark(table, ctx, Source.PERFORMANCE_TASK)
 
 
 def looks_like_state(cols: Columns) -> bool:
@@ -208,11 +209,11 @@ def adapt_state_test(table: RawTable, ctx: Context) -> Adapted:
     rejects.add(blank(cols.get("Achievement Level")), "Achievement Level",
                 "required value is blank")
     frame = pd.DataFrame({
-        "source": "state_test", "school_year": years, "window_id": "spring",
+        "source": Source.STATE_TEST, "school_year": years, "window_id": "spring",
         "student_id": student, "school_code": _school(cols, ctx),
         "grade": _optional_grade(cols, rejects, "Grade Assessed", "Grade"),
         "subject": subject, "assessment": "State test", "test_date": None,
         "score": parse_numbers(cols.get("Scale Score")), "points_possible": None,
         "percent_correct": None, "level_rank": level,
     })
-    return Adapted("state_test", "assessment_results", frame, KEY, rejects)
+    return Adapted(Source.STATE_TEST, "assessment_results", frame, KEY, rejects)

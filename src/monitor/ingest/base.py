@@ -145,14 +145,15 @@ def require_values(cols: Columns, rejects: Rejects, columns: dict[str, pd.Series
 
 
 def dated_windows(
-    rejects: Rejects, ctx: Context, calendar_name: str, date_column: str, dates: pd.Series,
+    rejects: Rejects, ctx: Context, measure: str, date_column: str, dates: pd.Series,
     override: pd.Series | None = None,
 ) -> tuple[pd.Series, pd.Series, int]:
     """Place each row's date in a school year and window: (school_year, window_id, n_nearest).
 
-    `override` holds window ids from a vendor window column; where given it wins over the date.
+    The windows are those of `measure`'s calendar (config.toml's). `override` holds window ids
+    from a vendor window column; where given it wins over the date.
     """
-    calendar = ctx.settings.calendars[calendar_name]
+    calendar = ctx.settings.calendar_for(measure)
     assign = window_assigner(calendar, ctx.settings.loading.nearest_window_days)
     placed = dates.map(lambda d: assign(d) if d is not None and not pd.isna(d) else None)
     if override is None:

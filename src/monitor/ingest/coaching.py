@@ -30,6 +30,7 @@ from monitor.ingest.base import (
 )
 from monitor.ingest.common import Rejects, blank, parse_dates
 from monitor.ingest.readers import RawTable, UnreadableFile
+from monitor.registry import MeasureId
 
 KEY = ("entry_id", "aspect")
 SCHOOL = ("School", "School Name", "School Code", "Site")
@@ -122,12 +123,13 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     rejects.add(blank(raw_dates), date_column, "required value is blank")
     rejects.add(~blank(raw_dates) & dates.isna(), date_column,
                 "not a date (use YYYY-MM-DD or MM/DD/YYYY)")
-    calendar = settings.measures["coaching_goals"].calendar
+    calendar = settings.measures[MeasureId.COACHING_GOALS].calendar
     cycle_column = cols.name(*CYCLE)
     override = (window_ids(rejects, cols.get(*CYCLE), cycle_column,
                            settings.calendars[calendar], reject=False)
                 if cycle_column else None)
-    years, windows, nearest = dated_windows(rejects, ctx, calendar, date_column, dates, override)
+    years, windows, nearest = dated_windows(rejects, ctx, MeasureId.COACHING_GOALS, date_column,
+                                            dates, override)
 
     role_column = cols.name(*ROLE)
     if role_column is None:

@@ -29,6 +29,7 @@ from monitor.ingest.common import (
     parse_subjects,
 )
 from monitor.ingest.readers import RawTable, UnreadableFile
+from monitor.registry import MeasureId
 
 BASELINE = ("Baseline Diagnostic (Y/N)", "Diagnostic used to establish Growth Measures (Y/N)")
 RUSH = ("Rush Flag", "Rushed", "Rush Flag (Y/N)", "Rushed (Y/N)")
@@ -77,9 +78,9 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     if cols.name("Norming Window"):
         # A window the calendar does not know is reported; the date then places the row.
         vendor_window = window_ids(rejects, cols.get("Norming Window"), cols.name("Norming Window"),
-                                   ctx.settings.calendars["iready"], reject=False)
+                                   ctx.settings.calendar_for(MeasureId.IREADY_GROWTH), reject=False)
     years, windows, nearest = dated_windows(
-        rejects, ctx, "iready", "Completion Date", dates, override=vendor_window)
+        rejects, ctx, MeasureId.IREADY_GROWTH, "Completion Date", dates, override=vendor_window)
     academic = cols.get("Academic Year").map(
         lambda v: normalise_school_year(v) if not pd.isna(v) else None)
     years = academic.fillna(years) if cols.name("Academic Year") else years

@@ -33,17 +33,18 @@ from monitor.ingest import (
 from monitor.ingest.base import Adapted, Columns, Context, clip
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
 from monitor.items import Wording
+from monitor.registry import Source
 
 SOURCES = {
     "roster": roster.adapt,
-    "esgi": assessments.adapt_esgi,
-    "iready": iready.adapt,
-    "benchmark": assessments.adapt_benchmark,
-    "performance_task": assessments.adapt_performance_task,
-    "state_test": assessments.adapt_state_test,
-    "walkthrough": walkthroughs.adapt,
-    "survey": surveys.adapt,
-    "coaching": coaching.adapt,
+    Source.ESGI: assessments.adapt_esgi,
+    Source.IREADY: iready.adapt,
+    Source.BENCHMARK: assessments.adapt_benchmark,
+    Source.PERFORMANCE_TASK: assessments.adapt_performance_task,
+    Source.STATE_TEST: assessments.adapt_state_test,
+    Source.WALKTHROUGH: walkthroughs.adapt,
+    Source.SURVEY: surveys.adapt,
+    Source.COACHING: coaching.adapt,
     "caaspp_research": caaspp.adapt_research,
     "caaspp_entities": caaspp.adapt_entities,
     "caaspp_groups": caaspp.adapt_groups,
@@ -62,7 +63,7 @@ TABLE_COLUMNS = {
                      "grade", "subject", "observer", "teacher", "ca1a", "ca1b", "ca1c", "ca2",
                      "ca3", "hqim", "grade_appropriate", "strong_instruction", "deep_engagement",
                      "high_expectations"),
-    "survey_responses": ("school_year", "window_id", "survey", "respondent_id", "student_id",
+    "survey_responses": ("school_year", "window_id", "survey", "respondent_id", "student_id",  # column
                          "school_code", "item_id", "construct", "response_value",
                          "scale_points"),
     "coaching_log": ("entry_id", "aspect", "school_year", "window_id", "coached_on",
@@ -148,23 +149,24 @@ def detect_source(table: RawTable, wording: Wording | None = None) -> str:
     if roster.looks_like(cols):
         return "roster"
     if iready.looks_like(cols):
-        return "iready"
+        return Source.IREADY
     if table.question_text is not None or surveys.is_long(cols) or surveys.is_wide(table, wording):
-        return "survey"
+        return Source.SURVEY
     if coaching.looks_like(cols):
-        return "coaching"
+        return Source.COACHING
     if walkthroughs.looks_like(cols):
-        return "walkthrough"
+        return Source.WALKTHROUGH
     if assessments.looks_like_state(cols):
-        return "state_test"
+        return Source.STATE_TEST
     if cols.has("Test Name", "Total Questions"):
-        return "esgi"
+        return Source.ESGI
     if cols.has("Assessment"):
-        return "performance_task" if assessments.is_performance_task(cols) else "benchmark"
+        return (Source.PERFORMANCE_TASK if assessments.is_performance_task(cols)
+                else Source.BENCHMARK)
     if assessments.looks_like_wide_benchmark(cols):
-        return "benchmark"
+        return Source.BENCHMARK
     if surveys.looks_like_unknown_items(table):
-        return "survey"             # whose items are not known: the survey loader says which
+        return Source.SURVEY        # whose items are not known: the survey loader says which
     raise UnreadableFile(
         f"{table.path.name}: cannot tell what kind of export this is from its headers "
         f"({', '.join(clip(str(c)) for c in list(table.frame.columns)[:12])}); use --source "

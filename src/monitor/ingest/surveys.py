@@ -25,8 +25,9 @@ from monitor.items import (
     normalise_text,
     scale_value,
 )
+from monitor.registry import MeasureId, Source
 
-KEY = ("survey", "school_year", "window_id", "respondent_id", "item_id")
+KEY = ("survey", "school_year", "window_id", "respondent_id", "item_id")  # column
 SCALE = "answer on the agreement scale"
 SCALE_ACCEPTED = ("Strongly disagree, Disagree, Neither agree nor disagree, Agree, Strongly "
                   "agree, 1-5, or an excluded answer (config.toml surveys.excluded_answers)")
@@ -93,7 +94,7 @@ def _placement(cols: Columns, ctx: Context, rejects: Rejects) -> tuple[pd.Series
     raw = cols.get(date_column)
     dates = parse_dates(raw)
     rejects.add(blank(raw) | dates.isna(), date_column, "not a date")
-    years, windows, _ = dated_windows(rejects, ctx, "survey", date_column, dates)
+    years, windows, _ = dated_windows(rejects, ctx, MeasureId.SURVEY, date_column, dates)
     codes = school.map(lambda v: ctx.school_code(v) if not pd.isna(v) else None)
     return codes, years, windows
 
@@ -125,7 +126,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
                 f"[surveys.wording]; this file asks: {sample}"
             )
         frame = _adapt_wide(cols, ctx, rejects, excluded, items)
-    return Adapted("survey", "survey_responses", frame, KEY, rejects)
+    return Adapted(Source.SURVEY, "survey_responses", frame, KEY, rejects)
 
 
 def _adapt_wide(cols, ctx, rejects, excluded, items: dict[str, Item]) -> pd.DataFrame:
@@ -141,7 +142,7 @@ def _adapt_wide(cols, ctx, rejects, excluded, items: dict[str, Item]) -> pd.Data
         present = ~blank(raw)
         answered |= present
         parts.append(pd.DataFrame({
-            "school_year": years, "window_id": windows, "survey": item.survey,
+            "school_year": years, "window_id": windows, "survey": item.survey,  # column
             "respondent_id": respondents, "student_id": student, "school_code": schools,
             "item_id": item.id, "construct": item.construct, "response_value": values,
             "scale_points": 5,
@@ -164,7 +165,7 @@ def _adapt_long(cols, ctx, rejects, excluded) -> pd.DataFrame:
     rejects.add(blank(answers), cols.name(*LONG_COLUMNS[2]), "required value is blank")
     return pd.DataFrame({
         "school_year": years, "window_id": windows,
-        "survey": matched.map(lambda i: i.survey if i else None),
+        "survey": matched.map(lambda i: i.survey if i else None),  # column
         "respondent_id": cols.get(*LONG_COLUMNS[0]), "student_id": cols.get("Student ID"),
         "school_code": schools, "item_id": matched.map(lambda i: i.id if i else None),
         "construct": matched.map(lambda i: i.construct if i else None),

@@ -20,6 +20,7 @@ from monitor.ingest.base import (
 )
 from monitor.ingest.common import Rejects, blank, parse_subjects
 from monitor.ingest.readers import RawTable, UnreadableFile
+from monitor.registry import MeasureId, Source
 
 YES_NO = {
     "ca1a": "Core Action 1A", "ca1b": "Core Action 1B", "ca1c": "Core Action 1C",
@@ -71,7 +72,8 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     school = cols.get("School")
     rejects.add(blank(school), "School", "required value is blank")
     dates = parse_required_dates(cols, rejects, "Observation Date")
-    years, windows, nearest = dated_windows(rejects, ctx, "learning_walk", "Observation Date", dates)
+    years, windows, nearest = dated_windows(rejects, ctx, MeasureId.WALKTHROUGH, "Observation Date",
+                                            dates)
     frame = pd.DataFrame(index=cols.frame.index)
     for key in YES_NO | RATED:
         column = found[key]
@@ -100,4 +102,4 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     frame.insert(7, "observer", observer)
     frame.insert(8, "teacher", teacher)
 
-    return Adapted("walkthrough", "walkthroughs", frame, ("observation_id",), rejects, nearest)
+    return Adapted(Source.WALKTHROUGH, "walkthroughs", frame, ("observation_id",), rejects, nearest)

@@ -14,6 +14,7 @@ Filters.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,7 @@ from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, config_path, load_settings
 from monitor.db import Database
 from monitor.db import database_path as database_file
+from monitor.registry import MeasureId
 from monitor.store import DISTRICT as DISTRICT_NOTES
 from monitor.store import (
     Author,
@@ -111,6 +113,12 @@ def _db(key):
     return _database().at(tuple(key[:2]))
 
 
+def _name(value):
+    """A measure's or source's id as the plain string a cache key holds: the registry's
+    enums (MeasureId, Source) equal their strings, but the cache hashes them apart."""
+    return str(value) if isinstance(value, enum.Enum) else value
+
+
 def _plain(filters: selection.Filters, **keep) -> selection.Filters:
     """The filters a whole-district result depends on: school, group and window are applied
     by the pages to the cached result, so switching them is a cache hit."""
@@ -148,7 +156,7 @@ def view(func: Callable[..., Result]) -> Callable[..., Result]:
         for arg in args:
             if isinstance(arg, selection.Filters):
                 _allowed(scope, arg)
-        return cached(stamp(), scope, *args)
+        return cached(stamp(), scope, *(_name(arg) for arg in args))
     return checked
 
 
@@ -167,7 +175,7 @@ def _raw_cells(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFra
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _raw_item_cells(db_stamp, filters: selection.Filters) -> pd.DataFrame:
-    return reads.measure_cells(_db(db_stamp), settings(), "survey", filters,
+    return reads.measure_cells(_db(db_stamp), settings(), MeasureId.SURVEY, filters,
                                survey_items=True)
 
 
@@ -217,14 +225,14 @@ def cells(scope: Scope, measure: str, filters: selection.Filters) -> pd.DataFram
     """Counts behind a measure for the filters' year and the year before: the district's and
     each school's in scope (pages slice it, so switching school is a cache hit)."""
     scope = _allowed(scope, filters)
-    return _scoped_cells(stamp(), scope, measure, _plain(filters))
+    return _scoped_cells(stamp(), scope, _name(measure), _plain(filters))
 
 
 def survey_item_cells(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     """The survey's cells per item (detail = item id) instead of per construct."""
     scope = _allowed(scope, filters)
     if scope.schools is not None:
-        return reads.measure_cells(_db(stamp()), settings(), "survey", _plain(filters),
+        return reads.measure_cells(_db(stamp()), settings(), MeasureId.SURVEY, _plain(filters),
                                    survey_items=True, schools=scope.schools)
     return scope.restrict(_raw_item_cells(stamp(), _plain(filters)), "scope")
 
@@ -233,7 +241,7 @@ def warm(db_stamp, what: str, measure: str, filters: selection.Filters) -> None:
     """Compute (or find) a whole-district result for one version, keyed as a page's request
     for it is (monitor.ui.warm): a measure's "table" (with its counts), its "cells" alone, or
     the survey's "items". Returns nothing to anyone."""
-    db_stamp, plain = tuple(db_stamp), _plain(filters)
+    db_stamp, plain, measure = tuple(db_stamp), _plain(filters), _name(measure)
     if what == "table":
         _raw_measure_table(db_stamp, measure, plain)
     elif what == "cells":
@@ -269,7 +277,7 @@ def measure_table(scope: Scope, measure: str, filters: selection.Filters,
     every school in scope and the district, or with `one_scope` only the filters' school
     (or the district), computed from that scope's cells alone (a grid of one school's groups
     need not wait for every school's table)."""
-    scope = _allowed(scope, filters)
+    scope, measure = _allowed(scope, filters), _name(measure)
     if one_scope:
         return _one_scope_measure_table(stamp(), scope, measure, _plain(filters),
                                         filters.school or privacy.DISTRICT)
@@ -307,7 +315,7 @@ def catching_up(scope: Scope, measure: str, filters: selection.Filters, start: s
     """Catching up per school and group; for a principal, their schools' and the district's
     rows, protected for their view (the district less their schools is the other schools)."""
     scope = _allowed(scope, filters)
-    return scope.restrict(_catching_up(stamp(), measure, _plain(filters), start, end,
+    return scope.restrict(_catching_up(stamp(), _name(measure), _plain(filters), start, end,
                                        scope.schools), "scope")
 
 
@@ -324,7 +332,7 @@ def level_transitions(scope: Scope, source: str, filters: selection.Filters, sta
     hidden; for a principal of several schools, the district's as their view allows."""
     scope = _allowed(scope, filters)
     viewer = scope.schools if scope.schools is not None and len(scope.schools) > 1 else None
-    return _transitions(stamp(), source, filters.model_copy(update={"window": None}), start, end,
+    return _transitions(stamp(), _name(source), filters.model_copy(update={"window": None}), start, end,
                         viewer)
 
 
@@ -339,7 +347,7 @@ def response_rates(scope: Scope, filters: selection.Filters, survey: str) -> pd.
     the response rate (student survey), protected (for a principal, as their view protects
     them)."""
     scope = _allowed(scope, filters)
-    frame = _response_rates(stamp(), filters.school_year, survey, scope.schools)
+    frame = _response_rates(stamp(), filters.school_year, _name(survey), scope.schools)
     frame = frame[frame["group_id"] == filters.group].drop(columns="group_id")
     return scope.restrict(frame, "scope").reset_index(drop=True)
 
@@ -385,7 +393,7 @@ PEER_MINIMUM = 5
 
 def _walk_params(filters: selection.Filters) -> dict:
     return {"year": filters.school_year, "school": filters.school,
-            "subject": selection.subject_of("walkthrough", filters), "grades": filters.grades()}
+            "subject": selection.subject_of(MeasureId.WALKTHROUGH, filters), "grades": filters.grades()}
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -417,7 +425,7 @@ def observer_calibration(scope: Scope, filters: selection.Filters) -> pd.DataFra
     cell, at the filters' school, subject and grade, the lattice shows: of a walk whose count
     is hidden, no observer's share is shown either."""
     scope = _allowed(scope, filters)
-    walks = selection.scope(cells(scope, "walkthrough", filters),
+    walks = selection.scope(cells(scope, MeasureId.WALKTHROUGH, filters),
                             filters.model_copy(update={"group": "all"}))
     shown = walks.loc[(walks["school_year"] == filters.school_year) & ~walks["suppressed"],
                       "window_id"]

@@ -8,6 +8,7 @@ import streamlit as st
 from monitor import breakdowns, findings, glance, measures_table, registry, selection, trajectories
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
+from monitor.registry import MeasureId
 from monitor.ui import components, data, figures
 from monitor.ui import filters as filters_ui
 from monitor.views import measures as views
@@ -189,7 +190,7 @@ def gap_changes(scope: Scope, measure: str, filters: selection.Filters) -> pd.Da
 
 def subject_label(settings: Settings, measure: str, filters: selection.Filters) -> str:
     label = settings.measures[measure].label
-    if measure == "survey":
+    if measure == MeasureId.SURVEY:
         return "Student survey: % favorable"
     if filters.subject and registry.spec(measure).subjects == registry.STUDENT_SUBJECTS:
         return f"{filters.subject} {label[0].lower()}{label[1:]}"

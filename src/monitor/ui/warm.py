@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from monitor import registry, selection
 from monitor.db import DatabaseProblem
 from monitor.ingest.common import GRADE_ORDER
+from monitor.registry import MeasureId
 from monitor.ui import data, measures
 
 POLL_SECONDS = 30.0
@@ -56,11 +57,11 @@ def plan(school_year: str) -> list[tuple[str, str, selection.Filters]]:
     for subject in subjects:
         for measure in registry.MEASURES:
             add("table", measure, subject)
-    for survey in registry.spec("survey").subjects:
-        add("table", "survey", survey)
+    for survey in registry.spec(MeasureId.SURVEY).subjects:
+        add("table", MeasureId.SURVEY, survey)
     for grade in GRADE_ORDER:
         add("cells", selection.REFERENCE_MEASURE, subjects[0], grade)
-    add("items", "survey", subjects[0])
+    add("items", MeasureId.SURVEY, subjects[0])
     return work
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from monitor import breakdowns, privacy, registry, selection, trajectories
+from monitor.registry import MeasureId
 from monitor.views.source import Source
 
 
 def scoped_filters(measure: str, filters: selection.Filters) -> selection.Filters:
     """Surveys are reported by survey (student/teacher/leader), not by ELA/Math."""
-    if measure == "survey" and filters.subject not in ("student", "teacher", "leader"):
+    if measure == MeasureId.SURVEY and filters.subject not in ("student", "teacher", "leader"):
         return filters.model_copy(update={"subject": "student"})
     return filters
 

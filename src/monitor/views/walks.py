@@ -21,11 +21,12 @@ from monitor import cycles as cycle_rules
 from monitor.config import Settings, previous_school_year
 from monitor.debrief import MAX_LABELS, ChartData, Slide
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
+from monitor.registry import MeasureId
 from monitor.store import DISTRICT, Cycle
 from monitor.views import measures
 from monitor.views.source import Source
 
-OUTCOME = "benchmark"
+OUTCOME = MeasureId.BENCHMARK
 RATING_NAMES = {1: "Not Yet", 2: "Somewhat", 3: "Mostly", 4: "Yes"}
 CORE_ACTIONS = {"ca2": "Core Action 2", "ca3": "Core Action 3"}
 STEPS_SHOWN, STEP_CHARS = 6, 140      # the opening slide's next steps, read across a room
@@ -50,7 +51,7 @@ def current_walk(source: Source, f: selection.Filters,
                  window_id: str | None = None) -> Walk | None:
     """The latest walk of the filters' year with observations (up to the window filter), or
     the walk `window_id`."""
-    frame = measures.trajectory(source, "walkthrough", f)
+    frame = measures.trajectory(source, MeasureId.WALKTHROUGH, f)
     if window_id is not None:
         frame = frame[frame["window_id"] == window_id]
     point = trajectories.latest_point(frame)
@@ -73,14 +74,14 @@ def caption(settings: Settings, walk: Walk, n_note: str) -> str:
 def previous_next_steps(source: Source, walk: Walk) -> tuple[str | None, list[str]]:
     """The next steps the room wrote at the walk before this one (last year's last walk
     before the year's first), as lines for the opening slide."""
-    ids = source.settings.calendar_for("walkthrough").ids
+    ids = source.settings.calendar_for(MeasureId.WALKTHROUGH).ids
     position = ids.index(walk.window_id)
     year, window = ((walk.school_year, ids[position - 1]) if position > 0
                     else (previous_school_year(walk.school_year), ids[-1]))
     notes = source.notes_for_walk(year, window, walk.notes_scope)
     steps = [line.strip(" -•\t") for note in notes.values()
              for line in note.next_steps.splitlines() if line.strip()]
-    label = source.settings.calendar_for("walkthrough").label_of(window)
+    label = source.settings.calendar_for(MeasureId.WALKTHROUGH).label_of(window)
     return (f"{label} {year}" if notes else None), steps
 
 
@@ -92,8 +93,8 @@ def slides(source: Source, f: selection.Filters, walk: Walk) -> list[Slide]:
     """The debrief's slides, in order (see the module docstring)."""
     settings = source.settings
     min_n = settings.privacy.min_n
-    calendar = settings.calendar_for("walkthrough")
-    frame = measures.trajectory(source, "walkthrough", f)
+    calendar = settings.calendar_for(MeasureId.WALKTHROUGH)
+    frame = measures.trajectory(source, MeasureId.WALKTHROUGH, f)
     label = "All indicators: % of indicator ratings meeting"
     deck: list[Slide] = []
 
@@ -118,13 +119,13 @@ def slides(source: Source, f: selection.Filters, walk: Walk) -> list[Slide]:
         ("Goal", _values(frame, "target"))], goal_series="Goal")
     deck.append(_or_line(Slide(
         "trend", findings.finding(label, frame, min_n),
-        caption(settings, walk, measures.n_note(frame, "walkthrough")),
+        caption(settings, walk, measures.n_note(frame, MeasureId.WALKTHROUGH)),
         charts.goal_trajectory_chart(frame, label), table=trajectories.trajectory_table(frame),
         chart=trend), frame["value"].notna().any(),
         f"{walk.label}: too few observations this year to show a trend"))
 
-    merged = measures.by_detail(source, "walkthrough", f, walk.window_id)
-    target = goals.goal_for(settings, "walkthrough", walk.window_id, f.school)
+    merged = measures.by_detail(source, MeasureId.WALKTHROUGH, f, walk.window_id)
+    target = goals.goal_for(settings, MeasureId.WALKTHROUGH, walk.window_id, f.school)
     shown = merged[merged["value"].notna()]
     if len(shown):
         lowest = shown.sort_values("value").iloc[0]
@@ -217,7 +218,7 @@ def teacher_growth(source: Source, f: selection.Filters, walk: Walk) -> Slide:
     against the goal. Counts of teachers only (a teacher is never named; small counts hidden
     as any other cell)."""
     settings = source.settings
-    merged = measures.by_detail(source, "teacher_growth", f, walk.window_id)
+    merged = measures.by_detail(source, MeasureId.TEACHER_GROWTH, f, walk.window_id)
     merged = merged[merged["present"]] if "present" in merged else merged
     if merged.empty:
         return Slide("teachers", f"{walk.label}: no teacher observed twice yet this year",
@@ -227,8 +228,8 @@ def teacher_growth(source: Source, f: selection.Filters, walk: Walk) -> Slide:
                          "It needs a teacher observed on two walks, named the same way in the "
                          "walk form's Teacher column."])
     labels = registry.TEACHER_GROWTH_LABELS
-    target = goals.goal_for(settings, "teacher_growth", walk.window_id, f.school)
-    frame = measures.trajectory(source, "teacher_growth", f)
+    target = goals.goal_for(settings, MeasureId.TEACHER_GROWTH, walk.window_id, f.school)
+    frame = measures.trajectory(source, MeasureId.TEACHER_GROWTH, f)
     here = frame[frame["window_id"] == walk.window_id]
     point = here.iloc[0] if len(here) else None
     if point is not None and pd.notna(point["value"]):
@@ -251,7 +252,7 @@ def teacher_growth(source: Source, f: selection.Filters, walk: Walk) -> Slide:
         ("Same walk last year", _values(merged, "last_year"))], goal=target)
     slide = Slide("teachers", title, caption(settings, walk, note),
                   charts.detail_chart(merged, labels, target, f"{walk.label} {f.school_year}",
-                                      f"{settings.calendar_for('walkthrough').label_of(walk.window_id)}"
+                                      f"{settings.calendar_for(MeasureId.WALKTHROUGH).label_of(walk.window_id)}"
                                       " last year"), table=table, chart=chart)
     return _or_line(slide, merged["value"].notna().any(), title)
 
@@ -262,14 +263,14 @@ def schools_slide(source: Source, f: selection.Filters, walk: Walk, label: str) 
     summed up in the title."""
     settings = source.settings
     district = f.model_copy(update={"school": None})
-    schools = measures.by_school(source, "walkthrough", district, walk.window_id)
+    schools = measures.by_school(source, MeasureId.WALKTHROUGH, district, walk.window_id)
     schools = schools[schools["present"]]
     shown = schools[schools["value"].notna()].sort_values("value")
     if f.school is not None and len(schools) < 2:
         # A principal sees no other school: their school beside the district instead.
         return against_district(source, f, walk)
     at_goal = int((schools["status"] == "met").sum())
-    target = goals.goal_for(settings, "walkthrough", walk.window_id, None)
+    target = goals.goal_for(settings, MeasureId.WALKTHROUGH, walk.window_id, None)
     table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(
         columns={"school_name": "School", "level": "Level", "value": "Value (%)",
                  "n": "Observations", "target": "Goal (%)", "status": "Status"})
@@ -308,13 +309,13 @@ def against_district(source: Source, f: selection.Filters, walk: Walk) -> Slide:
     settings = source.settings
     rows = []
     for where, filters in ((walk.where, f), ("District", f.model_copy(update={"school": None}))):
-        frame = measures.trajectory(source, "walkthrough", filters)
+        frame = measures.trajectory(source, MeasureId.WALKTHROUGH, filters)
         here = frame[frame["window_id"] == walk.window_id]
         value = here["value"].iloc[0] if len(here) else None
         rows.append((where, None if value is None or pd.isna(value) else float(value),
                      trajectories.shown_n(here["n"].iloc[0]) if len(here) else None))
     (school, mine, n_mine), (_, district, n_district) = rows
-    target = goals.goal_for(settings, "walkthrough", walk.window_id, f.school)
+    target = goals.goal_for(settings, MeasureId.WALKTHROUGH, walk.window_id, f.school)
     if mine is None:
         title = f"{walk.label}: too few observations at {school} to set beside the district"
     elif district is None:
@@ -345,17 +346,17 @@ def leading_to_lagging(source: Source, f: selection.Filters) -> Slide | None:
     for year in (f.school_year, previous_school_year(f.school_year)):
         scoped = f.model_copy(update={"school_year": year, "school": None})
         outcomes = scoped.model_copy(update={"subject": subject})
-        for window in reversed(settings.calendar_for("walkthrough").ids):
-            following = findings.following_window(settings, "walkthrough", window, year,
+        for window in reversed(settings.calendar_for(MeasureId.WALKTHROUGH).ids):
+            following = findings.following_window(settings, MeasureId.WALKTHROUGH, window, year,
                                                   OUTCOME)
             if following is None:
                 continue
-            practice = measures.by_school(source, "walkthrough", scoped, window)
+            practice = measures.by_school(source, MeasureId.WALKTHROUGH, scoped, window)
             outcome = measures.by_school(source, OUTCOME, outcomes, following)
             pairs, r = findings.leading_lagging(practice, outcome)
             if len(pairs) == 0:
                 continue
-            walk_label = settings.calendar_for("walkthrough").label_of(window)
+            walk_label = settings.calendar_for(MeasureId.WALKTHROUGH).label_of(window)
             bm_label = settings.calendar_for(OUTCOME).label_of(following)
             practice_label = f"Learning walk {walk_label}: % of indicator ratings meeting"
             outcome_label = f"{subject} benchmark {bm_label}: % proficient"
