@@ -12,11 +12,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, text
-from monitor import cycles as rules
+from monitor import text
 from monitor.access import AccessDenied
-from monitor.store import COMMITMENT_STATUSES, DECISIONS, DISTRICT, LIMITS, Commitment, Refused
+from monitor.present import charts
 from monitor.ui import components, cycle_view, data, filters
+from monitor.writing import cycles as rules
+from monitor.writing.records import COMMITMENT_STATUSES, DECISIONS, DISTRICT, LIMITS, Commitment, Refused
 
 settings = data.settings()
 f = filters.current()

@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, goals, registry, trajectories
+from monitor import registry
+from monitor.measures import goals
 from monitor.ui import components, data, figures, filters, measures
+from monitor.views import breakdowns, trajectories
 
 settings = data.settings()
 f = filters.current()

@@ -9,12 +9,12 @@ with the walk, and the deck as a PDF.
 import streamlit as st
 
 from monitor import text
-from monitor.charts import slide_figure
-from monitor.debrief import deck_pdf, deck_pptx
+from monitor.present.charts import slide_figure
+from monitor.present.debrief import deck_pdf, deck_pptx
 from monitor.registry import MeasureId
-from monitor.store import LIMITS, Note, Refused
 from monitor.ui import components, data, figures, filters
 from monitor.ui import debrief as walks
+from monitor.writing.records import LIMITS, Note, Refused
 
 settings = data.settings()
 f = filters.current()
@@ -130,7 +130,7 @@ if presenting:
     st.title(text.markdown(slide.title), anchor=False)
     demo = " · demo data (synthetic)" if settings.access.demo else ""
     st.caption(text.markdown(slide.caption + demo))
-    # The room's chart (monitor.charts.slide_figure): few things named, large type; a slide
+    # The room's chart (monitor.present.charts.slide_figure): few things named, large type; a slide
     # whose chart would be all hidden says so in its line instead.
     if slide.chart is not None:
         above = st.container(key="slide_lines")

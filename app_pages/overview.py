@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from monitor import registry, selection, text, trajectories
+from monitor import registry, text
 from monitor.config import previous_school_year
+from monitor.measures import selection
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 from monitor.ui import glance as first_screen
+from monitor.views import trajectories
 
 settings = data.settings()
 f = filters.current()
@@ -202,7 +204,7 @@ components.render_chart(title, figures.calendar_strip_chart(calendar, as_of), ta
 
 # What changed this week, in full (the first screen's lines come from it): every headline
 # result (each school and the district) that changed between the last data version at least
-# a week before the as-of date and now, this school year (monitor.changes). The files are on
+# a week before the as-of date and now, this school year (monitor.views.changes). The files are on
 # the Data page's load history.
 st.subheader(text.markdown(week.heading()), anchor=False)
 if len(week.changes):

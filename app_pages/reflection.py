@@ -5,11 +5,14 @@ district records about itself, not a rating of anyone."""
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, reflection, registry, text, trajectories
+from monitor import registry, text
 from monitor.access import AccessDenied
+from monitor.present import charts
 from monitor.registry import MeasureId
-from monitor.store import DISTRICT, LIMITS, Refused
 from monitor.ui import components, data, filters, measures
+from monitor.views import trajectories
+from monitor.writing import reflection
+from monitor.writing.records import DISTRICT, LIMITS, Refused
 
 settings = data.settings()
 f = filters.current().model_copy(update={"school": None, "group": "all", "grade": None})

@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, registry, selection, text, trajectories
+from monitor import registry, text
+from monitor.measures import selection
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 from monitor.ui import glance as first_screen
+from monitor.views import breakdowns, trajectories
 
 settings = data.settings()
 f = filters.current()

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, goals, privacy, trajectories
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
+from monitor.measures import goals, privacy
 from monitor.registry import MeasureId
 from monitor.ui import components, data, figures, filters, measures
+from monitor.views import breakdowns, trajectories
 
 settings = data.settings()
 f = filters.current()

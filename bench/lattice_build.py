@@ -41,11 +41,12 @@ def main() -> None:
     if args.rebuild:
         rebuild_only(args.rebuild, args.repeat)
         return
-    from monitor import lattice, reads, selection
     from monitor.config import load_settings
     from monitor.db import Database, create_schema
-    from monitor.demo import write_demo
+    from monitor.demo.district import write_demo
     from monitor.ingest.load import load_files
+    from monitor.measures import lattice, selection
+    from monitor.views import reads
 
     settings = load_settings()
     folder = args.out or Path(tempfile.mkdtemp(prefix="lattice-bench-"))
@@ -112,9 +113,9 @@ def main() -> None:
 
 def rebuild_only(db: Path, repeat: int) -> None:
     """The lattice rebuilt alone `repeat` times on a writable copy of `db`."""
-    from monitor import lattice
     from monitor.config import load_settings
     from monitor.db import create_schema
+    from monitor.measures import lattice
 
     settings = load_settings()
     builds, cells = [], 0

@@ -14,9 +14,11 @@ import argparse
 import statistics
 import time
 
-from monitor import measures_table, reads, registry, selection
+from monitor import registry
 from monitor.config import load_settings
 from monitor.db import Database
+from monitor.measures import selection
+from monitor.views import measures_table, reads
 
 
 def main() -> None:

@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from monitor import reads
 from monitor.access import Scope
 from monitor.config import PROJECT_ROOT, load_settings, previous_school_year
 from monitor.db import Database, sql
+from monitor.measures import rules
 from monitor.ui import data, signin
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -169,7 +169,7 @@ def measures_comparison(db: Database, repeat: int) -> dict:
     app's read of the measures lattice against pandas over the raw rows, and a check that both
     count the same (the lattice's exact counts, hidden cells included)."""
     settings = load_settings()
-    params = reads.rule_parameters(settings, "benchmark")
+    params = rules.rule_parameters(settings, "benchmark")
     current = settings.current_school_year()
     years = [previous_school_year(current), current]
     query = {"measure": "benchmark", "years": years, "subject": "ELA", "grade": "*"}

@@ -39,7 +39,7 @@ from server import cpu_seconds, descendants, memory_mb, streamlit_server
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from monitor.serve import Layout, Serving, free_port
+from monitor.serving.serve import Layout, Serving, free_port
 
 PAGES = ["", "school", "groups", "learning_walks", "surveys"]
 LINKS = ["subject=Math", "group=el", "window=1", "grade=3", "subject=Math&group=swd"]

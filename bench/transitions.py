@@ -19,9 +19,10 @@ import time
 
 import numpy as np
 
-from monitor import privacy, reads, selection
 from monitor.config import load_settings
 from monitor.db import Database
+from monitor.measures import privacy, selection
+from monitor.views import reads
 
 
 def main() -> None:

@@ -69,7 +69,7 @@ def main() -> None:
     if args.serve:
         serve(int(args.serve[0]), args.serve[1])
         return
-    from monitor.serve import free_port, healthy
+    from monitor.serving.serve import free_port, healthy
 
     port, out = free_port(), Path(tempfile.mkdtemp()) / "runs.prof"
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(port), str(out)],

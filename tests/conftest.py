@@ -21,7 +21,7 @@ AS_OF = dt.date(2027, 2, 15)
 os.environ["MONITOR_AS_OF"] = AS_OF.isoformat()
 
 from monitor.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
-from monitor.demo import write_demo  # noqa: E402
+from monitor.demo.district import write_demo  # noqa: E402
 from monitor.ingest.load import load_files  # noqa: E402
 
 SHARED_DATA = Path(os.environ.get("MONITOR_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data")

@@ -8,7 +8,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 
-from monitor.serve import free_port, stop_processes
+from monitor.serving.serve import free_port, stop_processes
 
 __all__ = ["free_port", "serving"]
 

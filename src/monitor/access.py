@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from monitor import privacy
+from monitor import keys
 from monitor.config import Role, Settings
 
 
@@ -57,14 +57,14 @@ class Scope(BaseModel):
     def restrict(self, frame: pd.DataFrame, column: str) -> pd.DataFrame:
         """The rows of `frame` this scope may see: the district's and its schools'.
 
-        `column` holds a school code, or privacy.DISTRICT / "district" / NULL for the district.
+        `column` holds a school code, or keys.DISTRICT / "district" / NULL for the district.
         Rows of students not placed at any school are district-only detail: left out for anyone
         limited to some schools.
         """
         if self.schools is None:
             return frame
         codes = frame[column]
-        district = codes.isna() | codes.isin([privacy.DISTRICT, "district"])
+        district = codes.isna() | codes.isin([keys.DISTRICT, "district"])
         return frame[district | codes.isin(self.schools)]
 
 

@@ -14,7 +14,7 @@ from monitor.db import database_path, scalar
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from monitor.demo import write_demo
+    from monitor.demo.district import write_demo
 
     settings = load_settings()
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else settings.as_of_date()
@@ -75,8 +75,8 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _health(args: argparse.Namespace) -> int:
-    from monitor import health
     from monitor.db import Database
+    from monitor.ingest import health
 
     settings = load_settings()
     table, found = health.check(Database(engine=settings.engine).connection(), settings)
@@ -92,8 +92,10 @@ def _health(args: argparse.Namespace) -> int:
 def _measures(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from monitor import measures_table, reads, registry, selection
+    from monitor import registry
     from monitor.db import Database
+    from monitor.measures import selection
+    from monitor.views import measures_table, reads
 
     settings = load_settings()
     db = Database(engine=settings.engine)
@@ -134,8 +136,8 @@ def _measures(args: argparse.Namespace) -> int:
 def _digest(args: argparse.Namespace) -> int:
     import json
 
-    from monitor import changes, reads
     from monitor.db import Database
+    from monitor.views import changes, reads
 
     settings = load_settings()
     db = Database(engine=settings.engine)
@@ -156,12 +158,13 @@ def _digest(args: argparse.Namespace) -> int:
 
 
 def _deck(args: argparse.Namespace) -> int:
-    from monitor import debrief, selection
     from monitor.access import Scope
     from monitor.db import Database
-    from monitor.store import open_store
+    from monitor.measures import selection
+    from monitor.present import debrief
     from monitor.views import walks
     from monitor.views.source import Direct
+    from monitor.writing.store import open_store
 
     settings = load_settings()
     db = Database(engine=settings.engine)
@@ -325,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "district's reflection, all from the loaded data. Writes nothing into a "
                     "store that already holds cycles.")
     story.set_defaults(run=_demo_story)
-    from monitor import serve
+    from monitor.serving import serve
 
     serve.add_parser(sub)
     status = sub.add_parser("status", help="row counts per table")
@@ -335,8 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _demo_story(args: argparse.Namespace) -> int:
     from monitor.db import Database, database_path
-    from monitor.demo_story import write_story
-    from monitor.store import open_store
+    from monitor.demo.story import write_story
+    from monitor.writing.store import open_store
 
     path = database_path()
     if not path.exists():
@@ -358,7 +361,8 @@ def _migrate(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"No database at {path}: nothing to migrate.", file=sys.stderr)
         return 2
-    from monitor import health, lattice
+    from monitor.ingest import health
+    from monitor.measures import lattice
 
     settings = load_settings()
     try:

@@ -308,7 +308,7 @@ class Framework(_Strict):
 
 
 class Reflection(_Strict):
-    """The system's reflection: which framework (a ready-made one, monitor.reflection, or one of
+    """The system's reflection: which framework (a ready-made one, monitor.writing.reflection, or one of
     `frameworks`) and the terms of a school year it is recorded in."""
     framework: str = "tntp"
     terms: list[str] = Field(default=["Fall", "Winter", "Spring"], min_length=1)

@@ -15,7 +15,7 @@ import pytest
 from pptx import Presentation
 
 from monitor.config import load_settings
-from monitor.ingest.common import GRADE_BANDS
+from monitor.keys import GRADE_BANDS
 
 from ..conftest import AS_OF
 from .test_pages import figures, run_page
@@ -198,8 +198,8 @@ def _powerpoint_deck() -> None:
     import streamlit as st
 
     from monitor.access import Scope
-    from monitor.debrief import deck_pptx
-    from monitor.selection import Filters
+    from monitor.measures.selection import Filters
+    from monitor.present.debrief import deck_pptx
     from monitor.ui import data, filters
     from monitor.ui import debrief as walks
 
@@ -241,10 +241,10 @@ def test_a_cycle_names_an_adult_outcome_and_reviews_it_from_the_data(leading, us
                                                                      tmp_path, monkeypatch):
     """The district's cycle follows teacher growth or coaching as its leading indicator: its
     start value is the dashboard's own number for that measure, and the review shows it."""
-    from monitor import cycles as rules
     from monitor.access import Scope
-    from monitor.store import Store
     from monitor.ui import data
+    from monitor.writing import cycles as rules
+    from monitor.writing.store import Store
 
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv("MONITOR_STORE_URL", url)

@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import cycles as rules
 from monitor.access import AccessDenied, Scope
-from monitor.store import DISTRICT, Commitment, Cycle, Indicator, Store
 from monitor.ui import data
+from monitor.writing import cycles as rules
+from monitor.writing.records import DISTRICT, Commitment, Cycle, Indicator
+from monitor.writing.store import Store
 
 from .test_pages import run_page
 from .test_principal import principal_run
@@ -194,7 +195,7 @@ def test_a_cycle_review_dates_windows_and_finds_what_moved_first(settings):
 
 def test_the_reflection_is_recorded_for_two_terms_and_its_chart_shows_both(store_url, settings,
                                                                           use_demo_db):
-    from monitor import reflection
+    from monitor.writing import reflection
     framework_id, framework = reflection.framework(settings)
     year = settings.current_school_year()
     first, second = reflection.terms(settings, year)[:2]
@@ -229,8 +230,8 @@ def test_uva_ples_thirteen_conditions_are_recorded_each_beside_its_lever(
         store_url, tmp_path, monkeypatch, use_demo_db):
     """The second ready-made framework: every lever and each of its conditions has a row and a
     stage of its own; a condition can stand behind its lever and move back."""
-    from monitor import reflection
     from monitor.config import PROJECT_ROOT, load_settings
+    from monitor.writing import reflection
     path = tmp_path / "config.toml"
     path.write_text((PROJECT_ROOT / "config.toml").read_text().replace(
         'framework = "tntp"', 'framework = "uva_ple"'))
@@ -264,7 +265,7 @@ def test_uva_ples_thirteen_conditions_are_recorded_each_beside_its_lever(
 
 def test_a_principal_reads_the_reflection_and_cannot_record_it(store_url, principal_config,
                                                                settings):
-    from monitor import reflection
+    from monitor.writing import reflection
     framework_id, framework = reflection.framework(settings)
     term = reflection.terms(settings, settings.current_school_year())[0]
     Store(store_url).reflect(data.Author("chief@district.org", Scope(role="district")),

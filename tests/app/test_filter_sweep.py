@@ -17,10 +17,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import selection
 from monitor.config import PROJECT_ROOT, load_settings, previous_school_year
 from monitor.db import Database
-from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
+from monitor.keys import GRADE_BANDS, GRADE_ORDER
+from monitor.measures import selection
 
 from .test_pages import run_page
 from .test_principal import principal_run
@@ -110,14 +110,14 @@ def check(at: AppTest, page: str, params: dict[str, str]) -> None:
     check_status_colours(at, page, params)
 
 
-# One colour language: a status has the same colour on every page (monitor.charts.
+# One colour language: a status has the same colour on every page (monitor.present.charts.
 # STATUS_COLOURS; Streamlit's badges in their nearest named colours).
 BADGE_COLOURS = {"✓ Met": "blue", "≈ Approaching": "orange", "✗ Not met": "red"}
 MARKS = {"✓": "met", "≈": "approaching", "✗": "not met"}
 
 
 def check_status_colours(at: AppTest, page: str, params: dict[str, str]) -> None:
-    from monitor.charts import STATUS_COLOURS
+    from monitor.present.charts import STATUS_COLOURS
 
     for element in at.markdown:
         for colour, words in re.findall(r":(\w+)-badge\[([^\]]+)\]", str(element.value)):

@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from monitor import text
 from monitor.access import Scope
-from monitor.store import DISTRICT, LIMITS, Author, Commitment, Indicator, Note, Store
+from monitor.writing.records import DISTRICT, LIMITS, Author, Commitment, Indicator, Note
+from monitor.writing.store import Store
 
 from .test_pages import run_page
 from .test_principal import principal_run

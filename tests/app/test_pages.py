@@ -10,11 +10,12 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import reads
 from monitor.access import Scope
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
-from monitor.store import Author, Note, Store
+from monitor.views import reads
+from monitor.writing.records import Author, Note
+from monitor.writing.store import Store
 
 from ..conftest import AS_OF
 

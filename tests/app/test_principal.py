@@ -8,9 +8,9 @@ import inspect
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import privacy, selection
 from monitor.access import AccessDenied, Scope
 from monitor.config import PROJECT_ROOT
+from monitor.measures import privacy, selection
 from monitor.ui import data
 
 APP = str(PROJECT_ROOT / "app.py")

@@ -9,9 +9,9 @@ import inspect
 import pandas as pd
 import pytest
 
-from monitor import privacy, selection
 from monitor.access import AccessDenied, Scope
 from monitor.db import Database
+from monitor.measures import privacy, selection
 from monitor.ui import data
 
 
@@ -117,8 +117,8 @@ def test_pages_leave_the_shared_whole_district_results_as_they_were(settings, us
     """Each measure's whole-district cells and measures table are shared objects, not copies
     (monitor.ui.data: _raw_cells, _raw_measure_table). After every page has run, for the
     district and for a school, each is still what a fresh read gives."""
-    from monitor import reads
     from monitor.ui import warm
+    from monitor.views import reads
 
     from .test_pages import PAGES, run_page, school_codes
 
@@ -150,7 +150,7 @@ def test_pages_leave_the_shared_whole_district_results_as_they_were(settings, us
 
 def _walk_views(settings, schools):
     """Every school (and the district) by every grade, band and all grades, this year."""
-    from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
+    from monitor.keys import GRADE_BANDS, GRADE_ORDER
     year = settings.current_school_year()
     for school in [None, *schools]:
         for grade in [None, *GRADE_BANDS, *GRADE_ORDER]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor import measures_table, reads, selection
 from monitor.config import load_settings
 from monitor.db import Database
+from monitor.measures import selection
+from monitor.views import measures_table, reads
 
 from .test_pages import run_page
 

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from monitor import reads
 from monitor.config import PROJECT_ROOT
 from monitor.ingest.load import load_files
 from monitor.ui import data, warm
+from monitor.views import reads
 
 from ..loader.test_load import ROSTER_HEADER, roster_rows, write_csv
 from .test_pages import run_page

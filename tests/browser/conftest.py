@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitor.config import PROJECT_ROOT
-from monitor.serve import healthy, worker_command
+from monitor.serving.serve import healthy, worker_command
 
 from ..processes import free_port, serving
 

@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitor.access import Scope
-from monitor.store import DISTRICT, Author, Commitment, Indicator, Note, Store
+from monitor.writing.records import DISTRICT, Author, Commitment, Indicator, Note
+from monitor.writing.store import Store
 
 from .conftest import READY_MS, running_server, settled
 

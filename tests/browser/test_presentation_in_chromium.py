@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitor.db import Database
-from monitor.demo_story import write_story
-from monitor.store import Store, store_url
+from monitor.demo.story import write_story
+from monitor.writing.engines import store_url
+from monitor.writing.store import Store
 
 from .conftest import READY_MS, running_server, settled
 from .room import assert_fits_the_room, walk_the_slides

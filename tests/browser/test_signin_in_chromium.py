@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
-from monitor.serve import COOKIE, Layout, Serving
+from monitor.serving.serve import COOKIE, Layout, Serving
 
 from .conftest import READY_MS, free_port, running_server
 from .room import walk_the_slides

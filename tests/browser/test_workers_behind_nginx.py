@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from monitor.config import PROJECT_ROOT
-from monitor.serve import CONTENT_SECURITY_POLICY, COOKIE, Layout, Serving
+from monitor.serving.serve import CONTENT_SECURITY_POLICY, COOKIE, Layout, Serving
 
 from ..loader.test_killed_load import big_benchmark
 from ..processes import free_port

@@ -56,8 +56,9 @@ def test_measures_reports_the_second_statistics_the_pages_show(demo_db, settings
 
     import pandas as pd
 
-    from monitor import measures_table, reads, selection
     from monitor.db import Database
+    from monitor.measures import selection
+    from monitor.views import measures_table, reads
 
     env = os.environ | {"MONITOR_DB": str(demo_db)}
     result = run("measures", "--measure", "iready_growth", "--subject", "ELA", "--format",

@@ -11,10 +11,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from monitor import reads, selection, trajectories
 from monitor.config import Privacy
 from monitor.db import Database
 from monitor.ingest.load import EXIT_OK, EXIT_REJECTED, load_files
+from monitor.measures import selection
+from monitor.views import reads, trajectories
 
 YEAR = "2026-27"
 A, B = "Alpha Elementary", "Beta Elementary"

@@ -15,11 +15,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from monitor import reads, selection, trajectories
 from monitor.config import ConfigError, Privacy, Settings, Surveys, load_settings
 from monitor.db import Database
 from monitor.ingest.load import EXIT_OK, EXIT_UNREADABLE, load_files
 from monitor.items import ITEMS, match_item, statement
+from monitor.measures import selection
+from monitor.views import reads, trajectories
 
 YEAR = "2026-27"
 VOICE = [item for item in ITEMS if item.construct == "student_voice"]
@@ -235,7 +236,7 @@ def test_bad_wording_is_refused_naming_the_key(tmp_path, wording, message):
 
 def test_wording_is_not_a_counting_rule(settings):
     """A district rewording its items does not rebuild what is counted."""
-    from monitor.lattice import rules_fingerprint
+    from monitor.measures.lattice import rules_fingerprint
 
     own = _with_wording(settings, {k: [v] for k, v in OWN.items()})
     assert rules_fingerprint(own) == rules_fingerprint(settings)

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import health, reads, selection
 from monitor.db import Database
-from monitor.ingest import codes
+from monitor.ingest import codes, health
 from monitor.ingest.load import EXIT_HEALTH, EXIT_OK, EXIT_REJECTED, load_files
+from monitor.measures import selection
+from monitor.views import reads
 
 EXAMPLES = hypothesis_settings(max_examples=12, deadline=None, derandomize=True,
                                suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -10,8 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from monitor import cli, health
+from monitor import cli
 from monitor.db import SCHEMA_VERSION, Database, run_query
+from monitor.ingest import health
 from monitor.ingest.load import load_files
 
 OEA = "iready_oea/diagnostic_results_ela_ela.csv"

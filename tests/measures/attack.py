@@ -1,6 +1,6 @@
 """The attacker: everything a person can see, and the sums that link it, solved exactly.
 
-Written apart from monitor.lattice on purpose: it states the partitions the way an analyst
+Written apart from monitor.measures.lattice on purpose: it states the partitions the way an analyst
 would read the published tables (the district is its schools; all grades are the grades, and
 the three level bands; a band is its grades; all students are a group and the rest, or the
 race/ethnicity groups and the rest; every subject pooled is the subjects; every detail pooled

@@ -12,12 +12,14 @@ import pandas as pd
 import pytest
 
 from monitor import db as db_module
-from monitor import goals, reads, registry, selection
+from monitor import registry
 from monitor.config import PROJECT_ROOT, load_settings
 from monitor.db import Database
-from monitor.demo import write_demo
+from monitor.demo.district import write_demo
 from monitor.ingest.load import load_files
+from monitor.measures import goals, selection
 from monitor.registry import MeasureSpec, Source
+from monitor.views import reads
 
 from ..conftest import AS_OF
 

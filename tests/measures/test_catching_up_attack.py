@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import privacy, reads, selection
 from monitor.db import Database
-from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER, LEVEL_BANDS
+from monitor.keys import GRADE_BANDS, GRADE_ORDER, LEVEL_BANDS
+from monitor.measures import privacy, rules, selection
+from monitor.views import reads
 
 from .test_transitions_attack import worked_out
 
@@ -127,7 +128,7 @@ def test_the_attack_finds_a_grade_left_alone(demo_db, settings):
 def true_views(db, settings, group: str) -> dict:
     """Each (school, view) -> (n below, n at standard), unprotected (what the attack must not
     find), from the same counts reads.catching_up starts from."""
-    params = reads.rule_parameters(settings, "benchmark") | {
+    params = rules.rule_parameters(settings, "benchmark") | {
         "year": "2026-27", "from_window": "1", "to_window": "2", "subject": "ELA",
         "grades": None, "survey_detail": "construct"}
     counts = db.query("catching_up", params)

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import lattice, privacy, reads, selection
 from monitor.db import Database
 from monitor.ingest.load import load_files
+from monitor.measures import lattice, privacy, selection
+from monitor.views import reads
 
 from ..loader.test_caaspp import RESEARCH_HEADER
 from . import attack

@@ -12,12 +12,12 @@ import sys
 import pandas as pd
 import pytest
 
-from monitor import selection, trajectories
 from monitor.access import Scope
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
-from monitor.debrief import MAX_LABELS
-from monitor.views import measures, walks
+from monitor.measures import selection
+from monitor.present.debrief import MAX_LABELS
+from monitor.views import measures, trajectories, walks
 from monitor.views.source import Direct
 
 from ..conftest import AS_OF
@@ -137,7 +137,8 @@ def test_the_deck_command_writes_the_slides_as_pptx_and_pdf(demo_db, db, setting
 def test_the_opening_slide_shows_as_many_next_steps_as_a_room_reads(db, settings, tmp_path):
     """The walk before's next steps on the opening slide: six at most, each cut to a line or
     two, and the rest counted with where they are (nothing dropped without a word)."""
-    from monitor.store import Author, Note, Store
+    from monitor.writing.records import Author, Note
+    from monitor.writing.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     source = Direct(db, settings, Scope(role="district"), store)

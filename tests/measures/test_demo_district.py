@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import breakdowns, reads, selection
 from monitor.db import Database
-from monitor.demo import write_demo
+from monitor.demo.district import write_demo
 from monitor.ingest.load import load_files
+from monitor.measures import selection
+from monitor.views import breakdowns, reads
 
 from ..conftest import AS_OF, DEMO_STUDENTS
 
@@ -128,7 +129,7 @@ def test_intervals_count_units_not_ratings(demo_db, settings, measure, subject):
     """A pooled learning-walk cell rates each observation on many indicators, a survey
     construct asks each respondent several items, ESGI's every-subject cell holds two tests a
     student: the 95% interval's sample size is the observations / respondents / students."""
-    from monitor.privacy import wilson_interval
+    from monitor.measures.privacy import wilson_interval
 
     db = Database(demo_db)
     cells = reads.measure_cells(db, settings, measure, selection.Filters(

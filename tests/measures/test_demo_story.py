@@ -1,4 +1,4 @@
-"""The demo district's year of improvement cycles and reflection (monitor.demo_story): written
+"""The demo district's year of improvement cycles and reflection (monitor.demo.story): written
 from the loaded data, chained quarter by quarter, and written once."""
 
 from __future__ import annotations
@@ -7,10 +7,12 @@ import datetime as dt
 
 import pandas as pd
 
-from monitor import cycles, demo_story, reflection
 from monitor.cli import main
 from monitor.db import Database
-from monitor.store import DISTRICT, Store
+from monitor.demo import story as demo_story
+from monitor.writing import cycles, reflection
+from monitor.writing.records import DISTRICT
+from monitor.writing.store import Store
 
 
 def test_the_story_is_a_chain_of_reviewed_cycles_told_by_the_data(demo_db, settings, tmp_path):

@@ -12,10 +12,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import lattice, registry
+from monitor import registry
 from monitor.db import Database
-from monitor.demo import write_demo
+from monitor.demo.district import write_demo
 from monitor.ingest.load import load_files
+from monitor.measures import lattice
+from monitor.measures.lattice import protecting
 
 from ..conftest import AS_OF
 from . import attack
@@ -222,7 +224,7 @@ def test_the_same_cells_are_hidden_whatever_order_the_counts_arrive_in(demo_db, 
     rng = np.random.default_rng(7)
     shuffled = [frame.sample(frac=1, random_state=rng.integers(1_000_000))
                 for frame in reversed(counted)]
-    monkeypatch.setattr(lattice, "counts", lambda *_: iter(shuffled))
+    monkeypatch.setattr(protecting, "counts", lambda *_: iter(shuffled))
     again = lattice.build_cells(con, settings)
     keys = list(lattice.DIMENSIONS)
     first = first.sort_values(keys).reset_index(drop=True)

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import breakdowns, reads, selection, trajectories
 from monitor.config import Privacy
 from monitor.db import Database
 from monitor.ingest.load import load_files
+from monitor.measures import selection
+from monitor.views import breakdowns, reads, trajectories
 
 YEAR = "2026-27"
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from monitor import reads, selection, trajectories
 from monitor.config import Privacy, load_settings
 from monitor.db import Database
 from monitor.ingest.load import load_files
+from monitor.measures import selection
+from monitor.views import reads, trajectories
 
 from .test_measures import write_csv
 

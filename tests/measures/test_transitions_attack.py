@@ -1,6 +1,6 @@
 """Level-to-level tables and the catching-up table, attacked together.
 
-The attacker here knows nothing of how monitor.privacy reasons (in R^16, school by school): it
+The attacker here knows nothing of how monitor.measures.privacy reasons (in R^16, school by school): it
 writes every number a person can see as a row over every school's 16 unknown counts (the
 district's numbers are sums over all schools), and a hidden count is worked out exactly when
 its row lies in the span of the shown rows (a dense rank test over all schools at once).
@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import privacy, reads, selection
 from monitor.db import Database
+from monitor.measures import privacy, selection
+from monitor.views import reads
 
 # Slow lane: attacks on the level-to-level tables.
 pytestmark = pytest.mark.slow

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import lattice
 from monitor.db import Database
 from monitor.ingest.load import load_files
+from monitor.measures import lattice
 
 from . import attack
 from .test_lattice_attack import district_leaks, principal_leaks, stored
@@ -179,7 +179,7 @@ def test_generated_walks_give_no_teacher_away(tmp_path_factory, settings, observ
 
 
 def test_the_data_health_says_where_observations_name_no_teacher(tmp_path, settings):
-    from monitor import health
+    from monitor.ingest import health
 
     unnamed = [("A", "11/2/2026", "3", "ELA", "", "w@district.test", "3", "2", "Yes", "No")
                for _ in range(3)]

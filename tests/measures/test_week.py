@@ -16,11 +16,12 @@ import sys
 import pandas as pd
 import pytest
 
-from monitor import changes, reads, registry
+from monitor import registry
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
-from monitor.demo import write_demo
+from monitor.demo.district import write_demo
 from monitor.ingest.load import load_files
+from monitor.views import changes, reads
 
 from ..conftest import AS_OF
 

@@ -6,11 +6,10 @@ import pandas as pd
 import pytest
 
 from monitor.config import load_settings
+from monitor.ingest import codes
 from monitor.ingest.common import (
     normalise_school_year,
     parse_dates,
-    parse_flags,
-    parse_grades,
     parse_subjects,
     window_assigner,
 )
@@ -21,8 +20,8 @@ def s(*values):
 
 
 def test_grades_from_many_spellings():
-    got = parse_grades(s("TK", "k", "Kindergarten", "0", "01", "Grade 3", "12th", "13", "PS"))
-    assert got.tolist() == ["TK", "K", "K", "K", "1", "3", "12", None, None]
+    got = codes.GRADE.read(s("TK", "k", "Kindergarten", "0", "01", "Grade 3", "12th", "13", "PS"))
+    assert got.values.tolist() == ["TK", "K", "K", "K", "1", "3", "12", None, None]
 
 
 def test_dates_iso_us_and_timestamps():
@@ -35,7 +34,9 @@ def test_dates_iso_us_and_timestamps():
 def test_subjects_and_flags():
     assert parse_subjects(s("Reading", "Mathematics", "ELA", "Science")).tolist() == [
         "ELA", "Math", "ELA", None]
-    assert parse_flags(s("Y", "yes", "FALSE", "0", "maybe")).tolist() == ["Y", "Y", "N", "N", None]
+    flags = codes.YES_NO.read(s("Y", "yes", "FALSE", "0", "maybe"))
+    assert flags.values.tolist() == [True, True, False, False, None]
+    assert flags.unrecognised.tolist() == [False, False, False, False, True]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -102,7 +102,7 @@ def test_every_config_key_is_documented():
 
 
 def test_a_districts_own_reflection_framework_and_a_wrong_one(tmp_path):
-    from monitor import reflection
+    from monitor.writing import reflection
     own = BASE.replace('framework = "tntp"', 'framework = "ours"') + (
         '\n[reflection.frameworks.ours]\nlabel = "Our plan"\nlevers = [{ name = "Instruction", '
         'elements = ["Assessment calendar", "Data cycles"] }, { name = "Talent" }]\n')

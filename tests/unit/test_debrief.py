@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor import breakdowns, charts, findings
-from monitor.debrief import PDF_MM_PER_PX, ChartData, Slide, deck_pdf
-from monitor.store import Note
+from monitor.present import charts
+from monitor.present.debrief import PDF_MM_PER_PX, ChartData, Slide, deck_pdf
+from monitor.views import breakdowns, findings
+from monitor.writing.records import Note
 
 
 def test_rating_distribution_reads_the_rating_cells_of_one_scope(settings):
@@ -198,7 +199,7 @@ def settings():
 
 
 def _total_overlap(xs, ys, texts, places):
-    from monitor.charts import _overlap, label_boxes
+    from monitor.present.charts.labels import _overlap, label_boxes
 
     boxes = label_boxes(xs, ys, texts, places, width_px=1650, height_px=440, font_px=22)
     return sum(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
@@ -207,7 +208,7 @@ def _total_overlap(xs, ys, texts, places):
 def test_scatter_labels_are_placed_apart():
     """Two schools at nearly the same point (the demo's Mission Elementary and Dolores Huerta
     Middle at 61/76 and 62/76): their labels go to different sides, clear of each other."""
-    from monitor.charts import place_labels
+    from monitor.present.charts import place_labels
 
     xs, ys = [61, 62, 47, 39, 39.5, 24], [76, 76, 68, 58, 47, 45]
     texts = ["Mission Elementary", "Dolores Huerta Middle", "Sunset Elementary",
@@ -221,7 +222,7 @@ def test_scatter_labels_are_placed_apart():
                           st.text(alphabet="abcdefgh ", min_size=3, max_size=30)),
                 min_size=1, max_size=25))
 def test_placed_labels_never_overlap_more_than_labels_all_on_top(points):
-    from monitor.charts import place_labels
+    from monitor.present.charts import place_labels
 
     xs, ys, texts = (list(column) for column in zip(*points, strict=True))
     places = place_labels(xs, ys, texts, width_px=1650, height_px=440, font_px=22)
@@ -235,7 +236,7 @@ def test_a_scatter_names_its_points_only_while_they_can_be_read(schools):
     only, each naming its school on hover."""
     import numpy as np
 
-    from monitor.charts import LABELLED_POINTS, leading_lagging_chart
+    from monitor.present.charts import LABELLED_POINTS, leading_lagging_chart
 
     rng = np.random.default_rng(schools)
     frame = pd.DataFrame({"school_name": [f"School {i}" for i in range(schools)],
@@ -257,7 +258,7 @@ def test_the_deck_exports_to_powerpoint_with_every_slide_title_and_the_rooms_not
     from pptx import Presentation
     from pptx.enum.shapes import PP_PLACEHOLDER
 
-    from monitor.debrief import PPTX_CHART_PT, deck_pptx
+    from monitor.present.debrief import PPTX_CHART_PT, deck_pptx
 
     points = pd.DataFrame({"name": ["Oak", "Elm", "Ash"], "x": [40.0, 55.0, 71.0],
                            "y": [50.0, 62.0, 80.0]})
@@ -323,7 +324,7 @@ def test_hostile_text_in_a_deck_is_text_in_the_pdf_and_the_powerpoint(tmp_path):
     typed: no link, picture or markup in the PDF or the PowerPoint."""
     from pptx import Presentation
 
-    from monitor.debrief import deck_pptx
+    from monitor.present.debrief import deck_pptx
 
     slides = [Slide("cycle", "Cycle review", "School cycle", lines=[f"Focus: {HOSTILE}"])]
     notes = {"cycle": Note(HOSTILE, HOSTILE, HOSTILE)}

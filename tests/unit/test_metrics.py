@@ -7,8 +7,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor import breakdowns, charts, findings, goals, measures_table, selection, trajectories
 from monitor.config import load_settings
+from monitor.measures import goals, selection
+from monitor.present import charts
+from monitor.views import breakdowns, findings, measures_table, trajectories
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +120,7 @@ def test_a_year_end_goal_draws_a_line_from_the_baseline(settings):
 
 
 def test_measure_table_projection_decision_rule_and_gaps(settings):
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
 
     def cell(window, school, group, n, meeting):
         return {"school_year": "2026-27", "window_id": window, "school_code": school,
@@ -181,7 +183,7 @@ def test_assessment_calendar_states_and_arrivals(settings):
 
 
 def test_status_grid_and_needs_attention(settings):
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
 
     def cell(window, school, group, n, meeting, year="2026-27"):
         return {"school_year": year, "window_id": window, "school_code": school,
@@ -213,7 +215,7 @@ def test_needs_attention_puts_whole_schools_first_by_students_short(settings):
     """Twenty schools a few points under their benchmark goal come before a tiny group far
     under it, and before a measure off the headline; within whole schools, the one with more
     students short of the goal comes first."""
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
 
     def cell(window, school, group, n, meeting):
         return {"school_year": "2026-27", "window_id": window, "school_code": school,
@@ -246,7 +248,7 @@ def test_needs_attention_puts_whole_schools_first_by_students_short(settings):
 
 
 def test_projection_line_runs_from_the_latest_closed_value_at_the_closed_windows_rate():
-    from monitor.trajectories import _projected_line
+    from monitor.views.trajectories import _projected_line
 
     def line(values, closed):
         return _projected_line(pd.Series(values, dtype=float), pd.Series(closed))
@@ -288,7 +290,7 @@ def test_change_and_status_levels_at_their_cut_points():
 
 
 def _table(settings, rows):
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
 
     cells = pd.DataFrame([
         {"school_year": year, "window_id": window, "school_code": "A", "detail": None,
@@ -364,7 +366,7 @@ def test_view_date_and_window_filter_leave_later_windows_out(settings):
     assert selection.windows_through(settings, "survey", "2026-27", today) == [
         w.id for w in settings.calendar_for("survey").windows
         if w.dates("2026-27")[0] <= today]
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
     cells = protect(pd.DataFrame([
         {"school_year": "2026-27", "window_id": w, "school_code": "A", "detail": None,
          "group_id": "all", "all_details": True, "n": 100, "n_records": 100, "n_meeting": m}
@@ -384,7 +386,7 @@ def _cell(window, school, group, n, meeting, year="2026-27"):
 def test_a_baseline_window_has_no_status_in_any_view(settings):
     """ESGI window 1 is a baseline: no goal, so no status (its missing target arrives as NaN in
     a table column, which once read as 'not met')."""
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
 
     assert goals.goal_for(settings, "esgi", "1") is None
     cells = pd.DataFrame([_cell("1", "A", "all", 100, 20), _cell("2", "A", "all", 100, 30),
@@ -407,7 +409,7 @@ def test_a_baseline_window_has_no_status_in_any_view(settings):
 def test_the_decision_rule_holds_on_every_row_it_describes(settings):
     """Below target at this window and the one before: set on each such row, not only the
     series' latest (BM2 is short after a short BM1; BM3 is met)."""
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
 
     cells = pd.DataFrame([_cell("1", "A", "all", 100, 40), _cell("2", "A", "all", 100, 50),
                           _cell("3", "A", "all", 100, 85)])
@@ -420,7 +422,7 @@ def test_year_end_projection_reads_closed_windows_only(settings, monkeypatch):
     """As of February 15 BM1 and BM2 have closed; with BM3 open the projection still runs
     from BM1 and BM2, it is absent once the year is over (last year) and for performance
     tasks, whose months are different tasks."""
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
 
     cells = pd.DataFrame([_cell("1", "A", "all", 100, 50), _cell("2", "A", "all", 100, 60),
                           _cell("1", "A", "all", 100, 50, "2025-26"),
@@ -441,7 +443,7 @@ def test_year_end_projection_reads_closed_windows_only(settings, monkeypatch):
 def test_a_tile_with_nothing_this_year_says_why(settings):
     """Not 'first measured at BM2' for a grade benchmarks never cover, nor for a school that
     missed a window that has closed."""
-    from monitor.privacy import protect
+    from monitor.measures.privacy import protect
 
     cells = protect(pd.DataFrame([_cell("2", "A", "all", 100, 60, "2025-26")]), settings).rename(
         columns={"school_code": "scope"}).assign(present=True)
@@ -484,7 +486,7 @@ def test_a_charts_n_says_a_hidden_count_in_words(n, label, said, measure):
 def test_an_empty_first_window_says_why_when_the_measure_says_so(first, n, said):
     """Teacher growth has no one at its first walk by definition: that window says so in
     grey; any other closed window with no one counted says "no results" in red."""
-    from monitor import charts
+    from monitor.present import charts
 
     frame = pd.DataFrame({
         "window": ["Q1", "Q2", "Q3", "Q4"], "state": ["closed", "closed", "closed", "open"],

@@ -10,7 +10,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from monitor.config import load_settings
-from monitor.privacy import COMPLEMENT, DISTRICT, ONE_OUTCOME, SMALL, protect
+from monitor.measures.privacy import COMPLEMENT, DISTRICT, ONE_OUTCOME, SMALL, protect
 
 RACES = ["hispanic", "black", "white", "asian", "filipino", "two_or_more", "pacific_islander",
          "american_indian"]
@@ -167,7 +167,7 @@ def test_no_suppressed_value_is_recoverable(settings, rows):
 
 
 def test_wilson_interval_matches_the_textbook():
-    from monitor.privacy import wilson_interval
+    from monitor.measures.privacy import wilson_interval
 
     # 8 of 10: the 95% Wilson interval is 49.0% to 94.3% (Wilson 1927; Newcombe 1998).
     low, high = wilson_interval(np.array([8.0, 0.0]), np.array([10.0, 20.0]))

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from monitor.config import PROJECT_ROOT
-from monitor.serve import COOKIE, TEMP_DIRS, Layout, nginx_binary, nginx_conf, site
+from monitor.serving.serve import COOKIE, TEMP_DIRS, Layout, nginx_binary, nginx_conf, site
 
 
 @pytest.mark.parametrize("workers", [1, 2, 5])

@@ -1,4 +1,4 @@
-"""The store of what people write (monitor.store): notes saved and read back, who may write
+"""The store of what people write (monitor.writing.store): notes saved and read back, who may write
 what (checked in the store, for every role and scope), every change recorded with who and
 when, several processes on one store, and an earlier release's notes file carried in once."""
 
@@ -14,18 +14,8 @@ import textwrap
 import pytest
 
 from monitor.access import AccessDenied, Scope
-from monitor.store import (
-    DISTRICT,
-    LIMITS,
-    Author,
-    Commitment,
-    CycleError,
-    Indicator,
-    Note,
-    Store,
-    TooLong,
-    open_store,
-)
+from monitor.writing.records import DISTRICT, LIMITS, Author, Commitment, CycleError, Indicator, Note, TooLong
+from monitor.writing.store import Store, open_store
 
 from ..postgres import cluster, new_database
 
@@ -115,7 +105,7 @@ def test_every_change_is_recorded_with_who_when_and_what_it_was(store):
 WRITER = textwrap.dedent("""
     import sys
     from monitor.access import Scope
-    from monitor.store import Author, Note, Store
+    from monitor.writing.store import Author, Note, Store
     store = Store(sys.argv[1])
     me = Author(sys.argv[2], Scope(role="district"))
     for i in range(int(sys.argv[3])):

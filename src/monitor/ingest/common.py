@@ -16,18 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from monitor.config import Calendar, school_year_of
-from monitor.ingest import codes
 
-GRADE_ORDER = ["TK", "K"] + [str(g) for g in range(1, 13)]
-# The grade bands a user can pick, each its grades; the three level bands cover every grade.
-GRADE_BANDS = {
-    "TK-K": ("TK", "K"),
-    "1-3": ("1", "2", "3"),
-    "Elementary (TK-5)": tuple(GRADE_ORDER[:7]),
-    "Middle (6-8)": ("6", "7", "8"),
-    "High (9-12)": ("9", "10", "11", "12"),
-}
-LEVEL_BANDS = ("Elementary (TK-5)", "Middle (6-8)", "High (9-12)")
 _DATE_FORMATS = (
     "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y", "%d-%b-%Y", "%b %d, %Y",
 )
@@ -37,12 +26,6 @@ def _each_unique(series: pd.Series, parse: Callable[[str], object]) -> pd.Series
     uniques = {value: parse(value) for value in series.dropna().unique()}
     out = series.map(uniques).astype(object)
     return out.where(out.notna(), None)
-
-
-def parse_grades(series: pd.Series) -> pd.Series:
-    """TK, K, 1..12 from the many ways exports write them (monitor.ingest.codes.GRADE); None
-    where blank or unknown."""
-    return codes.GRADE.read(series).values
 
 
 def _date(value: str) -> dt.date | None:
@@ -78,12 +61,6 @@ def _subject(value: str) -> str | None:
 
 def parse_subjects(series: pd.Series) -> pd.Series:
     return _each_unique(series, _subject)
-
-
-def parse_flags(series: pd.Series) -> pd.Series:
-    """Yes/no flags (monitor.ingest.codes.YES_NO) as 'Y'/'N'; None where blank or unknown."""
-    return codes.YES_NO.read(series).values.map({True: "Y", False: "N"}).astype(object).where(
-        lambda v: v.notna(), None)
 
 
 def parse_numbers(series: pd.Series) -> pd.Series:

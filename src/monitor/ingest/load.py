@@ -17,7 +17,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from monitor import health, lattice
 from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
 from monitor.exports import write_csv
@@ -25,6 +24,7 @@ from monitor.ingest import (
     assessments,
     caaspp,
     coaching,
+    health,
     iready,
     roster,
     surveys,
@@ -33,6 +33,7 @@ from monitor.ingest import (
 from monitor.ingest.base import Adapted, Columns, Context, clip
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
 from monitor.items import Wording
+from monitor.measures import lattice
 from monitor.registry import Source
 
 SOURCES = {
@@ -411,7 +412,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
 def _health_check(con, settings: Settings,
                   reports: list[FileReport]) -> tuple[pd.DataFrame | None, list[str]]:
     """Count what the run's rows (and everything loaded) contribute to the measures, record
-    the snapshot with this version, and return the counts and the warnings (monitor.health);
+    the snapshot with this version, and return the counts and the warnings (monitor.ingest.health);
     (None, []) when the run loaded nothing."""
     run_ids = [r.load_id for r in reports if r.load_id is not None]
     if not run_ids:

@@ -14,7 +14,7 @@ from pandas.io.formats.style import Styler
 
 from monitor import text
 from monitor.exports import neutralise_formulas, to_csv_bytes
-from monitor.trajectories import trajectory_table  # noqa: F401 - the pages' name for it
+from monitor.views.trajectories import trajectory_table  # noqa: F401 - the pages' name for it
 
 
 def _slug(text: str) -> str:
@@ -43,7 +43,7 @@ def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
         return
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        # theme=None: our own template (monitor.charts) rather than Streamlit's restyling.
+        # theme=None: our own template (monitor.present.charts) rather than Streamlit's restyling.
         st.plotly_chart(fig, key=f"{key}_chart", theme=None, config={
             "displaylogo": False,
             "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
@@ -106,7 +106,7 @@ def readable(frame: pd.DataFrame) -> dict[str, object]:
 
 
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
-    """The week's changed results (monitor.changes) as a table shows them."""
+    """The week's changed results (monitor.views.changes) as a table shows them."""
     return changes[["school_name", "measure_label", "subject", "window_label", "then", "now",
                     "change", "status_then", "status_now", "what"]].rename(columns={
         "school_name": "School", "measure_label": "Measure", "subject": "Subject",
@@ -116,7 +116,7 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def attention_table(attention: pd.DataFrame) -> pd.DataFrame:
-    """The attention list (monitor.findings.needs_attention) as a table shows it."""
+    """The attention list (monitor.views.findings.needs_attention) as a table shows it."""
     return attention.drop(columns="whole").rename(columns={
         "who": "School / group", "measure": "Measure", "window": "Window", "value": "Value (%)",
         "target": "Goal (%)", "gap": "Points short", "n": "n",

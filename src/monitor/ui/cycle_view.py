@@ -3,13 +3,13 @@ School page and the overview, and as a slide of the learning-walk debrief."""
 
 from __future__ import annotations
 
-from monitor import cycles as rules
 from monitor import text as plain
 from monitor.access import Scope
 from monitor.config import Settings
-from monitor.store import DISTRICT, Cycle
 from monitor.ui import data
 from monitor.views import walks
+from monitor.writing import cycles as rules
+from monitor.writing.records import DISTRICT, Cycle
 
 
 def review_of(settings: Settings, scope: Scope, cycle: Cycle) -> rules.Review:  # noqa: ARG001

@@ -23,25 +23,20 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, health, measures_table, privacy, reads, selection
-from monitor import cycles as cycle_rules
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, config_path, load_settings
 from monitor.db import Database
 from monitor.db import database_path as database_file
+from monitor.ingest import health
+from monitor.measures import privacy, selection
 from monitor.registry import MeasureId
-from monitor.store import DISTRICT as DISTRICT_NOTES
-from monitor.store import (
-    Author,
-    Cycle,
-    Desk,
-    Indicator,
-    Note,
-    Notebook,
-    Store,
-    legacy_notes_path,
-    store_url,
-)
+from monitor.views import breakdowns, measures_table, reads
+from monitor.writing import cycles as cycle_rules
+from monitor.writing.desks import Desk, Notebook
+from monitor.writing.engines import legacy_notes_path, store_url
+from monitor.writing.records import DISTRICT as DISTRICT_NOTES
+from monitor.writing.records import Author, Cycle, Indicator, Note
+from monitor.writing.store import Store
 
 
 def _config_key() -> tuple[str, int]:
@@ -541,7 +536,7 @@ def reflections(scope: Scope, framework: str) -> list[dict]:
 def cycle_points(scope: Scope, where: str, indicator: Indicator,
                  school_year: str) -> pd.DataFrame:
     """One indicator's protected values at `where` (a school, or the district's notes scope)
-    for `school_year` and the year before, all students, dated (monitor.cycles.dated)."""
+    for `school_year` and the year before, all students, dated (monitor.writing.cycles.dated)."""
     require(scope)
     return cycle_rules.points(lambda measure, f: cells(scope, measure, f), settings(), where,
                               indicator, school_year)
@@ -580,7 +575,7 @@ def _week(db_stamp, as_of: dt.date, schools: tuple[str, ...] | None):
 
 
 def week_changes(scope: Scope, school: str | None = None):
-    """What changed in the week to the as-of date (monitor.changes.Week): the district's and
+    """What changed in the week to the as-of date (monitor.views.changes.Week): the district's and
     every school's headline results, or one school's (`school`, checked against the scope); a
     principal gets only their schools'."""
     scope = require(scope)

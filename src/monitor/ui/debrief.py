@@ -3,10 +3,10 @@ caches (monitor.ui.data.PageSource), the slides computed once per walk, filters 
 
 from __future__ import annotations
 
-from monitor import selection
 from monitor.access import Scope
 from monitor.config import Settings
-from monitor.debrief import Slide
+from monitor.measures import selection
+from monitor.present.debrief import Slide
 from monitor.ui import data
 from monitor.views import walks
 from monitor.views.walks import Walk, caption  # noqa: F401 - the pages' names for them

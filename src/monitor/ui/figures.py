@@ -1,4 +1,4 @@
-"""The chart factories of monitor.charts, memoised: a warm rerun reuses the figure built for
+"""The chart factories of monitor.present.charts, memoised: a warm rerun reuses the figure built for
 the same data instead of building it again (Plotly validates every property it is given, and
 that was most of a warm page run once the data was cached).
 
@@ -18,7 +18,7 @@ from collections import OrderedDict
 
 import pandas as pd
 
-from monitor import charts
+from monitor.present import charts
 
 MAX_FIGURES = 256
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import selection, text
+from monitor import text
 from monitor.access import AccessDenied, Scope, require
 from monitor.config import Settings, previous_school_year
-from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
+from monitor.keys import GRADE_BANDS, GRADE_ORDER
+from monitor.measures import selection
 from monitor.ui import data
 
 ALL = "__all__"

@@ -1,7 +1,7 @@
 """The first screen's three answers, drawn compactly enough to be read at 1366 x 768 without
 scrolling: which schools are off track on which goal, what changed this week, where to look
 next (the overview); a school's goals, what changed there and its own attention list (the
-School page). The data is monitor.glance and monitor.changes; every name and word from the
+School page). The data is monitor.views.glance and monitor.views.changes; every name and word from the
 data is escaped here (html.escape) before it is drawn. The whole lists are one click away
 (popovers with their tables)."""
 
@@ -12,12 +12,12 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from monitor import changes
-from monitor import glance as answers
-from monitor.charts import STATUS_COLOURS
+from monitor.present.charts import STATUS_COLOURS
 from monitor.ui import components
+from monitor.views import changes
+from monitor.views import glance as answers
 
-# Status marks in the status colours every page uses (monitor.charts.STATUS_COLOURS).
+# Status marks in the status colours every page uses (monitor.present.charts.STATUS_COLOURS).
 STYLE = """<style>
 .glance {font-size: 0.92rem; line-height: 1.35; color: #262730; margin: 0;}
 .glance p {margin: 0 0 0.45rem 0;}

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import breakdowns, findings, glance, measures_table, registry, selection, trajectories
+from monitor import registry
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year
+from monitor.measures import selection
 from monitor.registry import MeasureId
 from monitor.ui import components, data, figures
 from monitor.ui import filters as filters_ui
+from monitor.views import breakdowns, findings, glance, measures_table, trajectories
 from monitor.views import measures as views
 
 scoped_filters = views.scoped_filters
@@ -135,7 +137,7 @@ def headline_tables(scope: Scope, filters: selection.Filters,
 
 @data.view
 def goals_off_track(scope: Scope, filters: selection.Filters) -> list[glance.Goal]:
-    """Which schools are below each headline goal, the furthest first (monitor.glance)."""
+    """Which schools are below each headline goal, the furthest first (monitor.views.glance)."""
     schools = data.schools(scope)
     return glance.off_track(headline_tables(scope, filters.model_copy(update={"school": None})),
                             dict(zip(schools["school_code"], schools["school_name"],
@@ -144,14 +146,14 @@ def goals_off_track(scope: Scope, filters: selection.Filters) -> list[glance.Goa
 
 @data.view
 def scope_goals(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
-    """The filters' school (or the district) against each headline goal (monitor.glance)."""
+    """The filters' school (or the district) against each headline goal (monitor.views.glance)."""
     return glance.scope_goals(headline_tables(scope, filters, True), filters.school or "district",
                               filters.school_year)
 
 
 @data.view
 def school_attention(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
-    """A school's own attention list: the school, its groups, its grades (monitor.glance)."""
+    """A school's own attention list: the school, its groups, its grades (monitor.views.glance)."""
     settings = data.settings()
     school = filters.school
     row = data.schools(scope).set_index("school_code").loc[school]
@@ -225,7 +227,7 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
 
 
 # Status against goal, as a badge: the first thing the eye meets on a tile. Same colours and
-# words as the charts (monitor.charts.STATUS_COLOURS), with a mark for those who cannot tell
+# words as the charts (monitor.present.charts.STATUS_COLOURS), with a mark for those who cannot tell
 # the colours apart.
 BADGES = {"met": ("blue", "✓ Met"), "approaching": ("orange", "≈ Approaching"),
           "not met": ("red", "✗ Not met")}

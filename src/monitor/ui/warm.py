@@ -22,9 +22,10 @@ import threading
 import time
 from collections.abc import Iterator
 
-from monitor import registry, selection
+from monitor import registry
 from monitor.db import DatabaseProblem
-from monitor.ingest.common import GRADE_ORDER
+from monitor.keys import GRADE_ORDER
+from monitor.measures import selection
 from monitor.registry import MeasureId
 from monitor.ui import data, measures
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor import breakdowns, privacy, registry, selection, trajectories
+from monitor import registry
+from monitor.measures import privacy, selection
 from monitor.registry import MeasureId
+from monitor.views import breakdowns, trajectories
 from monitor.views.source import Source
 
 

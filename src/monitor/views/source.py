@@ -10,13 +10,14 @@ from typing import Protocol
 
 import pandas as pd
 
-from monitor import cycles as cycle_rules
-from monitor import reads
 from monitor.access import AccessDenied, Scope
 from monitor.config import Settings
 from monitor.db import Database
-from monitor.selection import Filters
-from monitor.store import DISTRICT, Cycle, Indicator, Note, Store
+from monitor.measures.selection import Filters
+from monitor.views import reads
+from monitor.writing import cycles as cycle_rules
+from monitor.writing.records import DISTRICT, Cycle, Indicator, Note
+from monitor.writing.store import Store
 
 
 class Source(Protocol):

@@ -1,5 +1,5 @@
 """The learning walk's debrief: its findings slide by slide, for the page, the projected room,
-the PDF and the PowerPoint (monitor.debrief draws the decks), read through a Source.
+the PDF and the PowerPoint (monitor.present.debrief draws the decks), read through a Source.
 
 One finding per slide: the opening (the walk, the room's next steps from the walk before),
 the trend against the goal, the indicators, Core Actions 2 and 3 by rating, teachers'
@@ -16,15 +16,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import charts, findings, goals, registry, selection, trajectories
-from monitor import cycles as cycle_rules
+from monitor import registry
 from monitor.config import Settings, previous_school_year
-from monitor.debrief import MAX_LABELS, ChartData, Slide
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
+from monitor.measures import goals, selection
+from monitor.present import charts
+from monitor.present.debrief import MAX_LABELS, ChartData, Slide
 from monitor.registry import MeasureId
-from monitor.store import DISTRICT, Cycle
-from monitor.views import measures
+from monitor.views import findings, measures, trajectories
 from monitor.views.source import Source
+from monitor.writing import cycles as cycle_rules
+from monitor.writing.records import DISTRICT, Cycle
 
 OUTCOME = MeasureId.BENCHMARK
 RATING_NAMES = {1: "Not Yet", 2: "Somewhat", 3: "Mostly", 4: "Yes"}

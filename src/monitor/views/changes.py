@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import privacy, registry
+from monitor import registry
 from monitor.config import Settings, school_year_of
-from monitor.goals import goal_for, status_of
+from monitor.measures import privacy
+from monitor.measures.goals import goal_for, status_of
 
 WEEK = dt.timedelta(days=7)
 # The keys of a changed cell, as the measures CLI names them.

@@ -20,7 +20,7 @@ import pandas as pd
 
 from monitor.config import Settings
 from monitor.db import run_query
-from monitor.lattice import rules_fingerprint, rules_match
+from monitor.measures.lattice import rules_fingerprint, rules_match
 from monitor.registry import SOURCE_LABELS, MeasureId, Source
 
 # A counting share that falls by this many points between two loads is a warning.

@@ -8,7 +8,7 @@ pages only draw.
 - `school_attention`: a school's own list: its student groups, its grades and its measures
   below their goal, slipping or below trajectory.
 
-"What changed" is monitor.changes; the protected numbers come from the measures tables.
+"What changed" is monitor.views.changes; the protected numbers come from the measures tables.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from monitor.findings import needs_attention
-from monitor.measures_table import latest_rows
+from monitor.views.findings import needs_attention
+from monitor.views.measures_table import latest_rows
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def scope_goals(tables: dict[str, pd.DataFrame], where: str, school_year: str) -
 
 
 def look_next(attention: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
-    """The first `limit` attention items (monitor.findings.needs_attention's order: whole
+    """The first `limit` attention items (monitor.views.findings.needs_attention's order: whole
     schools on headline measures first, then the others, then groups; the most students
     short of the goal first), as lines: who, what, why."""
     top = attention.head(limit)

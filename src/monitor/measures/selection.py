@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from monitor import privacy, registry
+from monitor import keys, registry
 from monitor.config import Settings
-from monitor.ingest.common import GRADE_BANDS
+from monitor.keys import GRADE_BANDS
 from monitor.registry import MeasureId
 
 
@@ -109,8 +109,8 @@ def scope(cells: pd.DataFrame, filters: Filters, detail: str | None = None,
         rows = cells[cells["all_details"]]
     rows = rows[rows["group_id"] == filters.group]
     if schools:
-        return rows[~rows["scope"].isin([privacy.DISTRICT, privacy.UNPLACED])]
-    return rows[rows["scope"] == (filters.school or privacy.DISTRICT)]
+        return rows[~rows["scope"].isin([keys.DISTRICT, keys.UNPLACED])]
+    return rows[rows["scope"] == (filters.school or keys.DISTRICT)]
 
 
 def window_state(start: dt.date, end: dt.date, as_of: dt.date) -> str:

@@ -9,17 +9,18 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from monitor import changes, cycles, lattice, privacy, registry
+from monitor import registry
 from monitor.config import Settings, previous_school_year
 from monitor.db import Database
-from monitor.ingest.common import GRADE_BANDS
 from monitor.items import ITEMS_BY_ID
+from monitor.keys import GRADE_BANDS
+from monitor.measures import lattice, privacy
+from monitor.measures.rules import rule_parameters
+from monitor.measures.selection import Filters, subject_of
 from monitor.registry import MeasureId
-from monitor.selection import Filters, subject_of
-from monitor.trajectories import with_display
-
-LEVEL_RANKS = {"Standard Exceeded": 4, "Standard Met": 3, "Standard Nearly Met": 2,
-               "Standard Not Met": 1}
+from monitor.views import changes
+from monitor.views.trajectories import with_display
+from monitor.writing import cycles
 
 
 def reported_subjects(db: Database, measure: str) -> list[str | None]:
@@ -31,35 +32,11 @@ def reported_subjects(db: Database, measure: str) -> list[str | None]:
     return list(registry.spec(measure).subjects)
 
 
-def rule_parameters(settings: Settings, measure: str) -> dict[str, object]:
-    """The bound parameters of measure_outcomes() for a measure, from config.toml."""
-    loading = settings.loading
-    growth = settings.measures[MeasureId.IREADY_GROWTH].growth_expectation
-    top = settings.surveys.favorable_top
-    return {
-        "measure": measure,
-        "esgi_cut": loading.esgi_cut_percent,
-        "proficient_rank": LEVEL_RANKS[loading.proficient_level],
-        "percent_cut": loading.percent_correct_cut,
-        "growth_windows": list(growth) or ["-"],
-        "growth_values": list(growth.values()) or [0.0],
-        "exclude_rushed": loading.exclude_rushed,
-        "favorable_top5": top.get("5", 2),
-        "favorable_top7": top.get("7", 3),
-        # A list that is never empty, so DuckDB knows its type.
-        "reversed_items": [*settings.surveys.reversed_items, "-"],
-        # Survey details: constructs, or with "item" each item (pooled values are the same).
-        "survey_detail": "construct",
-        "coaching_partly": settings.coaching.partly_counts_as_met,
-        "rubric_level": settings.coaching.at_or_above,
-    }
-
-
 def measure_cells(db: Database, settings: Settings, measure: str, filters: Filters,
                   years: list[str] | None = None, survey_items: bool = False,
                   schools: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One measure's cells per (school_year, window_id, scope, detail, group_id), from the
-    protected measures lattice (monitor.lattice): the filters' subject and grade (or band),
+    protected measures lattice (monitor.measures.lattice): the filters' subject and grade (or band),
     the filters' school year and the one before it.
 
     `scope` is a school code or privacy.DISTRICT. A hidden cell has no value and no counts
@@ -67,7 +44,7 @@ def measure_cells(db: Database, settings: Settings, measure: str, filters: Filte
     shown or not. Rows with `all_details` pool every detail (measures without details have
     their rows twice, pooled and not). Survey details are constructs, or items with
     `survey_items`. With `schools` (a principal's), only the district and those schools,
-    protected for that principal's view (monitor.lattice.principal_view).
+    protected for that principal's view (monitor.measures.lattice.principal_view).
     """
     years = years or [previous_school_year(filters.school_year), filters.school_year]
     subject = subject_of(measure, filters)
@@ -100,9 +77,9 @@ def rating_cells(db: Database, settings: Settings, filters: Filters,
 
 def indicator_points(db: Database, settings: Settings, where: str, indicator,
                      school_year: str) -> pd.DataFrame:
-    """An improvement cycle's indicator (monitor.store.Indicator) at `where` (a school, or
-    monitor.store.DISTRICT): its protected values for `school_year` and the year before, all
-    students, dated (monitor.cycles.dated). What the pages get through monitor.ui.data."""
+    """An improvement cycle's indicator (monitor.writing.store.Indicator) at `where` (a school, or
+    monitor.writing.store.DISTRICT): its protected values for `school_year` and the year before, all
+    students, dated (monitor.writing.cycles.dated). What the pages get through monitor.ui.data."""
     return cycles.points(lambda measure, f: measure_cells(db, settings, measure, f), settings,
                          where, indicator, school_year)
 
@@ -281,7 +258,7 @@ def response_rates(db: Database, settings: Settings, school_year: str, survey: s
 
 def week_changes(db: Database, settings: Settings, as_of: dt.date,
                  schools: tuple[str, ...] | None = None) -> changes.Week:
-    """What changed in the week to `as_of` (monitor.changes): every school's and the
+    """What changed in the week to `as_of` (monitor.views.changes): every school's and the
     district's headline results, or with `schools` only those schools'."""
     stamps = db.query("measure_history_versions")["taken_at"]
     names = db.query("schools")

@@ -7,10 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from monitor import privacy, registry
+from monitor import registry
 from monitor.config import Settings, previous_school_year
-from monitor.goals import change_level, dashboard_colour, status_level, statuses, targets
-from monitor.trajectories import at_current_rate, signed_points
+from monitor.measures import privacy
+from monitor.measures.goals import change_level, dashboard_colour, status_level, statuses, targets
+from monitor.views.trajectories import at_current_rate, signed_points
 
 
 def group_name(settings: Settings, group_id: str) -> str:

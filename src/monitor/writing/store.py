@@ -1,5 +1,5 @@
 """What people write, kept apart from the read-only database versions every load replaces: the
-debrief's notes today (improvement cycles, commitments and reflections join them here).
+debrief's notes, improvement cycles with their indicators and commitments, and reflections.
 
 One store for every server process: SQLite beside the database by default
 (`monitor_store.sqlite`), or the SQLAlchemy URL in MONITOR_STORE_URL (PostgreSQL for a district
@@ -10,319 +10,46 @@ own schools, a viewer nothing. Values are bound parameters (SQLAlchemy Core); ea
 transaction, with its record of the change.
 
 A notes file of an earlier release (`debrief_notes.sqlite` beside the database, or the file
-MONITOR_NOTES named) is carried into the store the first time it is opened, once.
-"""
+MONITOR_NOTES named) is carried into the store the first time it is opened, once."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import json
-import os
-import sqlite3
-import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from monitor.access import AccessDenied, Scope
-
-DISTRICT = "district"          # the scope of the district's own notes (else a school code)
-LEGACY_NOTES = "debrief_notes.sqlite"
-STORE_FILE = "monitor_store.sqlite"
-
-metadata = sa.MetaData()
-
-notes_table = sa.Table(
-    "debrief_notes", metadata,
-    sa.Column("school_year", sa.String(16), primary_key=True),
-    sa.Column("window_id", sa.String(32), primary_key=True),
-    sa.Column("scope", sa.String(64), primary_key=True),      # a school code, or 'district'
-    sa.Column("slide", sa.String(64), primary_key=True),
-    sa.Column("notice", sa.Text, nullable=False, default=""),
-    sa.Column("wonder", sa.Text, nullable=False, default=""),
-    sa.Column("next_steps", sa.Text, nullable=False, default=""),
-    sa.Column("updated_at", sa.String(32), nullable=False),
-    sa.Column("updated_by", sa.String(320), nullable=False),
+from monitor.writing.engines import engine_for, legacy_notes_path, now_text, store_url
+from monitor.writing.legacy import carry_legacy_notes
+from monitor.writing.records import (
+    COMMITMENT_STATUSES,
+    DECISIONS,
+    DISTRICT,
+    KINDS,
+    Author,
+    Commitment,
+    Cycle,
+    CycleError,
+    Indicator,
+    Note,
+    _checked_commitment,
+    _checked_indicators,
+    checked_text,
+)
+from monitor.writing.tables import (
+    changes_table,
+    commitments_table,
+    cycles_table,
+    indicators_table,
+    notes_table,
+    reflections_table,
 )
 
-changes_table = sa.Table(
-    "changes", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("changed_at", sa.String(32), nullable=False),
-    sa.Column("changed_by", sa.String(320), nullable=False),
-    sa.Column("role", sa.String(32), nullable=False),
-    sa.Column("kind", sa.String(32), nullable=False),           # what changed: 'note', ...
-    sa.Column("scope", sa.String(64), nullable=False),
-    sa.Column("key", sa.Text, nullable=False),                  # the row's key, as JSON
-    sa.Column("before", sa.Text),                               # the row as JSON (NULL: new)
-    sa.Column("after", sa.Text),                                # the row as JSON (NULL: gone)
-)
-
-cycles_table = sa.Table(
-    "cycles", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("scope", sa.String(64), nullable=False, index=True),   # a school, or 'district'
-    sa.Column("focus", sa.Text, nullable=False),            # the problem of practice
-    sa.Column("practice", sa.Text, nullable=False),         # the high-yield practice to change
-    sa.Column("starts_on", sa.Date, nullable=False),
-    sa.Column("ends_on", sa.Date, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),     # open / closed
-    sa.Column("previous_id", sa.Integer, sa.ForeignKey("cycles.id")),
-    sa.Column("opened_by", sa.String(320), nullable=False),
-    sa.Column("opened_at", sa.String(32), nullable=False),
-    sa.Column("closed_at", sa.String(32)),
-)
-
-indicators_table = sa.Table(
-    "cycle_indicators", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("cycle_id", sa.Integer, sa.ForeignKey("cycles.id"), nullable=False, index=True),
-    sa.Column("kind", sa.String(16), nullable=False),       # leading / lagging
-    sa.Column("measure", sa.String(32), nullable=False),
-    sa.Column("detail", sa.String(64)),                     # an indicator, construct or item
-    sa.Column("subject", sa.String(64)),                    # a subject, or the survey
-    sa.Column("start_value", sa.Float),                     # from the data when the cycle opened
-    sa.Column("target", sa.Float, nullable=False),
-    sa.Column("decision", sa.String(16)),                   # carry on / adjust / stop
-    sa.Column("decision_note", sa.Text, nullable=False, default=""),
-)
-
-commitments_table = sa.Table(
-    "commitments", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("cycle_id", sa.Integer, sa.ForeignKey("cycles.id"), nullable=False, index=True),
-    sa.Column("what", sa.Text, nullable=False),
-    sa.Column("owner_role", sa.String(120), nullable=False),
-    sa.Column("due_on", sa.Date, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("done_on", sa.Date),
-    sa.Column("link", sa.Text, nullable=False, default=""),   # a dashboard view and its filters
-    sa.Column("carried_from", sa.Integer, sa.ForeignKey("commitments.id")),
-)
-
-reflections_table = sa.Table(
-    "reflections", metadata,
-    sa.Column("framework", sa.String(64), primary_key=True),
-    sa.Column("term", sa.String(64), primary_key=True),        # '2026-27 Fall'
-    sa.Column("lever", sa.String(200), primary_key=True),
-    sa.Column("element", sa.String(200), primary_key=True),    # '' for the lever as a whole
-    sa.Column("stage", sa.String(16), nullable=False),         # Plan / Test / Scale / Deepen
-    sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("evidence", sa.Text, nullable=False, default=""),  # links to dashboard views
-    sa.Column("recorded_by", sa.String(320), nullable=False),
-    sa.Column("recorded_at", sa.String(32), nullable=False),
-)
-
-meta_table = sa.Table(
-    "store_meta", metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-
-
-@dataclass(frozen=True)
-class Note:
-    notice: str = ""
-    wonder: str = ""
-    next_steps: str = ""
-    updated_at: str = ""
-    updated_by: str = ""
-
-    def is_empty(self) -> bool:
-        return not (self.notice.strip() or self.wonder.strip() or self.next_steps.strip())
-
-
-@dataclass(frozen=True)
-class Author:
-    """Who is writing: their name as signed in (an email) and their scope."""
-
-    name: str
-    scope: Scope
-
-    def may_write(self, where: str) -> bool:
-        try:
-            self.check_may_write(where)
-        except AccessDenied:
-            return False
-        return True
-
-    def check_may_write(self, where: str) -> None:
-        """AccessDenied unless this author may change what belongs to `where` (a school code,
-        or DISTRICT)."""
-        scope = self.scope
-        if scope.role == "viewer":
-            raise AccessDenied("Your role reads notes and cycles but does not change them.")
-        if scope.schools is not None and where not in scope.schools:
-            raise AccessDenied("You may change only your own school's notes and cycles"
-                               + ("" if where != DISTRICT else ", not the district's") + ".")
-
-
-# -- improvement cycles ------------------------------------------------------------------------
-
-KINDS = ("leading", "lagging")
-COMMITMENT_STATUSES = ("not started", "in progress", "done", "dropped")
-DECISIONS = ("carry on", "adjust", "stop")
 OPEN, CLOSED = "open", "closed"
-
-
-class Refused(ValueError):
-    """A change the store does not make; the message says why, for the user. Nothing of it
-    was saved."""
-
-
-class CycleError(Refused):
-    """A change to a cycle its rules do not allow; the message says why, for the user."""
-
-
-class TooLong(Refused):
-    """Text longer than its field takes: refused whole, never cut."""
-
-
-# The longest text each field takes, in characters. A page's widgets stop typing there too;
-# the store refuses anything longer (a 20 MB focus once made the School page take 34 s).
-LIMITS = {"focus": 500, "practice": 500, "what": 500, "owner_role": 120, "link": 2000,
-          "decision_note": 1000, "notice": 4000, "wonder": 4000, "next_steps": 4000,
-          "note": 4000, "evidence": 2000}
-LABELS = {"focus": "focus", "practice": "practice", "what": "commitment", "owner_role": "owner",
-          "link": "link", "decision_note": "decision's note", "notice": "notice",
-          "wonder": "wonder", "next_steps": "next steps", "note": "note",
-          "evidence": "evidence"}
-
-
-def checked_text(field: str, value: str) -> str:
-    """`value` if it fits `field` (LIMITS), else TooLong naming the field and its limit."""
-    value = "" if value is None else str(value)
-    limit = LIMITS[field]
-    if len(value) > limit:
-        raise TooLong(f"The {LABELS[field]} is {len(value):,} characters long; it can be at "
-                      f"most {limit:,}. Nothing was saved: shorten it and save again.")
-    return value
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """An indicator a cycle follows: a leading one (a walkthrough indicator, HQIM use, a survey
-    construct or item) or a lagging one (a student measure), with its value when the cycle
-    opened (from the data; None where hidden or not yet measured) and its target at the
-    cycle's end; at the review, a decision and a note."""
-
-    kind: str
-    measure: str
-    target: float
-    detail: str | None = None
-    subject: str | None = None
-    start_value: float | None = None
-    decision: str | None = None
-    decision_note: str = ""
-    id: int | None = None
-
-    @property
-    def key(self) -> tuple[str, str | None, str | None]:
-        return (self.measure, self.detail, self.subject)
-
-
-@dataclass(frozen=True)
-class Commitment:
-    """What adults commit to in a cycle: what, whose role, by when, how far it has got."""
-
-    what: str
-    owner_role: str
-    due_on: dt.date
-    status: str = "not started"
-    link: str = ""
-    done_on: dt.date | None = None
-    carried_from: int | None = None
-    id: int | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.status in ("done", "dropped")
-
-
-@dataclass(frozen=True)
-class Cycle:
-    id: int
-    scope: str
-    focus: str
-    practice: str
-    starts_on: dt.date
-    ends_on: dt.date
-    status: str
-    previous_id: int | None
-    opened_by: str
-    opened_at: str
-    closed_at: str | None
-    indicators: tuple[Indicator, ...]
-    commitments: tuple[Commitment, ...]
-
-
-def _checked_indicators(indicators: list[Indicator]) -> None:
-    kinds = {i.kind for i in indicators}
-    unknown = kinds - set(KINDS)
-    if unknown:
-        raise CycleError(f"An indicator is leading or lagging, not {sorted(unknown)}.")
-    if kinds != set(KINDS):
-        raise CycleError("A cycle follows at least one leading indicator (adult practice) and "
-                         "one lagging indicator (a student measure).")
-    for i in indicators:
-        if not 0 <= i.target <= 100:
-            raise CycleError(f"The target of {i.measure} is a percent from 0 to 100, not "
-                             f"{i.target}.")
-
-
-def _checked_commitment(c: Commitment) -> None:
-    if not c.what.strip() or not c.owner_role.strip():
-        raise CycleError("A commitment says what will be done and whose role does it.")
-    for field in ("what", "owner_role", "link"):
-        checked_text(field, getattr(c, field))
-    if c.status not in COMMITMENT_STATUSES:
-        raise CycleError(f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}.")
-
-
-def store_url(database: Path) -> str:
-    """MONITOR_STORE_URL, else SQLite in monitor_store.sqlite beside the database."""
-    return (os.environ.get("MONITOR_STORE_URL")
-            or f"sqlite:///{Path(database).with_name(STORE_FILE).resolve()}")
-
-
-def legacy_notes_path(database: Path) -> Path:
-    """Where an earlier release kept the debrief's notes."""
-    return Path(os.environ.get("MONITOR_NOTES") or Path(database).with_name(LEGACY_NOTES))
-
-
-def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
-
-
-_ENGINES: dict[str, sa.Engine] = {}
-_LOCK = threading.Lock()
-
-
-def _engine(url: str) -> sa.Engine:
-    """One engine (and pool) per URL per process; the schema made on first use."""
-    with _LOCK:
-        if url in _ENGINES:
-            return _ENGINES[url]
-        if url.startswith("sqlite:"):
-            Path(sa.engine.make_url(url).database).parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(url, connect_args={"timeout": 30})
-
-            @sa.event.listens_for(engine, "connect")
-            def _sqlite_pragmas(connection, _record):
-                # Readers do not wait for a writer; writers queue on the timeout above.
-                cursor = connection.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA busy_timeout=30000")
-                cursor.close()
-        else:
-            engine = sa.create_engine(url, pool_pre_ping=True)
-        metadata.create_all(engine)
-        _ENGINES[url] = engine
-        return engine
 
 
 class Store:
@@ -335,9 +62,9 @@ class Store:
 
     def __init__(self, url: str, legacy_notes: Path | None = None):
         self.url = url
-        self.engine = _engine(url)
+        self.engine = engine_for(url)
         if legacy_notes is not None:
-            self._carry_legacy_notes(Path(legacy_notes))
+            carry_legacy_notes(self.engine, Path(legacy_notes))
 
     @contextlib.contextmanager
     def _operation(self, author: Author, kind: str, scope: str) -> Iterator[tuple]:
@@ -373,7 +100,7 @@ class Store:
         key = {"school_year": school_year, "window_id": window_id, "scope": scope,
                "slide": slide}
         saved = Note(checked_text("notice", note.notice), checked_text("wonder", note.wonder),
-                     checked_text("next_steps", note.next_steps), _now(), author.name)
+                     checked_text("next_steps", note.next_steps), now_text(), author.name)
         values = asdict(saved)
         with self._operation(author, "note", scope) as (con, record):
             where = [t.c[k] == v for k, v in key.items()]
@@ -424,7 +151,7 @@ class Store:
                              "cycle: close it before opening the next.")
         row = {"scope": scope, "focus": focus.strip(), "practice": practice.strip(),
                "starts_on": starts_on, "ends_on": ends_on, "status": OPEN,
-               "previous_id": previous_id, "opened_by": author.name, "opened_at": _now(),
+               "previous_id": previous_id, "opened_by": author.name, "opened_at": now_text(),
                "closed_at": None}
         cycle_id = con.execute(cycles_table.insert().values(**row)).inserted_primary_key[0]
         written = [self._insert_indicator(con, cycle_id, i) for i in indicators]
@@ -607,7 +334,7 @@ class Store:
                               c.link, None, c.id) for c in cycle.commitments if not c.finished]
         t = cycles_table
         with self._operation(author, "cycle", cycle.scope) as (con, record):
-            closed = {"status": CLOSED, "closed_at": _now()}
+            closed = {"status": CLOSED, "closed_at": now_text()}
             changed = con.execute(t.update().where(t.c.id == cycle_id, t.c.status == OPEN)
                                   .values(**closed)).rowcount
             if changed != 1:          # closed by someone else meanwhile
@@ -632,7 +359,7 @@ class Store:
                      stages: dict[tuple[str, str], tuple[str, str, str]]) -> None:
         """Record one term's stages ((lever, element) -> (stage, note, evidence)) as one
         change."""
-        from monitor.reflection import STAGES
+        from monitor.writing.reflection import STAGES
 
         author.check_may_write(DISTRICT)
         rows = {}
@@ -642,7 +369,7 @@ class Store:
             rows[(lever, element)] = {
                 "stage": stage, "note": checked_text("note", note.strip()),
                 "evidence": checked_text("evidence", evidence.strip()),
-                "recorded_by": author.name, "recorded_at": _now()}
+                "recorded_by": author.name, "recorded_at": now_text()}
         if not rows:
             return
         t = reflections_table
@@ -686,7 +413,7 @@ class Store:
     def _record(self, con, author: Author, kind: str, scope: str, key: dict,
                 before: dict | None, after: dict | None) -> None:
         con.execute(changes_table.insert().values(
-            changed_at=_now(), changed_by=author.name, role=author.scope.role, kind=kind,
+            changed_at=now_text(), changed_by=author.name, role=author.scope.role, kind=kind,
             scope=scope, key=json.dumps(key, sort_keys=True, default=str),
             before=None if before is None else json.dumps(before, sort_keys=True, default=str),
             after=None if after is None else json.dumps(after, sort_keys=True, default=str)))
@@ -712,83 +439,7 @@ class Store:
                  "before": json.loads(row["before"]) if row["before"] else None,
                  "after": json.loads(row["after"]) if row["after"] else None} for row in rows]
 
-    # -- an earlier release's notes file ------------------------------------------------------------
-
-    def _carry_legacy_notes(self, path: Path) -> None:
-        """Notes of an earlier release's file, carried once (a note already in the store is
-        kept as it is), each with a record of the change made by "(earlier notes file)"."""
-        marker = f"legacy_notes:{path.resolve()}"
-        if not path.exists():
-            return
-        with self.engine.connect() as con:
-            if con.execute(sa.select(meta_table.c.value).where(
-                    meta_table.c.key == marker)).first() is not None:
-                return
-        old = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = old.execute("SELECT school_year, window_id, scope, slide, notice, wonder,"
-                               " next_steps, updated_at FROM debrief_notes").fetchall()
-        except sqlite3.DatabaseError:
-            rows = []          # not a notes file we know: left as it is, nothing carried
-        finally:
-            old.close()
-        t = notes_table
-        carried = "(earlier notes file)"
-        with self.engine.begin() as con:
-            if con.execute(sa.select(meta_table.c.value).where(
-                    meta_table.c.key == marker)).first() is not None:
-                return          # another process carried them meanwhile
-            for year, window, scope, slide, notice, wonder, steps, at in rows:
-                key = {"school_year": year, "window_id": window, "scope": scope,
-                       "slide": slide}
-                if con.execute(sa.select(t.c.slide).where(
-                        *[t.c[k] == v for k, v in key.items()])).first() is not None:
-                    continue
-                values = {"notice": notice, "wonder": wonder, "next_steps": steps,
-                          "updated_at": at, "updated_by": carried}
-                con.execute(t.insert().values(**key, **values))
-                con.execute(changes_table.insert().values(
-                    changed_at=_now(), changed_by=carried, role="district", kind="note",
-                    scope=scope, key=json.dumps(key, sort_keys=True), before=None,
-                    after=json.dumps(values, sort_keys=True)))
-            con.execute(meta_table.insert().values(
-                key=marker, value=json.dumps({"at": _now(), "notes": len(rows)})))
-
 
 def open_store(database: Path) -> Store:
     """The store for the database at `database` (its earlier notes file carried in)."""
     return Store(store_url(database), legacy_notes=legacy_notes_path(database))
-
-
-class Notebook:
-    """The debrief's notes as one author reads and writes them (monitor.ui.data hands these
-    out): every save is checked against the author's scope by the store."""
-
-    def __init__(self, store: Store, author: Author):
-        self.store, self.author = store, author
-
-    def for_walk(self, school_year: str, window_id: str, scope: str) -> dict[str, Note]:
-        return self.store.notes_for_walk(school_year, window_id, scope)
-
-    def save(self, school_year: str, window_id: str, scope: str, slide: str,
-             note: Note) -> Note:
-        return self.store.save_note(self.author, school_year, window_id, scope, slide, note)
-
-
-class Desk:
-    """Improvement cycles and the system's reflection as one author changes them
-    (monitor.ui.data hands these out): each of the store's changes (WRITES) is made as them,
-    and checked and recorded by the store; `desk.close_cycle(cycle_id, ...)` is
-    `store.close_cycle(author, cycle_id, ...)`."""
-
-    WRITES = frozenset({"open_cycle", "add_commitment", "set_commitment_status",
-                        "set_commitment_statuses", "decide", "set_target", "review",
-                        "close_cycle", "reflect", "reflect_term"})
-
-    def __init__(self, store: Store, author: Author):
-        self.store, self.author = store, author
-
-    def __getattr__(self, name: str):
-        if name not in Desk.WRITES:
-            raise AttributeError(name)
-        return functools.partial(getattr(self.store, name), self.author)

@@ -10,10 +10,10 @@ import pandas as pd
 
 from monitor import registry
 from monitor.config import Settings
-from monitor.measures_table import latest_rows
+from monitor.measures.selection import window_state
 from monitor.registry import MeasureId
-from monitor.selection import window_state
-from monitor.trajectories import latest_point, shown_n, signed_points
+from monitor.views.measures_table import latest_rows
+from monitor.views.trajectories import latest_point, shown_n, signed_points
 
 
 def finding(subject: str, frame: pd.DataFrame, min_n: int) -> str:

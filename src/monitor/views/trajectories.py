@@ -11,9 +11,9 @@ import pandas as pd
 
 from monitor import registry
 from monitor.config import Settings, previous_school_year
-from monitor.goals import STATUS_LABELS, status_of, target_at
-from monitor.ingest.common import GRADE_ORDER
-from monitor.selection import Filters, scope, view_date, window_state, windows_through
+from monitor.keys import GRADE_ORDER
+from monitor.measures.goals import STATUS_LABELS, status_of, target_at
+from monitor.measures.selection import Filters, scope, view_date, window_state, windows_through
 
 
 def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor import charts  # also registers the charts' template for exported images
-from monitor.store import Note
+from monitor.present import charts  # also registers the charts' template for exported images
+from monitor.writing.records import Note
 
 # Slide size in the PDF: 16:9, in millimetres.
 PAGE_W, PAGE_H = 338.7, 190.5

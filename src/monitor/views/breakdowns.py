@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor import privacy
 from monitor.config import Settings, previous_school_year
-from monitor.goals import statuses, targets
-from monitor.ingest.common import GRADE_BANDS, GRADE_ORDER
-from monitor.selection import Filters, scope
-from monitor.trajectories import with_display
+from monitor.keys import GRADE_BANDS, GRADE_ORDER
+from monitor.measures import privacy
+from monitor.measures.goals import statuses, targets
+from monitor.measures.selection import Filters, scope
+from monitor.views.trajectories import with_display
 
 # The grades a school of each level teaches; a level not listed teaches any grade.
 LEVEL_GRADES = {"Elementary": GRADE_BANDS["Elementary (TK-5)"],
@@ -77,7 +77,7 @@ def by_detail(cells: pd.DataFrame, settings: Settings, filters: Filters,
 
 
 def response_rates_shown(rates: pd.DataFrame) -> pd.DataFrame:
-    """Response rates (monitor.reads.response_rates) as a table shows them: counts with
+    """Response rates (monitor.views.reads.response_rates) as a table shows them: counts with
     thousands separators, a hidden row's counts as its label ('n<10', 'suppressed')."""
     hidden = rates["suppressed"].astype(bool)
 
@@ -95,7 +95,7 @@ def rating_distribution(cells: pd.DataFrame, where: str) -> pd.DataFrame:
     """Core Actions 2 and 3: the share of observations at each rating, per walk, at `where`
     (a school code or privacy.DISTRICT).
 
-    `cells` are the lattice's rating cells (monitor.lattice.RATINGS: detail 'ca2=1' ..
+    `cells` are the lattice's rating cells (monitor.measures.lattice.RATINGS: detail 'ca2=1' ..
     'ca3=4'), each shown or hidden as its core action's cell. A hidden core action keeps its
     four rows, with no counts and its label. Columns: window_id, core_action, rating, label,
     n (observations given the rating), total (observations rated), percent, suppressed,

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from monitor import cycles, reads, reflection
 from monitor.access import Scope
 from monitor.config import Settings, previous_school_year, school_year_of
 from monitor.db import Database
 from monitor.registry import MeasureId
-from monitor.store import DISTRICT, Author, Commitment, Cycle, Indicator, Store
+from monitor.views import reads
+from monitor.writing import cycles, reflection
+from monitor.writing.records import DISTRICT, Author, Commitment, Cycle, Indicator
+from monitor.writing.store import Store
 
 FOCUS = "Students rarely explain their thinking in writing"
 PRACTICE = "Turn and talk with sentence frames before every writing task"

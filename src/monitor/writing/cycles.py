@@ -2,7 +2,7 @@
 from the protected measures lattice, its start, now and target, whether it moved, whether
 practice moved before results, and whether commitments were done by their due dates.
 
-Nothing here reads a database: the pages hand in a cycle (monitor.store) and each indicator's
+Nothing here reads a database: the pages hand in a cycle (monitor.writing.store) and each indicator's
 protected values (`points`, through monitor.ui.data.cycle_points on the pages).
 
 A window's value is dated at the window's end (the day its results are complete), or at the
@@ -21,13 +21,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor import registry, selection
+from monitor import registry
 from monitor.config import Settings, previous_school_year, school_year_of, school_year_start
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
+from monitor.measures import selection
+from monitor.measures.selection import Filters
 from monitor.registry import MeasureId
-from monitor.selection import Filters
-from monitor.store import DISTRICT, Cycle, Indicator
+from monitor.writing.records import DISTRICT, Cycle, Indicator
 
 LEADING_MEASURES = registry.LEADING
 

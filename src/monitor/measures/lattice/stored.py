@@ -1,0 +1,69 @@
+"""Storing: the lattice a load built, stored in its database version with the rules it was
+built under (or, where the stored one is for other rules, one built in memory); the history
+behind "what changed"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pandas as pd
+
+from monitor.config import Settings
+from monitor.db import sql
+from monitor.measures.lattice.dimensions import STORED, rules_fingerprint, rules_match
+from monitor.measures.lattice.protecting import _protected, build_cells
+
+
+def build(con, settings: Settings) -> int:
+    """Count and protect the lattice of the database `con` (a load's writable copy) and store
+    it there, with the rules it was built under. Returns the number of cells."""
+    cells = _protected(con, settings)[STORED]
+    con.execute("DELETE FROM measure_lattice")
+    con.register("lattice_cells", cells)
+    try:
+        con.execute("INSERT INTO measure_lattice BY NAME SELECT * FROM lattice_cells")
+    finally:
+        con.unregister("lattice_cells")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('lattice_rules', $rules)",
+                {"rules": rules_fingerprint(settings)})
+    return len(cells)
+
+
+def record_history(con, as_of: dt.date) -> None:
+    """After a load run's build: what its headline cells now show, where that changed (the
+    history behind "what changed"), stamped with the run's as-of date (the dashboard's today:
+    the day itself in production, a pinned date for a frozen debrief or a test) at the time
+    of day it ran, so that two runs of one day keep their order."""
+    taken_at = dt.datetime.combine(as_of, dt.datetime.now().time())
+    con.execute(sql("measure_history_record"), {"taken_at": taken_at})
+
+
+def is_current(con, settings: Settings) -> bool:
+    """Whether the stored lattice was built under these settings' rules."""
+    found = con.execute("SELECT value FROM meta WHERE key = 'lattice_rules'").fetchall()
+    return bool(found) and found[0][0] == rules_fingerprint(settings)
+
+
+_MEMORY: dict[tuple, pd.DataFrame] = {}
+_MEMORY_LOCK = threading.Lock()
+
+
+def _in_memory(db, settings: Settings) -> pd.DataFrame:
+    """A lattice built from a database whose stored one is not for these rules (config.toml
+    changed since the last load, or a database no load has built one in): counted here, once
+    per version and rules, and kept for the newest two."""
+    key = (str(db.path), db.version(), rules_fingerprint(settings))
+    with _MEMORY_LOCK:
+        if key in _MEMORY:
+            return _MEMORY[key]
+    cells = build_cells(db.connection(), settings)
+    with _MEMORY_LOCK:
+        _MEMORY[key] = cells
+        for old in list(_MEMORY)[:-2]:
+            del _MEMORY[old]
+    return cells
+
+
+def _stored_is_current(db, settings: Settings) -> bool:
+    return rules_match(db.query("lattice_rules"), settings)

@@ -1,0 +1,170 @@
+"""What people write, as records the store checks before it saves anything: a note, an
+author and where they may write, a cycle with its indicators and commitments, the words they
+may use (statuses, decisions) and how long each text may be."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from monitor.access import AccessDenied, Scope
+
+DISTRICT = "district"          # the scope of the district's own notes (else a school code)
+
+
+@dataclass(frozen=True)
+class Note:
+    notice: str = ""
+    wonder: str = ""
+    next_steps: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.notice.strip() or self.wonder.strip() or self.next_steps.strip())
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who is writing: their name as signed in (an email) and their scope."""
+
+    name: str
+    scope: Scope
+
+    def may_write(self, where: str) -> bool:
+        try:
+            self.check_may_write(where)
+        except AccessDenied:
+            return False
+        return True
+
+    def check_may_write(self, where: str) -> None:
+        """AccessDenied unless this author may change what belongs to `where` (a school code,
+        or DISTRICT)."""
+        scope = self.scope
+        if scope.role == "viewer":
+            raise AccessDenied("Your role reads notes and cycles but does not change them.")
+        if scope.schools is not None and where not in scope.schools:
+            raise AccessDenied("You may change only your own school's notes and cycles"
+                               + ("" if where != DISTRICT else ", not the district's") + ".")
+
+
+# -- improvement cycles ------------------------------------------------------------------------
+
+KINDS = ("leading", "lagging")
+COMMITMENT_STATUSES = ("not started", "in progress", "done", "dropped")
+DECISIONS = ("carry on", "adjust", "stop")
+
+
+class Refused(ValueError):
+    """A change the store does not make; the message says why, for the user. Nothing of it
+    was saved."""
+
+
+class CycleError(Refused):
+    """A change to a cycle its rules do not allow; the message says why, for the user."""
+
+
+class TooLong(Refused):
+    """Text longer than its field takes: refused whole, never cut."""
+
+
+# The longest text each field takes, in characters. A page's widgets stop typing there too;
+# the store refuses anything longer (a 20 MB focus once made the School page take 34 s).
+LIMITS = {"focus": 500, "practice": 500, "what": 500, "owner_role": 120, "link": 2000,
+          "decision_note": 1000, "notice": 4000, "wonder": 4000, "next_steps": 4000,
+          "note": 4000, "evidence": 2000}
+LABELS = {"focus": "focus", "practice": "practice", "what": "commitment", "owner_role": "owner",
+          "link": "link", "decision_note": "decision's note", "notice": "notice",
+          "wonder": "wonder", "next_steps": "next steps", "note": "note",
+          "evidence": "evidence"}
+
+
+def checked_text(field: str, value: str) -> str:
+    """`value` if it fits `field` (LIMITS), else TooLong naming the field and its limit."""
+    value = "" if value is None else str(value)
+    limit = LIMITS[field]
+    if len(value) > limit:
+        raise TooLong(f"The {LABELS[field]} is {len(value):,} characters long; it can be at "
+                      f"most {limit:,}. Nothing was saved: shorten it and save again.")
+    return value
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator a cycle follows: a leading one (a walkthrough indicator, HQIM use, a survey
+    construct or item) or a lagging one (a student measure), with its value when the cycle
+    opened (from the data; None where hidden or not yet measured) and its target at the
+    cycle's end; at the review, a decision and a note."""
+
+    kind: str
+    measure: str
+    target: float
+    detail: str | None = None
+    subject: str | None = None
+    start_value: float | None = None
+    decision: str | None = None
+    decision_note: str = ""
+    id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        return (self.measure, self.detail, self.subject)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What adults commit to in a cycle: what, whose role, by when, how far it has got."""
+
+    what: str
+    owner_role: str
+    due_on: dt.date
+    status: str = "not started"
+    link: str = ""
+    done_on: dt.date | None = None
+    carried_from: int | None = None
+    id: int | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "dropped")
+
+
+@dataclass(frozen=True)
+class Cycle:
+    id: int
+    scope: str
+    focus: str
+    practice: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    previous_id: int | None
+    opened_by: str
+    opened_at: str
+    closed_at: str | None
+    indicators: tuple[Indicator, ...]
+    commitments: tuple[Commitment, ...]
+
+
+def _checked_indicators(indicators: list[Indicator]) -> None:
+    kinds = {i.kind for i in indicators}
+    unknown = kinds - set(KINDS)
+    if unknown:
+        raise CycleError(f"An indicator is leading or lagging, not {sorted(unknown)}.")
+    if kinds != set(KINDS):
+        raise CycleError("A cycle follows at least one leading indicator (adult practice) and "
+                         "one lagging indicator (a student measure).")
+    for i in indicators:
+        if not 0 <= i.target <= 100:
+            raise CycleError(f"The target of {i.measure} is a percent from 0 to 100, not "
+                             f"{i.target}.")
+
+
+def _checked_commitment(c: Commitment) -> None:
+    if not c.what.strip() or not c.owner_role.strip():
+        raise CycleError("A commitment says what will be done and whose role does it.")
+    for field in ("what", "owner_role", "link"):
+        checked_text(field, getattr(c, field))
+    if c.status not in COMMITMENT_STATUSES:
+        raise CycleError(f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}.")
