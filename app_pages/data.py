@@ -3,8 +3,8 @@
 import streamlit as st
 
 from monitor import registry, text
-from monitor.config import previous_school_year
 from monitor.registry import MeasureId
+from monitor.school_years import previous_school_year
 from monitor.ui import components, data, filters, measures, upload
 
 settings = data.settings()

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from monitor import registry, text
-from monitor.config import previous_school_year
 from monitor.measures import selection
+from monitor.school_years import previous_school_year
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 from monitor.ui import glance as first_screen
 from monitor.views import trajectories

@@ -26,9 +26,10 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from monitor.access import Scope
-from monitor.config import PROJECT_ROOT, load_settings, previous_school_year
+from monitor.config import PROJECT_ROOT, load_settings
 from monitor.db import Database, sql
 from monitor.measures import rules
+from monitor.school_years import previous_school_year
 from monitor.ui import data, signin
 
 APP = str(PROJECT_ROOT / "app.py")

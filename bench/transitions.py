@@ -1,10 +1,10 @@
 """What protecting the level-to-level tables costs: every school's table and the district's,
 with the catching-up counts over them (privacy.protect_linked_tables), for each group.
 
-For each group: the median of `--repeat` runs of reads.level_transitions (the query, the
+For each group: the median of `--repeat` runs of movement.level_transitions (the query, the
 catching-up table and the protection), and of the protection alone; how many schools, how
 many cells hidden and how many of them only to protect others; over
-reads.LINKED_SCHOOLS_MAX schools only the district's table is shown. Prints JSON.
+movement.LINKED_SCHOOLS_MAX schools only the district's table is shown. Prints JSON.
 
     MONITOR_DB=... MONITOR_AS_OF=2026-11-23 .venv/bin/python bench/transitions.py \
         [--year 2025-26] [--repeat 3]
@@ -22,7 +22,7 @@ import numpy as np
 from monitor.config import load_settings
 from monitor.db import Database
 from monitor.measures import privacy, selection
-from monitor.views import reads
+from monitor.views import movement
 
 
 def main() -> None:
@@ -54,10 +54,10 @@ def main() -> None:
         calls.clear()
         for _ in range(args.repeat):
             start = time.perf_counter()
-            reads.level_transitions(db, settings, "benchmark", filters, "1", "2")
+            movement.level_transitions(db, settings, "benchmark", filters, "1", "2")
             whole.append(time.perf_counter() - start)
         seconds, schools, hidden, small = calls[-1]
-        shown_schools = schools <= reads.LINKED_SCHOOLS_MAX
+        shown_schools = schools <= movement.LINKED_SCHOOLS_MAX
         out[group] = {
             "level_transitions_ms": round(1000 * statistics.median(whole), 1),
             "protection_ms": round(1000 * statistics.median(c[0] for c in calls), 1),

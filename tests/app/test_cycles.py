@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 from monitor.access import AccessDenied, Scope
 from monitor.ui import data
 from monitor.writing import cycles as rules
-from monitor.writing.records import DISTRICT, Commitment, Cycle, Indicator
+from monitor.writing.desks import Desk
+from monitor.writing.records import DISTRICT, Author, Commitment, Cycle, Indicator
 from monitor.writing.store import Store
 
 from .test_pages import run_page
@@ -116,7 +117,7 @@ def test_a_school_opens_reviews_and_closes_a_cycle(store_url, school, settings):
 def test_the_district_sees_every_schools_cycle_at_a_glance(store_url, schools, settings):
     schools = schools["school_code"].tolist()
     store = Store(store_url)
-    desk = data.Desk(store, data.Author("coach@district.org", Scope(role="district")))
+    desk = Desk(store, Author("coach@district.org", Scope(role="district")))
     starts, ends = rules.default_dates(settings, settings.as_of_date())
     for code in schools[:2]:
         desk.open_cycle(code, f"Focus at {code}", "practice", starts, ends, [
@@ -135,7 +136,7 @@ def test_a_principal_changes_only_their_own_schools_cycle(store_url, principal_c
                                                            mine_and_other, settings):
     mine, other = mine_and_other
     store = Store(store_url)
-    district = data.Desk(store, data.Author("coach@district.org", Scope(role="district")))
+    district = Desk(store, Author("coach@district.org", Scope(role="district")))
     starts, ends = rules.default_dates(settings, settings.as_of_date())
     indicators = [Indicator("leading", "walkthrough", 70.0, detail="ca3"),
                   Indicator("lagging", "benchmark", 60.0, subject="ELA")]
@@ -268,7 +269,7 @@ def test_a_principal_reads_the_reflection_and_cannot_record_it(store_url, princi
     from monitor.writing import reflection
     framework_id, framework = reflection.framework(settings)
     term = reflection.terms(settings, settings.current_school_year())[0]
-    Store(store_url).reflect(data.Author("chief@district.org", Scope(role="district")),
+    Store(store_url).reflect(Author("chief@district.org", Scope(role="district")),
                              framework_id, term, framework.levers[0].name, "", "Scale")
     at = principal_run("reflection")
     assert not at.error and at.get("plotly_chart")
@@ -281,7 +282,7 @@ def test_a_principal_reads_the_reflection_and_cannot_record_it(store_url, princi
 
 def test_the_debrief_deck_ends_with_the_cycle_review(store_url, use_demo_db, settings):
     starts, ends = rules.default_dates(settings, settings.as_of_date())
-    data.Desk(Store(store_url), data.Author("coach@district.org", Scope(role="district"))
+    Desk(Store(store_url), Author("coach@district.org", Scope(role="district"))
               ).open_cycle(DISTRICT, "High-quality materials in every classroom", "walks",
                            starts, ends, [Indicator("leading", "walkthrough", 75.0,
                                                     detail="hqim"),

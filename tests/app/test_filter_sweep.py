@@ -17,10 +17,11 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor.config import PROJECT_ROOT, load_settings, previous_school_year
+from monitor.config import PROJECT_ROOT, load_settings
 from monitor.db import Database
 from monitor.keys import GRADE_BANDS, GRADE_ORDER
 from monitor.measures import selection
+from monitor.school_years import previous_school_year
 
 from .test_pages import run_page
 from .test_principal import principal_run

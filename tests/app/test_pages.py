@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from monitor.access import Scope
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
-from monitor.views import reads
+from monitor.views import movement
 from monitor.writing.records import Author, Note
 from monitor.writing.store import Store
 
@@ -235,7 +235,7 @@ def test_groups_page_shows_catching_up_and_transitions(use_demo_db):
 def test_groups_page_says_why_a_school_has_no_level_table_in_a_large_district(
         use_demo_db, monkeypatch):
     import streamlit as st
-    monkeypatch.setattr(reads, "LINKED_SCHOOLS_MAX", 1)
+    monkeypatch.setattr(movement, "LINKED_SCHOOLS_MAX", 1)
     st.cache_data.clear()
     code = school_codes(use_demo_db)[1]
     at = run_page("groups", {"school": code})

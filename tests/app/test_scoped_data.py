@@ -13,6 +13,7 @@ from monitor.access import AccessDenied, Scope
 from monitor.db import Database
 from monitor.measures import privacy, selection
 from monitor.ui import data
+from monitor.ui.data import cache, results
 
 
 def _dummy(parameter: inspect.Parameter, settings):
@@ -131,20 +132,20 @@ def test_pages_leave_the_shared_whole_district_results_as_they_were(settings, us
     shared = []
     for what, measure, filters in warm.plan(settings.current_school_year()):
         if what == "table":
-            plain = data._plain(filters)
-            shared.append((measure, plain, data._raw_cells(data.stamp(), measure, plain),
-                           data._raw_measure_table(data.stamp(), measure, plain)))
+            plain = cache._plain(filters)
+            shared.append((measure, plain, cache._raw_cells(data.stamp(), measure, plain),
+                           cache._raw_measure_table(data.stamp(), measure, plain)))
     fresh_reads = []
     monkeypatch.setattr(reads, "measure_cells", lambda *a, **k: fresh_reads.append(a))
     for measure, plain, cells, table in shared:     # cached by the pages, not read again
-        assert data._raw_cells(data.stamp(), measure, plain) is cells
-        assert data._raw_measure_table(data.stamp(), measure, plain) is table
+        assert cache._raw_cells(data.stamp(), measure, plain) is cells
+        assert cache._raw_measure_table(data.stamp(), measure, plain) is table
     assert not fresh_reads
     monkeypatch.undo()
     for measure, plain, cells, table in shared:
         again = reads.measure_cells(db, settings, measure, plain)
         pd.testing.assert_frame_equal(cells, again)
-        pd.testing.assert_frame_equal(table, data._table_of(again, measure, plain))
+        pd.testing.assert_frame_equal(table, cache._table_of(again, measure, plain))
     assert len(shared) >= 8
 
 
@@ -206,7 +207,7 @@ def test_observer_calibration_shows_no_walk_whose_own_cell_is_hidden(settings, u
         return frame.assign(suppressed=frame["suppressed"] | walk,
                             n=frame["n"].mask(walk), value=frame["value"].mask(walk))
 
-    monkeypatch.setattr(data, "cells", hiding)
+    monkeypatch.setattr(results, "cells", hiding)
     after = data.observer_calibration(scope, f)
     assert walks[0] not in set(after["window_id"])
     assert set(after["window_id"]) == set(walks[1:])

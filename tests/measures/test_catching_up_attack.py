@@ -13,7 +13,7 @@ import pytest
 from monitor.db import Database
 from monitor.keys import GRADE_BANDS, GRADE_ORDER, LEVEL_BANDS
 from monitor.measures import privacy, rules, selection
-from monitor.views import reads
+from monitor.views import movement
 
 from .test_transitions_attack import worked_out
 
@@ -32,7 +32,7 @@ def shown_views(db, settings, group: str, filters_of, schools=None):
     `schools`, as a principal of those schools is shown them."""
     out = {}
     for view in VIEWS:
-        table = reads.catching_up(db, settings, "benchmark", filters_of(view), "1", "2",
+        table = movement.catching_up(db, settings, "benchmark", filters_of(view), "1", "2",
                                   schools)
         table = table[table["group_id"] == group]
         for row in table.itertuples(index=False):
@@ -127,14 +127,14 @@ def test_the_attack_finds_a_grade_left_alone(demo_db, settings):
 
 def true_views(db, settings, group: str) -> dict:
     """Each (school, view) -> (n below, n at standard), unprotected (what the attack must not
-    find), from the same counts reads.catching_up starts from."""
+    find), from the same counts movement.catching_up starts from."""
     params = rules.rule_parameters(settings, "benchmark") | {
         "year": "2026-27", "from_window": "1", "to_window": "2", "subject": "ELA",
         "grades": None, "survey_detail": "construct"}
     counts = db.query("catching_up", params)
     rows = counts[~counts["district"].to_numpy(bool) & (counts["group_id"] == group)]
     keyed = rows.assign(view=rows["grade"].map(
-        lambda g: [ALL if k == privacy.ALL_GRADES else k for k in reads._grade_keys(g)]))
+        lambda g: [ALL if k == privacy.ALL_GRADES else k for k in movement._grade_keys(g)]))
     summed = keyed.explode("view").groupby(["school_code", "view"])[
         ["n_below", "n_at_standard"]].sum()
     return {key: (int(below), int(at)) for key, (below, at) in summed.iterrows()}

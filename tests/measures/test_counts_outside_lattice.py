@@ -13,7 +13,7 @@ import pytest
 from monitor.db import Database
 from monitor.ingest.load import load_files
 from monitor.measures import lattice, privacy, selection
-from monitor.views import reads
+from monitor.views import reads, state_test
 
 from ..loader.test_caaspp import RESEARCH_HEADER
 from . import attack
@@ -165,16 +165,16 @@ def test_state_test_rows_follow_cde_and_our_rules_and_protect_each_other(tmp_pat
     rules = settings.model_copy(update={"district": settings.district.model_copy(
         update={"cds_county": county, "cds_district": district})})
     f = selection.Filters(school_year="2024-25", subject="ELA")
-    everyone = reads.caaspp_comparison(Database(db), rules, f, "2024-25").set_index("level")
+    everyone = state_test.caaspp_comparison(Database(db), rules, f, "2024-25").set_index("level")
     assert not everyone["suppressed"].any()
     assert everyone.loc["State", "pct_met_above"] == 47.0      # others' totals, as published
-    foster = reads.caaspp_comparison(Database(db), rules,
+    foster = state_test.caaspp_comparison(Database(db), rules,
                                      f.model_copy(update={"group": "foster"}), "2024-25")
     schools_shown = foster[foster["level"] == "School"]
     assert schools_shown["suppressed"].all() and schools_shown["pct_met_above"].isna().all()
     assert set(schools_shown["hidden_label"]) == {"n<11"}
     assert foster.set_index("level").loc["District", "pct_met_above"] == 7.14
-    learners = reads.caaspp_comparison(Database(db), rules,
+    learners = state_test.caaspp_comparison(Database(db), rules,
                                        f.model_copy(update={"group": "el"}), "2024-25")
     row = learners.set_index("level").loc["District"]
     assert row["suppressed"] and pd.isna(row["pct_met_above"]) and pd.isna(row["students_tested"])
@@ -214,7 +214,7 @@ def test_state_test_attack_on_generated_rows(tmp_path, settings, shared_data):
     load_files([research], settings, db_path=db)
     rules = settings.model_copy(update={"district": settings.district.model_copy(
         update={"cds_county": county, "cds_district": district})})
-    protected = reads.caaspp_protected(Database(db), rules, "2024-25", "ELA")
+    protected = state_test.caaspp_protected(Database(db), rules, "2024-25", "ELA")
     assert protected["hidden"].any() and not protected["hidden"].all()
     floor = max(settings.privacy.min_n, settings.privacy.state_min_tested)
     assert (protected.loc[~protected["hidden"], "n"] >= floor).all()

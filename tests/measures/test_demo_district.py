@@ -12,7 +12,7 @@ from monitor.db import Database
 from monitor.demo.district import write_demo
 from monitor.ingest.load import load_files
 from monitor.measures import selection
-from monitor.views import breakdowns, reads
+from monitor.views import breakdowns, reads, state_test
 
 from ..conftest import AS_OF, DEMO_STUDENTS
 
@@ -104,14 +104,14 @@ def test_the_state_comparison_reads_the_published_figures(shared_data, settings,
                                                     "cds_district": "61754"})
     mt_diablo = settings.model_copy(update={"district": district})
     f = selection.Filters(school_year="2024-25", subject="ELA")
-    got = reads.caaspp_comparison(Database(db), mt_diablo, f, "2024-25")
+    got = state_test.caaspp_comparison(Database(db), mt_diablo, f, "2024-25")
     shown = {(r.level, r.entity): r.pct_met_above for r in got.itertuples()}
     assert shown[("State", "California")] == 47.0
     assert shown[("County", "Contra Costa")] == 52.5
     assert shown[("District", "Mt. Diablo Unified")] == 49.1
     assert shown[("School", "Delta View Elementary")] == 31.0
     assert pd.isna(shown[("School", "Holbrook Language Academy")])
-    foster = reads.caaspp_comparison(Database(db), mt_diablo,
+    foster = state_test.caaspp_comparison(Database(db), mt_diablo,
                                      f.model_copy(update={"group": "foster"}), "2024-25")
     assert foster[foster["level"] == "School"]["pct_met_above"].isna().all()
 
@@ -120,7 +120,7 @@ def test_no_comparison_without_cds_codes(demo_db, settings):
     district = settings.district.model_copy(update={"cds_county": "", "cds_district": ""})
     bare = settings.model_copy(update={"district": district})
     f = selection.Filters(school_year="2025-26", subject="ELA")
-    assert reads.caaspp_comparison(Database(demo_db), bare, f, "2025-26").empty
+    assert state_test.caaspp_comparison(Database(demo_db), bare, f, "2025-26").empty
 
 
 @pytest.mark.parametrize(("measure", "subject"), [("walkthrough", None), ("survey", "student"),

@@ -13,7 +13,9 @@ from monitor.config import Privacy
 from monitor.db import Database
 from monitor.ingest.load import load_files
 from monitor.measures import selection
-from monitor.views import breakdowns, reads, trajectories
+from monitor.views import breakdowns, movement, reads, trajectories
+
+from ..second_statistics import measure_statistics
 
 YEAR = "2026-27"
 
@@ -223,7 +225,7 @@ def test_negatively_worded_items_are_reversed(small):
 def test_iready_medians_and_students_without_a_baseline(small):
     db, settings = small
     f = selection.Filters(school_year=YEAR, subject="Math")
-    stats = reads.measure_statistics(db, settings.model_copy(
+    stats = measure_statistics(db, settings.model_copy(
         update={"privacy": Privacy(min_n=1)}), "iready_growth", f)
     row = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "all")
                 & (stats["window_id"] == "2")].iloc[0]
@@ -235,12 +237,12 @@ def test_iready_medians_and_students_without_a_baseline(small):
 def test_benchmark_mean_percent_correct_uses_latest_attempts(small):
     db, settings = small
     f = selection.Filters(school_year=YEAR, subject="ELA")
-    stats = reads.measure_statistics(db, settings, "benchmark", f)
+    stats = measure_statistics(db, settings, "benchmark", f)
     row = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "all")].iloc[0]
     # 11 students at 75% and student 010's retake at 88%: (11 * 75 + 88) / 12.
     assert row["mean_percent_correct"] == round((11 * 75 + 88) / 12, 1)
     default = settings.model_copy(update={"privacy": Privacy()})
-    stats = reads.measure_statistics(db, default, "benchmark", f)
+    stats = measure_statistics(db, default, "benchmark", f)
     el = stats[(stats["scope"] == "__district__") & (stats["group_id"] == "el")].iloc[0]
     # Under the minimum n: no statistic, and no exact n either (only "n<10" is shown).
     assert pd.isna(el["n"]) and pd.isna(el["mean_percent_correct"])
@@ -309,7 +311,7 @@ def two_windows(tmp_path_factory, settings):
 
 def test_catching_up_share_and_falling_behind(two_windows, settings):
     f = selection.Filters(school_year=YEAR, subject="ELA")
-    table = reads.catching_up(two_windows, settings, "benchmark", f, "1", "2")
+    table = movement.catching_up(two_windows, settings, "benchmark", f, "1", "2")
     district = table[(table["scope"] == "__district__") & (table["group_id"] == "all")].iloc[0]
     assert (district["n"], district["value"]) == (12, 75.0)         # 9 of the 12 below
     assert (district["n_at_standard"], district["n_fell_behind"]) == (12, 2)
@@ -319,12 +321,12 @@ def test_catching_up_share_and_falling_behind(two_windows, settings):
 def test_level_transition_matrix(two_windows, settings):
     f = selection.Filters(school_year=YEAR, subject="ELA")
     low = settings.model_copy(update={"privacy": Privacy(min_n=1)})
-    matrix = reads.level_transitions(two_windows, low, "benchmark", f, "1", "2")
+    matrix = movement.level_transitions(two_windows, low, "benchmark", f, "1", "2")
     assert matrix.loc["Nearly Met", "Met"] == 9 and matrix.loc["Nearly Met", "Nearly Met"] == 3
     assert matrix.loc["Met", "Nearly Met"] == 2 and matrix.loc["Met", "Met"] == 10
     assert matrix.loc["Not Met"].sum() == 0
     # With the usual minimum n, the small cells (3 and 2 students) are hidden.
-    hidden = reads.level_transitions(two_windows, settings, "benchmark", f, "1", "2")
+    hidden = movement.level_transitions(two_windows, settings, "benchmark", f, "1", "2")
     assert pd.isna(hidden.loc["Nearly Met", "Nearly Met"]) and hidden.loc["Met", "Met"] == 10
     # As shown: a small cell reads n<10; one hidden only to protect another reads suppressed
     # (it may be large: here a 0 that would give away "fell behind" = 2 exactly).
@@ -362,7 +364,7 @@ def test_core_action_one_as_a_whole(tmp_path, settings):
 def test_catching_up_hides_every_count_of_a_hidden_group(two_windows, settings):
     f = selection.Filters(school_year=YEAR, subject="ELA")
     strict = settings.model_copy(update={"privacy": Privacy(min_n=13)})
-    table = reads.catching_up(two_windows, strict, "benchmark", f, "1", "2")
+    table = movement.catching_up(two_windows, strict, "benchmark", f, "1", "2")
     row = table[(table["scope"] == "__district__") & (table["group_id"] == "all")].iloc[0]
     # 12 below at the start: under 13, so neither the share nor any count is shown.
     assert row["suppressed"] and row["display"] == "n<13"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from monitor.db import Database
 from monitor.measures import privacy, selection
-from monitor.views import reads
+from monitor.views import movement
 
 # Slow lane: attacks on the level-to-level tables.
 pytestmark = pytest.mark.slow
@@ -185,14 +185,14 @@ def test_the_district_table_alone_is_protected_too(case):
 
 def test_over_the_school_limit_only_the_district_table_is_shown(demo_db, settings,
                                                                 monkeypatch):
-    monkeypatch.setattr(reads, "LINKED_SCHOOLS_MAX", 1)
+    monkeypatch.setattr(movement, "LINKED_SCHOOLS_MAX", 1)
     db = Database(demo_db)
     filters = selection.Filters(school_year="2026-27", subject="ELA")
     code = sorted(db.query("schools")["school_code"])[0]
-    school = reads.level_transitions(db, settings, "benchmark",
+    school = movement.level_transitions(db, settings, "benchmark",
                                      filters.model_copy(update={"school": code}), "1", "2")
     assert school.attrs["schools_not_shown"] and school.isna().all().all()
-    district = reads.level_transitions(db, settings, "benchmark", filters, "1", "2")
+    district = movement.level_transitions(db, settings, "benchmark", filters, "1", "2")
     assert district.notna().sum().sum() >= 8
 
 
@@ -229,7 +229,7 @@ def published(db: Database, settings, group: str, measure="benchmark", windows=(
     """What the groups page shows for a group, every school and the district: each level-to-
     level table, and the catching-up counts (all grades) as the page shows them."""
     filters = selection.Filters(school_year="2026-27", subject="ELA", group=group)
-    catching = reads.catching_up(db, settings, measure, filters, *windows)
+    catching = movement.catching_up(db, settings, measure, filters, *windows)
     catching = catching[catching["group_id"] == group].set_index("scope")
     codes = sorted(db.query("schools")["school_code"])
     frame = db.query("level_transitions", {
@@ -244,7 +244,7 @@ def published(db: Database, settings, group: str, measure="benchmark", windows=(
         .groupby("k")["n"].sum().reindex(range(CELLS), fill_value=0).to_numpy(float)
 
     def shown_of(scope):
-        table = reads.level_transitions(
+        table = movement.level_transitions(
             db, settings, measure, filters.model_copy(
                 update={"school": None if scope == privacy.DISTRICT else scope}), *windows)
         hidden = np.isnan(table.to_numpy().ravel())
@@ -296,8 +296,8 @@ def test_a_principal_of_several_schools_cannot_read_the_rest_off_the_district(
     theirs = codes[mine]
     district, truth, *_ = published(db, settings, "all")
     filters = selection.Filters(school_year="2026-27", subject="ELA", group="all")
-    everyone = reads.level_transitions(db, settings, "benchmark", filters, "1", "2")
-    table = reads.level_transitions(db, settings, "benchmark", filters, "1", "2",
+    everyone = movement.level_transitions(db, settings, "benchmark", filters, "1", "2")
+    table = movement.level_transitions(db, settings, "benchmark", filters, "1", "2",
                                     tuple(theirs))
     mine_cells = truth[[codes.index(c) for c in theirs]].sum(axis=0)
     rest = district - mine_cells
@@ -311,5 +311,5 @@ def test_a_principal_of_several_schools_cannot_read_the_rest_off_the_district(
     # Their own schools' tables are as everyone's.
     own = filters.model_copy(update={"school": theirs[0]})
     pd.testing.assert_frame_equal(
-        reads.level_transitions(db, settings, "benchmark", own, "1", "2", tuple(theirs)),
-        reads.level_transitions(db, settings, "benchmark", own, "1", "2"))
+        movement.level_transitions(db, settings, "benchmark", own, "1", "2", tuple(theirs)),
+        movement.level_transitions(db, settings, "benchmark", own, "1", "2"))

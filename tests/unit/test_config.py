@@ -5,14 +5,8 @@ import tomllib
 
 import pytest
 
-from monitor.config import (
-    PROJECT_ROOT,
-    ConfigError,
-    date_in_school_year,
-    load_settings,
-    previous_school_year,
-    school_year_of,
-)
+from monitor.config import PROJECT_ROOT, ConfigError, load_settings
+from monitor.school_years import date_in_school_year, previous_school_year, school_year_of
 
 BASE = (PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
 

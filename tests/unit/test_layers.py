@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,14 @@ def test_no_module_is_longer_than_a_reader_holds():
     long = {str(p.relative_to(PROJECT_ROOT)): n for p in files
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}, f"split by what each part does: {long}"
+
+
+def test_every_module_has_a_layer():
+    """A module the contract does not name is checked by nothing: each of src/monitor's
+    modules and packages is in exactly one layer."""
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = config["tool"]["importlinter"]["contracts"][0]["layers"]
+    named = [name.strip() for layer in layers for name in layer.replace("|", ":").split(":")]
+    here = {p.stem for p in SRC.glob("*.py") if p.stem != "__init__"} | {
+        p.name for p in SRC.iterdir() if (p / "__init__.py").exists()}
+    assert sorted(named) == sorted(here)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 
 from monitor.access import Scope
-from monitor.config import Settings, previous_school_year, school_year_of
+from monitor.config import Settings
 from monitor.db import Database
 from monitor.registry import MeasureId
+from monitor.school_years import previous_school_year, school_year_of
 from monitor.views import reads
 from monitor.writing import cycles, reflection
 from monitor.writing.records import DISTRICT, Author, Commitment, Cycle, Indicator

@@ -6,7 +6,6 @@ import re
 
 import pandas as pd
 
-from monitor.config import school_year_of
 from monitor.ingest import codes
 from monitor.ingest.base import (
     Adapted,
@@ -28,6 +27,7 @@ from monitor.ingest.common import (
 )
 from monitor.ingest.readers import RawTable
 from monitor.registry import MeasureId, Source
+from monitor.school_years import school_year_of
 
 KEY = ("source", "school_year", "window_id", "student_id", "subject", "assessment", "test_date")
 PERFORMANCE_TASK = re.compile(r"performance\s*task|\bpt\b", re.IGNORECASE)

@@ -7,23 +7,23 @@ from monitor import text as plain
 from monitor.access import Scope
 from monitor.config import Settings
 from monitor.ui import data
-from monitor.views import walks
+from monitor.views import review
 from monitor.writing import cycles as rules
 from monitor.writing.records import DISTRICT, Cycle
 
 
 def review_of(settings: Settings, scope: Scope, cycle: Cycle) -> rules.Review:  # noqa: ARG001
     """The cycle's review on the as-of date, from the protected data."""
-    return walks.cycle_review(data.PageSource(scope), cycle)
+    return review.cycle_review(data.PageSource(scope), cycle)
 
 
 def current_cycle(scope: Scope, school: str | None) -> Cycle | None:
     """The open cycle of a school (None: the district's), else its latest, else None."""
-    return walks.current_cycle(data.PageSource(scope), school)
+    return review.current_cycle(data.PageSource(scope), school)
 
 
-dates = walks.cycle_dates
-table = walks.cycle_table
+dates = review.cycle_dates
+table = review.cycle_table
 
 
 def percent(value) -> str:

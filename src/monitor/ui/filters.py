@@ -10,9 +10,10 @@ import streamlit as st
 
 from monitor import text
 from monitor.access import AccessDenied, Scope, require
-from monitor.config import Settings, previous_school_year
+from monitor.config import Settings
 from monitor.keys import GRADE_BANDS, GRADE_ORDER
 from monitor.measures import selection
+from monitor.school_years import previous_school_year
 from monitor.ui import data
 
 ALL = "__all__"

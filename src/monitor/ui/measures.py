@@ -7,9 +7,10 @@ import streamlit as st
 
 from monitor import registry
 from monitor.access import Scope
-from monitor.config import Settings, previous_school_year
+from monitor.config import Settings
 from monitor.measures import selection
 from monitor.registry import MeasureId
+from monitor.school_years import previous_school_year
 from monitor.ui import components, data, figures
 from monitor.ui import filters as filters_ui
 from monitor.views import breakdowns, findings, glance, measures_table, trajectories

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor.config import Settings, previous_school_year
+from monitor.config import Settings
 from monitor.keys import GRADE_BANDS, GRADE_ORDER
 from monitor.measures import privacy
 from monitor.measures.goals import statuses, targets
 from monitor.measures.selection import Filters, scope
+from monitor.school_years import previous_school_year
 from monitor.views.trajectories import with_display
 
 # The grades a school of each level teaches; a level not listed teaches any grade.

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from monitor import registry
-from monitor.config import Settings, school_year_of
+from monitor.config import Settings
 from monitor.measures import privacy
 from monitor.measures.goals import goal_for, status_of
+from monitor.school_years import school_year_of
 
 WEEK = dt.timedelta(days=7)
 # The keys of a changed cell, as the measures CLI names them.

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from monitor import registry
-from monitor.config import Settings, previous_school_year
+from monitor.config import Settings
 from monitor.measures import privacy
 from monitor.measures.goals import change_level, dashboard_colour, status_level, statuses, targets
+from monitor.school_years import previous_school_year
 from monitor.views.trajectories import at_current_rate, signed_points
 
 

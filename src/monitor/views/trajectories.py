@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from monitor import registry
-from monitor.config import Settings, previous_school_year
+from monitor.config import Settings
 from monitor.keys import GRADE_ORDER
 from monitor.measures.goals import STATUS_LABELS, status_of, target_at
 from monitor.measures.selection import Filters, scope, view_date, window_state, windows_through
+from monitor.school_years import previous_school_year
 
 
 def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: Filters,

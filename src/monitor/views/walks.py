@@ -6,8 +6,7 @@ the trend against the goal, the indicators, Core Actions 2 and 3 by rating, teac
 practice growth, the schools at the walk (a strip: the furthest below named, a school's deck
 marks its school), practice beside the benchmark that followed, and the improvement cycle's
 review. A slide whose chart would be all hidden says so in one line instead. Nothing
-identifying: no teacher, student or observer is named; every value is the protected one.
-"""
+identifying: no teacher, student or observer is named; every value is the protected one."""
 
 from __future__ import annotations
 
@@ -17,16 +16,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from monitor import registry
-from monitor.config import Settings, previous_school_year
+from monitor.config import Settings
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
 from monitor.measures import goals, selection
 from monitor.present import charts
 from monitor.present.debrief import MAX_LABELS, ChartData, Slide
 from monitor.registry import MeasureId
+from monitor.school_years import previous_school_year
 from monitor.views import findings, measures, trajectories
+from monitor.views.review import cycle_slide
 from monitor.views.source import Source
-from monitor.writing import cycles as cycle_rules
-from monitor.writing.records import DISTRICT, Cycle
 
 OUTCOME = MeasureId.BENCHMARK
 RATING_NAMES = {1: "Not Yet", 2: "Somewhat", 3: "Mostly", 4: "Yes"}
@@ -403,55 +402,3 @@ def _furthest_from_trend(pairs: pd.DataFrame, count: int) -> list[str]:
     slope = ((x - x.mean()) * (y - y.mean())).sum() / max(((x - x.mean()) ** 2).sum(), 1e-9)
     residual = (y - (y.mean() + slope * (x - x.mean()))).abs()
     return list(pairs.loc[residual.sort_values(ascending=False).index[:count], "school_name"])
-
-
-def cycle_review(source: Source, cycle: Cycle) -> cycle_rules.Review:
-    """The cycle's review on the as-of date, from the protected data."""
-    year = cycle_rules.school_year_of(cycle.starts_on)
-    points = {i.id: source.cycle_points(cycle.scope, i, year) for i in cycle.indicators}
-    return cycle_rules.review(cycle, points, source.settings, source.settings.as_of_date())
-
-
-def current_cycle(source: Source, school: str | None) -> Cycle | None:
-    """The open cycle of a school (None: the district's), else its latest, else None."""
-    every = source.cycles(school)
-    return next((c for c in every if c.status == "open"), every[0] if every else None)
-
-
-def cycle_dates(cycle: Cycle) -> str:
-    return f"{cycle.starts_on:%b %-d} - {cycle.ends_on:%b %-d, %Y}"
-
-
-def cycle_table(review: cycle_rules.Review) -> pd.DataFrame:
-    def percent(value) -> str:
-        return "not shown" if value is None else f"{value:.0f}%"
-    return pd.DataFrame([{
-        "Indicator": r.label, "Kind": r.indicator.kind,
-        "Start": percent(r.start),
-        "Now": percent(r.now) + (f" ({r.now_window})" if r.now_window else ""),
-        "Target": f"{r.target:.0f}%",
-        "Moved": f"yes, by {r.moved_on:%b %-d}" if r.moved else "not yet",
-        "Decision": r.indicator.decision or "", "Note": r.indicator.decision_note}
-        for r in review.indicators])
-
-
-def cycle_slide(source: Source, school: str | None) -> Slide | None:
-    """The cycle review slide: the open (else latest) cycle of the school or the district;
-    None when there is none. Its indicators at the start, now and their targets."""
-    cycle = current_cycle(source, school)
-    if cycle is None:
-        return None
-    review = cycle_review(source, cycle)
-    where = "District" if cycle.scope == DISTRICT else "School"
-    reviews = list(review.indicators)[:MAX_LABELS]
-    chart = ChartData("bars", [r.label for r in reviews], [
-        ("Now", [r.now for r in reviews]), ("Start", [r.start for r in reviews]),
-        ("Target", [r.target for r in reviews])])
-    # The focus is the people's own words: a line of the slide (shown as text on the page, in
-    # the PDF and the PowerPoint), not part of its caption.
-    return Slide("cycle", f"Cycle review: {review.finding}",
-                 f"{where} cycle {cycle_dates(cycle)} · {review.commitments_on_time} of "
-                 f"{review.commitments_due} commitments due done on time · as of "
-                 f"{source.settings.as_of_date():%B %-d, %Y}",
-                 charts.cycle_chart(review, "This cycle"), table=cycle_table(review),
-                 lines=[f"Focus: {cycle.focus}"], chart=chart if reviews else None)

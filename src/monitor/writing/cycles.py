@@ -22,12 +22,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from monitor import registry
-from monitor.config import Settings, previous_school_year, school_year_of, school_year_start
+from monitor.config import Settings
 from monitor.ingest.walkthroughs import INDICATOR_LABELS
 from monitor.items import CONSTRUCT_LABELS, ITEMS_BY_ID, statement
 from monitor.measures import selection
 from monitor.measures.selection import Filters
 from monitor.registry import MeasureId
+from monitor.school_years import previous_school_year, school_year_of, school_year_start
 from monitor.writing.records import DISTRICT, Cycle, Indicator
 
 LEADING_MEASURES = registry.LEADING

@@ -1,0 +1,186 @@
+"""The caches under every page: the settings and the database (one per file and version),
+the stamp every cache key holds, the whole-district results held once and shared (`_raw_*`,
+never handed to a page), and `view`, which caches a page computation per scope."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from monitor.access import Scope, require
+from monitor.config import Settings, config_path, load_settings
+from monitor.db import Database
+from monitor.db import database_path as database_file
+from monitor.measures import selection
+from monitor.registry import MeasureId
+from monitor.views import measures_table, reads
+
+
+def _config_key() -> tuple[str, int]:
+    path = config_path()
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except OSError:
+        return str(path), 0
+
+
+@st.cache_resource(show_spinner=False)
+def _settings_of(path: str, mtime_ns: int) -> Settings:   # noqa: ARG001 - the cache key
+    return load_settings(path)
+
+
+def settings() -> Settings:
+    """config.toml as validated, read again when the file (or MONITOR_CONFIG) changes."""
+    return _settings_of(*_config_key())
+
+
+@st.cache_resource(show_spinner=False)
+def _database_at(path: str) -> Database:
+    return Database(path, engine=settings().engine)
+
+
+def _database() -> Database:
+    return _database_at(str(database_file()))
+
+
+RUN_STAMP = "_monitor_db_stamp"
+
+
+def _key(db_version: tuple[int, int]) -> tuple:
+    """Every cache key's first part: the database version, the settings file's version and the
+    as-of date. A load, a changed config.toml and a new day (windows open and close with the
+    as-of date) each make new keys, so no cached result outlives what it was computed from."""
+    return (*db_version, *_config_key(), settings().as_of_date().isoformat())
+
+
+def stamp() -> tuple:
+    """The cache key of what this script run reads (see `_key`): pinned by `ready()` at the
+    start of the run, so a load that commits mid-run never mixes old and new data on one page."""
+    try:
+        pinned = st.session_state.get(RUN_STAMP)
+    except Exception:           # outside a script run
+        pinned = None
+    return tuple(pinned) if pinned else _key(_database().current())
+
+
+def ready() -> None:
+    """Open the database's current version and pin this run to it; a missing, locked,
+    unreadable or outdated file is a message before any page runs (DatabaseProblem)."""
+    st.session_state[RUN_STAMP] = _key(_database().current())
+
+
+def database_version() -> tuple:
+    """The key of the database file's current version, opening it if it is new (for the
+    cache warmer, monitor.ui.warm; a page reads `stamp()`)."""
+    return _key(_database().current())
+
+
+def database_stamp() -> tuple:
+    """The key of the file as it is now, without opening it."""
+    return _key(_database().stamp())
+
+
+def _db(key):
+    """The database at the version a cache key names."""
+    return _database().at(tuple(key[:2]))
+
+
+def _name(value):
+    """A measure's or source's id as the plain string a cache key holds: the registry's
+    enums (MeasureId, Source) equal their strings, but the cache hashes them apart."""
+    return str(value) if isinstance(value, enum.Enum) else value
+
+
+def _plain(filters: selection.Filters, **keep) -> selection.Filters:
+    """The filters a whole-district result depends on: school, group and window are applied
+    by the pages to the cached result, so switching them is a cache hit."""
+    return filters.model_copy(update={"school": None, "group": "all", "window": None} | keep)
+
+
+def _allowed(scope: object, filters: selection.Filters) -> Scope:
+    """The user's scope, after checking it exists and includes the filters' school."""
+    scope = require(scope)
+    scope.check_school(filters.school)
+    return scope
+
+
+Result = TypeVar("Result")
+
+
+def view(func: Callable[..., Result]) -> Callable[..., Result]:
+    """Cache a page computation over scoped data, so a warm rerun reads its result instead of
+    recomputing it (pandas work over every school is most of a page run at district scale).
+
+    `func(scope, *args)` must read data only through this module. The cache is keyed on the
+    database stamp, the checked scope and the arguments (positional, hashable: Filters and
+    Scope are frozen); a Filters argument's school is checked against the scope first.
+    """
+    def compute(db_stamp, scope, *args):
+        return func(scope, *args)
+    # Streamlit keys a cache on the function's module, qualified name and source.
+    compute.__module__ = func.__module__
+    compute.__qualname__ = f"{func.__qualname__}.view"
+    cached = st.cache_data(show_spinner=False, max_entries=512)(compute)
+
+    @functools.wraps(func)
+    def checked(scope: Scope, *args):
+        scope = require(scope)
+        for arg in args:
+            if isinstance(arg, selection.Filters):
+                _allowed(scope, arg)
+        return cached(stamp(), scope, *(_name(arg) for arg in args))
+    return checked
+
+
+# -- whole-district results: cached, never returned to a page unscoped ----------------------
+# A measure's cells and its measures table are held as shared objects (cache_resource), not
+# copied in and out of the cache on every use (cache_data pickles a result when it stores it
+# and unpickles it at each hit: a sixth of a first overview at 400,000 students). They reach
+# a page only through a scoped, cache_data layer below (_scoped_cells, _scoped_measure_table,
+# the views), which hands each run its own copy; what reads them here never changes them
+# (tests/app/test_scoped_data.py checks that after every page has run).
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _raw_cells(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
+    return reads.measure_cells(_db(db_stamp), settings(), measure, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _raw_item_cells(db_stamp, filters: selection.Filters) -> pd.DataFrame:
+    return reads.measure_cells(_db(db_stamp), settings(), MeasureId.SURVEY, filters,
+                               survey_items=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _raw_measure_table(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
+    return _table_of(_raw_cells(db_stamp, measure, filters), measure, filters)
+
+
+def forget_results() -> None:
+    """Forget every computed result, copied or shared, but not the open database: what a
+    server that has just started holds (benchmarks and tests of a first view)."""
+    st.cache_data.clear()
+    _raw_cells.clear()
+    _raw_measure_table.clear()
+
+
+def _table_of(cells: pd.DataFrame, measure: str, filters: selection.Filters) -> pd.DataFrame:
+    """The measures table of `cells` under the filters' subject and grade."""
+    return measures_table.measure_table(cells, settings(), measure,
+                                        selection.subject_of(measure, filters), filters.grade)
+
+
+@st.cache_data(show_spinner=False)
+def _raw_query(db_stamp, name: str, params: tuple = ()) -> pd.DataFrame:
+    return _db(db_stamp).query(
+        name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def _query(name: str, **params) -> pd.DataFrame:
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _raw_query(stamp(), name, frozen)
