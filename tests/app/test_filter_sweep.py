@@ -35,7 +35,7 @@ PRINCIPAL_PAGES = ANALYST_PAGES[:-1]
 SEED = 20261201
 ALL = "__all__"
 # What a page says when it has nothing to draw: each begins a sentence that gives the reason.
-NO_DATA_WORDS = ("no ", "not ", "nothing", "none", "hidden", "fewer", "suppressed", "only",
+NO_DATA_WORDS = ("no ", "not ", "nothing", "none", "hidden", "fewer", "too few", "suppressed", "only",
                  "n<", "without", "before", "after")
 
 
@@ -87,8 +87,10 @@ def run(page: str, params: dict[str, str], *, principal: bool) -> AppTest:
 
 def says_why(at: AppTest) -> bool:
     """The page's own body says why it draws nothing (the sidebar's captions do not count:
-    they are there on every page, whatever it shows)."""
-    messages = [m.value for kind in ("info", "warning", "caption") for m in at.main.get(kind)]
+    they are there on every page, whatever it shows): a message, a caption, or a slide's
+    own line in presentation mode ("Too few classroom observations on this walk.")."""
+    messages = [m.value for kind in ("info", "warning", "caption", "markdown")
+                for m in at.main.get(kind)]
     return any(word in str(m).lower() for m in messages for word in NO_DATA_WORDS)
 
 

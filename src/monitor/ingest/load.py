@@ -204,45 +204,54 @@ def _staging(adapted: Adapted) -> pd.DataFrame:
     return staged.drop_duplicates(subset=list(adapted.key)).reset_index(drop=True)
 
 
-# The f-strings below (marked noqa: S608 / nosec for ruff and bandit) name only tables and
-# columns from TABLE_COLUMNS, checked on entry; every value is a bound parameter.
+def _named(template: str, table: str, key: tuple[str, ...] = ()) -> str:
+    """The one place the loader builds SQL from names: `template` with {table}, {columns} (the
+    table's columns, as staging's `s."c"`) and {match} (the key's columns, `t."k" IS NOT
+    DISTINCT FROM s."k"`) filled from TABLE_COLUMNS only, each name quoted. A table or key it
+    does not know is refused; values never go in (they are bound parameters)."""
+    if table not in TABLE_COLUMNS or not set(key) <= set(TABLE_COLUMNS[table]):
+        raise ValueError(f"unknown table or key: {table} {key}")
+
+    def quoted(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+    return template.format(
+        table=quoted(table),
+        columns=", ".join(f"s.{quoted(c)}" for c in TABLE_COLUMNS[table]),
+        match=" AND ".join(f"t.{quoted(k)} IS NOT DISTINCT FROM s.{quoted(k)}" for k in key))
+
+
 def _anti_join_insert(con, table: str, key: tuple[str, ...]) -> tuple[int, int]:
     """Insert staged records whose key is not already in `table`.
 
     Returns (input rows with at least one new record, records inserted): a wide survey row
     becomes several records, and the report counts input rows.
     """
-    if table not in TABLE_COLUMNS or not set(key) <= set(TABLE_COLUMNS[table]):
-        raise ValueError(f"unknown table or key: {table} {key}")
-    columns = ", ".join(f"s.{c}" for c in TABLE_COLUMNS[table])
-    match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in key)
-    new = f"NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"  # noqa: S608  # nosec
-    new_rows = scalar(con, f"SELECT count(DISTINCT s._row) FROM staging s WHERE {new}")  # noqa: S608  # nosec
-    before = scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608  # nosec
-    con.execute(
-        f"INSERT INTO {table} BY NAME SELECT {columns}, $load_id AS load_id "  # noqa: S608  # nosec
-        f"FROM staging s WHERE {new}",
-        {"load_id": scalar(con, "SELECT currval('load_ids')")},
-    )
-    return new_rows, scalar(con, f"SELECT count(*) FROM {table}") - before  # noqa: S608  # nosec
+    count = _named("SELECT count(*) FROM {table}", table)
+    new_rows = scalar(con, _named("SELECT count(DISTINCT s._row) FROM staging s WHERE NOT "
+                                  "EXISTS (SELECT 1 FROM {table} t WHERE {match})", table, key))
+    before = scalar(con, count)
+    con.execute(_named("INSERT INTO {table} BY NAME SELECT {columns}, $load_id AS load_id "
+                       "FROM staging s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})",
+                       table, key),
+                {"load_id": scalar(con, "SELECT currval('load_ids')")})
+    return new_rows, scalar(con, count) - before
 
 
 def _replace_earlier_versions(con, table: str, file_name: str, source: str, sha: str) -> int:
     """A corrected file (same name and source, new content) replaces what its earlier versions
     contributed to the school years and windows it covers; other windows are left alone."""
-    if table not in TABLE_COLUMNS:
-        raise ValueError(f"unknown table: {table}")
+    count = _named("SELECT count(*) FROM {table}", table)
     earlier = [row[0] for row in con.execute(
         sql("loads_earlier_versions"), {"file_name": file_name, "source": source, "sha": sha}
     ).fetchall()]
     if not earlier:
         return 0
-    before = scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608  # nosec
-    con.execute(
-        f"DELETE FROM {table} WHERE list_contains($earlier, load_id) "  # noqa: S608  # nosec
-        "AND (school_year, window_id) IN (SELECT DISTINCT school_year, window_id FROM staging)",
+    before = scalar(con, count)
+    con.execute(_named(
+        "DELETE FROM {table} WHERE list_contains($earlier, load_id) AND (school_year, "
+        "window_id) IN (SELECT DISTINCT school_year, window_id FROM staging)", table),
         {"earlier": earlier})
-    return before - scalar(con, f"SELECT count(*) FROM {table}")  # noqa: S608  # nosec
+    return before - scalar(con, count)
 
 
 def _load_roster(con, staged: pd.DataFrame, settings: Settings, load_id: int) -> int:
