@@ -10,7 +10,7 @@ from monitor.measures import selection
 from monitor.school_years import previous_school_year
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 from monitor.ui import glance as first_screen
-from monitor.views import trajectories
+from monitor.views import sections, trajectories
 
 settings = data.settings()
 f = filters.current()
@@ -67,20 +67,12 @@ if point is None:
     components.no_data("No school has results for this measure yet this year.")
 else:
     scoped = measures.scoped_filters(measure, f)
-    schools = measures.by_school(scope, measure, scoped, point["window_id"])
-    expected = measures.schools_with_results(scope, measure, scoped)
-    waiting = schools[~schools["present"] & schools["school_code"].isin(expected)]
-    schools = schools[schools["present"]]
-    off = schools[schools["status"] == "not met"]
-    title = (f"{len(off)} of {len(schools)} schools not met (more than "
-             f"{settings.status.approaching_band:.0f} points below the goal) at {point['window']}")
-    if len(waiting):
-        title += f"; {len(waiting)} with no results: " + ", ".join(waiting["school_name"][:3])
-    table = schools[["school_name", "level", "value", "n", "target", "status"]].rename(
-        columns={"school_name": "School", "level": "Level", "value": "Value (%)",
-                 "target": "Goal (%)", "status": "Status"})
-    components.render_chart(title, figures.school_status_chart(schools, label), table,
-                            as_of=as_of, n_note=f"n = {len(schools)} schools with results",
+    schools = sections.schools_at_window(
+        measures.by_school(scope, measure, scoped, point["window_id"]),
+        measures.schools_with_results(scope, measure, scoped), point["window"],
+        settings.status.approaching_band)
+    components.render_chart(schools.title, figures.school_status_chart(schools.rows, label),
+                            schools.table, as_of=as_of, n_note=schools.n_note,
                             key="overview_schools")
 
 # Schools x measures at each measure's latest window.

@@ -1,13 +1,12 @@
 """School: one school's measures against the district and its own goals, leading and lagging."""
 
-import pandas as pd
 import streamlit as st
 
 from monitor import registry, text
 from monitor.measures import selection
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 from monitor.ui import glance as first_screen
-from monitor.views import breakdowns, trajectories
+from monitor.views import breakdowns, sections, trajectories
 
 settings = data.settings()
 f = filters.current()
@@ -34,15 +33,10 @@ if f.school is None:
     point = trajectories.latest_point(frame)
     if point is not None:
         label = measures.subject_label(settings, reference, f)
-        every = measures.by_school(scope, reference, f, point["window_id"])
-        every = every[every["present"]]
-        table = every[["school_name", "level", "value", "n", "target", "status"]].rename(
-            columns={"school_name": "School", "level": "Level", "value": "Value (%)",
-                     "target": "Goal (%)", "status": "Status"})
-        components.render_chart(f"Every school at {point['window']}: {label}",
-                                figures.school_status_chart(every, label), table, as_of=as_of,
-                                n_note=f"n = {len(every)} schools with results",
-                                key="school_every")
+        every = sections.every_school(measures.by_school(scope, reference, f, point["window_id"]),
+                                      point["window"], label)
+        components.render_chart(every.title, figures.school_status_chart(every.rows, label),
+                                every.table, as_of=as_of, n_note=every.n_note, key="school_every")
     st.stop()
 row = schools.set_index("school_code").loc[f.school]
 st.title(text.markdown(row["school_name"]), anchor=False)
@@ -84,24 +78,12 @@ if point is not None:
     # to some schools sees where theirs stands (rank, median), never another school's value.
     level = row["level"].lower()
     if scope.schools is None:
-        peers = measures.by_school(scope, measure, f, point["window_id"], row["level"])
-        peers = peers[peers["present"]].copy()
-        ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
-        codes = list(ranked["school_code"])
-        if f.school in codes and len(codes) > 1:
-            title = (f"{row['school_name']} is {trajectories.ordinal(codes.index(f.school) + 1)} of "
-                     f"{len(codes)} {level} schools at {point['window']} "
-                     f"(median {ranked['value'].median():.0f}%)")
-        else:
-            title = f"{row['level']} schools at {point['window']}"
-        peers["school_name"] = peers["school_name"].where(
-            peers["school_code"] != f.school, "▶ " + peers["school_name"] + " (this school)")
-        table = peers[["school_name", "value", "n", "target", "status"]].rename(columns={
-            "school_name": "School", "value": "Value (%)", "target": "Goal (%)",
-            "status": "Status"})
-        components.render_chart(title, figures.school_status_chart(peers, label), table,
-                                as_of=as_of, n_note=f"n = {len(peers)} {level} schools with "
-                                                    "results", key="school_peers")
+        peers = sections.peers(measures.by_school(scope, measure, f, point["window_id"],
+                                                  row["level"]),
+                               f.school, row["school_name"], row["level"], point["window"])
+        components.render_chart(peers.title, figures.school_status_chart(peers.rows, label),
+                                peers.table, as_of=as_of, n_note=peers.n_note,
+                                key="school_peers")
     else:
         standing = data.peer_summary(scope, measure, f, point["window_id"], row["level"])
         if standing is not None and "rank" in standing:
@@ -113,39 +95,25 @@ if point is not None:
                        f"median are the district's · as of {as_of:%B %-d, %Y}")
         elif standing is not None:
             st.caption(f"{standing['count']} {level} school(s) have results at "
-                       f"{point['window']}: a rank among fewer than {data.PEER_MINIMUM} would "
+                       f"{point['window']}: a rank among fewer than {sections.PEER_MINIMUM} would "
                        "tell another school's result, so none is shown.")
 
     # By grade: this school's grades beside the district's same grade.
     grades = breakdowns.level_grades(row["level"])
-    by_grade = measures.by_grade(scope, measure, f, point["window_id"], grades)
-    if len(by_grade):
-        shown = by_grade[by_grade["value"].notna()]
-        lowest = shown.sort_values("value").head(1)
-        title = (f"By grade at {point['window']}: grade {lowest['detail'].iloc[0]} is lowest at "
-                 f"{lowest['value'].iloc[0]:.0f}%" if len(lowest) else
-                 f"By grade at {point['window']}")
-        table = by_grade.rename(columns={"detail": "Grade", "value": "School (%)",
-                                         "last_year": "District, same grade (%)",
-                                         "target": "Goal (%)"})[
-            ["Grade", "School (%)", "n", "District, same grade (%)", "Goal (%)"]]
+    rows = measures.by_grade(scope, measure, f, point["window_id"], grades)
+    if len(rows):
+        by_grade = sections.by_grade(rows, point["window"])
         components.render_chart(
-            title, figures.detail_chart(by_grade, {g: f"Grade {g}" for g in grades},
-                                       point["target"] if pd.notna(point["target"]) else None,
-                                       "This school", "District, same grade"),
-            table, as_of=as_of, n_note=f"n = {int(by_grade['n'].sum()):,} students",
-            key="school_grades")
+            by_grade.title, figures.detail_chart(by_grade.rows, {g: f"Grade {g}" for g in grades},
+                                                 sections.target_or_none(point), "This school",
+                                                 "District, same grade"),
+            by_grade.table, as_of=as_of, n_note=by_grade.n_note, key="school_grades")
 
-    groups = measures.by_group(scope, measure, f, point["window_id"])
-    worst = groups[groups["gap_to_all"].notna()].sort_values("gap_to_all").head(1)
-    title = (f"Largest gap at {point['window']}: {worst['group'].iloc[0]} "
-             f"({worst['gap_to_all'].iloc[0]:+.0f} points)" if len(worst)
-             and worst["group_id"].iloc[0] != "all" else f"Student groups at {point['window']}")
-    table = groups[["group", "value", "n", "gap_to_all"]].rename(
-        columns={"group": "Group", "value": "Value (%)", "gap_to_all": "Gap to all students"})
-    components.render_chart(title, figures.group_gap_chart(groups), table, as_of=as_of,
-                            n_note=trajectories.n_phrase(point['n'], point['hidden_label'], "students"),
-                            key="school_groups")
+    groups = sections.groups(measures.by_group(scope, measure, f, point["window_id"]),
+                             point["window"], trajectories.n_phrase(
+                                 point["n"], point["hidden_label"], "students"))
+    components.render_chart(groups.title, figures.group_gap_chart(groups.rows), groups.table,
+                            as_of=as_of, n_note=groups.n_note, key="school_groups")
 
 st.header("Leading indicators", anchor=False)
 students_say = [m for m in registry.LEADING if m not in registry.ADULTS]

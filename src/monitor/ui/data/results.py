@@ -27,7 +27,8 @@ from monitor.ui.data.cache import (
     stamp,
     view,
 )
-from monitor.views import breakdowns, movement, reads, state_test
+from monitor.views import breakdowns, movement, reads, sections, state_test
+from monitor.views.sections import PEER_MINIMUM
 
 # -- what pages receive: scoped, and cached per scope ------------------------------------------
 
@@ -197,18 +198,7 @@ def peer_summary(scope: Scope, measure: str, filters: selection.Filters, window_
     everyone = _query("schools")
     peers = breakdowns.by_school(cells, settings(), measure, filters, window_id,
                                  everyone[everyone["level"] == level])
-    ranked = peers[peers["value"].notna()].sort_values("value", ascending=False)
-    codes = list(ranked["school_code"])
-    if filters.school not in codes:
-        return None
-    if len(codes) < PEER_MINIMUM:
-        return {"count": len(codes)}
-    return {"rank": codes.index(filters.school) + 1, "count": len(codes),
-            "median": float(ranked["value"].median())}
-
-
-# Schools of a level a school is ranked among, at least (see peer_summary).
-PEER_MINIMUM = 5
+    return sections.standing(peers, filters.school, PEER_MINIMUM)
 
 
 def _walk_params(filters: selection.Filters) -> dict:
