@@ -9,13 +9,13 @@ commitments done by their due dates; closing it opens the next with the decision
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from monitor import text
 from monitor.access import AccessDenied
 from monitor.present import charts
 from monitor.ui import components, cycle_view, data, filters
+from monitor.views import review
 from monitor.writing import cycles as rules
 from monitor.writing.records import COMMITMENT_STATUSES, DECISIONS, DISTRICT, LIMITS, Commitment, Refused
 
@@ -54,23 +54,12 @@ st.caption(
 
 if f.school is None:
     # Every school's cycle at a glance.
-    rows = []
-    for cycle in data.every_cycle(scope):
-        if cycle.scope == DISTRICT or cycle.status != "open":
-            continue
-        r = cycle_view.review_of(settings, scope, cycle)
-        leading = [x for x in r.indicators if x.indicator.kind == "leading"]
-        lagging = [x for x in r.indicators if x.indicator.kind == "lagging"]
-        rows.append({
-            "School": names.get(cycle.scope, cycle.scope), "Focus": cycle.focus,
-            "Dates": cycle_view.dates(cycle),
-            "Practice moved": f"{sum(x.moved for x in leading)} of {len(leading)}",
-            "Results moved": f"{sum(x.moved for x in lagging)} of {len(lagging)}",
-            "Practice first": {True: "yes", False: "no", None: "not yet"}[r.practice_first],
-            "Commitments on time": f"{r.commitments_on_time} of {r.commitments_due} due"})
-    st.subheader(f"Schools with an open cycle: {len(rows)} of {len(names)}", anchor=False)
-    if rows:
-        components.show_table(pd.DataFrame(rows), hide_index=True, key="cycles_schools")
+    glance = review.at_a_glance([
+        (names.get(c.scope, c.scope), c, cycle_view.review_of(settings, scope, c))
+        for c in data.every_cycle(scope) if c.scope != DISTRICT and c.status == "open"])
+    st.subheader(f"Schools with an open cycle: {len(glance)} of {len(names)}", anchor=False)
+    if len(glance):
+        components.show_table(glance, hide_index=True, key="cycles_schools")
     else:
         components.no_data("No school has an open cycle yet. Choose a school in the sidebar to "
                            "open one.")
@@ -80,25 +69,22 @@ every = data.cycles(scope, f.school)
 current = next((c for c in every if c.status == "open"), None)
 
 if current is not None:
-    review = cycle_view.review_of(settings, scope, current)
+    this = cycle_view.review_of(settings, scope, current)
     # What people wrote is shown as they wrote it: never Markdown (monitor.text).
     st.subheader(f"Focus: {text.markdown(current.focus)}", anchor=False)
     st.caption(f"Practice: {text.markdown(current.practice or '(not named)')} · "
                f"{cycle_view.dates(current)} · opened by {text.markdown(current.opened_by)}"
                + (f" · follows cycle {current.previous_id}" if current.previous_id else ""))
-    components.render_chart(cycle_view.title(review),
-                            charts.cycle_chart(review, "This cycle"), cycle_view.table(review),
+    components.render_chart(cycle_view.title(this),
+                            charts.cycle_chart(this, "This cycle"), cycle_view.table(this),
                             as_of=as_of,
                             n_note="Circles: start values; stars: targets; shaded: the cycle",
                             key="cycle_review")
 
     st.subheader("Commitments", anchor=False)
     if current.commitments:
-        components.show_table(pd.DataFrame([{
-            "What": c.what, "Owner": c.owner_role, "Due": c.due_on, "Status": c.status,
-            "Done on": c.done_on, "Carried": "yes" if c.carried_from else "",
-            "Link": c.link} for c in current.commitments]), hide_index=True,
-            key="cycle_commitments")
+        components.show_table(review.commitments_table(current), hide_index=True,
+                              key="cycle_commitments")
     else:
         components.no_data("No commitments yet.")
     if can_write:
@@ -134,7 +120,7 @@ if current is not None:
                    "a decision on each.")
         with st.form("cycle_decisions"):
             decided, targets = {}, {}
-            for r in review.indicators:
+            for r in this.indicators:
                 left, middle, right = st.columns([2, 1, 3])
                 choice = left.selectbox(r.label, ["(undecided)", *DECISIONS],
                                         index=(DECISIONS.index(r.indicator.decision) + 1
@@ -148,7 +134,7 @@ if current is not None:
                                         max_chars=LIMITS["decision_note"])
                 decided[r.indicator.id] = (choice, note)
             if st.form_submit_button("Save decisions"):
-                was = {r.indicator.id: r.target for r in review.indicators}
+                was = {r.indicator.id: r.target for r in this.indicators}
                 _attempt(lambda: desk.review(
                     {i: (c, n) for i, (c, n) in decided.items() if c != "(undecided)"},
                     {i: t for i, t in targets.items() if t != was[i]}), "Decisions saved.")
@@ -210,8 +196,5 @@ if closed:
         past = cycle_view.review_of(settings, scope, cycle)
         with st.expander(f"{cycle_view.dates(cycle)}: {text.markdown(cycle.focus)}"):
             st.markdown(past.finding)
-            components.show_table(pd.DataFrame([{
-                "Indicator": r.label, "Start": cycle_view.percent(r.start), "End": cycle_view.percent(r.now),
-                "Target": f"{r.target:.0f}%", "Decision": r.indicator.decision or "",
-                "Note": r.indicator.decision_note} for r in past.indicators]),
-                hide_index=True, key=f"cycle_past_{cycle.id}")
+            components.show_table(review.closed_table(past), hide_index=True,
+                                  key=f"cycle_past_{cycle.id}")

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from monitor import registry, text
-from monitor.registry import MeasureId
 from monitor.school_years import previous_school_year
 from monitor.ui import components, data, filters, measures, upload
+from monitor.views import sections
 
 settings = data.settings()
 f = filters.current()
@@ -57,42 +57,23 @@ else:
 st.header("Coverage", anchor=False)
 source = st.selectbox("Source", list(registry.Source), key="data_source",
                       format_func=registry.SOURCE_LABELS.get)
-coverage = data.coverage(scope, [previous_school_year(f.school_year), f.school_year])
-coverage = coverage[coverage["source"] == source]
-# Schools expected to test: those with this source's results in either year.
-expected = set(coverage["school_code"])
-coverage = coverage[coverage["school_year"] == f.school_year]
-schools = data.schools(scope)
 measure = registry.measure_of(source)
-calendar = settings.calendar_for(measure)
-grid = (coverage.pivot_table(index="school_code", columns="window_id", values="n", aggfunc="sum")
-        .reindex(index=schools["school_code"], columns=calendar.ids))
-started = [w.id for w in calendar.windows if w.dates(f.school_year)[0] <= as_of]
-missing = [code for code in schools["school_code"]
-           if code in expected and started and grid.loc[code, started].isna().any()]
-grid.index = schools["school_name"]
-grid.columns = [calendar.label_of(c) for c in grid.columns]
-names = schools.set_index("school_code")["school_name"]
-title = (f"{len(missing)} school(s) with a missing {calendar.label.lower()}: "
-         + ", ".join(names[c] for c in missing[:3]) if missing
-         else f"Every school with {source} data has every window that has started")
-st.subheader(text.markdown(title), anchor=False)
-st.caption(f"Students (or observations, respondents) with results, {f.school_year} · "
-           f"as of {as_of:%B %-d, %Y}")
-# Windows that have started show 0 where nothing arrived; windows still to come stay blank.
-shown = grid.fillna(0).astype(int).astype(object)
-shown[[calendar.label_of(c) for c in calendar.ids if c not in started]] = "not yet"
-components.show_table(shown, key="data_coverage")
+covered = sections.coverage(
+    data.coverage(scope, [previous_school_year(f.school_year), f.school_year]),
+    data.schools(scope), source, registry.SOURCE_LABELS[source],
+    settings.calendar_for(measure), f.school_year, as_of)
+st.subheader(text.markdown(covered.title), anchor=False)
+st.caption(covered.n_note)
+components.show_table(covered.table, key="data_coverage")
 
-frame = measures.trajectory(settings, measure if measure != MeasureId.SURVEY else MeasureId.SURVEY, f)
+frame = measures.trajectory(settings, measure, f)
 label = measures.subject_label(settings, measure, f)
 measures.render_trajectory(settings, measure, frame, label, key="data_trajectory")
 
 st.header("Loads", anchor=False)
 upload.render_upload()
 history = data.loads_recent(scope)
-st.subheader(f"Load history: {len(history):,} files, {int(history['rows_loaded'].sum()):,} rows "
-             "loaded", anchor=False)
+st.subheader(sections.load_history_heading(history), anchor=False)
 components.show_table(history.rename(columns={
     "file_name": "File", "source": "Kind", "loaded_at": "Loaded", "rows_read": "Rows read",
     "rows_loaded": "Rows loaded", "rows_rejected": "Rows rejected",

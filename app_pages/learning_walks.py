@@ -14,6 +14,7 @@ from monitor.present.debrief import deck_pdf, deck_pptx
 from monitor.registry import MeasureId
 from monitor.ui import components, data, figures, filters
 from monitor.ui import debrief as walks
+from monitor.views import sections
 from monitor.writing.records import LIMITS, Note, Refused
 
 settings = data.settings()
@@ -205,30 +206,14 @@ for slide in deck[1:]:
 
 # Observer calibration: how each observer's ratings compare with the rest on the same walk.
 calibration = data.observer_calibration(scope, walk_filters)
-# The latest walk with at least two observers over the floor, each beside a rest of the walk
-# over it too (an open walk may have none yet).
-rated = calibration[calibration["difference"].notna()].groupby("window_id").size()
-walk_ids = settings.calendar_for(MeasureId.WALKTHROUGH).ids
-ready = [w for w in walk_ids[:walk_ids.index(walk.window_id) + 1] if rated.get(w, 0) >= 2]
-if ready:
-    window = ready[-1]
-    label = settings.calendar_for(MeasureId.WALKTHROUGH).label_of(window)
-    now = calibration[(calibration["window_id"] == window) & calibration["difference"].notna()]
-    spread = now["difference"].abs().max()
-    widest = now.loc[now["difference"].abs().idxmax()]
-    title = (f"Observer calibration at {label}: ratings range {now['difference'].min():+.0f} "
-             f"to {now['difference'].max():+.0f} points from the rest of the walk"
-             if spread >= 1 else f"Observer calibration at {label}: observers agree")
-    table = now.rename(columns={"observer": "Observer", "observations": "Observations",
-                                "percent": "Meeting (%)", "others_percent": "Everyone else (%)",
-                                "difference": "Difference (points)"}).drop(columns=["window_id"])
-    who = ("names shown to district analysts only" if scope.analyst else
-           "observers numbered; names are for district analysts")
-    components.render_chart(
-        title, figures.observer_chart(now), table, as_of=as_of,
-        n_note=f"{len(now)} observers with at least {settings.privacy.min_observations} "
-               f"observations; all indicators pooled; {who}; widest: {widest['observer']}",
-        key="walk_observers")
+calendar = settings.calendar_for(MeasureId.WALKTHROUGH)
+observers = sections.observer_calibration(
+    calibration, calendar.ids, walk.window_id, {w.id: w.label for w in calendar.windows},
+    settings.privacy.min_observations, scope.analyst)
+if observers is not None:
+    components.render_chart(observers.title, figures.observer_chart(observers.rows),
+                            observers.table, as_of=as_of, n_note=observers.n_note,
+                            key="walk_observers")
 
 st.header(f"Debrief notes, {walk.label}", anchor=False)
 chosen = st.selectbox("Slide", [s.key for s in deck], key="notes_slide",

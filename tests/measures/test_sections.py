@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor.views import sections
+from monitor.views import sections, trajectories
 
 STATUSES = ["met", "approaching", "not met", None]
 
@@ -94,3 +94,62 @@ def test_grades_and_groups_name_the_lowest_and_the_largest_gap():
     assert section.title == "Largest gap at BM2: Disabilities (-22 points)"
     none = sections.groups(groups.assign(gap_to_all=None), "BM2", "")
     assert none.title == "Student groups at BM2"
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.floats(-40, 10).map(lambda v: round(v, 1))),
+                       min_size=1, max_size=8))
+def test_the_widest_gap_is_the_one_named(values):
+    rows = pd.DataFrame({"group_id": ["all", *[f"g{i}" for i in range(len(values))]],
+                         "group": ["All students", *[f"Group {i}" for i in range(len(values))]],
+                         "value": [60.0, *[None if v is None else 60 + v for v in values]],
+                         "n": 30, "gap_to_all": [0.0, *values]})
+    section, widest = sections.group_gaps(rows, "ELA", "BM2", "n = 300 students", 10)
+    gaps = [v for v in values if v is not None]
+    if not gaps:
+        assert widest is None and section.title == "ELA at BM2 by student group"
+        return
+    named = rows.set_index("group_id").loc[widest, "gap_to_all"]
+    assert named == min(gaps)
+    assert f"{trajectories.signed_points(named)} points" in section.title
+    assert "-0 points" not in section.title
+    assert section.n_note.endswith(f"{values.count(None)} groups under n=10 suppressed")
+
+
+def test_catching_up_reads_one_scope_and_names_its_share():
+    table = pd.DataFrame({
+        "scope": ["__district__", "__district__", "A"], "group_id": ["all", "el", "all"],
+        "value": [42.0, 30.0, 55.0], "display": ["42%", "30%", "55%"], "n": [100, 40, 20],
+        "ci_low": [33.0, 17.0, 34.0], "ci_high": [52.0, 46.0, 74.0],
+        "n_at_standard": [200, 10, 40], "n_fell_behind": [12, 3, 2]})
+    labels = {"all": "All students", "el": "English learners"}
+    section = sections.caught_up(table, "__district__", labels, "BM1", "BM2")
+    assert section.title == ("Catching up: 42% of students below standard at BM1 reached it "
+                             "by BM2")
+    assert list(section.table["Group"]) == ["All students", "English learners"]
+    school = sections.caught_up(table.assign(value=None), "A", labels, "BM1", "BM2")
+    assert school.title == "Catching up from BM1 to BM2"
+
+
+def test_survey_sections_say_who_answered_and_where_to_start():
+    from monitor.views import survey_sections
+
+    rates = pd.DataFrame({
+        "scope": ["__district__", "A"], "window_id": ["fall", "fall"],
+        "suppressed": [False, True], "rate": [61.0, None], "respondents_shown": ["1,204", "n<10"],
+        "enrolled_shown": ["1,980", "n<10"], "rate_shown": ["61", "n<10"]})
+    assert survey_sections.respondents(rates, "__district__", "fall", "Fall") == (
+        "Fall: 1,204 respondents of 1,980 students enrolled in the surveyed grades (61% "
+        "response rate)")
+    assert survey_sections.respondents(rates, "A", "fall", "Fall") == (
+        "Fall: respondents n<10 (hidden to protect a small group)")
+    assert survey_sections.respondents(rates, "B", "fall", "Fall") is None
+    items = pd.DataFrame({"detail": ["belong_1", "belong_2", "not_an_item"],
+                          "value": [71.0, 48.0, 10.0], "n": [50, 50, 50],
+                          "last_year": [70.0, 52.0, None]})
+    section, statements = survey_sections.items(items, 65.0, {}, "Fall")
+    assert list(section.rows["detail"]) == ["belong_2", "belong_1"]
+    assert section.title.startswith("Furthest from the 65% goal:")
+    assert section.title.endswith("at 48% favorable")
+    assert all(len(text) <= survey_sections.ITEM_CHARS for text in statements.values())
+    assert survey_sections.items(items.iloc[[2]], 65.0, {}, "Fall") is None

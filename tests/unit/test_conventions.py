@@ -149,3 +149,14 @@ def test_config_takes_its_measures_from_the_registry(tmp_path):
         configured = older.measures[measure]
         assert configured.label == spec.default_label and not configured.goals
         assert configured.calendar == settings.measures[spec.calendar_of].calendar
+
+
+@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "app_pages").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_pages_only_draw(path):
+    """A page draws what the views give (monitor.views: sections, reviews, reflections, plain
+    functions tested without Streamlit): it imports no pandas and shapes no frame itself."""
+    assert "pandas" not in imports(path), f"{path.name} imports pandas"
+    source = path.read_text(encoding="utf-8")
+    shaping = re.findall(r"\.(groupby|merge|pivot_table|value_counts|sort_values)\(", source)
+    assert shaping == [], f"{path.name} shapes frames: {shaping}"

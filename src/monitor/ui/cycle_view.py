@@ -24,10 +24,7 @@ def current_cycle(scope: Scope, school: str | None) -> Cycle | None:
 
 dates = review.cycle_dates
 table = review.cycle_table
-
-
-def percent(value) -> str:
-    return "not shown" if value is None else f"{value:.0f}%"
+percent = review.percent
 
 
 def title(review: rules.Review) -> str:

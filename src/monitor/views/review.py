@@ -31,8 +31,6 @@ def cycle_dates(cycle: Cycle) -> str:
 
 
 def cycle_table(review: cycle_rules.Review) -> pd.DataFrame:
-    def percent(value) -> str:
-        return "not shown" if value is None else f"{value:.0f}%"
     return pd.DataFrame([{
         "Indicator": r.label, "Kind": r.indicator.kind,
         "Start": percent(r.start),
@@ -63,3 +61,42 @@ def cycle_slide(source: Source, school: str | None) -> Slide | None:
                  f"{source.settings.as_of_date():%B %-d, %Y}",
                  charts.cycle_chart(review, "This cycle"), table=cycle_table(review),
                  lines=[f"Focus: {cycle.focus}"], chart=chart if reviews else None)
+
+
+def percent(value) -> str:
+    """A cycle's value as its tables say it."""
+    return "not shown" if value is None else f"{value:.0f}%"
+
+
+def at_a_glance(reviews: list[tuple[str, Cycle, cycle_rules.Review]]) -> pd.DataFrame:
+    """Each school's open cycle in a row (the district's at a glance): its focus, dates, how
+    many of its practices and results moved, whether practice moved first, commitments on
+    time. `reviews`: (school name, cycle, its review)."""
+    rows = []
+    for name, cycle, review in reviews:
+        leading = [x for x in review.indicators if x.indicator.kind == "leading"]
+        lagging = [x for x in review.indicators if x.indicator.kind == "lagging"]
+        rows.append({
+            "School": name, "Focus": cycle.focus, "Dates": cycle_dates(cycle),
+            "Practice moved": f"{sum(x.moved for x in leading)} of {len(leading)}",
+            "Results moved": f"{sum(x.moved for x in lagging)} of {len(lagging)}",
+            "Practice first": {True: "yes", False: "no", None: "not yet"}[review.practice_first],
+            "Commitments on time": f"{review.commitments_on_time} of {review.commitments_due} due"})
+    return pd.DataFrame(rows, columns=["School", "Focus", "Dates", "Practice moved",
+                                       "Results moved", "Practice first", "Commitments on time"])
+
+
+def commitments_table(cycle: Cycle) -> pd.DataFrame:
+    """A cycle's commitments: what, whose, due, status, done, carried, link."""
+    return pd.DataFrame([{
+        "What": c.what, "Owner": c.owner_role, "Due": c.due_on, "Status": c.status,
+        "Done on": c.done_on, "Carried": "yes" if c.carried_from else "", "Link": c.link}
+        for c in cycle.commitments])
+
+
+def closed_table(review: cycle_rules.Review) -> pd.DataFrame:
+    """A closed cycle's indicators: start, end, target and the decision taken."""
+    return pd.DataFrame([{
+        "Indicator": r.label, "Start": percent(r.start), "End": percent(r.now),
+        "Target": f"{r.target:.0f}%", "Decision": r.indicator.decision or "",
+        "Note": r.indicator.decision_note} for r in review.indicators])

@@ -14,6 +14,7 @@ from monitor.config import Settings
 from monitor.keys import GRADE_ORDER
 from monitor.measures.goals import STATUS_LABELS, status_of, target_at
 from monitor.measures.selection import Filters, scope, view_date, window_state, windows_through
+from monitor.present.charts.labels import signed_points  # noqa: F401 - the views' name
 from monitor.school_years import previous_school_year
 
 
@@ -158,12 +159,6 @@ def n_phrase(n: object, label: str | None, unit: str, window: str | None = None)
     if label.startswith("n<"):
         return f"{label} {unit}{at}"
     return f"n {label} ({unit}{at})"
-
-
-def signed_points(change: float) -> str:
-    """'+5', '-3', or '±0' for a change that rounds to nothing (never '-0')."""
-    rounded = round(float(change))
-    return "±0" if rounded == 0 else f"{rounded:+d}"
 
 
 def ordinal(n: int) -> str:

@@ -74,3 +74,9 @@ def _wrapped(label: str, width: int = 48) -> str:
     characters: a long indicator name takes two lines, not half the slide."""
 
     return "<br>".join(chart_text(line) for line in textwrap.wrap(label, width) or [""])
+
+
+def signed_points(change: float) -> str:
+    """'+5', '-3', or '±0' for a change that rounds to nothing (never '-0')."""
+    rounded = round(float(change))
+    return "±0" if rounded == 0 else f"{rounded:+d}"

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from monitor.measures.goals import STATUS_LABELS
+from monitor.present.charts.labels import signed_points
 from monitor.present.charts.palette import (
     _DARK_FILL,
     BLACK,
@@ -142,7 +143,7 @@ def group_gap_chart(frame: pd.DataFrame) -> go.Figure:
     data = frame.iloc[::-1]
     shown = data[data["value"].notna()]
     labels = [
-        f"{v:.0f}%" if gid == "all" else f"{v:.0f}% ({g:+.0f})"
+        f"{v:.0f}%" if gid == "all" else f"{v:.0f}% ({signed_points(g)})"
         for v, g, gid in zip(shown["value"], shown["gap_to_all"], shown["group_id"], strict=True)
     ]
     colours = [BLACK if gid == "all" else (VERMILLION if g < -5 else ORANGE if g < 0 else BLUE)
@@ -327,7 +328,8 @@ def gap_change_chart(frame: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=part["gap"], y=part["group"], mode="markers+text", name=f"Now ({trend})",
             marker=dict(color=colour, size=14, symbol="diamond"),
-            text=[f"{g:+.0f} ({trend})" for g in part["gap"]], textposition="middle right",
+            text=[f"{signed_points(g)} ({trend})" for g in part["gap"]],
+            textposition="middle right",
             hovertemplate="%{y} now: %{x:+.0f} points<extra></extra>"))
     fig.add_vline(x=0, line=dict(color=BLACK, dash="dot"),
                   annotation_text="All students", annotation_position="top")
