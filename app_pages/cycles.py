@@ -17,7 +17,16 @@ from monitor.present import charts
 from monitor.ui import components, cycle_view, data, filters
 from monitor.views import review
 from monitor.writing import cycles as rules
-from monitor.writing.records import COMMITMENT_STATUSES, DECISIONS, DISTRICT, LIMITS, Commitment, Refused
+from monitor.writing.records import (
+    COMMITMENT_STATUSES,
+    DECISIONS,
+    DISTRICT,
+    LIMITS,
+    MOST_INDICATORS,
+    Commitment,
+    Indicator,
+    Refused,
+)
 
 settings = data.settings()
 f = filters.current()
@@ -80,10 +89,12 @@ if current is not None:
                             as_of=as_of,
                             n_note="Circles: start values; stars: targets; shaded: the cycle",
                             key="cycle_review")
+    for sentence in this.sentences(settings.cycles.moved_points):
+        st.markdown(f"- {text.markdown(sentence)}")
 
     st.subheader("Commitments", anchor=False)
     if current.commitments:
-        components.show_table(review.commitments_table(current), hide_index=True,
+        components.show_table(review.commitments_table(current, as_of), hide_index=True,
                               key="cycle_commitments")
     else:
         components.no_data("No commitments yet.")
@@ -116,8 +127,9 @@ if current is not None:
                          "Commitment added.")
 
         st.subheader("Review: a decision on each indicator", anchor=False)
-        st.caption("Carry on, adjust (revise the target here) or stop; closing the cycle needs "
-                   "a decision on each.")
+        st.caption("Carry on, adjust (change the target here: adjusting is changing it) or "
+                   "stop; closing the cycle needs a decision on each. A target at or below "
+                   "where the indicator started needs its note to say why.")
         with st.form("cycle_decisions"):
             decided, targets = {}, {}
             for r in this.indicators:
@@ -138,28 +150,40 @@ if current is not None:
                 _attempt(lambda: desk.review(
                     {i: (c, n) for i, (c, n) in decided.items() if c != "(undecided)"},
                     {i: t for i, t in targets.items() if t != was[i]}), "Decisions saved.")
-        next_start, next_end = rules.default_dates(settings,
-                                                   current.ends_on + dt.timedelta(days=1))
         with st.form("cycle_close"):
-            st.markdown("**Close this cycle and open the next** (unfinished commitments are "
-                        "carried; stopped indicators are not)")
+            st.markdown("**Close this cycle and open the next** (the next starts the day after "
+                        "the close; unfinished commitments are carried; stopped indicators are "
+                        "not)")
             left, right = st.columns(2)
-            starts = left.date_input("Next cycle starts", next_start, key="next_starts")
+            closes = left.date_input("Close on", min(max(as_of, current.starts_on),
+                                                     current.ends_on),
+                                     min_value=current.starts_on, key="close_on")
+            _, next_end = rules.default_dates(settings, current.ends_on + dt.timedelta(days=1))
             ends = right.date_input("Next cycle ends", next_end, key="next_ends")
+            days_early = (current.ends_on - closes).days
+            early = st.checkbox(f"Yes, close {days_early} day(s) before its end date "
+                                f"({current.ends_on:%b %-d, %Y})" if days_early > 0 else
+                                "Yes, close it", key="close_confirm")
             if st.form_submit_button("Close and open the next", type="primary"):
-                year = rules.school_year_of(starts)
-                values = {i.key: rules.value_on(data.cycle_points(scope, where, i, year), starts)
-                          for i in current.indicators}
-                _attempt(lambda: desk.close_cycle(current.id, starts, ends, values),
-                         "Cycle closed; the next is open.")
+                if not early:
+                    st.error("Tick the box to confirm closing this cycle"
+                             + (f": it has {days_early} day(s) to run." if days_early > 0
+                                else "."), icon=":material/block:")
+                else:
+                    starts = closes + dt.timedelta(days=1)
+                    year = rules.school_year_of(starts)
+                    values = {i.key: rules.value_on(data.cycle_points(scope, where, i, year),
+                                                    starts) for i in current.indicators}
+                    _attempt(lambda: desk.close_cycle(current.id, starts, ends, values,
+                                                      early=days_early > 0),
+                             f"Cycle closed on {closes:%b %-d}; the next is open from "
+                             f"{starts:%b %-d}.")
 else:
     components.no_data(f"No open cycle for {place}."
                        + ("" if can_write else " Your role reads cycles but does not open them."))
     if can_write:
         st.subheader("Open a cycle", anchor=False)
         start_default, end_default = rules.default_dates(settings, as_of)
-        leading_choices = rules.indicator_choices(settings, "leading")
-        lagging_choices = rules.indicator_choices(settings, "lagging")
         focus = st.text_area("Focus: the problem of practice", key="cycle_focus",
                              max_chars=LIMITS["focus"])
         practice = st.text_input("The high-yield practice to change", key="cycle_practice",
@@ -167,24 +191,42 @@ else:
         left, right = st.columns(2)
         starts = left.date_input("Starts", start_default, key="cycle_starts")
         ends = right.date_input("Ends", end_default, key="cycle_ends")
-        leading = st.multiselect("Leading indicators (adult practice)", list(leading_choices),
-                                 format_func=lambda k: rules.indicator_label(
-                                     settings, leading_choices[k]), key="cycle_leading")
-        lagging = st.multiselect("Lagging indicators (student results)", list(lagging_choices),
-                                 format_func=lambda k: rules.indicator_label(
-                                     settings, lagging_choices[k]), key="cycle_lagging")
-        chosen = [leading_choices[k] for k in leading] + [lagging_choices[k] for k in lagging]
         year = rules.school_year_of(starts)
+        st.caption(f"Choose up to {MOST_INDICATORS['leading']} indicators of adult practice and "
+                   f"{MOST_INDICATORS['lagging']} of student results, one at a time; only those "
+                   "measured between the cycle's dates are offered. Set each target above "
+                   "where it starts, or say why not.")
         indicators = []
-        for number, choice in enumerate(chosen):
-            start = rules.value_on(data.cycle_points(scope, where, choice, year), starts)
-            target = st.number_input(
-                f"Target for {rules.indicator_label(settings, choice)} at the cycle's end (%)"
-                f" · start {cycle_view.percent(start)}", min_value=0.0, max_value=100.0,
-                value=float(min(100, round(start + 5))) if start is not None else 50.0,
-                step=1.0, key=f"cycle_target_{number}")
-            indicators.append(choice.__class__(choice.kind, choice.measure, target,
-                                               choice.detail, choice.subject, start))
+        for kind, heading in (("leading", "Leading indicator (adult practice)"),
+                              ("lagging", "Lagging indicator (student results)")):
+            choices = rules.indicator_choices(settings, kind, starts, ends)
+            taken: list[str] = []
+            for number in range(MOST_INDICATORS[kind]):
+                if number and not taken[-1:]:
+                    break           # the next appears once this one is chosen
+                offered = [k for k in choices if k not in taken]
+                key = st.selectbox(f"{heading} {number + 1}", offered, index=None,
+                                   placeholder="(none)" if number else "Choose one",
+                                   format_func=lambda k, c=choices: rules.indicator_label(
+                                       settings, c[k]), key=f"cycle_{kind}_{number}")
+                if key is None:
+                    break
+                taken.append(key)
+                choice = choices[key]
+                start = rules.value_on(data.cycle_points(scope, where, choice, year), starts)
+                left, right = st.columns([1, 2])
+                target = left.number_input(
+                    f"Target at the cycle's end (%) · starts at {cycle_view.percent(start)}",
+                    min_value=0.0, max_value=100.0,
+                    value=float(min(100, round(start + 5))) if start is not None else 50.0,
+                    step=1.0, key=f"cycle_target_{kind}_{number}")
+                reason = ""
+                if start is not None and target <= start:
+                    reason = right.text_input("The target is not above the start: why?",
+                                              key=f"cycle_reason_{kind}_{number}",
+                                              max_chars=LIMITS["target_reason"])
+                indicators.append(Indicator(choice.kind, choice.measure, target, choice.detail,
+                                            choice.subject, start, target_reason=reason))
         if st.button("Open the cycle", type="primary", key="cycle_open"):
             _attempt(lambda: desk.open_cycle(where, focus, practice, starts, ends, indicators),
                      "Cycle opened.")

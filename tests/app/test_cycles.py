@@ -16,7 +16,7 @@ from monitor.access import AccessDenied, Scope
 from monitor.ui import data
 from monitor.writing import cycles as rules
 from monitor.writing.desks import Desk
-from monitor.writing.records import DISTRICT, Author, Commitment, Cycle, Indicator
+from monitor.writing.records import DISTRICT, Author, Commitment, Cycle, CycleError, Indicator
 from monitor.writing.store import Store
 
 from .test_pages import run_page
@@ -38,14 +38,15 @@ def school(schools):
     return schools.loc[schools["level"] == "Elementary", "school_code"].iloc[0]
 
 
-def _open_cycle(at: AppTest, focus: str) -> AppTest:
+def _open_cycle(at: AppTest, focus: str, leading: float = 99.0,
+                lagging: float = 98.0) -> AppTest:
     at.text_area(key="cycle_focus").input(focus)
     at.text_input(key="cycle_practice").input("Turn and talk with sentence frames")
-    at.multiselect(key="cycle_leading").select(LEADING)
-    at.multiselect(key="cycle_lagging").select(LAGGING)
+    at.selectbox(key="cycle_leading_0").set_value(LEADING).run()
+    at.selectbox(key="cycle_lagging_0").set_value(LAGGING).run()
+    at.number_input(key="cycle_target_leading_0").set_value(leading)
+    at.number_input(key="cycle_target_lagging_0").set_value(lagging)
     at.run()
-    at.number_input(key="cycle_target_0").set_value(70.0)
-    at.number_input(key="cycle_target_1").set_value(65.0)
     at.button(key="cycle_open").click().run()
     return at
 
@@ -72,7 +73,7 @@ def test_a_school_opens_reviews_and_closes_a_cycle(store_url, school, settings):
         start = rules.value_on(points, starts)
         assert indicator.start_value == start
         assert row["Start"] == (f"{start:.0f}%" if start is not None else "not shown")
-    assert list(review["Target"]) == ["70%", "65%"]
+    assert list(review["Target"]) == ["99%", "98%"]
     assert any(chart for chart in at.get("plotly_chart"))
 
     # Commitments: add two, finish one.
@@ -88,26 +89,45 @@ def test_a_school_opens_reviews_and_closes_a_cycle(store_url, school, settings):
     at.button(key="FormSubmitter:commitment_progress-Save progress").click().run()
     assert list(_table(at, "What")["Status"]) == ["done", "not started"]
 
-    # Closing needs a decision on every indicator.
-    at.button(key="FormSubmitter:cycle_close-Close and open the next").click().run()
+    # Closing asks to confirm (this is before the cycle's end date), and needs a decision on
+    # every indicator.
+    close = "FormSubmitter:cycle_close-Close and open the next"
+    at.button(key=close).click().run()
+    assert any("Tick the box to confirm closing" in e.value for e in at.error)
+    assert Store(store_url).cycle(cycle.id).status == "open"
+    days = (cycle.ends_on - settings.as_of_date()).days
+    assert at.checkbox(key="close_confirm").label.startswith(f"Yes, close {days} day(s) before")
+    at.checkbox(key="close_confirm").check()
+    at.button(key=close).click().run()
     assert any("Decide on every indicator" in e.value for e in at.error)
     leading, lagging = cycle.indicators
     at.selectbox(key=f"decision_{leading.id}").set_value("carry on")
     at.text_input(key=f"decision_note_{leading.id}").input("CA2 rising; keep going")
+    # To adjust is to change the target: refused while it is unchanged.
     at.selectbox(key=f"decision_{lagging.id}").set_value("adjust")
+    at.button(key="FormSubmitter:cycle_decisions-Save decisions").click().run()
+    assert any("is to change its target" in e.value for e in at.error)
+    assert Store(store_url).cycle(cycle.id).indicators[1].decision is None
+    # A target at or below where it started needs the note to say why.
     at.number_input(key=f"target_{lagging.id}").set_value(62.0)
     at.button(key="FormSubmitter:cycle_decisions-Save decisions").click().run()
+    assert any("not above where the indicator started" in e.value for e in at.error)
+    at.text_input(key=f"decision_note_{lagging.id}").input("Too soon to see: a realistic step")
+    at.button(key="FormSubmitter:cycle_decisions-Save decisions").click().run()
     assert Store(store_url).cycle(cycle.id).indicators[1].target == 62.0
-    at.button(key="FormSubmitter:cycle_close-Close and open the next").click().run()
+    at.checkbox(key="close_confirm").check()
+    at.button(key=close).click().run()
     assert not at.error, [e.value for e in at.error]
 
     cycles = Store(store_url).cycles([school])
     assert [c.status for c in cycles] == ["open", "closed"]
     following, closed = cycles
     assert following.previous_id == closed.id
+    # The next cycle starts the day after the close (the as-of date, the form's default).
+    assert following.starts_on == settings.as_of_date() + dt.timedelta(days=1)
     assert [c.what for c in following.commitments] == ["Walk every grade 3 room weekly"]
     assert following.commitments[0].carried_from == closed.commitments[1].id
-    assert [i.target for i in following.indicators] == [70.0, 62.0]
+    assert [i.target for i in following.indicators] == [99.0, 62.0]
     # The page shows the next cycle, its carried commitment, and the closed one below.
     assert f"follows cycle {closed.id}" in " ".join(c.value for c in at.caption)
     assert list(_table(at, "What")["Carried"]) == ["yes"]
@@ -190,7 +210,14 @@ def test_a_cycle_review_dates_windows_and_finds_what_moved_first(settings):
     assert (leading.start, leading.now, leading.moved) == (40.0, 47.0, True)
     assert leading.moved_on == walk.loc[walk["window_id"] == "Q2", "date"].iloc[0]
     assert (lagging.now, lagging.moved) == (51.0, False)
-    assert r.practice_first is True and "practice moved first" in r.finding
+    assert r.practice_first is True
+    assert r.finding == "Practice has moved (1 of 1); results have not yet"
+    # The review in plain sentences, one per indicator.
+    walk_line, bench_line = r.sentences(settings.cycles.moved_points)
+    assert walk_line.startswith("Learning walks") and "rose 7 points since the cycle began (40% " \
+        "to 47%" in walk_line
+    assert "rose 1 point since the cycle began (50% to 51%" in bench_line
+    assert "short of the" in bench_line
     assert (r.commitments_due, r.commitments_on_time) == (2, 1)
 
 
@@ -293,8 +320,74 @@ def test_the_debrief_deck_ends_with_the_cycle_review(store_url, use_demo_db, set
     while not at.button(key="slide_next").disabled:
         at.button(key="slide_next").click().run()
         titles.append(at.title[0].value)
-    assert titles[-1].startswith("Cycle review: Practice: ")
+    assert titles[-1] == "Cycle review: Nothing has moved yet since the cycle began"
     # The focus, the people's own words, is a line of the slide (text), not its caption.
     assert any(m.value == "Focus: High-quality materials in every classroom"
                for m in at.markdown)
     assert at.get("plotly_chart")
+
+
+def test_opening_a_cycle_offers_what_it_can_follow_one_at_a_time(store_url, school, settings):
+    """No "select all": indicators are chosen one at a time, at most three of practice and two
+    of results, and only those measured between the cycle's dates (the spring-only state test
+    is not offered for a November to January cycle)."""
+    at = run_page("cycles", {"school": school})
+    assert not at.multiselect
+    at.date_input(key="cycle_starts").set_value(dt.date(2026, 11, 1))
+    at.date_input(key="cycle_ends").set_value(dt.date(2027, 1, 31)).run()
+    lagging = at.selectbox(key="cycle_lagging_0").options
+    assert lagging and not [o for o in lagging if "State test" in o]
+    assert rules.indicator_choices(settings, "lagging", dt.date(2026, 11, 1),
+                                   dt.date(2027, 1, 31)).keys().isdisjoint({"state_test||ELA"})
+    assert "state_test||ELA" in rules.indicator_choices(settings, "lagging", dt.date(2027, 3, 1),
+                                                        dt.date(2027, 5, 31))
+    # The second appears once the first is chosen, the fourth never.
+    keys = [s.key for s in at.selectbox]
+    assert "cycle_leading_1" not in keys
+    offered = list(rules.indicator_choices(settings, "leading", dt.date(2026, 11, 1),
+                                           dt.date(2027, 1, 31)))
+    for number in range(3):
+        at.selectbox(key=f"cycle_leading_{number}").set_value(offered[number]).run()
+    keys = [s.key for s in at.selectbox]
+    assert {"cycle_leading_0", "cycle_leading_1", "cycle_leading_2"} <= set(keys)
+    assert "cycle_leading_3" not in keys
+    # The store holds the same rule for anyone who reaches it another way.
+    desk = data.cycle_desk(Scope(role="district"))
+    four = [Indicator("leading", "walkthrough", 90.0, detail=d)
+            for d in ("ca1", "ca2", "ca3", "hqim")]
+    with pytest.raises(CycleError, match="at most 3 leading indicators"):
+        desk.open_cycle(school, "f", "p", dt.date(2026, 11, 1), dt.date(2027, 1, 31),
+                        [*four, Indicator("lagging", "benchmark", 90.0, subject="ELA")])
+
+
+def test_a_target_not_above_its_start_needs_a_reason(store_url, school, settings):
+    at = run_page("cycles", {"school": school})
+    _open_cycle(at, "Hold the gains", leading=10.0, lagging=98.0)
+    assert any("is not above where it starts" in e.value for e in at.error)
+    assert Store(store_url).cycles([school]) == []            # nothing saved
+    at.text_input(key="cycle_reason_leading_0").input("A new walk tool: rebuilding the baseline")
+    at.button(key="cycle_open").click().run()
+    assert not at.error, [e.value for e in at.error]
+    (cycle,) = Store(store_url).cycles([school])
+    assert cycle.indicators[0].target_reason == "A new walk tool: rebuilding the baseline"
+
+
+def test_overdue_commitments_are_flagged_wherever_the_cycle_is_shown(store_url, school,
+                                                                     settings):
+    as_of = settings.as_of_date()
+    starts, ends = rules.default_dates(settings, as_of)
+    Desk(Store(store_url), Author("coach@district.org", Scope(role="district"))).open_cycle(
+        school, "Focus", "practice", starts, ends,
+        [Indicator("leading", "walkthrough", 99.0, detail="hqim"),
+         Indicator("lagging", "benchmark", 99.0, subject="Math")],
+        [Commitment("Walk every room", "Principal", as_of - dt.timedelta(days=3)),
+         Commitment("Plan the PLC", "Coach", as_of + dt.timedelta(days=3))])
+    page = run_page("cycles", {"school": school})
+    table = _table(page, "What")
+    assert list(table["Overdue"]) == ["⚠ 3 days", ""]
+    glance = _table(run_page("cycles"), "Practice first")
+    assert list(glance["Overdue"]) == ["⚠ 1 overdue"]
+    school_page = run_page("school", {"school": school})
+    assert any("1 overdue commitment(s)" in m.value for m in school_page.markdown)
+    overview = run_page("overview")
+    assert any("1 with overdue commitments" in m.value for m in overview.markdown)

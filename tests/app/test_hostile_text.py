@@ -60,7 +60,8 @@ def hostile(use_demo_db, tmp_path, monkeypatch, schools):
     promise = Commitment(HOSTILE, HOSTILE[:120], D(2026, 12, 1), link=HOSTILE)
     first = store.open_cycle(me, code, HOSTILE, HOSTILE, D(2026, 8, 15), D(2026, 10, 31),
                              indicators, [promise])
-    store.review(me, {i.id: ("adjust", HOSTILE) for i in first.indicators}, {})
+    store.review(me, {i.id: ("adjust", HOSTILE) for i in first.indicators},
+                 {i.id: i.target + 5 for i in first.indicators})
     store.close_cycle(me, first.id, D(2026, 11, 1), D(2027, 1, 31), {})
     store.open_cycle(me, DISTRICT, HOSTILE, HOSTILE, D(2026, 11, 1), D(2027, 3, 15),
                      indicators, [promise])

@@ -32,21 +32,22 @@ def _fill(page: Page, label: str, text: str) -> None:
     settled(page)
 
 
-def _choose(page: Page, label: str, option: str, exact: bool = True) -> None:
-    """Pick one option of a multiselect, and wait until the page's run holds it: a choice made
-    while another run is replacing the widget can be dropped, so it is made again until it
-    shows as chosen (a ceiling of three tries, never a fixed wait)."""
-    ending = re.escape(option) + "$" if exact else re.escape(option)
-    chosen = page.get_by_role("button", name=re.compile("^Remove .*" + ending))
+def _choose(page: Page, key: str, option: str) -> None:
+    """Pick one option of the selectbox with this key (outside a form: the pick starts a
+    run), and wait until the page's run holds it: a choice made while another run is
+    replacing the widget can be dropped, so it is made again until the box shows it (a
+    ceiling of three tries, never a fixed wait)."""
+    box = page.locator(f".st-key-{key} input")
     for _ in range(3):
         settled(page)
-        page.get_by_label(label).click()
-        page.get_by_role("option", name=option, exact=exact).click()
-        page.keyboard.press("Escape")
+        box.scroll_into_view_if_needed()
+        next_frame(page)
+        box.click()
+        page.get_by_role("option", name=option, exact=True).click()
         settled(page)
-        if chosen.count():
+        if box.input_value() == option:
             return
-    expect(chosen).to_be_visible()
+    expect(box).to_have_value(option)
 
 
 @pytest.mark.browser
@@ -60,16 +61,22 @@ def test_a_school_opens_a_cycle_and_sees_its_review(page: Page, cycle_server, de
     expect(page.get_by_text(f"No open cycle for {name}.")).to_be_visible()
     _fill(page, "Focus: the problem of practice", "Students rarely explain their thinking")
     _fill(page, "The high-yield practice to change", "Turn and talk with frames")
-    _choose(page, "Leading indicators (adult practice)",
+    # One at a time: the second leading indicator is offered once the first is chosen.
+    expect(page.locator(".st-key-cycle_leading_1")).to_have_count(0)
+    _choose(page, "cycle_leading_0",
             "Learning walks: % of indicator ratings meeting: Core Action 2")
-    _choose(page, "Lagging indicators (student results)",
-            "District benchmark: % proficient (ELA)")
-    expect(page.get_by_text("Target for District benchmark", exact=False)).to_be_visible()
+    expect(page.locator(".st-key-cycle_leading_1")).to_have_count(1)
+    _choose(page, "cycle_lagging_0", "District benchmark: % proficient (ELA)")
+    expect(page.locator(".st-key-cycle_target_lagging_0")).to_be_visible()
     page.get_by_role("button", name="Open the cycle").click()
     settled(page, charts=True)
     expect(page.get_by_role("heading", name="Focus: Students rarely explain their thinking")
            ).to_be_visible()
-    expect(page.get_by_role("heading", name="Practice: ", exact=False)).to_be_visible()
+    # The review's finding in plain words, with its commitments ("... (0 of 0 commitments due
+    # done on time)"), and a sentence per indicator.
+    expect(page.get_by_role("heading", name=re.compile(r"commitments due done on time\)$"))
+           ).to_be_visible()
+    expect(page.get_by_text("since the cycle began", exact=False).first).to_be_visible()
     # The chart marks the cycle and each target.
     chart = page.locator(".js-plotly-plot").first
     expect(chart.get_by_text("This cycle")).to_be_attached()
@@ -93,6 +100,14 @@ def test_a_school_opens_a_cycle_and_sees_its_review(page: Page, cycle_server, de
     decisions.get_by_role("button", name="Save decisions").click()
     settled(page, charts=True)
     expect(page.get_by_text("Decisions saved.")).to_be_visible()
+    # Closing before the end date asks to confirm first: refused until the box is ticked.
+    page.get_by_role("button", name="Close and open the next").click()
+    settled(page, charts=True)
+    expect(page.get_by_text("Tick the box to confirm closing this cycle", exact=False)
+           ).to_be_visible()
+    confirm = page.locator(".st-key-close_confirm")
+    expect(confirm).to_contain_text("day(s) before its end date")
+    confirm.locator("label").click()
     page.get_by_role("button", name="Close and open the next").click()
     settled(page, charts=True)
     expect(page.get_by_text("follows cycle", exact=False)).to_be_visible()

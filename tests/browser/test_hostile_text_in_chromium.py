@@ -61,7 +61,8 @@ def write_markdown_everywhere(store: Store, school: str) -> None:
     promise = Commitment(MARKDOWN, "Coach", day(2026, 12, 1), link=MARKDOWN)
     first = store.open_cycle(me, school, MARKDOWN, MARKDOWN, day(2026, 8, 15),
                              day(2026, 10, 31), indicators, [promise])
-    store.review(me, {i.id: ("adjust", MARKDOWN) for i in first.indicators}, {})
+    store.review(me, {i.id: ("adjust", MARKDOWN) for i in first.indicators},
+                 {i.id: i.target + 5 for i in first.indicators})
     store.close_cycle(me, first.id, day(2026, 11, 1), day(2027, 1, 31), {})
     store.open_cycle(me, DISTRICT, MARKDOWN, MARKDOWN, day(2026, 11, 1), day(2027, 3, 15),
                      indicators, [promise])

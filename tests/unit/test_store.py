@@ -192,14 +192,24 @@ def test_a_cycle_opens_takes_commitments_is_reviewed_and_closes_into_the_next(st
         store.close_cycle(principal, cycle.id, D(2026, 11, 1), D(2027, 1, 31), {})
     leading, lagging = store.cycle(cycle.id).indicators
     store.decide(principal, leading.id, "carry on", "CA2 up 9 points; keep going")
-    store.decide(principal, lagging.id, "adjust", "too soon to see; aim lower")
+    # To adjust is to change the target: refused while it is unchanged, nothing saved.
+    with pytest.raises(CycleError, match="To adjust .* is to change its target"):
+        store.decide(principal, lagging.id, "adjust", "too soon to see; aim lower")
+    assert store.cycle(cycle.id).indicators[1].decision is None
+    store.review(principal, {lagging.id: ("adjust", "too soon to see; aim lower")},
+                 {lagging.id: 53.0})
+    # Closed before its end date only when the person has confirmed it; the next cycle
+    # starts the day after the close.
+    with pytest.raises(CycleError, match="ends it 1 day\\(s\\) early"):
+        store.close_cycle(principal, cycle.id, D(2026, 10, 31), D(2027, 1, 31), {})
+    assert store.cycle(cycle.id).status == "open"
     following = store.close_cycle(principal, cycle.id, D(2026, 11, 1), D(2027, 1, 31),
                                   {LEADING.key: 50.0, LAGGING.key: None})
-    # The adjusted target is revised in the next cycle, and the revision recorded.
+    # The target is revised again in the next cycle, and the revision recorded.
     adjusted = following.indicators[1]
     store.set_target(principal, adjusted.id, 52.0)
     assert store.cycle(following.id).indicators[1].target == 52.0
-    assert store.history("indicator")[-1]["before"] == {str(adjusted.id): {"target": 55.0}}
+    assert store.history("indicator")[-1]["before"] == {str(adjusted.id): {"target": 53.0}}
     with pytest.raises(CycleError, match="percent"):
         store.set_target(principal, adjusted.id, 120.0)
     store.set_target(principal, adjusted.id, 55.0)
@@ -374,7 +384,7 @@ def test_each_operation_is_one_record_of_the_change(store):
                                                         second.id: "in progress"},
                                                    D(2026, 9, 1)))
     one_more(lambda: store.review(me, {i.id: ("adjust", "") for i in cycle.indicators},
-                                  {cycle.indicators[0].id: 70.0}))
+                                  {i.id: i.target + 1 for i in cycle.indicators}))
     one_more(lambda: store.close_cycle(me, cycle.id, D(2026, 11, 1), D(2027, 1, 31), {}))
     one_more(lambda: store.reflect_term(me, "tntp", "2026-27 Fall", {
         ("Organizational management", ""): ("Plan", "a note", ""),

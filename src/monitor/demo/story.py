@@ -90,7 +90,11 @@ def _decide(store: Store, author: Author, cycle: Cycle, review: cycles.Review) -
         elif r.moved:
             decision, note = "carry on", f"Moving ({moved}); keep going."
         else:
-            decision, note = "adjust", f"Not moved yet ({moved}); more modelling in PLCs."
+            # To adjust is to change the target: a nearer one while the practice takes hold.
+            note = f"Not moved yet ({moved}); more modelling in PLCs, a nearer target."
+            store.review(author, {r.indicator.id: ("adjust", note)},
+                         {r.indicator.id: max(0.0, r.target - 2)})
+            continue
         store.decide(author, r.indicator.id, decision, note)
 
 

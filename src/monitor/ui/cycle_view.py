@@ -9,7 +9,7 @@ from monitor.config import Settings
 from monitor.ui import data
 from monitor.views import review
 from monitor.writing import cycles as rules
-from monitor.writing.records import DISTRICT, Cycle
+from monitor.writing.records import DISTRICT, Cycle, overdue
 
 
 def review_of(settings: Settings, scope: Scope, cycle: Cycle) -> rules.Review:  # noqa: ARG001
@@ -44,10 +44,12 @@ def render_summary(settings: Settings, scope: Scope, school: str | None) -> None
         first = sum(r.practice_first is True for r in reviews)
         moved = sum(any(x.moved for x in r.indicators if x.indicator.kind == "leading")
                     for r in reviews)
+        late = sum(bool(overdue(c.commitments, settings.as_of_date())) for c in schools)
         text = (f"**Improvement cycles:** {len(schools)} of {len(data.schools(scope))} schools "
                 f"have an open cycle; practice has moved in {moved} of them, before results "
-                f"in {first}.") if schools else "**Improvement cycles:** no school has an open "\
-            "cycle."
+                f"in {first}" + (f"; :orange[**{late} with overdue commitments**]" if late
+                                 else "") + ".") if schools else \
+            "**Improvement cycles:** no school has an open cycle."
         district = next((c for c in every if c.scope == DISTRICT), None)
         if district is not None:
             text += f" The district's: {plain.markdown(district.focus)} ({dates(district)})."
@@ -56,10 +58,13 @@ def render_summary(settings: Settings, scope: Scope, school: str | None) -> None
         if cycle is None:
             text = "**Improvement cycle:** none opened yet."
         else:
-            review = review_of(settings, scope, cycle)
+            found = review_of(settings, scope, cycle)
             state = "open" if cycle.status == "open" else "latest, closed"
+            late = review.overdue_text(cycle, settings.as_of_date()) if cycle.status == "open" \
+                else ""
             text = (f"**Improvement cycle** ({state}, {dates(cycle)}): "
-                    f"{plain.markdown(cycle.focus)}. {plain.markdown(title(review))}.")
+                    f"{plain.markdown(cycle.focus)}. {plain.markdown(title(found))}."
+                    + (f" :orange[**{late} commitment(s)**]" if late else ""))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(text)
         st.page_link("app_pages/cycles.py", label="Open the cycle review",

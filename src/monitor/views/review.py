@@ -10,7 +10,7 @@ from monitor.present import charts
 from monitor.present.debrief import MAX_LABELS, ChartData, Slide
 from monitor.views.source import Source
 from monitor.writing import cycles as cycle_rules
-from monitor.writing.records import DISTRICT, Cycle
+from monitor.writing.records import DISTRICT, Cycle, overdue
 
 
 def cycle_review(source: Source, cycle: Cycle) -> cycle_rules.Review:
@@ -81,17 +81,28 @@ def at_a_glance(reviews: list[tuple[str, Cycle, cycle_rules.Review]]) -> pd.Data
             "Practice moved": f"{sum(x.moved for x in leading)} of {len(leading)}",
             "Results moved": f"{sum(x.moved for x in lagging)} of {len(lagging)}",
             "Practice first": {True: "yes", False: "no", None: "not yet"}[review.practice_first],
-            "Commitments on time": f"{review.commitments_on_time} of {review.commitments_due} due"})
+            "Commitments on time": f"{review.commitments_on_time} of {review.commitments_due} due",
+            "Overdue": overdue_text(cycle, review.as_of)})
     return pd.DataFrame(rows, columns=["School", "Focus", "Dates", "Practice moved",
-                                       "Results moved", "Practice first", "Commitments on time"])
+                                       "Results moved", "Practice first", "Commitments on time",
+                                       "Overdue"])
 
 
-def commitments_table(cycle: Cycle) -> pd.DataFrame:
-    """A cycle's commitments: what, whose, due, status, done, carried, link."""
+def overdue_text(cycle: Cycle, day) -> str:
+    """How many of a cycle's commitments are past due on `day` ('' when none)."""
+    late = overdue(cycle.commitments, day)
+    return f"⚠ {len(late)} overdue" if late else ""
+
+
+def commitments_table(cycle: Cycle, day) -> pd.DataFrame:
+    """A cycle's commitments: what, whose, due (flagged where overdue on `day`), status,
+    done, carried, link."""
+    late = {c.id for c in overdue(cycle.commitments, day)}
     return pd.DataFrame([{
-        "What": c.what, "Owner": c.owner_role, "Due": c.due_on, "Status": c.status,
-        "Done on": c.done_on, "Carried": "yes" if c.carried_from else "", "Link": c.link}
-        for c in cycle.commitments])
+        "What": c.what, "Owner": c.owner_role, "Due": c.due_on,
+        "Overdue": f"⚠ {(day - c.due_on).days} days" if c.id in late else "",
+        "Status": c.status, "Done on": c.done_on, "Carried": "yes" if c.carried_from else "",
+        "Link": c.link} for c in cycle.commitments])
 
 
 def closed_table(review: cycle_rules.Review) -> pd.DataFrame:

@@ -34,11 +34,33 @@ from monitor.writing.records import DISTRICT, Cycle, Indicator
 LEADING_MEASURES = registry.LEADING
 
 
-def indicator_choices(settings: Settings, kind: str) -> dict[str, Indicator]:
+def measured_between(settings: Settings, measure: str, starts: dt.date, ends: dt.date) -> bool:
+    """Whether a window of the measure's calendar is open at some time between `starts` and
+    `ends`: a cycle can see it move (the spring-only state test cannot test a November to
+    January cycle)."""
+    years = {school_year_of(starts), school_year_of(ends)}
+    for year in years:
+        for window in settings.calendar_for(measure).windows:
+            opens, closes = window.dates(year)
+            if opens <= ends and closes >= starts:
+                return True
+    return False
+
+
+def indicator_choices(settings: Settings, kind: str, starts: dt.date | None = None,
+                      ends: dt.date | None = None) -> dict[str, Indicator]:
     """What a cycle can follow, by a key a page can keep ("measure|detail|subject"): leading,
     each walkthrough indicator (HQIM use among them), teacher practice growth (pooled and each
     core action) and each survey construct; lagging, each
-    student measure in each of its subjects. Targets are set by the user (0 here)."""
+    student measure in each of its subjects. Targets are set by the user (0 here). With the
+    cycle's dates, only what is measured between them (measured_between)."""
+    found = _every_indicator(settings, kind)
+    if starts is not None and ends is not None:
+        found = [i for i in found if measured_between(settings, i.measure, starts, ends)]
+    return {choice_key(i): i for i in found}
+
+
+def _every_indicator(settings: Settings, kind: str) -> list[Indicator]:
     found: list[Indicator] = []
     if kind == "leading":
         found += [Indicator(kind, MeasureId.WALKTHROUGH, 0.0)]        # every indicator pooled
@@ -61,7 +83,7 @@ def indicator_choices(settings: Settings, kind: str) -> dict[str, Indicator]:
             if measure in LEADING_MEASURES:
                 continue
             found += [Indicator(kind, measure, 0.0, subject=s) for s in spec.subjects]
-    return {choice_key(i): i for i in found}
+    return found
 
 
 def choice_key(indicator: Indicator) -> str:
@@ -157,6 +179,29 @@ class IndicatorReview:
     def change(self) -> float | None:
         return None if self.start is None or self.now is None else self.now - self.start
 
+    def sentence(self, moved_points: float) -> str:
+        """Where this indicator stands since the cycle began, in plain words."""
+        if self.start is None:
+            return (f"{self.label} had no value shown when the cycle began, so there is "
+                    "nothing to compare with" + (f"; it is at {self.now:.0f}% now"
+                                                 if self.now is not None else "") + ".")
+        if self.now is None:
+            return (f"{self.label} has not been measured again since the cycle began (it "
+                    f"started at {self.start:.0f}%; target {self.target:.0f}%).")
+        change = self.now - self.start
+        points = round(abs(change))
+        if points == 0:
+            how = "has not changed"
+        else:
+            how = f"{'rose' if change > 0 else 'fell'} {points} point{'s' if points != 1 else ''}"
+        text = (f"{self.label} {how} since the cycle began ({self.start:.0f}% to "
+                f"{self.now:.0f}% at {self.now_window})")
+        if self.reached:
+            return text + f", reaching its target of {self.target:.0f}%."
+        if 0 < change < moved_points:
+            text += f", short of the {moved_points:g} points that count as moving"
+        return text + f"; target {self.target:.0f}%."
+
 
 @dataclass(frozen=True)
 class Review:
@@ -169,20 +214,26 @@ class Review:
 
     @property
     def finding(self) -> str:
-        """The review in one sentence, for a chart's title."""
+        """The review in one plain sentence, for a chart's title."""
         leading = [r for r in self.indicators if r.indicator.kind == "leading"]
         lagging = [r for r in self.indicators if r.indicator.kind == "lagging"]
-
-        def moved(reviews):
-            done = [r for r in reviews if r.moved]
-            return (f"{len(done)} of {len(reviews)} moved" if reviews else "none")
-        text = f"Practice: {moved(leading)}; results: {moved(lagging)}"
+        practice = sum(r.moved for r in leading)
+        results = sum(r.moved for r in lagging)
+        if self.practice_first is True and results:
+            return "Practice moved first, and results followed"
         if self.practice_first is True:
-            text += " - practice moved first"
-        elif self.practice_first is False:
-            text += " - results moved before practice"
-        return text
+            return (f"Practice has moved ({practice} of {len(leading)}); results have not "
+                    "yet")
+        if self.practice_first is False:
+            return (f"Results moved ({results} of {len(lagging)}) before practice"
+                    + (" did" if practice else " has"))
+        return "Nothing has moved yet since the cycle began"
 
+    def sentences(self, moved_points: float) -> list[str]:
+        """Each indicator's story since the cycle began, in plain words: "Learning walks: Core
+        Action 2 rose 9 points since the cycle began (52% to 61%, at Q3)", "The benchmark
+        has not been given again since the cycle began"."""
+        return [r.sentence(moved_points) for r in self.indicators]
 
 def review(cycle: Cycle, points: dict[int, pd.DataFrame], settings: Settings,
            as_of: dt.date) -> Review:

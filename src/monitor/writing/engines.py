@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from monitor.writing.tables import metadata
+from monitor.writing.tables import ADDED_COLUMNS, metadata
 
 LEGACY_NOTES = "debrief_notes.sqlite"
 STORE_FILE = "monitor_store.sqlite"
@@ -54,5 +54,26 @@ def engine_for(url: str) -> sa.Engine:
         else:
             engine = sa.create_engine(url, pool_pre_ping=True)
         metadata.create_all(engine)
+        _add_columns(engine)
         _ENGINES[url] = engine
         return engine
+
+
+def _add_columns(engine: sa.Engine) -> None:
+    """Columns added since a store was made (tables.ADDED_COLUMNS), added where missing, with
+    their defaults: an earlier release's store opens as it was, nothing lost."""
+    inspector = sa.inspect(engine)
+    for table_name, columns in ADDED_COLUMNS.items():
+        present = {c["name"] for c in inspector.get_columns(table_name)}
+        table = metadata.tables[table_name]
+        for name in columns:
+            if name in present:
+                continue
+            column = table.c[name]
+            kind = column.type.compile(dialect=engine.dialect)
+            default = column.server_default.arg if column.server_default is not None else ""
+            with engine.begin() as con:
+                # Fixed identifiers from tables.py, never input; the default is a bound value
+                # written into DDL as a literal (DDL takes no parameters).
+                con.execute(sa.DDL(f"ALTER TABLE {table_name} ADD COLUMN {name} {kind} "
+                                   f"NOT NULL DEFAULT '{default}'"))

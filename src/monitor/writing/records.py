@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from monitor import registry
 from monitor.access import AccessDenied, Scope
 
 DISTRICT = "district"          # the scope of the district's own notes (else a school code)
@@ -52,6 +53,9 @@ class Author:
 # -- improvement cycles ------------------------------------------------------------------------
 
 KINDS = ("leading", "lagging")
+# A cycle follows a few indicators a team can hold in mind and a chart can show: at most three
+# of adult practice and two of student results.
+MOST_INDICATORS = {"leading": 3, "lagging": 2}
 COMMITMENT_STATUSES = ("not started", "in progress", "done", "dropped")
 DECISIONS = ("carry on", "adjust", "stop")
 
@@ -73,11 +77,11 @@ class TooLong(Refused):
 # the store refuses anything longer (a 20 MB focus once made the School page take 34 s).
 LIMITS = {"focus": 500, "practice": 500, "what": 500, "owner_role": 120, "link": 2000,
           "decision_note": 1000, "notice": 4000, "wonder": 4000, "next_steps": 4000,
-          "note": 4000, "evidence": 2000}
+          "note": 4000, "evidence": 2000, "target_reason": 500}
 LABELS = {"focus": "focus", "practice": "practice", "what": "commitment", "owner_role": "owner",
           "link": "link", "decision_note": "decision's note", "notice": "notice",
           "wonder": "wonder", "next_steps": "next steps", "note": "note",
-          "evidence": "evidence"}
+          "evidence": "evidence", "target_reason": "reason for the target"}
 
 
 def checked_text(field: str, value: str) -> str:
@@ -106,6 +110,19 @@ class Indicator:
     decision: str | None = None
     decision_note: str = ""
     id: int | None = None
+    # Why the target is not above the start (a target at or below it is refused without one).
+    target_reason: str = ""
+
+    @property
+    def name(self) -> str:
+        """How a message names it: 'Benchmark (ELA)', 'Learning walks ca2'."""
+        return (registry.spec(self.measure).short + (f" {self.detail}" if self.detail else "")
+                + (f" ({self.subject})" if self.subject else ""))
+
+    @property
+    def aims_above_start(self) -> bool:
+        """Whether the target is above the start (or there is no start to compare with)."""
+        return self.start_value is None or self.target > self.start_value
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
@@ -155,10 +172,28 @@ def _checked_indicators(indicators: list[Indicator]) -> None:
     if kinds != set(KINDS):
         raise CycleError("A cycle follows at least one leading indicator (adult practice) and "
                          "one lagging indicator (a student measure).")
+    for kind, most in MOST_INDICATORS.items():
+        count = sum(i.kind == kind for i in indicators)
+        if count > most:
+            raise CycleError(f"A cycle follows at most {most} {kind} indicators, not {count}: "
+                             "choose the ones the team will act on.")
+    keys = [i.key for i in indicators]
+    if len(set(keys)) != len(keys):
+        raise CycleError("An indicator is chosen twice.")
     for i in indicators:
         if not 0 <= i.target <= 100:
-            raise CycleError(f"The target of {i.measure} is a percent from 0 to 100, not "
+            raise CycleError(f"The target of {i.name} is a percent from 0 to 100, not "
                              f"{i.target}.")
+        checked_text("target_reason", i.target_reason)
+        if not i.aims_above_start and not i.target_reason.strip():
+            raise CycleError(
+                f"The target of {i.name} ({i.target:.0f}%) is not above where it starts "
+                f"({i.start_value:.0f}%): raise it, or say why holding or lowering it is right.")
+
+
+def overdue(commitments, day: dt.date) -> list[Commitment]:
+    """The commitments past their due date on `day` and neither done nor dropped."""
+    return [c for c in commitments if not c.finished and c.due_on < day]
 
 
 def _checked_commitment(c: Commitment) -> None:

@@ -167,7 +167,7 @@ class Store:
     def _insert_indicator(self, con, cycle_id: int, i: Indicator) -> dict:
         row = {"cycle_id": cycle_id, "kind": i.kind, "measure": i.measure, "detail": i.detail,
                "subject": i.subject, "start_value": i.start_value, "target": float(i.target),
-               "decision": None, "decision_note": ""}
+               "decision": None, "decision_note": "", "target_reason": i.target_reason.strip()}
         new = con.execute(indicators_table.insert().values(**row)).inserted_primary_key[0]
         return {"id": new, **row}
 
@@ -198,7 +198,8 @@ class Store:
         for r in indicators:
             by_cycle_i.setdefault(r["cycle_id"], []).append(Indicator(
                 r["kind"], r["measure"], r["target"], r["detail"], r["subject"],
-                r["start_value"], r["decision"], r["decision_note"], r["id"]))
+                r["start_value"], r["decision"], r["decision_note"], r["id"],
+                r["target_reason"]))
         by_cycle_c: dict[int, list[Commitment]] = {}
         for r in commitments:
             by_cycle_c.setdefault(r["cycle_id"], []).append(Commitment(
@@ -276,7 +277,9 @@ class Store:
     def review(self, author: Author, decisions: dict[int, tuple[str, str]],
                targets: dict[int, float]) -> None:
         """A cycle's review as one change: decisions (indicator -> (decision, note)) and
-        revised targets (indicator -> target), all of one cycle."""
+        revised targets (indicator -> target), all of one cycle. To adjust is to change the
+        target; a target revised to or below where the indicator started needs the note to
+        say why."""
         changes: dict[int, dict] = {}
         for indicator_id, target in targets.items():
             if not 0 <= target <= 100:
@@ -287,8 +290,25 @@ class Store:
                 raise CycleError(f"A decision is one of {', '.join(DECISIONS)}.")
             changes.setdefault(indicator_id, {}).update(
                 decision=decision, decision_note=checked_text("decision_note", note.strip()))
-        if changes:
-            self._change(author, indicators_table, "indicator", changes)
+        if not changes:
+            return
+        cycle = self._cycle_of(author, indicators_table, "indicator", list(changes))
+        for indicator in cycle.indicators:
+            change = changes.get(indicator.id)
+            if change is None:
+                continue
+            target = change.get("target", indicator.target)
+            if change.get("decision") == "adjust" and target == indicator.target:
+                raise CycleError(f"To adjust {indicator.name} is to "
+                                 f"change its target: it is still {target:.0f}%. Change the "
+                                 "target, or carry on.")
+            note = change.get("decision_note", indicator.decision_note)
+            if ("target" in change and indicator.start_value is not None
+                    and target <= indicator.start_value and not note.strip()):
+                raise CycleError(f"The new target ({target:.0f}%) is not above where the "
+                                 f"indicator started ({indicator.start_value:.0f}%): say why "
+                                 "in its note.")
+        self._change(author, indicators_table, "indicator", changes)
 
     def _change(self, author: Author, table: sa.Table, kind: str,
                 changes: dict[int, dict]) -> None:
@@ -308,28 +328,49 @@ class Store:
 
     def close_cycle(self, author: Author, cycle_id: int, next_starts_on: dt.date,
                     next_ends_on: dt.date,
-                    start_values: dict[tuple[str, str | None, str | None], float | None]
-                    ) -> Cycle:
-        """Close a reviewed cycle and open the next, as one change: its focus and practice,
-        the indicators not stopped (their start values from `start_values`, by
-        Indicator.key, the data at the next cycle's start; their targets as they were, to be
-        revised where the decision was to adjust) and the commitments not done or dropped
-        (carried, each pointing at the one it continues). Every indicator needs its decision
-        first. Where the next cycle cannot open, this one stays open, unchanged."""
+                    start_values: dict[tuple[str, str | None, str | None], float | None],
+                    *, early: bool = False) -> Cycle:
+        """Close a reviewed cycle on the day before `next_starts_on` and open the next, as one
+        change: its focus and practice, the indicators not stopped (their start values from
+        `start_values`, by Indicator.key, the data at the next cycle's start; their targets as
+        they were, revised where the decision was to adjust) and the commitments not done or
+        dropped (carried, each pointing at the one it continues). Every indicator needs its
+        decision first; a close before the cycle's end date needs `early` (the person has
+        confirmed it); a carried indicator whose new start is at or above its target needs a
+        new target or a note saying why. Where the next cycle cannot open, this one stays
+        open, unchanged."""
         cycle = self._writable_cycle(author, cycle_id)
+        closes_on = next_starts_on - dt.timedelta(days=1)
+        if closes_on < cycle.starts_on:
+            raise CycleError(f"A cycle that starts on {cycle.starts_on:%b %-d, %Y} cannot close "
+                             f"on {closes_on:%b %-d, %Y}: the next starts the day after it "
+                             "closes.")
+        if closes_on < cycle.ends_on and not early:
+            days = (cycle.ends_on - closes_on).days
+            raise CycleError(f"This cycle runs to {cycle.ends_on:%b %-d, %Y}: closing it on "
+                             f"{closes_on:%b %-d} ends it {days} day(s) early. Confirm closing "
+                             "early, or close it when it ends.")
+        if next_ends_on <= next_starts_on:
+            raise CycleError(f"The next cycle ends ({next_ends_on:%b %-d, %Y}) on or before it "
+                             f"starts ({next_starts_on:%b %-d, %Y}).")
         undecided = [i for i in cycle.indicators if i.decision is None]
         if undecided:
             raise CycleError("Decide on every indicator before closing the cycle (carry on, "
-                             "adjust or stop): " + ", ".join(
-                                 f"{i.measure}{' ' + i.detail if i.detail else ''}"
-                                 for i in undecided) + ".")
+                             "adjust or stop): " + ", ".join(i.name for i in undecided) + ".")
         kept = [Indicator(i.kind, i.measure, i.target, i.detail, i.subject,
-                          start_values.get(i.key)) for i in cycle.indicators
+                          start_values.get(i.key), target_reason=i.target_reason
+                          or i.decision_note) for i in cycle.indicators
                 if i.decision != "stop"]
         if {i.kind for i in kept} != set(KINDS):
             raise CycleError("Every leading or every lagging indicator was stopped: the next "
                              "cycle needs one of each. Adjust one instead, or open a new "
                              "cycle yourself once this one is closed.")
+        behind = [i for i in kept if not i.aims_above_start and not i.target_reason.strip()]
+        if behind:
+            raise CycleError("The next cycle would start at or above its target for " + ", ".join(
+                f"{i.name} (starts at "
+                f"{i.start_value:.0f}%, target {i.target:.0f}%)" for i in behind)
+                + ": adjust the target, or say why in the decision's note.")
         carried = [Commitment(c.what, c.owner_role, max(c.due_on, next_starts_on), c.status,
                               c.link, None, c.id) for c in cycle.commitments if not c.finished]
         t = cycles_table

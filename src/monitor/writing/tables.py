@@ -60,6 +60,8 @@ indicators_table = sa.Table(
     sa.Column("target", sa.Float, nullable=False),
     sa.Column("decision", sa.String(16)),                   # carry on / adjust / stop
     sa.Column("decision_note", sa.Text, nullable=False, default=""),
+    # Why the target is not above the start (added after the first release: engines adds it).
+    sa.Column("target_reason", sa.Text, nullable=False, default="", server_default=""),
 )
 
 commitments_table = sa.Table(
@@ -93,3 +95,7 @@ meta_table = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+# Columns added to a table after stores were first made, each added where missing when the
+# store is opened (create_all makes missing tables, never missing columns).
+ADDED_COLUMNS = {"cycle_indicators": ("target_reason",)}

@@ -143,7 +143,7 @@ def group_gap_chart(frame: pd.DataFrame) -> go.Figure:
     data = frame.iloc[::-1]
     shown = data[data["value"].notna()]
     labels = [
-        f"{v:.0f}%" if gid == "all" else f"{v:.0f}% ({signed_points(g)})"
+        f"{v:.0f}%" if gid == "all" or pd.isna(g) else f"{v:.0f}% ({signed_points(g)})"
         for v, g, gid in zip(shown["value"], shown["gap_to_all"], shown["group_id"], strict=True)
     ]
     colours = [BLACK if gid == "all" else (VERMILLION if g < -5 else ORANGE if g < 0 else BLUE)
