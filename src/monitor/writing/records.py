@@ -203,3 +203,70 @@ def _checked_commitment(c: Commitment) -> None:
         checked_text(field, getattr(c, field))
     if c.status not in COMMITMENT_STATUSES:
         raise CycleError(f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}.")
+
+
+def checked_review(cycle: Cycle, changes: dict[int, dict]) -> None:
+    """A review's changes (indicator id -> new target, decision, note) as the rules allow: to
+    adjust is to change the target; a target revised to or below where the indicator started
+    needs the note to say why."""
+    for indicator in cycle.indicators:
+        change = changes.get(indicator.id)
+        if change is None:
+            continue
+        target = change.get("target", indicator.target)
+        if change.get("decision") == "adjust" and target == indicator.target:
+            raise CycleError(f"To adjust {indicator.name} is to change its target: it is still "
+                             f"{target:.0f}%. Change the target, or carry on.")
+        note = change.get("decision_note", indicator.decision_note)
+        if ("target" in change and indicator.start_value is not None
+                and target <= indicator.start_value and not note.strip()):
+            raise CycleError(f"The new target ({target:.0f}%) is not above where the indicator "
+                             f"started ({indicator.start_value:.0f}%): say why in its note.")
+
+
+def checked_close(cycle: Cycle, next_starts_on: dt.date, next_ends_on: dt.date,
+                  early: bool) -> None:
+    """A close on the day before `next_starts_on` as the rules allow: not before the cycle
+    starts, before its end date only when confirmed (`early`), the next cycle ending after it
+    starts."""
+    closes_on = next_starts_on - dt.timedelta(days=1)
+    if closes_on < cycle.starts_on:
+        raise CycleError(f"A cycle that starts on {cycle.starts_on:%b %-d, %Y} cannot close on "
+                         f"{closes_on:%b %-d, %Y}: the next starts the day after it closes.")
+    if closes_on < cycle.ends_on and not early:
+        days = (cycle.ends_on - closes_on).days
+        raise CycleError(f"This cycle runs to {cycle.ends_on:%b %-d, %Y}: closing it on "
+                         f"{closes_on:%b %-d} ends it {days} day(s) early. Confirm closing "
+                         "early, or close it when it ends.")
+    if next_ends_on <= next_starts_on:
+        raise CycleError(f"The next cycle ends ({next_ends_on:%b %-d, %Y}) on or before it "
+                         f"starts ({next_starts_on:%b %-d, %Y}).")
+
+
+def checked_carried(kept: list[Indicator]) -> None:
+    """The indicators carried into the next cycle: none may start at or above its target
+    without a reason (its own, or the decision's note)."""
+    behind = [i for i in kept if not i.aims_above_start and not i.target_reason.strip()]
+    if behind:
+        raise CycleError("The next cycle would start at or above its target for " + ", ".join(
+            f"{i.name} (starts at {i.start_value:.0f}%, target {i.target:.0f}%)" for i in behind)
+            + ": adjust the target, or say why in the decision's note.")
+
+
+def cycles_of(rows, indicators, commitments) -> list[Cycle]:
+    """Cycles from the store's rows (mappings of the cycles, indicators and commitments
+    tables), each with its indicators and commitments in the order given."""
+    by_cycle_i: dict[int, list[Indicator]] = {}
+    for r in indicators:
+        by_cycle_i.setdefault(r["cycle_id"], []).append(Indicator(
+            r["kind"], r["measure"], r["target"], r["detail"], r["subject"], r["start_value"],
+            r["decision"], r["decision_note"], r["id"], r["target_reason"]))
+    by_cycle_c: dict[int, list[Commitment]] = {}
+    for r in commitments:
+        by_cycle_c.setdefault(r["cycle_id"], []).append(Commitment(
+            r["what"], r["owner_role"], r["due_on"], r["status"], r["link"], r["done_on"],
+            r["carried_from"], r["id"]))
+    return [Cycle(r["id"], r["scope"], r["focus"], r["practice"], r["starts_on"], r["ends_on"],
+                  r["status"], r["previous_id"], r["opened_by"], r["opened_at"], r["closed_at"],
+                  tuple(by_cycle_i.get(r["id"], ())), tuple(by_cycle_c.get(r["id"], ())))
+            for r in rows]

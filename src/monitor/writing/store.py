@@ -38,7 +38,11 @@ from monitor.writing.records import (
     Note,
     _checked_commitment,
     _checked_indicators,
+    checked_carried,
+    checked_close,
+    checked_review,
     checked_text,
+    cycles_of,
 )
 from monitor.writing.tables import (
     changes_table,
@@ -194,21 +198,7 @@ class Store:
                 commitments_table.c.cycle_id.in_(ids)).order_by(
                 commitments_table.c.due_on, commitments_table.c.id)).mappings().all() if ids \
                 else []
-        by_cycle_i: dict[int, list[Indicator]] = {}
-        for r in indicators:
-            by_cycle_i.setdefault(r["cycle_id"], []).append(Indicator(
-                r["kind"], r["measure"], r["target"], r["detail"], r["subject"],
-                r["start_value"], r["decision"], r["decision_note"], r["id"],
-                r["target_reason"]))
-        by_cycle_c: dict[int, list[Commitment]] = {}
-        for r in commitments:
-            by_cycle_c.setdefault(r["cycle_id"], []).append(Commitment(
-                r["what"], r["owner_role"], r["due_on"], r["status"], r["link"], r["done_on"],
-                r["carried_from"], r["id"]))
-        return [Cycle(r["id"], r["scope"], r["focus"], r["practice"], r["starts_on"],
-                      r["ends_on"], r["status"], r["previous_id"], r["opened_by"],
-                      r["opened_at"], r["closed_at"], tuple(by_cycle_i.get(r["id"], ())),
-                      tuple(by_cycle_c.get(r["id"], ()))) for r in rows]
+        return cycles_of(rows, indicators, commitments)
 
     def cycle(self, cycle_id: int) -> Cycle:
         t = cycles_table
@@ -292,22 +282,8 @@ class Store:
                 decision=decision, decision_note=checked_text("decision_note", note.strip()))
         if not changes:
             return
-        cycle = self._cycle_of(author, indicators_table, "indicator", list(changes))
-        for indicator in cycle.indicators:
-            change = changes.get(indicator.id)
-            if change is None:
-                continue
-            target = change.get("target", indicator.target)
-            if change.get("decision") == "adjust" and target == indicator.target:
-                raise CycleError(f"To adjust {indicator.name} is to "
-                                 f"change its target: it is still {target:.0f}%. Change the "
-                                 "target, or carry on.")
-            note = change.get("decision_note", indicator.decision_note)
-            if ("target" in change and indicator.start_value is not None
-                    and target <= indicator.start_value and not note.strip()):
-                raise CycleError(f"The new target ({target:.0f}%) is not above where the "
-                                 f"indicator started ({indicator.start_value:.0f}%): say why "
-                                 "in its note.")
+        checked_review(self._cycle_of(author, indicators_table, "indicator", list(changes)),
+                       changes)
         self._change(author, indicators_table, "indicator", changes)
 
     def _change(self, author: Author, table: sa.Table, kind: str,
@@ -340,19 +316,7 @@ class Store:
         new target or a note saying why. Where the next cycle cannot open, this one stays
         open, unchanged."""
         cycle = self._writable_cycle(author, cycle_id)
-        closes_on = next_starts_on - dt.timedelta(days=1)
-        if closes_on < cycle.starts_on:
-            raise CycleError(f"A cycle that starts on {cycle.starts_on:%b %-d, %Y} cannot close "
-                             f"on {closes_on:%b %-d, %Y}: the next starts the day after it "
-                             "closes.")
-        if closes_on < cycle.ends_on and not early:
-            days = (cycle.ends_on - closes_on).days
-            raise CycleError(f"This cycle runs to {cycle.ends_on:%b %-d, %Y}: closing it on "
-                             f"{closes_on:%b %-d} ends it {days} day(s) early. Confirm closing "
-                             "early, or close it when it ends.")
-        if next_ends_on <= next_starts_on:
-            raise CycleError(f"The next cycle ends ({next_ends_on:%b %-d, %Y}) on or before it "
-                             f"starts ({next_starts_on:%b %-d, %Y}).")
+        checked_close(cycle, next_starts_on, next_ends_on, early)
         undecided = [i for i in cycle.indicators if i.decision is None]
         if undecided:
             raise CycleError("Decide on every indicator before closing the cycle (carry on, "
@@ -365,12 +329,7 @@ class Store:
             raise CycleError("Every leading or every lagging indicator was stopped: the next "
                              "cycle needs one of each. Adjust one instead, or open a new "
                              "cycle yourself once this one is closed.")
-        behind = [i for i in kept if not i.aims_above_start and not i.target_reason.strip()]
-        if behind:
-            raise CycleError("The next cycle would start at or above its target for " + ", ".join(
-                f"{i.name} (starts at "
-                f"{i.start_value:.0f}%, target {i.target:.0f}%)" for i in behind)
-                + ": adjust the target, or say why in the decision's note.")
+        checked_carried(kept)
         carried = [Commitment(c.what, c.owner_role, max(c.due_on, next_starts_on), c.status,
                               c.link, None, c.id) for c in cycle.commitments if not c.finished]
         t = cycles_table
