@@ -41,9 +41,9 @@ def test_two_servers_share_what_people_write(page: Page, demo_db, store_url, tmp
         page.goto(f"{first}/cycles?school={school}")
         settled(page)
         _fill(page, "Focus: the problem of practice", "Shared between servers")
-        _choose(page, "Leading indicators (adult practice)", "HQIM in use", exact=False)
-        _choose(page, "Lagging indicators (student results)",
-                "District benchmark: % proficient (Math)")
+        _choose(page, "cycle_leading_0",
+                "Learning walks: % of indicator ratings meeting: HQIM in use")
+        _choose(page, "cycle_lagging_0", "District benchmark: % proficient (Math)")
         page.get_by_role("button", name="Open the cycle").click()
         settled(page, charts=True)
         expect(page.get_by_role("heading", name="Focus: Shared between servers")).to_be_visible()
