@@ -13,6 +13,14 @@ from monitor.demo.world import GRADES, SUBJECTS, School, parse_us_dates, sigmoid
 from monitor.registry import MeasureId
 
 
+def performance_level(percent: np.ndarray) -> np.ndarray:
+    """The benchmark's and the performance task's level from the percent correct, as their
+    exports write it (Standard Not Met to Standard Exceeded)."""
+    return pd.cut(percent, [-1, 54, 69, 84, 100], labels=[
+        "Standard Not Met", "Standard Nearly Met", "Standard Met", "Standard Exceeded"]
+    ).astype(str)
+
+
 class AssessmentFiles:
     """Mixed into monitor.demo.district.DemoDistrict, whose state (rng, schools, roster,
     years) the methods read."""
@@ -116,9 +124,7 @@ class AssessmentFiles:
                     "Assessment": f"District {subject} Benchmark {window.id}",
                     "Subject": subject, "Grade": students["grade"], "Test Date": dates.map(us_date),
                     "Percent Correct": percent.astype(int),
-                    "Performance Level": pd.cut(percent, [-1, 54, 69, 84, 100], labels=[
-                        "Standard Not Met", "Standard Nearly Met", "Standard Met",
-                        "Standard Exceeded"]).astype(str),
+                    "Performance Level": performance_level(percent),
                 }))
         return self._write_by_year(out, "district_benchmarks", rows, "Test Date")
 
@@ -138,9 +144,7 @@ class AssessmentFiles:
                 "Assessment": f"{subject} Performance Task {window.label}",
                 "Subject": subject, "Grade": students["grade"], "Test Date": dates.map(us_date),
                 "Percent Correct": percent.astype(int),
-                "Performance Level": pd.cut(percent, [-1, 54, 69, 84, 100], labels=[
-                    "Standard Not Met", "Standard Nearly Met", "Standard Met",
-                    "Standard Exceeded"]).astype(str),
+                "Performance Level": performance_level(percent),
             }))
         return self._write_by_year(out, "performance_tasks", rows, "Test Date")
 
