@@ -52,6 +52,7 @@ pages = [
     st.Page("app_pages/surveys.py", title="Surveys", icon=":material/forum:"),
     st.Page("app_pages/cycles.py", title="Improvement cycles", icon=":material/autorenew:"),
     st.Page("app_pages/reflection.py", title="System reflection", icon=":material/psychology:"),
+    st.Page("app_pages/goals.py", title="Goals", icon=":material/flag:"),
 ]
 if scope.analyst:
     pages.append(st.Page("app_pages/data.py", title="Data", icon=":material/database:"))
@@ -66,6 +67,10 @@ try:
             why = "The reflection is the district's, for all students."
             unused = {"school": why, "subject": why, "grade": why, "group": why,
                       "window": "The headline indicators run to the as-of date."}
+        if page.title == "Goals":
+            why = "Goals are set for all students, per measure and subject (chosen here)."
+            unused = {"subject": why, "grade": why, "group": why,
+                      "window": "Goals are set for the current school year."}
         if page.title == "Improvement cycles":
             why = "Each cycle names its own indicators, for all students."
             unused = {"subject": why, "grade": why, "group": why,

@@ -57,6 +57,7 @@ measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__
                        key="overview_measure")
 frame = measures.trajectory(settings, measure, f)
 label = measures.subject_label(settings, measure, f)
+st.caption(measures.goal_line(settings, measure, f))
 measures.render_trajectory(settings, measure, frame, label, key="overview_trajectory")
 
 point = trajectories.latest_point(frame)

@@ -66,10 +66,7 @@ measure = st.selectbox("Measure", list(choices), format_func=choices.__getitem__
 frame = measures.trajectory(settings, measure, f)
 district = measures.trajectory(settings, measure, f.model_copy(update={"school": None}))
 label = measures.subject_label(settings, measure, f)
-own_goals = f.school in settings.measures[measure].school_goals
-if own_goals:
-    st.caption(":material/flag: The goal line is this school's own goal (config.toml "
-               "school_goals); the district's goals apply elsewhere.")
+st.caption(measures.goal_line(settings, measure, f))
 measures.render_trajectory(settings, measure, frame, label, comparison=district, key="school_trajectory")
 
 point = trajectories.latest_point(frame)

@@ -51,7 +51,7 @@ if f.school is None:
                             schools.table, as_of=as_of, n_note=schools.n_note,
                             key="survey_schools")
 
-target = goals.goal_for(settings, MeasureId.SURVEY, point["window_id"], f.school)
+target = goals.goal_for(settings, MeasureId.SURVEY, point["window_id"], f.school, survey)
 # Fall against spring this year: each window's value per construct, side by side.
 by_construct, labels = survey_sections.constructs(
     measures.by_detail(scope, MeasureId.SURVEY, scoped, point["window_id"]),

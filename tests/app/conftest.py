@@ -30,7 +30,8 @@ def principal_config(tmp_path, monkeypatch, mine_and_other):
     text = (PROJECT_ROOT / "config.toml").read_text().replace(
         "\ndemo = true\n",
         f'\ndemo = false\n[access.users]\n"principal@district.org" = '
-        f'{{ role = "principal", schools = ["{mine}"] }}\n')
+        f'{{ role = "principal", schools = ["{mine}"] }}\n'
+        f'"office@district.org" = {{ role = "district" }}\n')
     path = tmp_path / "config.toml"
     path.write_text(text)
     monkeypatch.setenv("MONITOR_CONFIG", str(path))

@@ -14,17 +14,21 @@ from monitor.measures import privacy, selection
 from monitor.ui import data
 
 APP = str(PROJECT_ROOT / "app.py")
-PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "cycles", "reflection"]
+PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "cycles", "reflection",
+         "goals"]
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s",
                  "client_id": "c", "client_secret": "s",
                  "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
 
 
-def principal_run(page: str, params: dict[str, str] | None = None) -> AppTest:
+def principal_run(page: str, params: dict[str, str] | None = None,
+                  email: str = "principal@district.org") -> AppTest:
+    """A page as the signed-in `email` would get it (the principal of conftest's
+    principal_config unless another user of its [access.users] is named)."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets = dict(AUTH)
     # The identity token's claims as the provider in AUTH would send them.
-    at.user = {"email": "principal@district.org", "email_verified": True,
+    at.user = {"email": email, "email_verified": True,
                "iss": "http://127.0.0.1:9", "is_logged_in": True}
     for key, value in (params or {}).items():
         at.query_params[key] = value

@@ -23,6 +23,7 @@ from monitor.config.sections import (
            Privacy,
            Reflection,
            Role,
+           SetGoal,
            Status,
            Surveys,
            UserAccess,
@@ -32,5 +33,5 @@ from monitor.config.settings import PROJECT_ROOT, ConfigError, Settings, config_
 
 __all__ = ["Access", "Calendar", "Coaching", "ConfigError", "Cycles", "District", "Engine",
            "Framework", "Group", "GroupField", "Lever", "Loading", "Measure", "PROJECT_ROOT",
-           "Privacy", "Reflection", "Role", "Settings", "Status", "Surveys", "UserAccess",
+           "Privacy", "Reflection", "Role", "SetGoal", "Settings", "Status", "Surveys", "UserAccess",
            "Window", "config_path", "load_settings"]

@@ -97,6 +97,27 @@ class Measure(_Strict):
         return value
 
 
+class SetGoal(_Strict):
+    """One goal table set in the product (monitor.writing.goalbook): a school's (or the
+    district's, school None) targets for a measure and subject (None: every subject) per window,
+    with where it came from. Not read from config.toml: the store holds these, and the app and
+    the command line add the approved ones to the settings (`Settings.goals_set`)."""
+    measure: str
+    school: str | None = None
+    subject: str | None = None
+    targets: dict[str, float] = Field(min_length=1)
+    set_on: dt.date
+    set_by: str                       # who decided: "the district office", or a name
+    proposed_by: str = ""             # a principal's proposal the district approved
+    basis: str = ""                   # the suggestion it started from, in words
+    reason: str = ""
+
+    @field_validator("targets")
+    @classmethod
+    def _percentages(cls, value: dict[str, float]) -> dict[str, float]:
+        return Measure._percentages(value)
+
+
 class District(_Strict):
     name: str = Field(min_length=1)
     current_school_year: str = "auto"

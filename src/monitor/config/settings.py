@@ -32,6 +32,7 @@ from monitor.config.sections import (
     Measure,
     Privacy,
     Reflection,
+    SetGoal,
     Status,
     Surveys,
     _Strict,
@@ -62,6 +63,9 @@ class Settings(_Strict):
     cycles: Cycles = Cycles()
     reflection: Reflection = Reflection()
     columns: dict[str, str] = {}
+    # Goals set in the product, approved (monitor.writing.goalbook adds them from the store;
+    # config.toml's goals are the defaults they replace). Never read from the file.
+    goals_set: tuple[SetGoal, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -172,6 +176,10 @@ def load_settings(path: Path | str | None = None) -> Settings:
         raise ConfigError(f"{path}: configuration file not found") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    if "goals_set" in raw:
+        raise ConfigError(f"{path}: goals_set: goals set in the product live in the store, "
+                          "not in config.toml (config.toml's [measures.<id>] goals are the "
+                          "defaults)")
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:

@@ -9,7 +9,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from monitor.config import Settings
+from monitor import registry
+from monitor.config import SetGoal, Settings
 
 StatusName = Literal["met", "approaching", "not met"]
 
@@ -17,15 +18,75 @@ StatusName = Literal["met", "approaching", "not met"]
 STATUS_LABELS = {"met": "Met", "approaching": "Approaching", "not met": "Not met", None: "No data"}
 
 
+def goal_table(settings: Settings, measure: str, school: str | None = None,
+               subject: str | None = None) -> dict[str, float]:
+    """The goals (window id -> target) that apply to a school (None: the district) and subject
+    (None: every subject pooled); see `goal_source`."""
+    return goal_source(settings, measure, school, subject)[0]
+
+
+def goal_source(settings: Settings, measure: str, school: str | None = None,
+                subject: str | None = None) -> tuple[dict[str, float], SetGoal | str]:
+    """The goal table that applies and where it came from, the most particular first: the
+    school's goals set in the product for the subject, then for every subject, then its goals
+    in config.toml (`school_goals`); then the district's set in the product for the subject,
+    for every subject, and config.toml's. Where it came from is the SetGoal, or SCHOOL_CONFIG /
+    DISTRICT_CONFIG. A table replaces the less particular ones whole (never window by window:
+    a trajectory is one person's decision)."""
+    config = settings.measures[measure]
+    chosen = {(g.school, g.subject): g for g in settings.goals_set if g.measure == measure}
+    for where in ((school, None) if school else (None,)):
+        for about in ((subject, None) if subject else (None,)):
+            found = chosen.get((where, about))
+            if found is not None:
+                return found.targets, found
+        if where is not None and where in config.school_goals:
+            return config.school_goals[where], SCHOOL_CONFIG
+    return config.goals, DISTRICT_CONFIG
+
+
+SCHOOL_CONFIG, DISTRICT_CONFIG = "school_config", "district_config"
+
+
+def goal_subjects(measure: str) -> tuple[str | None, ...]:
+    """The subjects a goal may be set for: every subject pooled (None) where the measure
+    pools them, and each reported subject."""
+    spec = registry.spec(measure)
+    pooled = (None,) if spec.pool_subjects and None not in spec.subjects else ()
+    return (*pooled, *spec.subjects)
+
+
+def origin_text(settings: Settings, measure: str, school: str | None = None,
+                subject: str | None = None, *, reason: bool = False) -> str:
+    """Where the goal that applies came from, in words ("set Sep 3 by the district office:
+    close a third of the gap"; a school on the district's goal says so first); with
+    `reason`, the words its setter gave too."""
+    table, source = goal_source(settings, measure, school, subject)
+    if not table:
+        return "no goal set"
+    if source == DISTRICT_CONFIG:
+        return "the district's goal from its settings (config.toml)"
+    if source == SCHOOL_CONFIG:
+        return "the school's own goal in the district's settings (config.toml)"
+    whose = "" if (source.school or None) == school else "the district's goal, "
+    text = f"{whose}set {source.set_on:%b %-d, %Y} by {source.set_by}"
+    if source.proposed_by:
+        text += f" (proposed by {source.proposed_by})"
+    if source.basis:
+        text += f": {source.basis}"
+    if reason and source.reason:
+        text += f". Why: {source.reason}"
+    return text
+
+
 def goal_for(settings: Settings, measure: str, window_id: str,
-             school: str | None = None) -> float | None:
+             school: str | None = None, subject: str | None = None) -> float | None:
     """The trajectory target at a window: configured points, linear between them.
 
-    A school's own goals replace the district's where configured. Windows before the first
+    The goals of the school and subject apply (`goal_source`). Windows before the first
     configured point are the baseline (no target); after the last, the last target holds.
     """
-    config = settings.measures[measure]
-    goals = config.school_goals.get(school or "", config.goals)
+    goals = goal_table(settings, measure, school, subject)
     order = settings.calendar_for(measure).ids
     if window_id not in order or not goals:
         return None
@@ -37,22 +98,22 @@ def goal_for(settings: Settings, measure: str, window_id: str,
     return float(np.interp(position, xs, ys))
 
 
-def year_end_only(settings: Settings, measure: str, school: str | None = None) -> bool:
+def year_end_only(settings: Settings, measure: str, school: str | None = None,
+                  subject: str | None = None) -> bool:
     """True when a measure's only goal is at its calendar's last window."""
-    config = settings.measures[measure]
-    goals = config.school_goals.get(school or "", config.goals)
+    goals = goal_table(settings, measure, school, subject)
     return list(goals) == [settings.calendar_for(measure).ids[-1]]
 
 
 def target_at(settings: Settings, measure: str, window_id: str, school: str | None,
-              baseline: float | None) -> float | None:
+              baseline: float | None, subject: str | None = None) -> float | None:
     """The target at a window. A measure with only a year-end goal gets a straight line from
     its baseline (the value at the first window) to that goal; otherwise `goal_for`."""
-    if not year_end_only(settings, measure, school):
-        return goal_for(settings, measure, window_id, school)
+    if not year_end_only(settings, measure, school, subject):
+        return goal_for(settings, measure, window_id, school, subject)
     ids = settings.calendar_for(measure).ids
     position = ids.index(window_id) if window_id in ids else -1
-    goal = goal_for(settings, measure, ids[-1], school)
+    goal = goal_for(settings, measure, ids[-1], school, subject)
     if position == len(ids) - 1:
         return goal
     if position <= 0 or baseline is None or pd.isna(baseline):
@@ -61,14 +122,16 @@ def target_at(settings: Settings, measure: str, window_id: str, school: str | No
 
 
 def targets(settings: Settings, measure: str, window_ids: pd.Series, schools: pd.Series,
-            baselines: pd.Series) -> pd.Series:
+            baselines: pd.Series, subject: str | None = None) -> pd.Series:
     """`target_at` over many rows (school "district" for the district): the goals worked out
     once per window and school, the straight line from a baseline over arrays."""
     ids = settings.calendar_for(measure).ids
     last = len(ids) - 1
     # Schools without goals of their own share the district's: one set of goals per window
     # for all of them.
-    own = settings.measures[measure].school_goals
+    own = set(settings.measures[measure].school_goals) | {
+        g.school for g in settings.goals_set
+        if g.measure == measure and g.school and g.subject in (None, subject)}
     school_codes, school_names = pd.factorize(schools.to_numpy())
     goals_of = np.array([name if name in own else "district" for name in school_names], object)
     window_codes, windows = pd.factorize(window_ids.to_numpy())
@@ -81,11 +144,11 @@ def targets(settings: Settings, measure: str, window_ids: pd.Series, schools: pd
     for i, code in enumerate(unique):
         window, school = windows[code // width], goal_names[code % width]
         school = None if school == "district" else school
-        at, end = goal_for(settings, measure, window, school), goal_for(settings, measure,
-                                                                        ids[-1], school)
+        at = goal_for(settings, measure, window, school, subject)
+        end = goal_for(settings, measure, ids[-1], school, subject)
         goal[i] = np.nan if at is None else at
         final[i] = np.nan if end is None else end
-        year_end[i] = year_end_only(settings, measure, school)
+        year_end[i] = year_end_only(settings, measure, school, subject)
         position[i] = ids.index(window) if window in ids else -1
     goal, year_end, final, position = goal[codes], year_end[codes].astype(bool), final[codes], \
         position[codes]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import registry
+from monitor import registry, text
 from monitor.access import Scope
 from monitor.config import Settings
-from monitor.measures import selection
+from monitor.measures import goals, selection
 from monitor.registry import MeasureId
 from monitor.school_years import previous_school_year
 from monitor.ui import components, data, figures
@@ -268,8 +268,28 @@ def render_tiles(settings: Settings, filters: selection.Filters) -> None:
                 with column:
                     _tile_value(settings, measure, tile_filters(measure, filters, subject),
                                 subject, schedule)
+            st.caption(tile_origin(settings, measure, filters, subjects))
             if not spec.student_groups and filters.group != "all":
                 st.caption(f"Counts {spec.unit}, not student groups: all of them.")
+
+
+def goal_line(settings: Settings, measure: str, filters: selection.Filters) -> str:
+    """A chart's caption: where the goal of `filters`' school and subject came from, with
+    why (Markdown, the setter's words shown as typed)."""
+    return ":material/flag: The goal line: " + text.markdown(
+        goals.origin_text(settings, measure, filters.school, filters.subject, reason=True))
+
+
+def tile_origin(settings: Settings, measure: str, filters: selection.Filters,
+                subjects: list[str | None]) -> str:
+    """A tile's line saying where its goals came from: once when its subjects share one,
+    else per subject."""
+    origins = {subject: goals.origin_text(settings, measure, filters.school,
+                                          subject or filters.subject) for subject in subjects}
+    if len(set(origins.values())) == 1:
+        return text.markdown(f"Goal: {next(iter(origins.values()))}")
+    return text.markdown("; ".join(f"{subject} goal: {origin}"
+                                   for subject, origin in origins.items()))
 
 
 def _tile_value(settings: Settings, measure: str, filters: selection.Filters,

@@ -40,7 +40,8 @@ def by_school(cells: pd.DataFrame, settings: Settings, measure: str, filters: Fi
                   & (first["window_id"] == settings.calendar_for(measure).ids[0])]
     baselines = dict(zip(first["scope"], first["value"], strict=True))
     out["target"] = targets(settings, measure, pd.Series(window_id, index=out.index),
-                            out["school_code"], out["school_code"].map(baselines))
+                            out["school_code"], out["school_code"].map(baselines),
+                            filters.subject)
     out["status"] = statuses(pd.to_numeric(out["value"], errors="coerce"), out["target"],
                              settings.status.approaching_band)
     return with_display(out)

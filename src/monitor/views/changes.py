@@ -122,7 +122,8 @@ def describe(moved: pd.DataFrame, settings: Settings, school_year: str,
         now_present = _present(row.present_now)
         then = None if pd.isna(row.value_then) else float(row.value_then)
         now = None if pd.isna(row.value_now) else float(row.value_now)
-        target = goal_for(settings, row.measure, row.window_id, school)
+        target = goal_for(settings, row.measure, row.window_id, school,
+                          None if row.subject == "*" else row.subject)
         status_then, status_now = status_of(then, target, band), status_of(now, target, band)
         added = (None if pd.isna(row.n_now) or pd.isna(row.n_then)
                  else abs(float(row.n_now) - float(row.n_then)))

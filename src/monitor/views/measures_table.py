@@ -55,7 +55,7 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     value = pd.to_numeric(rows["value"], errors="coerce").to_numpy(float)
     baseline = keys.value_at(value, window=calendar.ids[0])
     rows["target"] = targets(settings, measure, rows["window_id"], rows["school"],
-                             pd.Series(baseline, index=rows.index))
+                             pd.Series(baseline, index=rows.index), subject)
     rows["status"] = statuses(pd.Series(value, index=rows.index), rows["target"],
                               settings.status.approaching_band)
     rows["_value"] = value

@@ -45,7 +45,8 @@ def trajectory(cells: pd.DataFrame, settings: Settings, measure: str, filters: F
         now = sums[(sums["school_year"] == filters.school_year) & (sums["window_id"] == window.id)]
         then = sums[(sums["school_year"] == last_year) & (sums["window_id"] == window.id)]
         value = now["value"].iloc[0] if len(now) else None
-        target = target_at(settings, measure, window.id, filters.school, baseline)
+        target = target_at(settings, measure, window.id, filters.school, baseline,
+                           filters.subject)
         rows.append({
             "window_id": window.id, "window": window.label,
             "state": window_state(*window.dates(filters.school_year), state_date),

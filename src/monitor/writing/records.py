@@ -77,11 +77,13 @@ class TooLong(Refused):
 # the store refuses anything longer (a 20 MB focus once made the School page take 34 s).
 LIMITS = {"focus": 500, "practice": 500, "what": 500, "owner_role": 120, "link": 2000,
           "decision_note": 1000, "notice": 4000, "wonder": 4000, "next_steps": 4000,
-          "note": 4000, "evidence": 2000, "target_reason": 500}
+          "note": 4000, "evidence": 2000, "target_reason": 500, "goal_reason": 1000,
+          "goal_basis": 300}
 LABELS = {"focus": "focus", "practice": "practice", "what": "commitment", "owner_role": "owner",
           "link": "link", "decision_note": "decision's note", "notice": "notice",
           "wonder": "wonder", "next_steps": "next steps", "note": "note",
-          "evidence": "evidence", "target_reason": "reason for the target"}
+          "evidence": "evidence", "target_reason": "reason for the target",
+          "goal_reason": "reason for the goal", "goal_basis": "suggestion"}
 
 
 def checked_text(field: str, value: str) -> str:

@@ -1,5 +1,6 @@
 """The store's tables (SQLAlchemy Core): debrief notes, improvement cycles with their
-indicators and commitments, reflections, the record of every change, and the store's own meta."""
+indicators and commitments, reflections, goals set in the product, the record of every
+change, and the store's own meta."""
 
 from __future__ import annotations
 
@@ -88,6 +89,25 @@ reflections_table = sa.Table(
     sa.Column("evidence", sa.Text, nullable=False, default=""),  # links to dashboard views
     sa.Column("recorded_by", sa.String(320), nullable=False),
     sa.Column("recorded_at", sa.String(32), nullable=False),
+)
+
+goals_table = sa.Table(
+    "goals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("school_year", sa.String(16), nullable=False, index=True),
+    sa.Column("measure", sa.String(32), nullable=False),
+    sa.Column("scope", sa.String(64), nullable=False),      # a school code, or 'district'
+    sa.Column("subject", sa.String(64), nullable=False),    # '' for every subject
+    sa.Column("targets", sa.Text, nullable=False),          # {window id: percent}, as JSON
+    sa.Column("basis", sa.Text, nullable=False),            # the suggestion it started from
+    sa.Column("reason", sa.Text, nullable=False),           # why, in the setter's words
+    sa.Column("status", sa.String(16), nullable=False),     # proposed / approved / declined
+    sa.Column("proposed_by", sa.String(320), nullable=False),
+    sa.Column("proposer_role", sa.String(32), nullable=False),
+    sa.Column("proposed_at", sa.String(32), nullable=False),
+    sa.Column("decided_by", sa.String(320)),
+    sa.Column("decided_at", sa.String(32)),
+    sa.Column("decision_note", sa.Text, nullable=False, default=""),
 )
 
 meta_table = sa.Table(

@@ -38,6 +38,13 @@ from monitor.ui.data.cache import (
     stamp,
 )
 from monitor.ui.data.cache import view as view
+from monitor.ui.data.goals import (
+    goal_desk,
+    goal_history,
+    goal_records,
+    goal_suggestions,
+    proposals,
+)
 from monitor.ui.data.page_source import PageSource as PageSource
 from monitor.ui.data.results import PEER_MINIMUM as PEER_MINIMUM
 from monitor.ui.data.results import (
@@ -100,4 +107,9 @@ __all__ = [
     "cycle_desk",
     "cycle_points",
     "reflections",
+    "goal_desk",
+    "goal_records",
+    "proposals",
+    "goal_history",
+    "goal_suggestions",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
@@ -19,6 +20,9 @@ from monitor.db import database_path as database_file
 from monitor.measures import selection
 from monitor.registry import MeasureId
 from monitor.views import measures_table, reads
+from monitor.writing import goalbook
+from monitor.writing.engines import legacy_notes_path, store_url
+from monitor.writing.store import Store
 
 
 def _config_key() -> tuple[str, int]:
@@ -34,28 +38,61 @@ def _settings_of(path: str, mtime_ns: int) -> Settings:   # noqa: ARG001 - the c
     return load_settings(path)
 
 
+@st.cache_resource(show_spinner=False)
+def _settings_with_goals(path: str, mtime_ns: int,
+                         goals: tuple[str, int]) -> Settings:  # noqa: ARG001 - the cache key
+    return goalbook.with_goals(_settings_of(path, mtime_ns), writing_store())
+
+
 def settings() -> Settings:
-    """config.toml as validated, read again when the file (or MONITOR_CONFIG) changes."""
-    return _settings_of(*_config_key())
+    """config.toml as validated (read again when the file or MONITOR_CONFIG changes), with the
+    goals set in the product that are in force (monitor.writing.goalbook), as of this run's
+    stamp: a goal approved mid-run shows from the next run."""
+    try:
+        pinned = st.session_state.get(RUN_STAMP)
+    except Exception:           # outside a script run
+        pinned = None
+    goals = pinned[-1] if pinned else _goal_version()
+    return _settings_with_goals(*_config_key(), goals)
+
+
+def _goal_version() -> tuple[str, int]:
+    """Which store, and its last change to goals."""
+    store = writing_store()
+    return store.url, goalbook.version(store)
 
 
 @st.cache_resource(show_spinner=False)
 def _database_at(path: str) -> Database:
-    return Database(path, engine=settings().engine)
+    return Database(path, engine=_settings_of(*_config_key()).engine)
 
 
 def _database() -> Database:
     return _database_at(str(database_file()))
 
 
+@st.cache_resource(show_spinner=False)
+def _store(url: str, legacy_notes: str) -> Store:
+    return Store(url, legacy_notes=Path(legacy_notes))
+
+
+def writing_store() -> Store:
+    """The store of what people write (notes, cycles, reflections, goals) beside the
+    database, opened once per process."""
+    path = database_file()
+    return _store(store_url(path), str(legacy_notes_path(path)))
+
+
 RUN_STAMP = "_monitor_db_stamp"
 
 
 def _key(db_version: tuple[int, int]) -> tuple:
-    """Every cache key's first part: the database version, the settings file's version and the
-    as-of date. A load, a changed config.toml and a new day (windows open and close with the
-    as-of date) each make new keys, so no cached result outlives what it was computed from."""
-    return (*db_version, *_config_key(), settings().as_of_date().isoformat())
+    """Every cache key's first part: the database version, the settings file's version, the
+    as-of date and the last change to goals set in the product. A load, a changed config.toml,
+    a new day (windows open and close with the as-of date) and a goal approved each make new
+    keys, so no cached result outlives what it was computed from."""
+    return (*db_version, *_config_key(), _settings_of(*_config_key()).as_of_date().isoformat(),
+            _goal_version())
 
 
 def stamp() -> tuple:

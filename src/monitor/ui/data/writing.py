@@ -4,21 +4,18 @@ store is opened once per process."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from monitor.access import AccessDenied, Scope, require
 from monitor.measures import selection
-from monitor.ui.data.cache import _allowed, _database, settings
+from monitor.ui.data.cache import _allowed, settings
+from monitor.ui.data.cache import writing_store as _writing_store
 from monitor.ui.data.results import cells
 from monitor.writing import cycles as cycle_rules
 from monitor.writing.desks import Desk, Notebook
-from monitor.writing.engines import legacy_notes_path, store_url
 from monitor.writing.records import DISTRICT as DISTRICT_NOTES
 from monitor.writing.records import Author, Cycle, Indicator, Note
-from monitor.writing.store import Store
 
 
 def debrief_notes(scope: Scope, filters: selection.Filters) -> Notebook:
@@ -42,16 +39,10 @@ def notes_for_walk(scope: Scope, school_year: str, window_id: str,
     return _writing_store().notes_for_walk(school_year, window_id, where)
 
 
-def _writing_store() -> Store:
-    path = _database().path
-    return _store(store_url(path), str(legacy_notes_path(path)))
-
-
 def store_version() -> tuple[str, int]:
     """Which store and how far its record of changes goes: a view that shows what people wrote
     takes it as an argument, so that a change anyone saves is shown on the next run."""
-    path = _database().path
-    return store_url(path), _writing_store().version()
+    return _writing_store().url, _writing_store().version()
 
 
 def cycles(scope: Scope, school: str | None) -> list[Cycle]:
@@ -88,11 +79,6 @@ def cycle_points(scope: Scope, where: str, indicator: Indicator,
     require(scope)
     return cycle_rules.points(lambda measure, f: cells(scope, measure, f), settings(), where,
                               indicator, school_year)
-
-
-@st.cache_resource(show_spinner=False)
-def _store(url: str, legacy_notes: str) -> Store:
-    return Store(url, legacy_notes=Path(legacy_notes))
 
 
 def _author_name(scope: Scope) -> str:
