@@ -48,9 +48,10 @@ st.subheader(f"Goals in force for {text.markdown(place)}", anchor=False)
 components.show_table(goal_setting.in_force(settings, f.school), hide_index=True,
                       key="goals_in_force")
 
-waiting = data.proposals(scope, year)
+waiting = [p for p in data.proposals(scope, year) if where in (DISTRICT, p.scope)]
 if waiting:
-    st.subheader(f"{len(waiting)} proposal(s) waiting for the district", anchor=False)
+    st.subheader(f"{len(waiting)} proposal{'s' if len(waiting) > 1 else ''} waiting for the "
+                 "district's decision", anchor=False)
     for proposal in waiting:
         label = settings.measures[proposal.measure].label
         with st.container(border=True):
@@ -114,7 +115,7 @@ else:
     last = calendar.ids[-1]
     with st.form("goal_form"):
         year_end = st.number_input(
-            f"Goal at {calendar.label_of(last)} (year end), %", min_value=0.0,
+            f"Goal at {calendar.label_of(last)} (year end), %", min_value=0.0, format="%g",
             max_value=100.0, step=1.0, key=f"goal_year_end_{picked.key}_{measure}_{subject}",
             value=picked.value if picked.value is not None else current.get(last))
         interim = {}
@@ -126,7 +127,7 @@ else:
             for column, window in zip(st.columns(len(calendar.ids) - 1), calendar.windows[:-1],
                                       strict=True):
                 interim[window.id] = column.number_input(
-                    f"{window.label}, %", min_value=0.0, max_value=100.0, step=1.0,
+                    f"{window.label}, %", min_value=0.0, max_value=100.0, step=1.0, format="%g",
                     value=start_from.get(window.id),
                     key=f"goal_at_{window.id}_{picked.key}_{measure}_{subject}")
         reason = st.text_area("Why this goal", key="goal_reason",

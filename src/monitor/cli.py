@@ -13,6 +13,15 @@ from monitor.config import ConfigError, load_settings
 from monitor.db import database_path, scalar
 
 
+def _with_goals(settings, db):
+    """The settings with the goals set in the product in force (the store beside `db`), as
+    the dashboard measures against them."""
+    from monitor.writing.goalbook import with_goals
+    from monitor.writing.store import open_store
+
+    return with_goals(settings, open_store(db.path))
+
+
 def _demo(args: argparse.Namespace) -> int:
     from monitor.demo.district import write_demo
 
@@ -99,6 +108,7 @@ def _measures(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     db = Database(engine=settings.engine)
+    settings = _with_goals(settings, db)
     year = args.year or settings.current_school_year()
     frames = []
     for measure in [args.measure] if args.measure else list(settings.measures):
@@ -141,6 +151,7 @@ def _digest(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     db = Database(engine=settings.engine)
+    settings = _with_goals(settings, db)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else settings.as_of_date()
     week = reads.week_changes(db, settings, as_of, (args.school,) if args.school else None)
     if args.format == "json":
@@ -168,6 +179,7 @@ def _deck(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     db = Database(engine=settings.engine)
+    settings = _with_goals(settings, db)
     # Scoped as the signed-in deck is: a school's deck as that school's principal sees it.
     scope = (Scope(role="principal", schools=(args.school,)) if args.school
              else Scope(role="district"))

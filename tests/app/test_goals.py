@@ -86,7 +86,7 @@ def test_district_staff_set_a_school_goal_that_every_page_then_uses(store_url, s
     overview = run_page("overview", {"school": school})
     assert "ELA goal: set" in shown_text(overview)
     # The Math goal is still the district's default.
-    assert "Math goal: the district's goal from its settings (config.toml)" in \
+    assert "Math goal: the district's default (config.toml)" in \
         shown_text(overview)
     # The store's history holds the change.
     [change] = Store(store_url).history(goalbook.KIND, school)
@@ -106,7 +106,7 @@ def test_a_principal_proposes_and_district_staff_approve(store_url, principal_co
     assert "Math goal: set" not in shown_text(principal_run("school", {"school": mine}))
     # Waiting, as the principal sees it, without buttons to decide.
     again = principal_run("goals", {"school": mine})
-    assert any("proposal(s) waiting" in s.value for s in again.subheader)
+    assert any("waiting for the district's decision" in s.value for s in again.subheader)
     assert not any(b.label == "Approve" for b in again.button)
     with pytest.raises(AccessDenied):
         data.goal_desk(Scope(role="principal", schools=(mine,))).decide(proposal.id, True)

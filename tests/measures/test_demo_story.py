@@ -10,7 +10,8 @@ import pandas as pd
 from monitor.cli import main
 from monitor.db import Database
 from monitor.demo import story as demo_story
-from monitor.writing import cycles, reflection
+from monitor.measures import goals as goal_rules
+from monitor.writing import cycles, goalbook, reflection
 from monitor.writing.records import DISTRICT
 from monitor.writing.store import Store
 
@@ -49,8 +50,23 @@ def test_the_story_is_a_chain_of_reviewed_cycles_told_by_the_data(demo_db, setti
     assert set(recorded["lever"]) == {lever.name for lever in framework.levers}
     management = recorded[recorded["lever"] == "Organizational management"].sort_values("term")
     assert "Plan" in set(management["stage"]) and "Test" in set(management["stage"])
+    # The goals: the featured school's ELA goal in force, set in September from the suggestion
+    # to close a third of the gap; another school's Math proposal waiting.
+    year = settings.current_school_year()
+    goals = goalbook.goals(store, year)
+    assert written["goals"] == len(goals) == 2
+    [set_goal] = [g for g in goals if g.status == goalbook.APPROVED]
+    [proposal] = [g for g in goals if g.status == goalbook.PROPOSED]
+    assert (set_goal.scope, set_goal.subject) == (featured, "ELA")
+    assert set_goal.decided_at.startswith(f"{year[:4]}-09-03")
+    assert set_goal.basis == "close a third of the gap to the absolute goal"
+    assert proposal.scope != featured and proposal.proposer_role == "principal"
+    in_force = goalbook.with_goals(settings, store)
+    assert goal_rules.origin_text(in_force, "benchmark", featured, "ELA").startswith(
+        f"set Sep 3, {year[:4]} by the district office: close a third of the gap")
     # Written once.
-    assert demo_story.write_story(store, db, settings) == {"cycles": 0, "reflections": 0}
+    assert demo_story.write_story(store, db, settings) == {"cycles": 0, "reflections": 0,
+                                                           "goals": 0}
     assert len(store.cycles()) == len(everything)
 
 

@@ -7,10 +7,12 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from monitor.config import load_settings
+from monitor.config import SetGoal, load_settings
 from monitor.measures import goals, selection
 from monitor.present import charts
 from monitor.views import breakdowns, findings, measures_table, trajectories
+
+from ..conftest import AS_OF
 
 
 @pytest.fixture(scope="module")
@@ -47,27 +49,77 @@ GOAL_WINDOWS = [["3"], ["1", "3"], ["2"], ["2", "3"], ["1", "2", "3"]]   # ["3"]
                                st.sampled_from(["district", "101", "102"]),
                                st.one_of(st.none(), st.floats(0, 100), st.sampled_from(
                                    [50.1, 33.35, 12.25, 0.05]))), max_size=40),
-       goals_at=st.lists(st.integers(20, 95), min_size=3, max_size=3))
-@hypothesis_settings(max_examples=150, deadline=None)
-def test_targets_over_rows_are_target_at_per_row(goal_windows, own, own_windows, rows, goals_at):
+       goals_at=st.lists(st.integers(20, 95), min_size=3, max_size=3),
+       set_in_product=st.lists(st.tuples(st.sampled_from([None, "101", "102"]),
+                                         st.sampled_from([None, "ELA", "Math"]),
+                                         st.sampled_from(GOAL_WINDOWS)), max_size=4),
+       subject=st.sampled_from([None, "ELA", "Math"]))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_targets_over_rows_are_target_at_per_row(goal_windows, own, own_windows, rows, goals_at,
+                                                 set_in_product, subject):
     """The vectorised targets (the measures table's) against target_at, one row at a time,
-    over district and school goals, year-end-only goals (a line from the baseline), windows
-    outside the calendar and missing baselines."""
+    over district and school goals (config.toml's and set in the product, per subject),
+    year-end-only goals (a line from the baseline), windows outside the calendar and missing
+    baselines."""
     base = load_settings()
     measure = base.measures["benchmark"].model_copy(update={
         "goals": {w: float(g) for w, g in zip(goal_windows, goals_at, strict=False)},
         "school_goals": {"101": {w: float(g) + 1 for w, g in
                                  zip(own_windows, goals_at, strict=False)}} if own else {}})
-    custom = base.model_copy(update={"measures": base.measures | {"benchmark": measure}})
+    chosen = [SetGoal(measure="benchmark", school=school, subject=about, set_on=AS_OF,
+                      set_by="the district office",
+                      targets={w: float(g) - 2 * i for w, g in zip(windows, goals_at,
+                                                                    strict=False)})
+              for i, (school, about, windows) in enumerate(set_in_product)]
+    custom = base.model_copy(update={"measures": base.measures | {"benchmark": measure},
+                                     "goals_set": tuple(chosen)})
     windows = pd.Series([r[0] for r in rows], dtype=object)
     schools = pd.Series([r[1] for r in rows], dtype=object)
     baselines = pd.Series([r[2] for r in rows], dtype=float)
-    found = goals.targets(custom, "benchmark", windows, schools, baselines)
+    found = goals.targets(custom, "benchmark", windows, schools, baselines, subject)
     for (window, school, baseline), target in zip(rows, found, strict=True):
         expected = goals.target_at(custom, "benchmark", window,
-                                   None if school == "district" else school, baseline)
+                                   None if school == "district" else school, baseline, subject)
         assert (expected is None and pd.isna(target)) or target == expected, (
             window, school, baseline, target, expected)
+
+
+@given(set_in_product=st.lists(st.tuples(st.sampled_from([None, "101"]),
+                                         st.sampled_from([None, "ELA"])), max_size=4,
+                               unique=True),
+       own=st.booleans(), school=st.sampled_from([None, "101", "102"]),
+       subject=st.sampled_from([None, "ELA", "Math"]))
+def test_the_most_particular_goal_applies_whole(set_in_product, own, school, subject):
+    """A school's goals set in the product for the subject, then for every subject, then its
+    config.toml goals; then the district's for the subject, for every subject, config.toml's.
+    The table that applies replaces the others whole, and says where it came from."""
+    base = load_settings()
+    measure = base.measures["benchmark"].model_copy(update={
+        "goals": {"3": 80.0}, "school_goals": {"101": {"2": 55.0}} if own else {}})
+    chosen = {key: SetGoal(measure="benchmark", school=key[0], subject=key[1], set_on=AS_OF,
+                           set_by="the district office", targets={"1": 10.0 + i})
+              for i, key in enumerate(set_in_product)}
+    custom = base.model_copy(update={"measures": base.measures | {"benchmark": measure},
+                                     "goals_set": tuple(chosen.values())})
+    order = [(school, subject), (school, None), "config school", (None, subject), (None, None)]
+    expected, source = {"3": 80.0}, goals.DISTRICT_CONFIG
+    for key in order:
+        if key == "config school":
+            if school == "101" and own:
+                expected, source = {"2": 55.0}, goals.SCHOOL_CONFIG
+                break
+        elif key in chosen and (key[0] is None or key[0] == school) and \
+                (key[1] is None or key[1] == subject):
+            expected, source = chosen[key].targets, chosen[key]
+            break
+    assert goals.goal_source(custom, "benchmark", school, subject) == (expected, source)
+    words = goals.origin_text(custom, "benchmark", school, subject)
+    if isinstance(source, SetGoal):
+        assert "set " in words and "by the district office" in words
+        assert words.startswith("the district's goal") == (source.school is None and
+                                                            school is not None)
+    else:
+        assert "config.toml" in words
 
 
 @pytest.mark.parametrize(("value", "target", "expected"), [

@@ -8,7 +8,10 @@ quarter by quarter from last year's second learning-walk quarter (the first has 
 it to start from), each reviewed, decided and closed into the next with its targets revised and
 its unfinished commitments carried, to an open cycle this quarter; two more schools and the district
 have an open cycle; the district's reflection runs from last fall to this year's latest term,
-with one lever moving back. Nothing is written into a store that already holds cycles.
+with one lever moving back. The district office set the featured school's ELA goal on the first
+school day of September from last year's results (a third of the gap closed), and another
+school's principal has proposed a Math goal the district has yet to decide. Nothing is written
+into a store that already holds cycles.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ import datetime as dt
 from monitor.access import Scope
 from monitor.config import Settings
 from monitor.db import Database
+from monitor.measures import selection
 from monitor.registry import MeasureId
 from monitor.school_years import previous_school_year, school_year_of
-from monitor.views import reads
-from monitor.writing import cycles, reflection
+from monitor.views import goal_setting, measures_table, reads
+from monitor.writing import cycles, goalbook, reflection
 from monitor.writing.records import DISTRICT, Author, Commitment, Cycle, Indicator
 from monitor.writing.store import Store
 
@@ -100,9 +104,10 @@ def _decide(store: Store, author: Author, cycle: Cycle, review: cycles.Review) -
 
 def write_story(store: Store, db: Database, settings: Settings) -> dict[str, int]:
     """Write the demo's cycles and reflection into `store` (only when it holds no cycle).
-    Returns what was written: {"cycles": n, "reflections": n} (zeros when it held some)."""
+    Returns what was written: {"cycles": n, "reflections": n, "goals": n} (zeros when it held
+    some)."""
     if store.cycles():
-        return {"cycles": 0, "reflections": 0}
+        return {"cycles": 0, "reflections": 0, "goals": 0}
     as_of = settings.as_of_date()
     this_year = school_year_of(as_of)
     last_year = previous_school_year(this_year)
@@ -184,7 +189,42 @@ def write_story(store: Store, db: Database, settings: Settings) -> dict[str, int
                                  now_start + dt.timedelta(days=14))])
     written += 1
     return {"cycles": written, "reflections": _write_reflection(store, settings, last_year,
-                                                               this_year, as_of)}
+                                                               this_year, as_of),
+            "goals": _write_goals(store, db, settings, this_year, code, others[:1])}
+
+
+def _write_goals(store: Store, db: Database, settings: Settings, this_year: str, code: str,
+                 others: list[str]) -> int:
+    """The featured school's ELA goal, set by the district office from the suggestion to close
+    a third of the gap (early September); a Math goal another school's principal proposed
+    (waiting for the district)."""
+    september = f"{this_year[:4]}-09-03T09:00:00"
+    written = 0
+    for where, subject, key, author, reason in [
+            (code, "ELA", goal_setting.THIRD, DATA_TEAM,
+             "Agreed with the principal at the September goal conversation: the cycles on "
+             "turn and talk should move writing first."),
+            *[(other, "Math", goal_setting.TOP_QUARTER, Author(
+                f"(demo) Principal of {other}", Scope(role="principal", schools=(other,))),
+               "Number talks three times a week: we expect the growth the strongest schools "
+               "had.") for other in others]]:
+        filters = selection.Filters(school_year=this_year, subject=subject)
+        table = measures_table.measure_table(reads.measure_cells(
+            db, settings, MeasureId.BENCHMARK, filters), settings, MeasureId.BENCHMARK,
+            subject, None)
+        _, offered = goal_setting.suggestions(table, settings, MeasureId.BENCHMARK, subject,
+                                              where, this_year)
+        chosen = next((s for s in offered if s.key == key and s.value is not None), None)
+        if chosen is None:
+            continue
+        targets = {**goal_setting.interim_goals(settings, MeasureId.BENCHMARK, subject,
+                                                chosen.value),
+                   settings.calendar_for(MeasureId.BENCHMARK).ids[-1]: chosen.value}
+        goalbook.GoalDesk(store, author, settings).set_goal(
+            this_year, MeasureId.BENCHMARK, where, subject, targets, chosen.basis, reason,
+            at=september)
+        written += 1
+    return written
 
 
 # Where each TNTP lever stood, term by term: materials and educator support move forward with

@@ -65,9 +65,9 @@ def origin_text(settings: Settings, measure: str, school: str | None = None,
     if not table:
         return "no goal set"
     if source == DISTRICT_CONFIG:
-        return "the district's goal from its settings (config.toml)"
+        return "the district's default (config.toml)"
     if source == SCHOOL_CONFIG:
-        return "the school's own goal in the district's settings (config.toml)"
+        return "the school's own default (config.toml)"
     whose = "" if (source.school or None) == school else "the district's goal, "
     text = f"{whose}set {source.set_on:%b %-d, %Y} by {source.set_by}"
     if source.proposed_by:

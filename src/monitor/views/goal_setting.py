@@ -67,6 +67,22 @@ def starting_point(table: pd.DataFrame, settings: Settings, measure: str, where:
     return Starting(value, f"{_pct(value)} at {label} {last_year} (n={int(latest['n'])})")
 
 
+def first_window(table: pd.DataFrame, settings: Settings, measure: str, where: str,
+                 school_year: str) -> tuple[float, str] | None:
+    """Where `where` starts the year: its shown result at the first window this year, else
+    last year's (the growth of a year is added to a start, not to last year's end)."""
+    calendar = settings.calendar_for(measure)
+    rows = _pooled(table)
+    rows = rows[(rows["school"] == where) & (rows["window"] == calendar.ids[0])
+                & rows["value"].notna()]
+    for year in (school_year, previous_school_year(school_year)):
+        found = rows[rows["year"] == year]
+        if len(found):
+            value = float(found["value"].iloc[0])
+            return value, f"{_pct(value)} at {calendar.label_of(calendar.ids[0])} {year}"
+    return None
+
+
 def top_quarter_growth(table: pd.DataFrame, settings: Settings, measure: str,
                        school_year: str) -> tuple[float | None, str]:
     """The growth from the first window to the year-end window last year that a quarter of
@@ -111,15 +127,18 @@ def suggestions(table: pd.DataFrame, settings: Settings, measure: str, subject: 
                                 f"{_pct(start.value)} + ({absolute:g} - {start.value:g}) / 3, "
                                 "rounded"))
     quarter = "The growth of the top quarter of schools"
+    first = first_window(table, settings, measure, where, school_year)
     if growth is None:
         found.append(Suggestion(TOP_QUARTER, quarter, None, growth_basis))
-    elif start.value is None:
-        found.append(Suggestion(TOP_QUARTER, quarter, None, f"no starting point: {start.words}"))
+    elif first is None:
+        found.append(Suggestion(TOP_QUARTER, quarter, None, "no result shown at the first "
+                                "window this year or last to grow from"))
     else:
-        found.append(Suggestion(TOP_QUARTER, quarter, _whole(start.value + max(growth, 0.0)),
-                                f"{_pct(start.value)} + {max(growth, 0.0):.1f} points, the first-"
-                                f"to-last window growth a quarter of schools reached "
-                                f"({growth_basis})"))
+        base, words = first
+        found.append(Suggestion(TOP_QUARTER, quarter, _whole(base + max(growth, 0.0)),
+                                f"{words} + {max(growth, 0.0):.1f} points, the growth from "
+                                f"the first window to the year end a quarter of schools "
+                                f"reached ({growth_basis})"))
     found.append(Suggestion(ABSOLUTE, "The absolute goal", None if absolute is None
                             else _whole(absolute),
                             "the district's long-range goal in its settings" if absolute
@@ -160,16 +179,19 @@ def goals_words(settings: Settings, measure: str, table: dict[str, float]) -> st
 
 
 def in_force(settings: Settings, school: str | None) -> pd.DataFrame:
-    """Every measure's goals that apply to a school (None: the district), per subject, with
-    where each came from: the Goals page's table."""
+    """Every measure's goals that apply to a school (None: the district), with where each
+    came from: the Goals page's table. A measure's subjects that share their goals and origin
+    are one row ("Every subject, Math")."""
     rows = []
     for measure, config in settings.measures.items():
+        shared: dict[tuple[str, str], list[str]] = {}
         for subject in goals.goal_subjects(measure):
             table = goals.goal_table(settings, measure, school, subject)
-            rows.append({"Measure": config.label, "Subject": subject_words(subject),
-                         "Goals": goals_words(settings, measure, table),
-                         "Where it came from": goals.origin_text(settings, measure, school,
-                                                                 subject, reason=True)})
+            key = (goals_words(settings, measure, table),
+                   goals.origin_text(settings, measure, school, subject, reason=True))
+            shared.setdefault(key, []).append(subject_words(subject))
+        rows += [{"Measure": config.label, "Subject": ", ".join(subjects), "Goals": words,
+                  "Where it came from": origin} for (words, origin), subjects in shared.items()]
     return pd.DataFrame(rows, columns=["Measure", "Subject", "Goals", "Where it came from"])
 
 
