@@ -51,7 +51,8 @@ def test_district_staff_set_a_school_goal_that_every_page_then_uses(store_url, s
     assert at.title[0].value == "Goals"
     offered = at.radio(key="goal_suggestion").options
     assert any(o.startswith("Close a third of the gap to the absolute goal: ") for o in offered)
-    _set(at, MeasureId.BENCHMARK, "ELA", goal_setting.THIRD, "Two years to close the gap")
+    reason = "Two years to close the gap **now** [see](javascript:alert(1)) <b>x</b>"
+    _set(at, MeasureId.BENCHMARK, "ELA", goal_setting.THIRD, reason)
     assert not at.error, [e.value for e in at.error]
 
     [record] = goalbook.goals(Store(store_url), settings.current_school_year(), [school])
@@ -90,7 +91,12 @@ def test_district_staff_set_a_school_goal_that_every_page_then_uses(store_url, s
         shown_text(overview)
     # The store's history holds the change.
     [change] = Store(store_url).history(goalbook.KIND, school)
-    assert change["after"]["reason"] == "Two years to close the gap"
+    assert change["after"]["reason"] == reason
+    # People's words are shown as typed, never as Markdown: the goal line's reason escaped.
+    school_page.selectbox(key="school_measure").set_value(MeasureId.BENCHMARK).run()
+    line = next(c.value for c in school_page.caption if "The goal line" in c.value)
+    assert "Why: Two years to close the gap \\*\\*now\\*\\*" in line
+    assert "[see](javascript" not in line
 
 
 def test_a_principal_proposes_and_district_staff_approve(store_url, principal_config,
