@@ -245,13 +245,55 @@ def test_the_reflection_is_recorded_for_two_terms_and_its_chart_shows_both(store
     grid = chart["data"][0]
     assert list(grid["x"]) == [first, second]
     assert grid["y"][:2] == levers[:2]
-    assert grid["text"][0][:2] == ["Plan", "Test ↑"] and grid["text"][1][:2] == ["Test", "Plan ↓"]
+    # The note written for the second lever in the first term is marked in its cell.
+    assert grid["text"][0][:2] == ["Plan", "Test ↑"] and grid["text"][1][:2] == ["Test ✎", "Plan ↓"]
     assert at.subheader[0].value.startswith(f"{second}: 1 at Plan, 1 at Test")
     recorded = Store(store_url).reflections(framework_id)
     assert {(r["term"], r["lever"], r["stage"]) for r in recorded} == {
         (first, levers[0], "Plan"), (first, levers[1], "Test"),
         (second, levers[0], "Test"), (second, levers[1], "Plan")}
     assert {r["recorded_by"] for r in recorded} == {"(no sign-in: District analyst)"}
+
+
+def test_the_reflection_explains_itself(store_url, settings, use_demo_db):
+    """Each stage defined where it is read and chosen; the form on the current term, offering
+    only terms begun; a note marked in the grid and written beside its lever with the
+    indicators config.toml names for it; a headline change only where there are two values."""
+    from monitor.writing import reflection
+    framework_id, framework = reflection.framework(settings)
+    year = settings.current_school_year()
+    begun = reflection.terms_begun(settings, year, settings.as_of_date())
+    assert begun == reflection.terms(settings, year)[:2]        # Fall and Winter by Feb 15
+    materials = "High-quality instructional materials"
+    Store(store_url).reflect(Author("chief@district.org", Scope(role="district")),
+                             framework_id, begun[-1], materials, "", "Scale",
+                             "Every elementary school teaches the adopted units")
+    at = run_page("reflection")
+    words = "\n".join(m.value for m in at.markdown)
+    for stage, meaning in reflection.STAGE_MEANINGS.items():
+        assert f"**{stage}**: {meaning}." in words
+    term = at.selectbox(key="reflection_term")
+    assert term.value == begun[-1] and term.options == begun
+    stage_box = at.selectbox(key=f"stage_{begun[-1]}_{materials}")
+    assert "**Test**: tried in a few schools" in stage_box.help
+    grid = next(json.loads(c.proto.spec) for c in at.get("plotly_chart"))["data"][0]
+    row = list(grid["y"]).index(materials)
+    assert grid["text"][row][-1] == "Scale ✎"
+    assert "Every elementary school teaches the adopted units" in grid["customdata"][row][-1]
+    line = next(m.value for m in at.markdown if m.value.startswith(f"**{materials}**"))
+    assert "Scale (spreading to most schools" in line
+    assert "*Note:* Every elementary school teaches the adopted units" in line
+    # The indicators config.toml names for the lever, each with its latest value this year.
+    assert "Learning walks: % of indicator ratings meeting: HQIM in use: " in line
+    assert "District benchmark: % proficient (ELA): " in line
+    unnamed = next(m.value for m in at.markdown if m.value.startswith(
+        "**Organizational management**"))
+    assert "not recorded" in unnamed
+    # One window so far is no change of ±0.
+    headline = next(d.value for d in at.dataframe if "Change (points)" in d.value.columns)
+    single = headline[headline["Latest"] == "not measured again yet"]
+    assert len(single) and set(single["Change (points)"]) == {"one window so far"}
+    assert "±0" not in set(headline["Change (points)"])
 
 
 def test_uva_ples_thirteen_conditions_are_recorded_each_beside_its_lever(

@@ -142,19 +142,26 @@ def test_the_district_records_its_reflection_for_two_terms(page: Page, cycle_ser
     page.goto(f"{cycle_server}/reflection")
     settled(page)
     expect(page.get_by_text("No reflection has been recorded yet")).to_be_visible()
+    # The form opens on the current term (the as-of date's: this year's winter), and offers
+    # only the terms begun by then.
     term = page.locator(".st-key-reflection_term input")
-    terms = [term.input_value()]
+    current = term.input_value()
+    expect(term).to_have_value(re.compile(r"^\d{4}-\d{2} Winter$"))
     _record(page, "Plan")
     term.click()
     offered = [option.inner_text() for option in page.get_by_role("option").all()]
-    terms.append(offered[offered.index(terms[0]) + 1])
-    page.get_by_role("option", name=terms[1], exact=True).click()
+    assert offered[-1] == current and not any("Spring" in t for t in offered)
+    earlier = offered[offered.index(current) - 1]
+    page.get_by_role("option", name=earlier, exact=True).click()
     settled(page, charts=True)
-    expect(term).to_have_value(terms[1])
+    expect(term).to_have_value(earlier)
     _record(page, "Test")
     grid = page.locator(".js-plotly-plot").first
-    expect(page.get_by_role("heading", name=f"{terms[1]}: 1 at Test of 6 levers")).to_be_visible()
-    for label in (*terms, "Plan", "Test ↑"):
+    expect(page.get_by_role("heading", name=f"{current}: 1 at Plan of 6 levers")).to_be_visible()
+    # What each stage means, where it is read.
+    expect(page.get_by_text("tried in a few schools or classrooms", exact=False).first
+           ).to_be_visible()
+    for label in (earlier, current, "Test", "Plan ↓"):
         expect(grid.get_by_text(label, exact=True)).to_be_attached()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     page.screenshot(path=artifacts / "reflection.png", full_page=True)

@@ -47,6 +47,12 @@ def test_the_story_is_a_chain_of_reviewed_cycles_told_by_the_data(demo_db, setti
     recorded = pd.DataFrame(store.reflections(framework_id))
     assert written["reflections"] == len(recorded)
     assert recorded["term"].nunique() >= 4
+    # Only terms that have begun by the as-of date (nothing recorded of a term to come).
+    begun = {t for year in (cycles.school_year_of(settings.as_of_date()),)
+             for t in reflection.terms_begun(settings, year, settings.as_of_date())}
+    this_year = recorded[recorded["term"].str.startswith(settings.current_school_year())]
+    assert set(this_year["term"]) == begun
+    assert (recorded["note"] != "").sum() >= 3
     assert set(recorded["lever"]) == {lever.name for lever in framework.levers}
     management = recorded[recorded["lever"] == "Organizational management"].sort_values("term")
     assert "Plan" in set(management["stage"]) and "Test" in set(management["stage"])

@@ -114,3 +114,38 @@ def test_a_districts_own_reflection_framework_and_a_wrong_one(tmp_path):
     with pytest.raises(ConfigError, match="reflection"):
         load_settings(write(tmp_path, BASE.replace('framework = "tntp"',
                                                    'framework = "tntp_typo"')))
+
+
+def test_reflection_terms_begin_on_their_days_and_levers_name_known_indicators(tmp_path):
+    from monitor.writing import reflection
+    settings = load_settings(write(tmp_path, BASE))
+    starts = reflection.term_starts(settings, "2026-27")
+    assert list(starts.values()) == [dt.date(2026, 7, 1), dt.date(2026, 12, 1),
+                                     dt.date(2027, 3, 1)]
+    assert reflection.current_term(settings, dt.date(2026, 11, 30)) == "2026-27 Fall"
+    assert reflection.current_term(settings, dt.date(2027, 3, 1)) == "2026-27 Spring"
+    assert reflection.terms_begun(settings, "2026-27", dt.date(2027, 2, 15)) == [
+        "2026-27 Fall", "2026-27 Winter"]
+    # Terms of the district's own names, without days: the year split evenly from July.
+    quarters = BASE.replace('terms = ["Fall", "Winter", "Spring"]',
+                            'terms = ["Q1", "Q2", "Q3", "Q4"]')
+    quarters = "\n".join(line for line in quarters.splitlines()
+                         if not line.startswith("term_starts"))
+    split = reflection.term_starts(load_settings(write(tmp_path, quarters)), "2026-27")
+    assert [d.isoformat() for d in split.values()] == ["2026-07-01", "2026-09-30",
+                                                       "2026-12-30", "2027-04-01"]
+    for bad, words in [('term_starts = ["07-01", "12-01"]', "2 dates for 3 terms"),
+                       ('term_starts = ["07-01", "03-01", "12-01"]', "not in the school year"),
+                       ('term_starts = ["07-01", "13-01", "03-01"]', "not a month-day")]:
+        text = BASE.replace('term_starts = ["07-01", "12-01", "03-01"]', bad)
+        with pytest.raises(ConfigError, match=words):
+            load_settings(write(tmp_path, text))
+    with pytest.raises(ConfigError, match="not measure\\|detail\\|subject"):
+        load_settings(write(tmp_path, BASE.replace(
+            '"Organizational management" = ["survey|coherence|student"]',
+            '"Organizational management" = ["walkthroughs|hqim|"]')))
+    # A lever name that is no lever of the framework is said on the page, not dropped.
+    typo = BASE.replace('"Organizational management" = ', '"Organisational management" = ')
+    named, unknown = reflection.lever_indicators(load_settings(write(tmp_path, typo)),
+                                                 reflection.framework(settings)[1])
+    assert unknown == ["Organisational management"] and len(named) == 5

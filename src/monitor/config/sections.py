@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from monitor.items import ITEMS_BY_ID, normalise_text
+from monitor.registry import MEASURES as _MEASURES
 from monitor.school_years import date_in_school_year, school_year_start
 
 # Roster fields a student group may be defined on (fixed identifiers, never from user input).
@@ -25,6 +26,7 @@ GroupField = Literal[
     "race_ethnicity", "english_learner", "disability", "socioeconomic", "foster", "homeless"
 ]
 
+MEASURE_IDS = frozenset(_MEASURES)
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*([KMGT]i?B)$", re.IGNORECASE)
 
@@ -283,10 +285,38 @@ class Framework(_Strict):
 
 class Reflection(_Strict):
     """The system's reflection: which framework (a ready-made one, monitor.writing.reflection, or one of
-    `frameworks`) and the terms of a school year it is recorded in."""
+    `frameworks`), the terms of a school year it is recorded in and the day each begins
+    (month-day; empty: Fall from 07-01, Winter 12-01, Spring 03-01, other names an even split of
+    the year from 07-01), and the indicators each lever should move (lever name -> indicator keys
+    "measure|detail|subject", as the cycles name them: "walkthrough|hqim|", "benchmark||ELA")."""
     framework: str = "tntp"
     terms: list[str] = Field(default=["Fall", "Winter", "Spring"], min_length=1)
+    term_starts: list[str] = []
     frameworks: dict[str, Framework] = {}
+    indicators: dict[str, list[str]] = {}
+
+    @model_validator(mode="after")
+    def _starts_and_indicators(self) -> Reflection:
+        if self.term_starts:
+            if len(self.term_starts) != len(self.terms):
+                raise ValueError(f"term_starts: {len(self.term_starts)} dates for "
+                                 f"{len(self.terms)} terms ({', '.join(self.terms)})")
+            days = []
+            for value in self.term_starts:
+                if not _MONTH_DAY.match(value):
+                    raise ValueError(f"term_starts: {value!r} is not a month-day like 12-01")
+                days.append(date_in_school_year("2000-01", value))
+            if days != sorted(days) or len(set(days)) != len(days):
+                raise ValueError(f"term_starts: {self.term_starts} are not in the school "
+                                 "year's order (a year runs from July to June)")
+        for lever, keys in self.indicators.items():
+            for key in keys:
+                parts = key.split("|")
+                if len(parts) != 3 or parts[0] not in MEASURE_IDS:
+                    raise ValueError(
+                        f"indicators.{lever!r}: {key!r} is not measure|detail|subject with a "
+                        f"known measure (for example 'walkthrough|hqim|' or 'benchmark||ELA')")
+        return self
 
 
 Role = Literal["district", "principal", "viewer"]

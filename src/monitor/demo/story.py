@@ -249,19 +249,32 @@ def _write_reflection(store: Store, settings: Settings, last_year: str, this_yea
     framework_id, framework = reflection.framework(settings)
     if framework_id != "tntp":
         return 0
-    terms = reflection.terms(settings, last_year) + reflection.terms(settings, this_year)
-    # This year's terms that have begun: one per learning-walk quarter passed.
-    begun = len(reflection.terms(settings, last_year)) + min(
-        len(reflection.terms(settings, this_year)),
-        sum(1 for start, _ in cycles.quarters(settings, this_year) if start <= as_of))
+    # Last year's terms, and this year's that have begun by the as-of date.
+    terms = reflection.terms(settings, last_year) + reflection.terms_begun(settings, this_year,
+                                                                           as_of)
     written = 0
-    for number, term in enumerate(terms[:begun]):
+    for number, term in enumerate(terms):
         for lever in framework.levers:
             stages = STAGES_BY_TERM[lever.name]
             stage = stages[min(number, len(stages) - 1)]
-            note = ("The new master schedule did not hold: PLC time was lost to coverage."
-                    if lever.name == "Organizational management" and number == 1 else "")
-            store.reflect(DATA_TEAM, framework_id, term, lever.name, "", stage, note,
+            store.reflect(DATA_TEAM, framework_id, term, lever.name, "", stage,
+                          NOTES.get((lever.name, number), ""),
                           "?page=cycles" if "materials" in lever.name else "")
             written += 1
     return written
+
+
+# What the district wrote beside a stage (by lever and term number, from last fall).
+NOTES = {
+    ("Organizational management", 1): "The new master schedule did not hold: PLC time was "
+                                      "lost to coverage.",
+    ("High-quality instructional materials", 2): "Every elementary school teaches the "
+                                                 "adopted ELA units; middle schools start in "
+                                                 "the fall.",
+    ("Vision for the student experience", 1): "Learning walks at four pilot schools used the "
+                                              "new look-fors.",
+    ("High-quality instructional materials", 4): "Coaching cycles now start from the "
+                                                 "materials' own lessons.",
+    ("Equity-centered policies and daily practices", 4): "Grading policy drafted with two "
+                                                         "school teams.",
+}

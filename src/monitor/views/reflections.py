@@ -1,14 +1,16 @@
 """The System reflection page's sections as data: each term's stages of the framework's levers
 (and their elements) as recorded, the latest term counted in the title; the headline
-indicators' change over the year beside it; and which term the form opens on."""
+indicators' change over the year beside it; each lever with its stage, note and the indicators
+named for it; and which terms the form offers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor.config import Framework
+from monitor.config import Framework, Settings
 from monitor.views import trajectories
 from monitor.views.sections import Section
 from monitor.writing import reflection
@@ -81,13 +83,53 @@ def headline_change(trajectories_by_label: list[tuple[str, bool, pd.DataFrame]])
             "Indicator": label,
             "Kind": "practice (leading)" if leading else "results (lagging)",
             "First this year": f"{first['value']:.0f}% at {first['window']}",
-            "Latest": f"{last['value']:.0f}% at {last['window']}",
-            "Change (points)": trajectories.signed_points(last["value"] - first["value"])})
+            "Latest": f"{last['value']:.0f}% at {last['window']}" if len(values) > 1
+            else "not measured again yet",
+            # A change needs two values: one window so far is no change of ±0.
+            "Change (points)": trajectories.signed_points(last["value"] - first["value"])
+            if len(values) > 1 else "one window so far"})
     return pd.DataFrame(lines, columns=["Indicator", "Kind", "First this year", "Latest",
                                         "Change (points)"])
 
 
-def first_open_term(this_year: list[str], recorded: pd.DataFrame) -> int:
-    """The form's term: this year's first term with nothing recorded, else the first."""
-    missing = [t for t in this_year if t not in set(recorded["term"])]
-    return this_year.index(missing[0]) if missing else 0
+def form_terms(settings: Settings, school_year: str, as_of: dt.date) -> tuple[list[str], int]:
+    """The terms the form offers (the school year's terms begun by the as-of date; a year
+    wholly past, all of them) and which it opens on: the current term."""
+    begun = reflection.terms_begun(settings, school_year, as_of)
+    if not begun:
+        return [], 0
+    return begun, len(begun) - 1
+
+
+def indicator_line(label: str, frame: pd.DataFrame) -> str:
+    """One indicator a lever should move, in words: its latest value this year and its
+    change since the first (only where there are two values)."""
+    values = frame[frame["value"].notna()]
+    if values.empty:
+        return f"{label}: no value yet this year"
+    first, last = values.iloc[0], values.iloc[-1]
+    line = f"{label}: {last['value']:.0f}% at {last['window']}"
+    if len(values) > 1:
+        line += (f" ({trajectories.signed_points(last['value'] - first['value'])} since "
+                 f"{first['window']})")
+    return line
+
+
+LEVER_COLUMNS = ["Lever", "Stage", "What it means", "Note", "Indicators it should move"]
+
+
+def levers(grid_: Grid, term: str | None, lines: dict[str, list[str]]) -> pd.DataFrame:
+    """Each lever (and element) at `term` (the latest recorded): its stage and what the stage
+    means, the district's note, and the indicators named for it (`lines`: lever -> each
+    indicator's line, indicator_line) or why there are none."""
+    at = grid_.recorded[grid_.recorded["term"] == term].set_index("row") if term else \
+        grid_.recorded.iloc[0:0].set_index("row")
+    rows = []
+    for row in grid_.rows:
+        stage = at["stage"].get(row) if row in at.index else None
+        rows.append({"Lever": row, "Stage": stage or "not recorded",
+                     "What it means": reflection.STAGE_MEANINGS.get(stage, ""),
+                     "Note": at["note"].get(row, "") if row in at.index else "",
+                     "Indicators it should move": "; ".join(lines.get(row, [])) or
+                     "none named (config.toml [reflection.indicators])"})
+    return pd.DataFrame(rows, columns=LEVER_COLUMNS)

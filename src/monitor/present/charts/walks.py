@@ -5,6 +5,7 @@ reflection's grid."""
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -135,22 +136,29 @@ def reflection_chart(frame: pd.DataFrame, rows: list[str], terms: list[str],
                      stages: tuple[str, ...], labels: list[str] | None = None) -> go.Figure:
     """Where each lever stood each term: a grid of levers (rows) by terms (columns), each cell
     its stage in words and shaded by it (lightest Plan to deepest Deepen), with an arrow where it
-    moved since the term before. `frame`: row, term, stage; `labels`, what each row is called
-    on the axis (default: the row)."""
-    at = {(r, t): s for r, t, s in zip(frame["row"], frame["term"], frame["stage"], strict=True)}
-    z, text = [], []
+    moved since the term before and a pencil where the district wrote a note (shown on hover).
+    `frame`: row, term, stage (and note); `labels`, what each row is called on the axis
+    (default: the row)."""
+    notes = frame["note"] if "note" in frame else pd.Series("", index=frame.index)
+    at = {(r, t): (s, n) for r, t, s, n in zip(frame["row"], frame["term"], frame["stage"],
+                                               notes.fillna(""), strict=True)}
+    z, text, hover = [], [], []
     for row in rows:
-        values, words, before = [], [], None
+        values, words, said, before = [], [], [], None
         for term in terms:
-            stage = at.get((row, term))
+            stage, note = at.get((row, term), (None, ""))
             values.append(None if stage is None else stages.index(stage))
             arrow = ""
             if stage is not None and before is not None and stage != before:
                 arrow = " ↑" if stages.index(stage) > stages.index(before) else " ↓"
-            words.append("" if stage is None else stage + arrow)
+            words.append("" if stage is None else stage + arrow + (" ✎" if note else ""))
+            said.append("<br>".join(chart_text(line) for line in textwrap.wrap(note, 60))
+                        if note else
+                        "no note")
             before = stage if stage is not None else before
         z.append(values)
         text.append(words)
+        hover.append(said)
     last = len(stages) - 1
     # Light to mid blues: black text reads on every one of them.
     scale = [[0.0, "#F0F7FC"], [1 / 3, "#C6DBEF"], [2 / 3, "#8DBEE0"], [1.0, "#5A9BD0"]]
@@ -158,7 +166,8 @@ def reflection_chart(frame: pd.DataFrame, rows: list[str], terms: list[str],
         z=z, x=terms, y=rows, text=text, texttemplate="%{text}", zmin=0, zmax=last,
         colorscale=scale, showscale=False, xgap=3, ygap=3, hoverongaps=False,
         textfont=dict(size=15, color=BLACK),
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"))
+        customdata=hover,
+        hovertemplate="%{y}<br>%{x}: %{text}<br>%{customdata}<extra></extra>"))
     fig.update_layout(height=max(260, 52 * len(rows) + 90),
                       xaxis=dict(side="top", title=None, type="category"),
                       yaxis=dict(autorange="reversed", title=None, automargin=True,
