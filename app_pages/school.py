@@ -6,7 +6,7 @@ from monitor import registry, text
 from monitor.measures import selection
 from monitor.ui import components, cycle_view, data, figures, filters, measures
 from monitor.ui import glance as first_screen
-from monitor.views import breakdowns, sections, trajectories
+from monitor.views import adults, breakdowns, sections, trajectories
 
 settings = data.settings()
 f = filters.current()
@@ -118,13 +118,21 @@ for column, measure in zip(st.columns(len(students_say)), students_say, strict=T
     with column:
         frame = measures.trajectory(settings, measure, f)
         label = measures.subject_label(settings, measure, f)
-        measures.render_trajectory(settings, measure, frame, label, key=f"school_{measure}")
+        measures.render_trajectory(settings, measure, frame, label, key=f"school_{measure}",
+                                   narrow=True)
 
 st.header("Adults: practice and coaching", anchor=False)
 st.caption("Teachers observed on the learning walks, and the coaching logs: counts of people, "
            "never names; fewer than the minimum are not shown.")
-for column, measure in zip(st.columns(len(registry.ADULTS)), registry.ADULTS, strict=True):
-    with column:
-        frame = measures.trajectory(settings, measure, f)
-        label = measures.subject_label(settings, measure, f)
-        measures.render_trajectory(settings, measure, frame, label, key=f"school_{measure}")
+district_f = f.model_copy(update={"school": None})
+shown = [adults.adults(measure, row["school_name"], measures.trajectory(settings, measure, f),
+                       min_n) for measure in registry.ADULTS]
+for tab, adult in zip(st.tabs([a.tab for a in shown]), shown, strict=True):
+    with tab:
+        if adult.line:
+            st.caption(text.markdown(adult.line))
+        where = f if adult.school_shown else district_f
+        frame = measures.trajectory(settings, adult.measure, where)
+        label = measures.subject_label(settings, adult.measure, where)
+        measures.render_trajectory(settings, adult.measure, frame, label,
+                                   key=f"school_{adult.measure}")

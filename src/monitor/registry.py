@@ -67,6 +67,9 @@ class MeasureSpec:
     # Counts adults (teachers, leaders, people coached): a cell where every one of them had
     # the same outcome (0% or 100%) is hidden at any size, since it tells each one's.
     people: bool = False
+    # Counted over so few people per school that one school's cell never reaches the minimum
+    # (leaders): the School page shows the district's, saying why.
+    few_per_school: bool = False
     # Details left out of "every detail pooled" (their parts are in it, or it is counted
     # otherwise), and details counted only there (never a detail row of their own).
     unpooled: tuple[str, ...] = ()
@@ -149,7 +152,7 @@ MEASURES: dict[str, MeasureSpec] = {spec.id: spec for spec in (
                 default_label="Coaching: % of goals met", calendar_of=M.WALKTHROUGH),
     MeasureSpec(M.LEADER_COACHING, S.COACHING, "Leader coaching", "leaders", (None,),
                 details=True, student_groups=False, in_grid=False, projects=False,
-                people=True,
+                people=True, few_per_school=True,
                 default_label="Leader coaching: % of rubric ratings at or above the level",
                 calendar_of=M.WALKTHROUGH),
 )}

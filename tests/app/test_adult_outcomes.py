@@ -113,22 +113,33 @@ def test_the_overview_shows_coaching_against_its_goal(measure, unit, use_demo_db
 
 
 def test_the_school_page_shows_its_adults(use_demo_db, demo_db):
-    """Teacher growth, coaching goals and the leader rubric under "Adults", each a chart with
-    its n; at some school the coaching goals have values (most schools coach enough people)."""
+    """Teacher growth, coaching goals and the leader rubric under "Adults", one tab each with a
+    chart that has values: the school's where any of its values this year can be shown, else
+    the district's with one line saying why; the leader rubric is always the district's (a
+    school has a handful of leaders); at some schools the coaching goals are their own."""
     from monitor.db import Database
 
     settings = load_settings()
-    shown = 0
-    for code in Database(demo_db).query("schools")["school_code"]:
+    own = 0
+    schools = Database(demo_db).query("schools")
+    for code, name in zip(schools["school_code"], schools["school_name"], strict=True):
         at = run_page("school", {"school": code})
         assert "Adults: practice and coaching" in [h.value for h in at.header]
+        tabs = [t.label for t in at.tabs if t.label in (
+            "Teacher growth", "Teacher growth (district)", "Coaching goals",
+            "Coaching goals (district)", "Leader coaching (district)")]
+        assert len(tabs) == 3 and tabs[-1] == "Leader coaching (district)", tabs
+        lines = [c.value for c in at.caption if c.value.startswith("Not shown for ")]
+        assert len(lines) == sum(t.endswith("(district)") for t in tabs)
+        assert any("a school has a handful of leaders, never 10" in line for line in lines)
+        assert all(line.startswith("Not shown for " + name.split()[0]) for line in lines)
         specs = [spec_text(f) for f in figures(at)]
         for measure in ("teacher_growth", "coaching_goals", "leader_coaching"):
-            assert any(settings.measures[measure].label in spec for spec in specs), measure
-        coaching = next(s for s in specs if settings.measures["coaching_goals"].label in s)
-        trace = next(t for t in json.loads(coaching)["data"] if t.get("name") == "This year")
-        shown += any(pd.notna(y) for y in values(trace["y"]))
-    assert shown >= 2
+            chart = json.loads(next(s for s in specs if settings.measures[measure].label in s))
+            trace = next(t for t in chart["data"] if t.get("name") == "This year")
+            assert any(pd.notna(y) for y in values(trace["y"])), (code, measure)
+        own += "Coaching goals" in tabs
+    assert own >= 2
 
 
 def test_the_debrief_has_a_teacher_growth_slide(use_demo_db):

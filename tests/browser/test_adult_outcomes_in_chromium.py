@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
+from monitor import registry
 from monitor.config import load_settings
 from monitor.db import Database
 
@@ -42,14 +43,31 @@ def test_a_schools_adults_each_against_their_goal(page: Page, server, demo_db, d
     code = Database(demo_db).query("schools")["school_code"].iloc[0]
     page.goto(f"{server}/school?school={code}")
     settled(page, charts=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
     heading = page.get_by_role("heading", name="Adults: practice and coaching")
     expect(heading).to_be_visible()
     heading.scroll_into_view_if_needed()
     for measure, unit in (("teacher_growth", "teachers"), ("coaching_goals", "people coached"),
                           ("leader_coaching", "leaders")):
-        title = page.get_by_role("heading", name=LABELS[measure].label, exact=False)
+        # One tab each, the chart full width: the school's, or the district's saying why.
+        tab = page.get_by_role("tab", name=registry.spec(measure).short, exact=False)
+        tab.click()
+        panel = page.get_by_role("tabpanel").filter(visible=True).filter(
+            has=page.get_by_role("heading", name=LABELS[measure].label, exact=False)).last
+        title = panel.get_by_role("heading", name=LABELS[measure].label, exact=False)
         expect(title.first).to_be_visible()
-        expect(page.get_by_text(f" {unit} at ", exact=False).first).to_be_attached()
+        # The finding fits its column: at most three lines.
+        box = title.first.bounding_box()
+        assert box["height"] < 4 * 34, (measure, box)
+        expect(panel.get_by_text(f" {unit} at ", exact=False).first).to_be_attached()
+        # The chart's own title (its measure, wrapped) lies inside the chart, not cut at its top.
+        chart = panel.locator(".js-plotly-plot").filter(visible=True).first
+        expect(chart).to_be_visible()
+        chart_box, title_box = chart.bounding_box(), chart.locator(".gtitle").bounding_box()
+        assert title_box["y"] >= chart_box["y"], (measure, title_box, chart_box)
+        if measure == "leader_coaching":
+            expect(panel.get_by_text("a school has a handful of leaders", exact=False)
+                   ).to_be_visible()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert_no_name(page, named_people(demo_files))
     page.screenshot(path=artifacts / "school-adults.png", full_page=True)

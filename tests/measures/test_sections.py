@@ -153,3 +153,23 @@ def test_survey_sections_say_who_answered_and_where_to_start():
     assert section.title.endswith("at 48% favorable")
     assert all(len(text) <= survey_sections.ITEM_CHARS for text in statements.values())
     assert survey_sections.items(items.iloc[[2]], 65.0, {}, "Fall") is None
+
+
+@pytest.mark.parametrize(("measure", "values", "present", "school_shown", "says"), [
+    ("teacher_growth", [None, 44.0], [True, True], True, ""),
+    ("teacher_growth", [None, None], [True, True], False, "rests on fewer than 10 teachers"),
+    ("coaching_goals", [None, None], [False, False], False,
+     "none of its people coached is in the records"),
+    ("leader_coaching", [None, None], [True, False], False, "a handful of leaders, never 10"),
+    ("leader_coaching", [None, 70.0], [True, True], True, ""),
+])
+def test_an_adult_measure_is_the_schools_where_it_can_be_shown(measure, values, present,
+                                                               school_shown, says):
+    from monitor.views import adults
+    frame = pd.DataFrame({"value": values, "present": present})
+    found = adults.adults(measure, "Rosa Parks", frame, 10)
+    assert found.school_shown == school_shown
+    assert found.tab.endswith("(district)") != school_shown
+    assert (says in found.line) and (found.line == "") == school_shown
+    if not school_shown:
+        assert found.line.startswith("Not shown for Rosa Parks: ")

@@ -22,7 +22,7 @@ def _slug(text: str) -> str:
 
 
 def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
-                 as_of: dt.date | None, n_note: str, key: str) -> None:
+                 as_of: dt.date | None, n_note: str, key: str, narrow: bool = False) -> None:
     """A chart titled with its finding, its n and as-of date, a table view and downloads.
     With no figure (nothing in it may be shown), the title, caption and table say why.
 
@@ -31,8 +31,12 @@ def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
     image (the chart's own camera button also saves what is on screen).
     """
     caption = n_note if as_of is None else f"{n_note} · as of {as_of:%B %-d, %Y}"
-    # A finding names schools and people's words: shown as text, never as Markdown.
-    st.subheader(text.markdown(title), anchor=False)
+    # A finding names schools and people's words: shown as text, never as Markdown. In a
+    # column of a row (`narrow`), a smaller heading, so a finding is two or three lines.
+    if narrow:
+        st.markdown(f"#### {text.markdown(title)}")
+    else:
+        st.subheader(text.markdown(title), anchor=False)
     st.caption(text.markdown(caption))
     name = _slug(title)
     if fig is None:

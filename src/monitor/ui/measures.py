@@ -212,7 +212,8 @@ n_note = views.n_note
 
 def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, label: str, *,
                       key: str, comparison: pd.DataFrame | None = None,
-                      comparison_label: str = "District", table: pd.DataFrame | None = None) -> None:
+                      comparison_label: str = "District", table: pd.DataFrame | None = None,
+                      narrow: bool = False) -> None:
     """A trajectory chart titled with its finding, with its n, as-of date, table and CSV."""
     min_n = settings.privacy.min_n
     note = n_note(frame, measure)
@@ -224,7 +225,7 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
             frame, label, comparison, comparison_label,
             first_window_empty=registry.spec(measure).first_window_empty),
         components.trajectory_table(frame) if table is None else table,
-        as_of=settings.as_of_date(), n_note=note, key=key)
+        as_of=settings.as_of_date(), n_note=note, key=key, narrow=narrow)
 
 
 # Status against goal, as a badge: the first thing the eye meets on a tile. Same colours and

@@ -21,6 +21,7 @@ from monitor.present.charts.palette import (
     SKY,
     STATUS_COLOURS,
     TITLE_CHARS,
+    TITLE_LINE,
     VERMILLION,
     _annotate,
     _percent_axis,
@@ -99,11 +100,13 @@ def goal_trajectory_chart(frame: pd.DataFrame, measure_label: str,
     # side by side are about 280 px wide: some 36 characters at this size).
     lines = textwrap.wrap(measure_label, TITLE_CHARS) or [""]
     # Room above the plot for the title's lines and a legend of two rows (it wraps there).
-    extra = 20 * (len(lines) - 1)
-    fig.update_layout(height=400 + extra,
+    # Plotly anchors a title of several lines by its first line's baseline, so the lines
+    # above it rise out of the figure: the padding grows by a line's height per extra line.
+    extra = TITLE_LINE * (len(lines) - 1)
+    fig.update_layout(height=400 + 2 * extra,
                       title=dict(text="<br>".join(lines), font=dict(size=15), x=0, y=1,
-                                 yref="container", yanchor="top", pad=dict(t=10)),
-                      margin=dict(t=90 + extra))
+                                 yref="container", yanchor="top", pad=dict(t=10 + extra)),
+                      margin=dict(t=90 + 2 * extra))
     return fig
 
 

@@ -11,6 +11,7 @@ import plotly.io as pio
 BLUE, ORANGE, VERMILLION, SKY, GREEN, GREY, BLACK = (
     "#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#999999", "#000000")
 TITLE_CHARS = 36              # a chart title's line (goal_trajectory_chart)
+TITLE_LINE = 19               # the height of one of its lines at 15 px type, in px
 STATUS_COLOURS = {"met": BLUE, "approaching": ORANGE, "not met": VERMILLION, None: GREY}
 
 pio.templates["monitor"] = go.layout.Template(
