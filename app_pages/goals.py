@@ -143,7 +143,7 @@ else:
 
 history = data.goal_history(scope, where)
 mine = data.goal_records(scope, where, year)
-with st.expander(f"Every goal recorded for {place} ({len(mine)}) and "
+with st.expander(f"Every goal recorded for {text.markdown(place)} ({len(mine)}) and "
                  f"{len(history)} change(s)"):
     components.show_table(goal_setting.records_table(settings, mine), hide_index=True,
                           key="goals_records")

@@ -19,6 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from monitor import text
 from monitor.access import Scope
+from monitor.config import load_settings
+from monitor.writing import goalbook
 from monitor.writing.records import DISTRICT, LIMITS, Author, Commitment, Indicator, Note
 from monitor.writing.store import Store
 
@@ -67,6 +69,13 @@ def hostile(use_demo_db, tmp_path, monkeypatch, schools):
                      indicators, [promise])
     store.reflect(me, "tntp", "2026-27 Fall", "Organizational management", "", "Plan", HOSTILE,
                   HOSTILE)
+    settings = load_settings()
+    goals = goalbook.GoalDesk(store, me, settings)
+    goals.set_goal("2026-27", "benchmark", code, "ELA", {"3": 85}, HOSTILE, HOSTILE)
+    goals.set_goal("2026-27", "benchmark", DISTRICT, None, {"3": 81}, HOSTILE, HOSTILE)
+    goalbook.GoalDesk(store, Author(HOSTILE, Scope(role="principal", schools=(code,))),
+                      settings).set_goal("2026-27", "benchmark", code, "Math", {"3": 70},
+                                         HOSTILE, HOSTILE)
     for scope in ("district", code):
         store.save_note(me, "2026-27", "Q2", scope, "trend",
                         Note(HOSTILE, HOSTILE, f"{HOSTILE}\n{HOSTILE}"))
@@ -117,7 +126,7 @@ def assert_shown_as_text(at: AppTest, where: str) -> int:
 PAGES = [("overview", {}), ("school", {"school": None}), ("cycles", {"school": None}),
          ("cycles", {}), ("reflection", {}), ("learning_walks", {}),
          ("learning_walks", {"school": None}), ("groups", {"school": None}),
-         ("surveys", {"school": None})]
+         ("surveys", {"school": None}), ("goals", {"school": None}), ("goals", {})]
 
 
 @pytest.mark.parametrize(("page_name", "params"), PAGES,
@@ -127,7 +136,7 @@ def test_hostile_text_is_text_on_every_page(hostile, page_name, params):
     at = run_page(page_name, params)
     shown = assert_shown_as_text(at, page_name)
     # Where people's words or the school's name belong on the page, they are there.
-    if page_name in ("overview", "cycles", "school", "reflection") or (
+    if page_name in ("overview", "cycles", "school", "reflection", "goals") or (
             page_name == "learning_walks" and params):
         assert shown or any(HOSTILE in str(frame.value.to_csv()) for frame in at.dataframe), \
             page_name
