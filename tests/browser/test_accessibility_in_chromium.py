@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from .conftest import READY_MS
 
-PATHS = ["", "school", "groups", "learning_walks", "surveys", "data", "cycles", "reflection",
+PATHS = ["", "school", "groups", "learning_walks", "surveys", "data", "cycles", "reflection", "goals",
          "learning_walks?present=1&slide=1", "learning_walks?present=1&slide=3"]
 
 
