@@ -30,6 +30,15 @@ with st.expander("Rows per table"):
     components.show_table(counts.rename(index=TABLES).rename_axis("Table").reset_index(
         name="Rows"), hide_index=True, key="data_tables")
 
+# How fresh each source is: its last result, last load and cadence ([sources.<kind>]).
+fresh = data.freshness(scope)
+st.header("Freshness", anchor=False)
+st.caption("Each source's last result and last load against how often it is expected "
+           "(config.toml [sources.<kind>] expect_every_days) while one of its windows is open.")
+for warning in fresh.warnings:
+    st.warning(text.markdown(f"{warning}."), icon=":material/schedule:")
+components.show_table(fresh.table, hide_index=True, key="data_freshness")
+
 # Data health: whether what was loaded counts in the measures, and why not where it does not.
 health_table, warnings = data.data_health(scope)
 st.header("Data health", anchor=False)

@@ -41,6 +41,15 @@ with right:
     first_screen.render_next(attention, key="glance")
 st.divider()
 
+# A source overdue while its window is open, where everyone looks first; every source's dates
+# one click away.
+fresh = data.freshness(scope)
+for warning in fresh.warnings:
+    st.warning(text.markdown(f"Data not fresh: {warning}."), icon=":material/schedule:")
+with st.expander("How fresh each source is" + (f" ({len(fresh.warnings)} overdue)"
+                                                if fresh.warnings else "")):
+    components.show_table(fresh.table, hide_index=True, key="overview_freshness")
+
 if scope.analyst:
     # What was loaded but counts nowhere, where an analyst looks first.
     _, health_warnings = data.data_health(scope)

@@ -68,6 +68,11 @@ def _load(args: argparse.Namespace) -> int:
     def progress(fraction: float, text: str) -> None:
         print(f"[{fraction:4.0%}] {text}", file=sys.stderr, flush=True)
 
+    if bool(args.files) == bool(args.inbox):
+        print("Give export files to load, or --inbox DIR (not both).", file=sys.stderr)
+        return 2
+    if args.inbox:
+        return _inbox(args, settings)
     result = load_files(args.files, settings, source=args.source, school_year=school_year,
                         progress=progress if args.progress else None)
     for report in result.reports:
@@ -81,6 +86,29 @@ def _load(args: argparse.Namespace) -> int:
               "source and school year, and why the rest does not.")
     print(f"Database: {database_path()}")
     return result.strict_exit_code() if args.strict else result.exit_code
+
+
+def _inbox(args: argparse.Namespace, settings) -> int:
+    from monitor.ingest import inbox
+
+    try:
+        run = inbox.run(args.inbox, settings, settle_seconds=args.settle_seconds)
+    except FileNotFoundError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if run.busy:
+        print(f"{args.inbox}: another inbox run is loading it; nothing done.")
+        return 0
+    for outcome in run.outcomes:
+        where = f" -> {outcome.moved_to}" if outcome.moved_to else ""
+        print(f"{outcome.status.upper()}: {outcome.line}{where}")
+    if run.result is not None:
+        for warning in run.result.warnings:
+            print(f"HEALTH WARNING: {warning}")
+    if not run.outcomes:
+        print(f"{args.inbox}: no new files.")
+    print(f"Database: {database_path()}")
+    return run.exit_code
 
 
 def _health(args: argparse.Namespace) -> int:
@@ -254,7 +282,15 @@ def build_parser() -> argparse.ArgumentParser:
                                       "rejected_rows.csv beside the database. Exit status: 0 all "
                                       "rows loaded, 1 some rows rejected, 2 a file could not be "
                                       "read at all, 3 (with --strict) a health warning.")
-    load.add_argument("files", nargs="+", help="CSV or .xlsx export files")
+    load.add_argument("files", nargs="*", help="CSV or .xlsx export files")
+    load.add_argument("--inbox", metavar="DIR",
+                      help="load every new file in DIR, then move each to DIR/loaded/ or "
+                           "DIR/failed/ with its report beside it; a file loaded before (same "
+                           "content) is not loaded again, one still being written waits for "
+                           "the next run (what a timer runs: deploy/README.md)")
+    load.add_argument("--settle-seconds", type=float, default=120.0,
+                      help="with --inbox: a file changed more recently than this is still "
+                           "being written and waits (default 120)")
     load.add_argument("--source", choices=sorted(SOURCES),
                       help="force the kind of export instead of detecting it from the headers")
     load.add_argument("--school-year", help="school year (e.g. 2025-26) for rows whose file "

@@ -319,6 +319,34 @@ class Reflection(_Strict):
         return self
 
 
+class SourceCadence(_Strict):
+    """How often a source's results are expected while one of its windows is open: older than
+    this, the overview and the Data page say so."""
+    expect_every_days: int = Field(ge=1, le=366)
+
+
+class Digest(_Strict):
+    """The weekly briefing by email (`monitor digest --send`): the SMTP server, who it is from,
+    and the dashboard's address for the links in it. The password is read from the
+    environment variable named here, never from this file."""
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    user: str = ""
+    password_env: str = "MONITOR_SMTP_PASSWORD"
+    from_address: str = ""
+    dashboard_url: str = "http://localhost:8501"
+    retries: int = Field(3, ge=1, le=10)
+    retry_wait_seconds: float = Field(30.0, ge=0, le=3600)
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) address like https://monitor.district.org")
+        return value.rstrip("/")
+
+
 Role = Literal["district", "principal", "viewer"]
 
 

@@ -25,6 +25,7 @@ from monitor.config.sections import (
     Calendar,
     Coaching,
     Cycles,
+    Digest,
     District,
     Engine,
     Group,
@@ -33,6 +34,7 @@ from monitor.config.sections import (
     Privacy,
     Reflection,
     SetGoal,
+    SourceCadence,
     Status,
     Surveys,
     _Strict,
@@ -63,6 +65,9 @@ class Settings(_Strict):
     cycles: Cycles = Cycles()
     reflection: Reflection = Reflection()
     columns: dict[str, str] = {}
+    # Each source's cadence ([sources.<kind>] expect_every_days), and the briefing by email.
+    sources: dict[str, SourceCadence] = {}
+    digest: Digest = Digest()
     # Goals set in the product, approved (monitor.writing.goalbook adds them from the store;
     # config.toml's goals are the defaults they replace). Never read from the file.
     goals_set: tuple[SetGoal, ...] = ()
@@ -123,6 +128,10 @@ class Settings(_Strict):
                 raise ValueError(
                     f"measures.{other}.calendar: {source} exports are placed in one "
                     f"calendar's windows; use {first}'s ({self.measures[first].calendar!r})")
+        unknown_sources = sorted(set(self.sources) - {str(s) for s in registry.Source})
+        if unknown_sources:
+            raise ValueError(f"sources: no source called {', '.join(map(repr, unknown_sources))} "
+                             f"(known: {', '.join(registry.Source)})")
         ids = [g.id for g in self.groups]
         if len(set(ids)) != len(ids):
             raise ValueError(f"groups: ids repeat: {ids}")

@@ -76,7 +76,7 @@ PDF_MM_PER_PX = 0.25
 PPTX_TITLE_PT, PPTX_LONG_TITLE_PT, PPTX_TEXT_PT, PPTX_LINE_PT, PPTX_CHART_PT = 28, 24, 18, 22, 18
 
 
-def _latin1(text: str) -> str:
+def latin1(text: str) -> str:
     """fpdf's core fonts are Latin-1: keep what they can draw, replace the rest."""
     replacements = {"·": "-", "–": "-", "—": "-", "’": "'", "“": '"', "”": '"', "≈": "~",
                     "✓": "+", "✗": "x", "▶": ">", "±": "+/-", "…": "..."}
@@ -109,16 +109,16 @@ def deck_pdf(slides: list[Slide], notes: dict[str, Note], heading: str,
 
     pdf = FPDF(orientation="landscape", unit="mm", format=(PAGE_H, PAGE_W))
     pdf.set_auto_page_break(False)
-    pdf.set_title(_latin1(heading))
+    pdf.set_title(latin1(heading))
     line_mm = 0.3528 * 1.25
     for number, slide in enumerate(slides, start=1):
         pdf.add_page()
         pdf.set_font("Helvetica", "B", PDF_TITLE_PT)
         pdf.set_xy(12, 9)
-        pdf.multi_cell(PAGE_W - 24, PDF_TITLE_PT * line_mm, _latin1(slide.title), align="L")
+        pdf.multi_cell(PAGE_W - 24, PDF_TITLE_PT * line_mm, latin1(slide.title), align="L")
         pdf.set_font("Helvetica", "", PDF_TEXT_PT)
         pdf.set_x(12)
-        pdf.multi_cell(PAGE_W - 24, PDF_TEXT_PT * line_mm, _latin1(slide.caption), align="L")
+        pdf.multi_cell(PAGE_W - 24, PDF_TEXT_PT * line_mm, latin1(slide.caption), align="L")
         top = pdf.get_y() + 3
         parts = _note_parts(notes.get(slide.key))
         body_w = PAGE_W - 24 - (100 if parts else 0)
@@ -127,7 +127,7 @@ def deck_pdf(slides: list[Slide], notes: dict[str, Note], heading: str,
             for line in slide.lines:
                 pdf.set_font("Helvetica", "", PDF_TEXT_PT)
                 pdf.set_xy(12, top)
-                pdf.multi_cell(body_w, PDF_TEXT_PT * line_mm, _latin1(line), align="L")
+                pdf.multi_cell(body_w, PDF_TEXT_PT * line_mm, latin1(line), align="L")
                 top = pdf.get_y() + 2
             height_mm = bottom - top
             image = charts.slide_figure(slide.chart).to_image(
@@ -139,18 +139,18 @@ def deck_pdf(slides: list[Slide], notes: dict[str, Note], heading: str,
             pdf.set_xy(12, top + 4)
             for line in slide.lines:
                 pdf.set_x(12)
-                pdf.multi_cell(body_w, PDF_LINE_PT * line_mm, _latin1(line), align="L")
+                pdf.multi_cell(body_w, PDF_LINE_PT * line_mm, latin1(line), align="L")
         if parts:
             x = PAGE_W - 12 - 95
             pdf.set_xy(x, top)
             pdf.set_font("Helvetica", "", PDF_TEXT_PT)
             for part in parts:
                 pdf.set_x(x)
-                pdf.multi_cell(95, PDF_TEXT_PT * line_mm, _latin1(part[:600]), align="L")
+                pdf.multi_cell(95, PDF_TEXT_PT * line_mm, latin1(part[:600]), align="L")
                 pdf.ln(2)
         pdf.set_font("Helvetica", "", PDF_TEXT_PT)
         pdf.set_xy(12, PAGE_H - 11)
-        pdf.cell(PAGE_W - 24, 7, _latin1(f"{heading} - slide {number} of {len(slides)} - "
+        pdf.cell(PAGE_W - 24, 7, latin1(f"{heading} - slide {number} of {len(slides)} - "
                                           f"exported {generated:%B %-d, %Y}"), align="R")
     return bytes(pdf.output())
 

@@ -28,6 +28,7 @@ from monitor.ui.data.cache import (
     view,
 )
 from monitor.views import breakdowns, movement, reads, sections, state_test
+from monitor.views import freshness as freshness_view
 from monitor.views.sections import PEER_MINIMUM
 
 # -- what pages receive: scoped, and cached per scope ------------------------------------------
@@ -181,6 +182,13 @@ def _coverage(db_stamp, years: tuple[str, ...]) -> pd.DataFrame:
 def coverage(scope: Scope, years: list[str]) -> pd.DataFrame:
     """Which schools in scope have results in which window, per source and school year."""
     return require(scope).restrict(_coverage(stamp(), tuple(years)), "school_code")
+
+
+def freshness(scope: Scope) -> freshness_view.Freshness:
+    """Each source's last result and last load, and the warnings where one is overdue
+    (monitor.views.freshness): district-wide dates, no school's values, for anyone signed in."""
+    require(scope)
+    return freshness_view.freshness(_query("freshness"), settings(), settings().as_of_date())
 
 
 @view
