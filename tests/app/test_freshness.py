@@ -74,8 +74,7 @@ def test_a_source_is_overdue_only_past_its_cadence_in_an_open_window(as_of, last
 @pytest.mark.parametrize("bad", ['[sources.walkthroughs]\nexpect_every_days = 7',
                                  '[sources.iready]\nexpect_every_days = 0'])
 def test_a_cadence_for_no_source_or_of_no_days_is_refused(bad, tmp_path):
-    from monitor.config import ConfigError
-    from monitor.config import PROJECT_ROOT
+    from monitor.config import PROJECT_ROOT, ConfigError
     text = (PROJECT_ROOT / "config.toml").read_text().replace(
         "[sources.iready]\nexpect_every_days = 14\n", "") + "\n" + bad + "\n"
     path = tmp_path / "config.toml"
