@@ -173,3 +173,41 @@ def test_an_adult_measure_is_the_schools_where_it_can_be_shown(measure, values, 
     assert (says in found.line) and (found.line == "") == school_shown
     if not school_shown:
         assert found.line.startswith("Not shown for Rosa Parks: ")
+
+
+def test_a_measure_with_details_is_its_pooled_value_in_the_grid_and_attention(demo_db,
+                                                                              settings):
+    """Learning walks' table holds each indicator's series beside the pooled one: the grid,
+    the attention list and a school's goals take each school's pooled value (what its
+    trajectory shows), never the last indicator's."""
+    from monitor.access import Scope
+    from monitor.db import Database
+    from monitor.measures import selection
+    from monitor.views import findings, glance, measures, measures_table, trajectories
+    from monitor.views.source import Direct
+
+    db = Database(demo_db)
+    source = Direct(db, settings, Scope(role="district"))
+    year = settings.current_school_year()
+    filters = selection.Filters(school_year=year)
+    tables = measures.tables_through(source, filters, ("walkthrough",))
+    table = tables["Learning walks"]
+    assert table["detail"].notna().any()
+    schools = source.schools()
+    grid = measures_table.status_grid(tables, schools, year).set_index("school_code")
+    attention = findings.needs_attention(tables, dict(zip(
+        schools["school_code"], schools["school_name"], strict=True)), {}, year)
+    checked = 0
+    for code in schools["school_code"]:
+        point = trajectories.latest_point(measures.trajectory(
+            source, "walkthrough", filters.model_copy(update={"school": code})))
+        if point is None or pd.isna(point["value"]):
+            continue
+        assert grid.loc[code, "Learning walks"] == pytest.approx(point["value"]), code
+        assert glance.scope_goals(tables, code, year)["value"].iloc[0] == pytest.approx(
+            point["value"])
+        name = schools.set_index("school_code").loc[code, "school_name"]
+        mine = attention[attention["who"] == name]
+        assert mine.empty or mine["value"].iloc[0] == pytest.approx(point["value"])
+        checked += 1
+    assert checked >= 5

@@ -214,8 +214,12 @@ def _projection(series: np.ndarray, position: np.ndarray, value: np.ndarray,
 
 
 def latest_rows(table: pd.DataFrame, school_year: str) -> pd.DataFrame:
-    """From a measures table: each series' latest window with data in `school_year`."""
+    """From a measures table: each series' latest window with data in `school_year`, the
+    series pooled over its details (a learning walk's every indicator together; a table's
+    per-indicator rows are other series, never a school's value)."""
     rows = table[(table["year"] == school_year) & table["present"]]
+    if "detail" in rows:
+        rows = rows[rows["detail"].isna()]
     if rows.empty:
         return rows
     order = rows.groupby(["measure", "subject", "school", "group"], dropna=False).cumcount()
