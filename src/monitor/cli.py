@@ -111,6 +111,66 @@ def _inbox(args: argparse.Namespace, settings) -> int:
     return run.exit_code
 
 
+def _send_briefings(settings, db, as_of: dt.date) -> int:
+    """Each recipient's briefing by email (monitor.serving.mail); a briefing whose data could
+    not be read is not sent and is reported, as is a message that could not be sent."""
+    import os
+
+    from monitor.access import Scope
+    from monitor.present.briefing import briefing_pdf
+    from monitor.serving import mail
+    from monitor.views import briefing
+    from monitor.views.source import Direct
+    from monitor.writing.store import open_store
+
+    digest = settings.digest
+    if not digest.from_address:
+        print("config.toml [digest] from_address is empty: set who the briefing is from.",
+              file=sys.stderr)
+        return 2
+    password = os.environ.get(digest.password_env) if digest.user else None
+    if digest.user and password is None:
+        print(f"[digest] user is set but {digest.password_env} is not in the environment.",
+              file=sys.stderr)
+        return 2
+    store = open_store(db.path)
+    made: dict[str, tuple[briefing.Briefing, bytes] | str] = {}
+    messages, failed = [], 0
+    for recipient in mail.recipients(settings):
+        where = recipient.where
+        if where not in made:
+            try:
+                if where == mail.DISTRICT:
+                    found = briefing.district(Direct(db, settings, Scope(role="district"),
+                                                     store), db, as_of, digest.dashboard_url)
+                else:
+                    found = briefing.school(Direct(db, settings, Scope(
+                        role="principal", schools=(where,)), store), db, where, as_of,
+                        digest.dashboard_url)
+                made[where] = (found, briefing_pdf(found.subject, f"As of {as_of:%B %-d, %Y}",
+                                                   found.sections(), found.links))
+            except Exception as exc:  # noqa: BLE001 - reported, and nothing sent for it
+                made[where] = f"{type(exc).__name__}: {exc}"
+        if isinstance(made[where], str):
+            failed += 1
+            print(f"NOT SENT to {recipient.email} ({where}): its data could not be read: "
+                  f"{made[where]}", file=sys.stderr)
+            continue
+        found, pdf = made[where]
+        messages.append(mail.message(found, recipient.email, digest.from_address, pdf))
+    for result in mail.send(messages, digest, password):
+        if result.ok:
+            print(f"SENT to {result.to}: {result.subject}"
+                  + (f" (attempt {result.attempts})" if result.attempts > 1 else ""))
+        else:
+            failed += 1
+            print(f"NOT SENT to {result.to}: {result.subject}: {result.error} (tried "
+                  f"{result.attempts} times)", file=sys.stderr)
+    if not messages and not failed:
+        print("No recipients: config.toml [access.users] names no district staff or principal.")
+    return 1 if failed else 0
+
+
 def _health(args: argparse.Namespace) -> int:
     from monitor.db import Database
     from monitor.ingest import health
@@ -181,6 +241,8 @@ def _digest(args: argparse.Namespace) -> int:
     db = Database(engine=settings.engine)
     settings = _with_goals(settings, db)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else settings.as_of_date()
+    if args.send:
+        return _send_briefings(settings, db, as_of)
     week = reads.week_changes(db, settings, as_of, (args.school,) if args.school else None)
     if args.format == "json":
         frame = week.changes[[*changes.KEYS, "then", "now", "change", "status_then",
@@ -354,6 +416,11 @@ def build_parser() -> argparse.ArgumentParser:
                                         "config district.as_of)")
     digest.add_argument("--school", help="one school's results only (a school code)")
     digest.add_argument("--format", choices=["text", "json"], default="text")
+    digest.add_argument("--send", action="store_true",
+                        help="email each recipient their briefing instead: district staff "
+                             "in [access.users] the district's, each principal their "
+                             "school's, through config.toml [digest]'s SMTP server (HTML with "
+                             "the PDF attached); exit status 1 if any was not sent")
     digest.set_defaults(run=_digest)
     migrate = sub.add_parser(
         "migrate", help="bring the database to this version's schema",

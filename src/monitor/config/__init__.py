@@ -12,6 +12,7 @@ from monitor.config.sections import (
            Calendar,
            Coaching,
            Cycles,
+           Digest,
            District,
            Engine,
            Framework,
@@ -24,6 +25,7 @@ from monitor.config.sections import (
            Reflection,
            Role,
            SetGoal,
+           SourceCadence,
            Status,
            Surveys,
            UserAccess,
@@ -31,7 +33,7 @@ from monitor.config.sections import (
 )
 from monitor.config.settings import PROJECT_ROOT, ConfigError, Settings, config_path, load_settings
 
-__all__ = ["Access", "Calendar", "Coaching", "ConfigError", "Cycles", "District", "Engine",
-           "Framework", "Group", "GroupField", "Lever", "Loading", "Measure", "PROJECT_ROOT",
-           "Privacy", "Reflection", "Role", "SetGoal", "Settings", "Status", "Surveys", "UserAccess",
-           "Window", "config_path", "load_settings"]
+__all__ = ["Access", "Calendar", "Coaching", "ConfigError", "Cycles", "Digest", "District",
+           "Engine", "Framework", "Group", "GroupField", "Lever", "Loading", "Measure",
+           "PROJECT_ROOT", "Privacy", "Reflection", "Role", "SetGoal", "SourceCadence", "Settings",
+           "Status", "Surveys", "UserAccess", "Window", "config_path", "load_settings"]

@@ -101,9 +101,7 @@ def tables_through(scope: Scope, filters: selection.Filters, measures: tuple[str
         filters) for m in measures}
 
 
-def group_names(settings: Settings) -> dict[str, str]:
-    """The measures table's group names mapped to the groups' labels."""
-    return {measures_table.group_name(settings, g): label for g, label in settings.group_labels.items()}
+group_names = views.group_names
 
 
 @data.view
@@ -200,11 +198,7 @@ def subject_label(settings: Settings, measure: str, filters: selection.Filters) 
     return label
 
 
-def tile_label(settings: Settings, measure: str, filters: selection.Filters) -> str:
-    """A label short enough for a headline tile; the full label goes in its help."""
-    spec = registry.spec(measure)
-    by_subject = filters.subject and spec.subjects == registry.STUDENT_SUBJECTS
-    return spec.short + (f" {filters.subject}" if by_subject else "")
+tile_label = views.tile_label
 
 
 n_note = views.n_note

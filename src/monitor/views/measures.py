@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from monitor import registry
+from monitor.config import Settings
 from monitor.measures import privacy, selection
 from monitor.registry import MeasureId
-from monitor.views import breakdowns, trajectories
+from monitor.views import breakdowns, measures_table, trajectories
 from monitor.views.source import Source
 
 
@@ -17,6 +18,35 @@ def scoped_filters(measure: str, filters: selection.Filters) -> selection.Filter
     if measure == MeasureId.SURVEY and filters.subject not in ("student", "teacher", "leader"):
         return filters.model_copy(update={"subject": "student"})
     return filters
+
+
+def tile_label(settings: Settings, measure: str, filters: selection.Filters) -> str:
+    """A label short enough for a headline tile; the full label goes in its help."""
+    spec = registry.spec(measure)
+    by_subject = filters.subject and spec.subjects == registry.STUDENT_SUBJECTS
+    return spec.short + (f" {filters.subject}" if by_subject else "")
+
+
+def group_names(settings: Settings) -> dict[str, str]:
+    """The measures table's group names mapped to the groups' labels."""
+    return {measures_table.group_name(settings, g): label
+            for g, label in settings.group_labels.items()}
+
+
+def tables_through(source: Source, filters: selection.Filters,
+                   measures: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The measures tables of several measures in `source`'s scope up to the view date, keyed
+    by tile label (what the pages' tables_through gives, read directly)."""
+    settings = source.settings
+    found = {}
+    for measure in measures:
+        scoped = scoped_filters(measure, filters)
+        table = measures_table.measure_table(
+            source.cells(measure, scoped), settings, measure,
+            selection.subject_of(measure, scoped), scoped.grade)
+        found[tile_label(settings, measure, scoped)] = selection.table_through(
+            table, settings, measure, filters)
+    return found
 
 
 def trajectory(source: Source, measure: str, filters: selection.Filters,
