@@ -22,6 +22,9 @@ from monitor.db import Database
 
 from ..app.test_principal import principal_run
 
+# A real SMTP server and every briefing built for each run: the whole suite, not the fast lane.
+pytestmark = pytest.mark.slow
+
 BASE = "https://monitor.test"
 
 
