@@ -5,6 +5,7 @@ script as an old-style multipage app, and then a request for a page's URL can ru
 script on its own, without this frame (its sign-in, scope and filters).
 """
 
+import sqlalchemy
 import streamlit as st
 
 from monitor import text
@@ -38,6 +39,15 @@ st.html("<style>[data-testid='stCaptionContainer'] {opacity: 1 !important; color
         "[data-testid='stMainBlockContainer'] {padding-top: 3.6rem;}"
         ".stMain h1 {font-size: 2.1rem; padding-top: 0.1rem; padding-bottom: 0.1rem;}"
         "[data-testid='stAlertContainer'] {padding: 0.45rem 0.8rem;}</style>")
+
+# The store of what people write (goals set in the product, cycles, notes) could not be read:
+# the pages measure against config.toml's goals meanwhile, and say so.
+unreadable = data.goals_unreadable()
+if unreadable:
+    st.warning(text.markdown(
+        "The goals set in the product cannot be read just now (the store of what people "
+        f"write: {unreadable}): every page measures against config.toml's goals until it is "
+        "back. Tell the district's data team."), icon=":material/warning:")
 
 # Worked out again on every run from the signed-in identity, never kept from an earlier run.
 scope = signin.scope_or_stop(settings)
@@ -81,6 +91,12 @@ try:
         page.run()
 except DatabaseProblem as exc:       # e.g. the file was swapped for an unreadable one meanwhile
     st.error(text.markdown(exc), icon=":material/database:")
+except sqlalchemy.exc.SQLAlchemyError as exc:      # the store (what people write) is down
+    st.error(text.markdown(
+        "The store of what people write (cycles, notes, goals, the reflection) cannot be read "
+        f"just now: {type(exc).__name__}. What is above is the data as loaded; the rest of "
+        "this page needs the store. Tell the district's data team."),
+        icon=":material/cloud_off:")
 except AccessDenied as exc:
     st.error(text.markdown(f"{exc} Ask the district's data team if you need more."),
              icon=":material/lock:")

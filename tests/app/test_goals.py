@@ -174,3 +174,16 @@ def test_a_goal_without_a_reason_or_out_of_range_is_refused(store_url, school, s
     with pytest.raises(goalbook.GoalError, match="has no subject"):
         desk.set_goal(year, MeasureId.WALKTHROUGH, school, "ELA", {"Q4": 60}, "", "why")
     assert goalbook.goals(Store(store_url), year) == []
+
+
+def test_pages_open_on_config_goals_when_the_store_cannot_be_read(use_demo_db, monkeypatch):
+    """A store that cannot be read (its server down) does not take the dashboard down: the
+    pages measure against config.toml's goals and say so where everyone looks."""
+    monkeypatch.setenv("MONITOR_STORE_URL", "postgresql+psycopg://monitor@127.0.0.1:9/none")
+    at = run_page("overview")
+    assert any("The goals set in the product cannot be read just now" in w.value
+               for w in at.warning)
+    # The first screen and the tiles, from the data as loaded; then what needs the store says
+    # why it stops (the overview's cycle line).
+    assert at.metric and not at.exception
+    assert any("The store of what people write" in e.value for e in at.error)

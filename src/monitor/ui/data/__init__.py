@@ -32,6 +32,7 @@ from monitor.ui.data.cache import RUN_STAMP as RUN_STAMP
 from monitor.ui.data.cache import database_stamp as database_stamp
 from monitor.ui.data.cache import database_version as database_version
 from monitor.ui.data.cache import forget_results as forget_results
+from monitor.ui.data.cache import goals_unreadable as goals_unreadable
 from monitor.ui.data.cache import ready as ready
 from monitor.ui.data.cache import (
     settings,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
+import sqlalchemy
 import streamlit as st
 
 from monitor.access import Scope, require
@@ -39,8 +40,9 @@ def _settings_of(path: str, mtime_ns: int) -> Settings:   # noqa: ARG001 - the c
 
 
 @st.cache_resource(show_spinner=False)
-def _settings_with_goals(path: str, mtime_ns: int,
-                         goals: tuple[str, int]) -> Settings:  # noqa: ARG001 - the cache key
+def _settings_with_goals(path: str, mtime_ns: int, goals: tuple[str, int]) -> Settings:
+    if goals[1] == UNREADABLE:      # the store is down: config.toml's goals, said on every page
+        return _settings_of(path, mtime_ns)
     return goalbook.with_goals(_settings_of(path, mtime_ns), writing_store())
 
 
@@ -56,10 +58,28 @@ def settings() -> Settings:
     return _settings_with_goals(*_config_key(), goals)
 
 
+UNREADABLE = -1
+
+
 def _goal_version() -> tuple[str, int]:
-    """Which store, and its last change to goals."""
-    store = writing_store()
-    return store.url, goalbook.version(store)
+    """Which store, and its last change to goals; (the reason, UNREADABLE) when the store
+    cannot be read (a PostgreSQL server down): the pages then measure against config.toml's
+    goals and say so (`goals_unreadable`), rather than not open at all."""
+    try:
+        store = writing_store()
+        return store.url, goalbook.version(store)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}", UNREADABLE
+
+
+def goals_unreadable() -> str | None:
+    """Why the goals set in the product could not be read this run (None: they were)."""
+    try:
+        pinned = st.session_state.get(RUN_STAMP)
+    except Exception:           # outside a script run
+        pinned = None
+    where, version = pinned[-1] if pinned else _goal_version()
+    return where if version == UNREADABLE else None
 
 
 @st.cache_resource(show_spinner=False)
