@@ -18,22 +18,26 @@ from monitor.db import Database
 from monitor.ingest import inbox
 
 OLD = 600          # seconds: a file last changed this long ago has finished arriving
+# The inbox runs "later" than the files landed (its clock is passed in): every file dropped
+# here has landed OLD seconds before it, unless it is still being written.
+NOW = dt.datetime.now() + dt.timedelta(seconds=OLD)
 
 
 @pytest.fixture
 def drop(tmp_path, demo_files):
-    """An inbox and a function that drops a demo export into it (finished arriving unless
-    `fresh`), under a name of our choosing."""
+    """An inbox and a function that drops a demo export into it (landed OLD seconds before
+    NOW; with `fresh`, written ten seconds before NOW), under a name of our choosing."""
     folder = tmp_path / "inbox"
     folder.mkdir()
     by_name = {p.name: p for p in demo_files}
 
     def put(name: str, as_name: str | None = None, fresh: bool = False):
         target = folder / (as_name or name)
+        # copy2 keeps the export's own (old) modification time, as cp -p or scp -p do.
         shutil.copy2(by_name[name], target)
-        if not fresh:
-            old = dt.datetime.now().timestamp() - OLD
-            os.utime(target, (old, old))
+        if fresh:
+            written = NOW.timestamp() - 10
+            os.utime(target, (written, written))
         return target
     put.folder = folder
     return put
@@ -56,11 +60,9 @@ def test_good_bad_half_written_and_repeated_files(drop, tmp_path, settings):
     drop("district_benchmarks_2026-27.csv")
     bad = drop.folder / "export_from_the_vendor.csv"
     bad.write_text("Foo,Bar\n1,2\n", encoding="utf-8")
-    old = dt.datetime.now().timestamp() - OLD
-    os.utime(bad, (old, old))
     half = drop("esgi_2026-27.csv", fresh=True)               # still arriving
     partial = drop("walkthroughs_2026-27.csv", "walkthroughs.csv.part")
-    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120)
+    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
 
     status = {o.name: o.status for o in run.outcomes}
     assert status == {"roster_2026-27.csv": "loaded", "district_benchmarks_2026-27.csv": "loaded",
@@ -84,9 +86,8 @@ def test_good_bad_half_written_and_repeated_files(drop, tmp_path, settings):
     # The same benchmark file again, under another name (a vendor's resend): not loaded again.
     again = next(p for p in loaded.iterdir() if p.name.endswith("district_benchmarks_2026-27.csv"))
     shutil.copy2(again, drop.folder / "benchmarks_resent.csv")
-    os.utime(drop.folder / "benchmarks_resent.csv", (old, old))
     before = Database(db).current()
-    second = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120)
+    second = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
     repeated = {o.name: o for o in second.outcomes if o.status == "repeated"}
     assert set(repeated) == {"benchmarks_resent.csv"}
     assert "the same content was loaded on" in repeated["benchmarks_resent.csv"].line
@@ -96,8 +97,9 @@ def test_good_bad_half_written_and_repeated_files(drop, tmp_path, settings):
     assert second.exit_code == 0
 
     # The half-written file, finished: loaded on the next run.
+    old = NOW.timestamp() - OLD
     os.utime(half, (old, old))
-    third = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120)
+    third = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
     assert {o.name: o.status for o in third.outcomes} == {
         "esgi_2026-27.csv": "loaded", "walkthroughs.csv.part": "waiting"}
     assert "esgi_2026-27.csv" in _loads(db)
@@ -107,7 +109,7 @@ def test_the_same_content_twice_in_one_run_is_loaded_once(drop, tmp_path, settin
     db = tmp_path / "monitor.duckdb"
     drop("roster_2026-27.csv")
     drop("roster_2026-27.csv", "roster_copy.csv")
-    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120)
+    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
     assert sorted((o.name, o.status) for o in run.outcomes) == [
         ("roster_2026-27.csv", "loaded"), ("roster_copy.csv", "repeated")]
     assert _loads(db) == ["roster_2026-27.csv"]
@@ -117,14 +119,14 @@ def test_a_load_that_fails_as_a_whole_leaves_the_database_as_it_was(drop, tmp_pa
                                                                     monkeypatch):
     db = tmp_path / "monitor.duckdb"
     drop("roster_2026-27.csv")
-    inbox.run(drop.folder, settings, db_path=db, settle_seconds=120)
+    inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
     before = Database(db).current()
     drop("district_benchmarks_2026-27.csv")
 
     def broken(*args, **kwargs):
         raise OSError("No space left on device")
     monkeypatch.setattr(inbox, "load_files", broken)
-    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120)
+    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
     [outcome] = run.outcomes
     assert outcome.status == "failed" and "No space left on device" in outcome.line
     assert "the database was left as it was" in outcome.line
@@ -136,7 +138,7 @@ def test_one_run_at_a_time(drop, tmp_path, settings):
     drop("roster_2026-27.csv")
     with (drop.folder / inbox.LOCK).open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        run = inbox.run(drop.folder, settings, db_path=tmp_path / "m.duckdb")
+        run = inbox.run(drop.folder, settings, db_path=tmp_path / "m.duckdb", now=NOW)
         fcntl.flock(held, fcntl.LOCK_UN)
     assert run.busy and run.outcomes == []
     assert (drop.folder / "roster_2026-27.csv").exists()
@@ -145,11 +147,14 @@ def test_one_run_at_a_time(drop, tmp_path, settings):
 def test_the_command(drop, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MONITOR_DB", str(tmp_path / "monitor.duckdb"))
     drop("roster_2026-27.csv")
+    # Just landed, on the command's own clock: it waits; told nothing need settle, it loads.
     assert main(["load", "--inbox", str(drop.folder)]) == 0
+    assert "WAITING: roster_2026-27.csv: left for the next run" in capsys.readouterr().out
+    assert main(["load", "--inbox", str(drop.folder), "--settle-seconds", "0"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"LOADED: roster_2026-27.csv \[roster\]: [\d,]+ rows read", out)
     assert "/loaded/" in out
-    assert main(["load", "--inbox", str(drop.folder)]) == 0
+    assert main(["load", "--inbox", str(drop.folder), "--settle-seconds", "0"]) == 0
     assert "no new files" in capsys.readouterr().out
     assert main(["load", "--inbox", str(tmp_path / "nowhere")]) == 2
     assert main(["load"]) == 2

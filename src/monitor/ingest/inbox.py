@@ -2,8 +2,9 @@
 export) and `monitor load --inbox DIR` (a timer runs it) loads every new one, then moves it to
 `loaded/` or `failed/` with its report beside it.
 
-- A file still being written is left for the next run: one changed in the last
-  `settle_seconds`, or named as uploads name their partial files (.part, .tmp, .filepart,
+- A file still being written is left for the next run: one written or landed (its
+  modification or its inode change, which a copy keeping the sender's times cannot set back) in
+  the last `settle_seconds`, or named as uploads name their partial files (.part, .tmp, .filepart,
   .crdownload, ~$..., hidden files).
 - The same file is never loaded twice: a file whose content (SHA-256) was loaded before, or
   twice in one run, is moved to `loaded/` with a report saying when it was loaded, not loaded.
@@ -130,7 +131,10 @@ def run(inbox: Path | str, settings: Settings, db_path: Path | str | None = None
             return outcome
         ready: list[Path] = []
         for path in sorted(p for p in inbox.iterdir() if p.is_file() and p.name != LOCK):
-            age = now.timestamp() - path.stat().st_mtime
+            # The later of its modification and its inode's change: a copy that keeps the
+            # sender's modification time (cp -p, scp -p, rsync -t) is still new when it lands.
+            stat = path.stat()
+            age = now.timestamp() - max(stat.st_mtime, stat.st_ctime)
             if _partial(path) or age < settle_seconds:
                 why = ("named as a file still being written" if _partial(path) else
                        f"changed {max(age, 0):.0f} s ago (waits {settle_seconds:.0f} s)")
