@@ -112,6 +112,7 @@ def test_the_overview_shows_coaching_against_its_goal(measure, unit, use_demo_db
     assert f"{unit} at Cycle 3" in captions and f"as of {AS_OF:%B %-d, %Y}" in captions
 
 
+@pytest.mark.slow       # every school's page: the whole suite's lane
 def test_the_school_page_shows_its_adults(use_demo_db, demo_db):
     """Teacher growth, coaching goals and the leader rubric under "Adults", one tab each with a
     chart that has values: the school's where any of its values this year can be shown, else

@@ -99,6 +99,7 @@ def test_district_staff_set_a_school_goal_that_every_page_then_uses(store_url, s
     assert "[see](javascript" not in line
 
 
+@pytest.mark.slow       # three signed-in users' pages: the whole suite's lane
 def test_a_principal_proposes_and_district_staff_approve(store_url, principal_config,
                                                         settings):
     mine = principal_config
