@@ -26,9 +26,11 @@ ensure_venv requirements-dev.txt
 "$PY" -m ruff check .
 # --fast: the developer's lane, everything but the tests marked slow (about five minutes);
 # without it, the whole suite (what CI runs).
+# --dist worksteal: a worker that runs out of tests takes some of the other's, so the run does
+# not end with one worker finishing a long queue alone (27 min 23 s -> 24 min 47 s of pytest).
 if [ "${1:-}" = "--fast" ]; then
   shift
-  "$PY" -m pytest -n 2 -m "not slow" "$@"
+  "$PY" -m pytest -n 2 --dist worksteal -m "not slow" "$@"
 else
-  "$PY" -m pytest -n 2 "$@"
+  "$PY" -m pytest -n 2 --dist worksteal "$@"
 fi

@@ -18,15 +18,21 @@ from monitor.db import Database
 from monitor.ingest import inbox
 
 OLD = 600          # seconds: a file last changed this long ago has finished arriving
-# The inbox runs "later" than the files landed (its clock is passed in): every file dropped
-# here has landed OLD seconds before it, unless it is still being written.
-NOW = dt.datetime.now() + dt.timedelta(seconds=OLD)
 
 
 @pytest.fixture
-def drop(tmp_path, demo_files):
+def now() -> dt.datetime:
+    """The inbox's clock in a test: OLD seconds after the test starts, so every file the test
+    drops has landed OLD seconds before the inbox looks, unless it is still being written
+    (taken when the test starts, never when the module is imported: a test may run many
+    minutes after that)."""
+    return dt.datetime.now() + dt.timedelta(seconds=OLD)
+
+
+@pytest.fixture
+def drop(tmp_path, demo_files, now):
     """An inbox and a function that drops a demo export into it (landed OLD seconds before
-    NOW; with `fresh`, written ten seconds before NOW), under a name of our choosing."""
+    `now`; with `fresh`, written ten seconds before it), under a name of our choosing."""
     folder = tmp_path / "inbox"
     folder.mkdir()
     by_name = {p.name: p for p in demo_files}
@@ -36,7 +42,7 @@ def drop(tmp_path, demo_files):
         # copy2 keeps the export's own (old) modification time, as cp -p or scp -p do.
         shutil.copy2(by_name[name], target)
         if fresh:
-            written = NOW.timestamp() - 10
+            written = now.timestamp() - 10
             os.utime(target, (written, written))
         return target
     put.folder = folder
@@ -54,7 +60,7 @@ def _names(folder) -> set[str]:
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
 
-def test_good_bad_half_written_and_repeated_files(drop, tmp_path, settings):
+def test_good_bad_half_written_and_repeated_files(drop, tmp_path, settings, now):
     db = tmp_path / "monitor.duckdb"
     drop("roster_2026-27.csv")
     drop("district_benchmarks_2026-27.csv")
@@ -62,7 +68,7 @@ def test_good_bad_half_written_and_repeated_files(drop, tmp_path, settings):
     bad.write_text("Foo,Bar\n1,2\n", encoding="utf-8")
     half = drop("esgi_2026-27.csv", fresh=True)               # still arriving
     partial = drop("walkthroughs_2026-27.csv", "walkthroughs.csv.part")
-    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
+    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=now)
 
     status = {o.name: o.status for o in run.outcomes}
     assert status == {"roster_2026-27.csv": "loaded", "district_benchmarks_2026-27.csv": "loaded",
@@ -87,7 +93,7 @@ def test_good_bad_half_written_and_repeated_files(drop, tmp_path, settings):
     again = next(p for p in loaded.iterdir() if p.name.endswith("district_benchmarks_2026-27.csv"))
     shutil.copy2(again, drop.folder / "benchmarks_resent.csv")
     before = Database(db).current()
-    second = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
+    second = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=now)
     repeated = {o.name: o for o in second.outcomes if o.status == "repeated"}
     assert set(repeated) == {"benchmarks_resent.csv"}
     assert "the same content was loaded on" in repeated["benchmarks_resent.csv"].line
@@ -97,36 +103,36 @@ def test_good_bad_half_written_and_repeated_files(drop, tmp_path, settings):
     assert second.exit_code == 0
 
     # The half-written file, finished: loaded on the next run.
-    old = NOW.timestamp() - OLD
+    old = now.timestamp() - OLD
     os.utime(half, (old, old))
-    third = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
+    third = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=now)
     assert {o.name: o.status for o in third.outcomes} == {
         "esgi_2026-27.csv": "loaded", "walkthroughs.csv.part": "waiting"}
     assert "esgi_2026-27.csv" in _loads(db)
 
 
-def test_the_same_content_twice_in_one_run_is_loaded_once(drop, tmp_path, settings):
+def test_the_same_content_twice_in_one_run_is_loaded_once(drop, tmp_path, settings, now):
     db = tmp_path / "monitor.duckdb"
     drop("roster_2026-27.csv")
     drop("roster_2026-27.csv", "roster_copy.csv")
-    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
+    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=now)
     assert sorted((o.name, o.status) for o in run.outcomes) == [
         ("roster_2026-27.csv", "loaded"), ("roster_copy.csv", "repeated")]
     assert _loads(db) == ["roster_2026-27.csv"]
 
 
 def test_a_load_that_fails_as_a_whole_leaves_the_database_as_it_was(drop, tmp_path, settings,
-                                                                    monkeypatch):
+                                                                    monkeypatch, now):
     db = tmp_path / "monitor.duckdb"
     drop("roster_2026-27.csv")
-    inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
+    inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=now)
     before = Database(db).current()
     drop("district_benchmarks_2026-27.csv")
 
     def broken(*args, **kwargs):
         raise OSError("No space left on device")
     monkeypatch.setattr(inbox, "load_files", broken)
-    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=NOW)
+    run = inbox.run(drop.folder, settings, db_path=db, settle_seconds=120, now=now)
     [outcome] = run.outcomes
     assert outcome.status == "failed" and "No space left on device" in outcome.line
     assert "the database was left as it was" in outcome.line
@@ -134,11 +140,11 @@ def test_a_load_that_fails_as_a_whole_leaves_the_database_as_it_was(drop, tmp_pa
     assert Database(db).current() == before and _loads(db) == ["roster_2026-27.csv"]
 
 
-def test_one_run_at_a_time(drop, tmp_path, settings):
+def test_one_run_at_a_time(drop, tmp_path, settings, now):
     drop("roster_2026-27.csv")
     with (drop.folder / inbox.LOCK).open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        run = inbox.run(drop.folder, settings, db_path=tmp_path / "m.duckdb", now=NOW)
+        run = inbox.run(drop.folder, settings, db_path=tmp_path / "m.duckdb", now=now)
         fcntl.flock(held, fcntl.LOCK_UN)
     assert run.busy and run.outcomes == []
     assert (drop.folder / "roster_2026-27.csv").exists()
