@@ -12,7 +12,6 @@ import datetime as dt
 import streamlit as st
 
 from monitor import text
-from monitor.access import AccessDenied
 from monitor.present import charts
 from monitor.ui import components, cycle_view, data, filters
 from monitor.views import review
@@ -25,7 +24,6 @@ from monitor.writing.records import (
     MOST_INDICATORS,
     Commitment,
     Indicator,
-    Refused,
 )
 
 settings = data.settings()
@@ -38,17 +36,6 @@ can_write = desk.author.may_write(where)
 names = dict(zip(data.schools(scope)["school_code"], data.schools(scope)["school_name"],
                  strict=True))
 place = names.get(f.school, "the district") if f.school else "the district"
-
-
-def _attempt(change, done: str) -> None:
-    """Make a change through the store; say why where it refuses."""
-    try:
-        change()
-    except (Refused, AccessDenied) as refusal:
-        st.error(text.markdown(refusal), icon=":material/block:")
-        return
-    st.toast(done, icon=":material/check:")
-    st.rerun()
 
 
 st.title("Improvement cycles", anchor=False)
@@ -107,7 +94,7 @@ if current is not None:
             if st.form_submit_button("Save progress", disabled=not current.commitments):
                 changed = [(i, s) for i, s in picks.items()
                            if s != next(c.status for c in current.commitments if c.id == i)]
-                _attempt(lambda: desk.set_commitment_statuses(dict(changed), as_of),
+                components.attempt(lambda: desk.set_commitment_statuses(dict(changed), as_of),
                          f"{len(changed)} commitment(s) updated.")
         with st.form("commitment_new", clear_on_submit=True):
             st.markdown("**Add a commitment**")
@@ -122,7 +109,7 @@ if current is not None:
             link = st.text_input("Link to a dashboard view (optional)", key="commitment_link",
                                  max_chars=LIMITS["link"])
             if st.form_submit_button("Add commitment"):
-                _attempt(lambda: desk.add_commitment(current.id, Commitment(what, owner, due,
+                components.attempt(lambda: desk.add_commitment(current.id, Commitment(what, owner, due,
                                                                             link=link)),
                          "Commitment added.")
 
@@ -147,7 +134,7 @@ if current is not None:
                 decided[r.indicator.id] = (choice, note)
             if st.form_submit_button("Save decisions"):
                 was = {r.indicator.id: r.target for r in this.indicators}
-                _attempt(lambda: desk.review(
+                components.attempt(lambda: desk.review(
                     {i: (c, n) for i, (c, n) in decided.items() if c != "(undecided)"},
                     {i: t for i, t in targets.items() if t != was[i]}), "Decisions saved.")
         with st.form("cycle_close"):
@@ -174,7 +161,7 @@ if current is not None:
                     year = rules.school_year_of(starts)
                     values = {i.key: rules.value_on(data.cycle_points(scope, where, i, year),
                                                     starts) for i in current.indicators}
-                    _attempt(lambda: desk.close_cycle(current.id, starts, ends, values,
+                    components.attempt(lambda: desk.close_cycle(current.id, starts, ends, values,
                                                       early=days_early > 0),
                              f"Cycle closed on {closes:%b %-d}; the next is open from "
                              f"{starts:%b %-d}.")
@@ -228,7 +215,7 @@ else:
                 indicators.append(Indicator(choice.kind, choice.measure, target, choice.detail,
                                             choice.subject, start, target_reason=reason))
         if st.button("Open the cycle", type="primary", key="cycle_open"):
-            _attempt(lambda: desk.open_cycle(where, focus, practice, starts, ends, indicators),
+            components.attempt(lambda: desk.open_cycle(where, focus, practice, starts, ends, indicators),
                      "Cycle opened.")
 
 closed = [c for c in every if c.status == "closed"]

@@ -5,12 +5,11 @@ approve or decline)."""
 import streamlit as st
 
 from monitor import text
-from monitor.access import AccessDenied
 from monitor.measures import goals
 from monitor.ui import components, data, filters
 from monitor.views import goal_setting
 from monitor.writing import goalbook
-from monitor.writing.records import DISTRICT, LIMITS, Refused
+from monitor.writing.records import DISTRICT, LIMITS
 
 settings = data.settings()
 f = filters.current()
@@ -24,17 +23,6 @@ place = "the district" if f.school is None else names.get(f.school, f.school)
 desk = data.goal_desk(scope)
 deciding = goalbook.may_decide(desk.author)
 proposing = goalbook.may_propose(desk.author, where)
-
-
-def _attempt(change, done: str) -> None:
-    """Make a change through the store; say why where it refuses."""
-    try:
-        change()
-    except (Refused, AccessDenied) as refusal:
-        st.error(text.markdown(refusal), icon=":material/block:")
-        return
-    st.toast(done, icon=":material/check:")
-    st.rerun()
 
 
 st.title("Goals", anchor=False)
@@ -71,10 +59,10 @@ if waiting:
                 approve, decline = st.columns(2)
                 if approve.button("Approve", key=f"goal_approve_{proposal.id}",
                                   type="primary"):
-                    _attempt(lambda p=proposal, n=note: desk.decide(p.id, True, n),
+                    components.attempt(lambda p=proposal, n=note: desk.decide(p.id, True, n),
                              "Goal approved: every page measures against it now.")
                 if decline.button("Decline", key=f"goal_decline_{proposal.id}"):
-                    _attempt(lambda p=proposal, n=note: desk.decide(p.id, False, n),
+                    components.attempt(lambda p=proposal, n=note: desk.decide(p.id, False, n),
                              "Proposal declined.")
 
 if not (deciding or proposing):
@@ -136,7 +124,7 @@ else:
                               "this suggestion (or your own number).")
         if st.form_submit_button(f"{verb} goal", type="primary"):
             targets = {**interim, last: year_end}
-            _attempt(lambda: desk.set_goal(year, measure, where, subject, targets,
+            components.attempt(lambda: desk.set_goal(year, measure, where, subject, targets,
                                            picked.basis, reason),
                      "Goal set: every page measures against it now." if deciding
                      else "Proposed: the district office decides.")

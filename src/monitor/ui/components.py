@@ -13,8 +13,10 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from monitor import text
+from monitor.access import AccessDenied
 from monitor.exports import neutralise_formulas, to_csv_bytes
 from monitor.views.trajectories import trajectory_table  # noqa: F401 - the pages' name for it
+from monitor.writing.records import Refused
 
 
 def _slug(text: str) -> str:
@@ -154,3 +156,15 @@ def glossary(settings, *terms: str) -> None:
     }
     with st.expander("What the terms mean", icon=":material/help:"):
         st.markdown("\n\n".join(words[t] for t in terms))
+
+
+def attempt(change, done: str) -> None:
+    """Make a change through the store (a desk's call); say why where it refuses (its rules or
+    the user's access), else say it is done and run the page again to show it."""
+    try:
+        change()
+    except (Refused, AccessDenied) as refusal:
+        st.error(text.markdown(refusal), icon=":material/block:")
+        return
+    st.toast(done, icon=":material/check:")
+    st.rerun()
