@@ -50,10 +50,7 @@ def settings() -> Settings:
     """config.toml as validated (read again when the file or MONITOR_CONFIG changes), with the
     goals set in the product that are in force (monitor.writing.goalbook), as of this run's
     stamp: a goal approved mid-run shows from the next run."""
-    try:
-        pinned = st.session_state.get(RUN_STAMP)
-    except Exception:           # outside a script run
-        pinned = None
+    pinned = _pinned()
     goals = pinned[-1] if pinned else _goal_version()
     return _settings_with_goals(*_config_key(), goals)
 
@@ -72,12 +69,17 @@ def _goal_version() -> tuple[str, int]:
         return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}", UNREADABLE
 
 
+def _pinned() -> tuple | None:
+    """This run's stamp as `ready()` pinned it (None outside a script run, or before)."""
+    try:
+        return st.session_state.get(RUN_STAMP)
+    except Exception:           # outside a script run
+        return None
+
+
 def goals_unreadable() -> str | None:
     """Why the goals set in the product could not be read this run (None: they were)."""
-    try:
-        pinned = st.session_state.get(RUN_STAMP)
-    except Exception:           # outside a script run
-        pinned = None
+    pinned = _pinned()
     where, version = pinned[-1] if pinned else _goal_version()
     return where if version == UNREADABLE else None
 
@@ -118,10 +120,7 @@ def _key(db_version: tuple[int, int]) -> tuple:
 def stamp() -> tuple:
     """The cache key of what this script run reads (see `_key`): pinned by `ready()` at the
     start of the run, so a load that commits mid-run never mixes old and new data on one page."""
-    try:
-        pinned = st.session_state.get(RUN_STAMP)
-    except Exception:           # outside a script run
-        pinned = None
+    pinned = _pinned()
     return tuple(pinned) if pinned else _key(_database().current())
 
 
