@@ -24,6 +24,7 @@ from monitor.ingest.common import (
     parse_dates,
     parse_numbers,
     parse_subjects,
+    per_value,
 )
 from monitor.ingest.readers import RawTable
 from monitor.registry import MeasureId, Source
@@ -55,7 +56,7 @@ def _optional_grade(cols: Columns, rejects: Rejects, *names: str) -> pd.Series:
 
 def _school(cols: Columns, ctx: Context) -> pd.Series:
     raw = cols.get("School Code", "School")
-    return raw.map(lambda v: ctx.school_code(v) if not pd.isna(v) and v else None)
+    return per_value(raw, lambda v: ctx.school_code(v) if v else None)
 
 
 def adapt_esgi(table: RawTable, ctx: Context) -> Adapted:
@@ -146,10 +147,9 @@ def adapt_benchmark(table: RawTable, ctx: Context, source: str = Source.BENCHMAR
         windows = window_ids(rejects, cols.get("Window"), window_column,
                              ctx.settings.calendars[source])
         rejects.add(blank(cols.get("Window")), window_column, "required value is blank")
-        years = dates.map(lambda d: school_year_of(d) if d is not None and not pd.isna(d) else None)
+        years = per_value(dates, lambda d: None if d is None else school_year_of(d))
         year_col = cols.get("School Year")
-        years = years.fillna(year_col.map(
-            lambda v: normalise_school_year(v) if not pd.isna(v) else None))
+        years = years.fillna(per_value(year_col, normalise_school_year))
         if ctx.school_year:
             years = years.fillna(ctx.school_year)
         rejects.add(years.isna(), "Test Date",
@@ -203,7 +203,7 @@ def adapt_state_test(table: RawTable, ctx: Context) -> Adapted:
     require_values(cols, rejects, {"Student ID": student})
     subject = _subjects(cols, rejects, "Subject")
     raw_year = cols.get("Test Year")
-    years = raw_year.map(lambda v: normalise_school_year(v) if not pd.isna(v) else None)
+    years = per_value(raw_year, normalise_school_year)
     rejects.add(years.isna(), "Test Year", "not a test year like 2026 or 2025-26")
     level = _levels(cols, rejects, "Achievement Level")
     rejects.add(blank(cols.get("Achievement Level")), "Achievement Level",

@@ -10,7 +10,7 @@ import pandas as pd
 
 from monitor.config import Calendar, Settings
 from monitor.ingest.codes import Code, window_code
-from monitor.ingest.common import Rejects, WindowAssignment, blank, parse_dates, window_assigner
+from monitor.ingest.common import Rejects, blank, parse_dates, window_assigner
 from monitor.ingest.readers import RawTable, UnreadableFile
 
 
@@ -155,17 +155,24 @@ def dated_windows(
     """
     calendar = ctx.settings.calendar_for(measure)
     assign = window_assigner(calendar, ctx.settings.loading.nearest_window_days)
-    placed = dates.map(lambda d: assign(d) if d is not None and not pd.isna(d) else None)
+    # Each distinct day placed once (an export has a few hundred days over a million rows).
+    placed = {day: assign(day) for day in dates.dropna().unique() if day is not None}
+
+    def per_row(field: str, missing: object) -> pd.Series:
+        found = dates.map({day: getattr(a, field) for day, a in placed.items()}) if placed \
+            else pd.Series(missing, index=dates.index, dtype=object)
+        return found.astype(object).where(found.notna(), missing)
+
     if override is None:
         override = pd.Series(None, index=dates.index, dtype="object")
     given = override.notna()
-    outside = placed.map(lambda a: isinstance(a, WindowAssignment) and a.window_id is None)
+    windows = per_row("window_id", None)
+    outside = dates.map({day: a.window_id is None for day, a in placed.items()}).eq(True)
     days = ctx.settings.loading.nearest_window_days
     rejects.add(outside & ~given, date_column,
                 f"date is more than {days} days from every {calendar.label}")
-    nearest = placed.map(lambda a: isinstance(a, WindowAssignment) and a.nearest) & ~given
-    years = placed.map(lambda a: a.school_year if isinstance(a, WindowAssignment) else None)
-    windows = placed.map(lambda a: a.window_id if isinstance(a, WindowAssignment) else None)
+    nearest = per_row("nearest", False).eq(True) & ~given
+    years = per_row("school_year", None)
     return years, override.where(given, windows), int((nearest & ~outside).sum())
 
 

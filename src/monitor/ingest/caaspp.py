@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from monitor.ingest.base import Adapted, Columns, Context, require_values
-from monitor.ingest.common import Rejects, blank, normalise_school_year, parse_numbers
+from monitor.ingest.common import Rejects, blank, normalise_school_year, parse_numbers, per_value
 from monitor.ingest.readers import RawTable
 
 GROUP_ID = ("Student Group ID", "Subgroup ID")
@@ -39,7 +39,7 @@ def looks_like_groups(cols: Columns) -> bool:
 
 def _test_year(cols: Columns, rejects: Rejects) -> tuple[pd.Series, pd.Series]:
     raw = cols.get("Test Year")
-    years = raw.map(lambda v: normalise_school_year(v) if not pd.isna(v) else None)
+    years = per_value(raw, normalise_school_year)
     rejects.add(years.isna(), "Test Year", "not a test year like 2025")
     return raw, years
 

@@ -28,7 +28,7 @@ from monitor.ingest.base import (
     response_identity,
     window_ids,
 )
-from monitor.ingest.common import Rejects, blank, parse_dates
+from monitor.ingest.common import Rejects, blank, parse_dates, per_value
 from monitor.ingest.readers import RawTable, UnreadableFile
 from monitor.registry import MeasureId
 
@@ -152,7 +152,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
                 "no goal and no rubric rating: nothing to count")
 
     coach = cols.get(*COACH)
-    codes_ = school.map(lambda v: ctx.school_code(v) if not pd.isna(v) else None)
+    codes_ = per_value(school, ctx.school_code)
     entry = response_identity(cols)
     base = pd.DataFrame({
         "entry_id": entry, "school_year": years, "window_id": windows, "coached_on": dates,

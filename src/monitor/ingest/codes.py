@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 _SPACES = re.compile(r"\s+")
@@ -73,10 +74,14 @@ class Code:
 
     def read(self, series: pd.Series) -> Reading:
         """Each cell's meaning; unique values are read once (large exports stay fast)."""
-        meanings = {v: self.meaning(v) for v in series.dropna().unique()}
-        mapped = series.map(lambda v: self.blank if pd.isna(v) else meanings[v])
-        unrecognised = mapped.map(lambda m: m is UNRECOGNISED).astype(bool)
-        values = mapped.where(~unrecognised, None).astype(object)
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        meanings = np.empty(len(uniques) + 1, dtype=object)    # the last: a blank cell (-1)
+        meanings[:-1] = [self.meaning(v) for v in uniques]
+        meanings[-1] = self.blank
+        unknown = np.fromiter((m is UNRECOGNISED for m in meanings), bool, len(meanings))
+        unrecognised = pd.Series(unknown[codes], index=series.index)
+        meanings[unknown] = None
+        values = pd.Series(meanings[codes], index=series.index, dtype=object)
         values = values.where(values.notna(), None)
         return Reading(values, unrecognised)
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from monitor.config import Calendar
@@ -23,9 +24,20 @@ _DATE_FORMATS = (
 )
 
 
+def per_value(series: pd.Series, read: Callable[[object], object],
+              missing: object = None) -> pd.Series:
+    """`read` of each distinct value of a column, called once per value (an export of a million
+    rows has a few thousand distinct schools, dates or answers), as objects exactly as `read`
+    returns them; `missing` where the cell is NA."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    meanings = np.empty(len(uniques) + 1, dtype=object)     # the last: an NA cell (code -1)
+    meanings[:-1] = [read(value) for value in uniques]
+    meanings[-1] = missing
+    return pd.Series(meanings[codes], index=series.index, dtype=object)
+
+
 def _each_unique(series: pd.Series, parse: Callable[[str], object]) -> pd.Series:
-    uniques = {value: parse(value) for value in series.dropna().unique()}
-    out = series.map(uniques).astype(object)
+    out = per_value(series, parse)
     return out.where(out.notna(), None)
 
 

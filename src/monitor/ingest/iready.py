@@ -27,6 +27,7 @@ from monitor.ingest.common import (
     normalise_school_year,
     parse_numbers,
     parse_subjects,
+    per_value,
 )
 from monitor.ingest.readers import RawTable, UnreadableFile
 from monitor.registry import MeasureId
@@ -81,8 +82,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
                                    ctx.settings.calendar_for(MeasureId.IREADY_GROWTH), reject=False)
     years, windows, nearest = dated_windows(
         rejects, ctx, MeasureId.IREADY_GROWTH, "Completion Date", dates, override=vendor_window)
-    academic = cols.get("Academic Year").map(
-        lambda v: normalise_school_year(v) if not pd.isna(v) else None)
+    academic = per_value(cols.get("Academic Year"), normalise_school_year)
     years = academic.fillna(years) if cols.name("Academic Year") else years
     scale = parse_numbers(cols.get("Overall Scale Score"))
     rejects.add(scale.isna() | (scale < 0) | (scale > 1000), "Overall Scale Score",
@@ -100,8 +100,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     grade = read_code(rejects, cols.get(*GRADE), cols.name(*GRADE), codes.GRADE, reject=False)
     frame = pd.DataFrame({
         "school_year": years, "window_id": windows, "student_id": student,
-        "school_code": cols.get("School").map(
-            lambda v: ctx.school_code(v) if not pd.isna(v) and v else None),
+        "school_code": per_value(cols.get("School"), lambda v: ctx.school_code(v) if v else None),
         "grade": grade, "subject": subject, "completion_date": dates,
         "is_baseline": baseline.eq(True), "scale_score": scale,
         "placement": cols.get("Overall Relative Placement", "Overall Placement"),

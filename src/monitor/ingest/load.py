@@ -34,10 +34,10 @@ from monitor.ingest.base import Adapted, Columns, Context, clip
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
 from monitor.items import Wording
 from monitor.measures import lattice
-from monitor.registry import Source
+from monitor.registry import ROSTER, Source
 
 SOURCES = {
-    "roster": roster.adapt,
+    ROSTER: roster.adapt,
     Source.ESGI: assessments.adapt_esgi,
     Source.IREADY: iready.adapt,
     Source.BENCHMARK: assessments.adapt_benchmark,
@@ -403,8 +403,13 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
         counts, warnings = _health_check(con, settings, reports)
         loaded = any(r.load_id is not None for r in reports)
         if loaded or not lattice.is_current(con, settings):
-            step("Counting and protecting every measure (the measures lattice)")
-            lattice.build(con, settings)
+            # Only the measures whose rows changed are counted again (lattice.build).
+            changed = {r.source for r in reports if r.load_id is not None
+                       and (r.loaded or r.replaced)} if loaded else None
+            step("Counting and protecting the measures whose rows changed (the measures "
+                 "lattice)" if lattice.recounted(con, settings, changed) is not None else
+                 "Counting and protecting every measure (the measures lattice)")
+            lattice.build(con, settings, changed)
             if loaded:
                 lattice.record_history(con, settings.as_of_date())
         if loaded or not health.is_kept(con, settings):

@@ -6,7 +6,7 @@ import pandas as pd
 
 from monitor.ingest import codes
 from monitor.ingest.base import Adapted, Columns, Context, read_code, require_values
-from monitor.ingest.common import Rejects, blank, normalise_school_year
+from monitor.ingest.common import Rejects, blank, normalise_school_year, per_value
 from monitor.ingest.readers import RawTable
 
 FLAGS = {
@@ -34,7 +34,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     grade = read_code(rejects, raw_grade, cols.name("Grade"), codes.GRADE)
     rejects.add(blank(raw_grade), "Grade", "required value is blank")
     raw_year = cols.get("School Year")
-    year = raw_year.map(lambda v: normalise_school_year(v) if not pd.isna(v) else None)
+    year = per_value(raw_year, normalise_school_year)
     rejects.add(year.isna(), "School Year", "not a school year like 2025-26")
     frame = pd.DataFrame({
         "school_year": year, "student_id": student, "school_code": school, "grade": grade,

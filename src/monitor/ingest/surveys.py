@@ -14,7 +14,7 @@ import hashlib
 import pandas as pd
 
 from monitor.ingest.base import Adapted, Columns, Context, dated_windows
-from monitor.ingest.common import Rejects, blank, parse_dates
+from monitor.ingest.common import Rejects, blank, parse_dates, per_value
 from monitor.ingest.readers import RawTable, UnreadableFile
 from monitor.items import (
     ITEMS_BY_ID,
@@ -95,14 +95,14 @@ def _placement(cols: Columns, ctx: Context, rejects: Rejects) -> tuple[pd.Series
     dates = parse_dates(raw)
     rejects.add(blank(raw) | dates.isna(), date_column, "not a date")
     years, windows, _ = dated_windows(rejects, ctx, MeasureId.SURVEY, date_column, dates)
-    codes = school.map(lambda v: ctx.school_code(v) if not pd.isna(v) else None)
+    codes = per_value(school, ctx.school_code)
     return codes, years, windows
 
 
 def _answers(responses: pd.Series, excluded: set[str]) -> tuple[pd.Series, pd.Series]:
     """(scale position or NA, unreadable mask) for a column of answers."""
-    text = responses.fillna("").map(normalise_text)
-    values = responses.fillna("").map(scale_value)
+    text = per_value(responses, normalise_text, "")
+    values = pd.to_numeric(per_value(responses, scale_value), errors="coerce")
     is_excluded = text.isin(excluded)
     unreadable = (text != "") & values.isna() & ~is_excluded
     return values.where(~is_excluded), unreadable

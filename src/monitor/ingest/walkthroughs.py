@@ -18,7 +18,7 @@ from monitor.ingest.base import (
     read_code,
     response_identity,
 )
-from monitor.ingest.common import Rejects, blank, parse_subjects
+from monitor.ingest.common import Rejects, blank, parse_subjects, per_value
 from monitor.ingest.readers import RawTable, UnreadableFile
 from monitor.registry import MeasureId, Source
 
@@ -94,8 +94,7 @@ def adapt(table: RawTable, ctx: Context) -> Adapted:
     frame.insert(1, "school_year", years)
     frame.insert(2, "window_id", windows)
     frame.insert(3, "observed_on", dates)
-    frame.insert(4, "school_code", school.map(
-        lambda v: ctx.school_code(v) if not pd.isna(v) else None))
+    frame.insert(4, "school_code", per_value(school, ctx.school_code))
     frame.insert(5, "grade", read_code(rejects, cols.get("Grade"), cols.name("Grade"),
                                        codes.GRADE, reject=False))
     frame.insert(6, "subject", observed_subjects(cols.get("Subject")))
