@@ -40,6 +40,10 @@ class Source(StrEnum):
     COACHING = "coaching"
 
 
+# The loader's source no measure counts but every student measure reads: a student's school,
+# grade and groups come from the roster.
+ROSTER = "roster"
+
 SOURCE_LABELS = {Source.ESGI: "ESGI", Source.IREADY: "i-Ready",
                  Source.BENCHMARK: "District benchmarks",
                  Source.PERFORMANCE_TASK: "Performance tasks", Source.STATE_TEST: "State test",

@@ -15,6 +15,8 @@
 -- $pool_subjects (false for surveys: a student and a teacher survey never pool),
 -- $pooled_details (false: leave out the rows of every detail pooled, already counted),
 -- $unpooled and $pooled_only (lists of details; '-' when none).
+-- stat_a is added up as a decimal: an exact sum, the same in whatever order DuckDB's threads
+-- add it (a float's last digit, and so a rounded mean, could differ from one build to the next).
 -- Students are counted once per cell by counting per student first (per_student), then
 -- counting rows: at 400,000 students twice as fast as count(DISTINCT student_id) over
 -- grouping sets (bench/REPORT.md).
@@ -37,7 +39,7 @@ per_student AS (
            count(*) FILTER (WHERE meets IS NOT NULL) AS records,
            count(*) FILTER (WHERE meets) AS meeting,
            count(*) FILTER (WHERE meets IS NULL) AS unmet,
-           sum(stat_a) FILTER (WHERE meets IS NOT NULL) AS sum_a,
+           sum(stat_a::DECIMAL(18, 6)) FILTER (WHERE meets IS NOT NULL) AS sum_a,
            count(stat_a) FILTER (WHERE meets IS NOT NULL) AS count_a
     FROM members
     WHERE $details AND (detail IS NULL OR NOT list_contains($pooled_only, detail))
@@ -52,7 +54,7 @@ per_student AS (
            count(*) FILTER (WHERE meets IS NOT NULL) AS records,
            count(*) FILTER (WHERE meets) AS meeting,
            count(*) FILTER (WHERE meets IS NULL) AS unmet,
-           sum(stat_a) FILTER (WHERE meets IS NOT NULL) AS sum_a,
+           sum(stat_a::DECIMAL(18, 6)) FILTER (WHERE meets IS NOT NULL) AS sum_a,
            count(stat_a) FILTER (WHERE meets IS NOT NULL) AS count_a
     FROM members
     WHERE detail IS NULL OR NOT list_contains($unpooled, detail)

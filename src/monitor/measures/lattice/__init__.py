@@ -52,9 +52,9 @@ from monitor.measures.lattice.dimensions import (
 from monitor.measures.lattice.principal import principal_hidden, principal_view, protect_table
 from monitor.measures.lattice.protecting import build_cells, protect
 from monitor.measures.lattice.reading import read
-from monitor.measures.lattice.stored import build, is_current, record_history
+from monitor.measures.lattice.stored import build, is_current, record_history, recounted
 
 __all__ = ["DIMENSIONS", "FEW_TEACHERS", "OBSERVED", "ONE_OUTCOME", "POOLED", "RATINGS", "SMALL",
            "build", "build_cells", "counts", "grade_keys", "is_current", "principal_hidden",
-           "principal_view", "protect", "protect_table", "read", "record_history",
+           "principal_view", "protect", "protect_table", "read", "record_history", "recounted",
            "rules_fingerprint", "rules_match"]

@@ -3,7 +3,7 @@ macros (queries/lattice_*.sql) with the rules of config.toml bound as parameters
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import pandas as pd
 
@@ -14,12 +14,16 @@ from monitor.measures.rules import rule_parameters
 from monitor.registry import MEASURES, MeasureId
 
 
-def counts(con, settings: Settings) -> Iterator[pd.DataFrame]:
-    """Each measure's cells with their counts (before protection), every year and window."""
+def counts(con, settings: Settings,
+           measures: Collection[str] | None = None) -> Iterator[pd.DataFrame]:
+    """Each measure's cells with their counts (before protection), every year and window; of
+    `measures` only, where given (the walks' ratings come with the learning walks)."""
     cursor = con.cursor()
     try:
         cursor.register("grade_keys", grade_keys())
         for measure, spec in MEASURES.items():
+            if measures is not None and measure not in measures:
+                continue
             params = rule_parameters(settings, measure) | {
                 "details": spec.details, "pool_subjects": spec.pool_subjects,
                 "pooled_details": True, "unpooled": [*spec.unpooled, "-"],

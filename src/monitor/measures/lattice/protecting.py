@@ -4,6 +4,7 @@ at once, measure by measure, the walks' rating cells with their parents."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -203,17 +204,18 @@ def build_cells(con, settings: Settings) -> pd.DataFrame:
     return cells.astype({d: "str" for d in DIMENSIONS})
 
 
-def _protected(con, settings: Settings) -> pd.DataFrame:
+def _protected(con, settings: Settings, measures: Collection[str] | None = None) -> pd.DataFrame:
     """As `build_cells`, with the dimensions as categories (what storing them needs).
 
     No sum crosses measures, so each measure is protected on its own, on a second thread
     while the database counts the next (DuckDB does not hold Python's lock while it counts):
     at 400,000 students the build takes about as long as the counting alone. The ratings
-    (RATINGS) are not protected on their own: they follow the walks' cells."""
+    (RATINGS) are not protected on their own: they follow the walks' cells. `measures`: those
+    only (None: every measure)."""
     rated = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lattice") as pool:
         pending = []
-        for raw in counts(con, settings):
+        for raw in counts(con, settings, measures):
             if raw["measure"].iloc[0] == RATINGS:
                 rated.append(raw)      # hidden as the walks' cells are: those come first
             else:

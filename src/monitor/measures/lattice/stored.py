@@ -6,20 +6,37 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Collection
 
 import pandas as pd
 
 from monitor.config import Settings
 from monitor.db import sql
-from monitor.measures.lattice.dimensions import STORED, rules_fingerprint, rules_match
+from monitor.measures.lattice.dimensions import RATINGS, STORED, rules_fingerprint, rules_match
 from monitor.measures.lattice.protecting import _protected, build_cells
+from monitor.registry import MEASURES, ROSTER, MeasureId
 
 
-def build(con, settings: Settings) -> int:
+def build(con, settings: Settings, sources: Collection[str] | None = None) -> int:
     """Count and protect the lattice of the database `con` (a load's writable copy) and store
-    it there, with the rules it was built under. Returns the number of cells."""
-    cells = _protected(con, settings)[STORED]
-    con.execute("DELETE FROM measure_lattice")
+    it there, with the rules it was built under. Returns the number of cells counted.
+
+    `sources`: the loader's sources whose rows a load run changed. Where the stored lattice is
+    for these rules and the roster is not among them, only the measures counting those
+    sources' rows are counted and protected again, and the others' cells kept: no sum crosses
+    a measure (each is protected on its own, `protect`) and a measure's cells depend on its
+    own rows and the roster's alone, so this is the whole build's lattice, cell for cell
+    (tests/measures/test_incremental_lattice.py). None: every measure."""
+    measures = recounted(con, settings, sources)
+    if measures == []:
+        return 0
+    cells = _protected(con, settings, measures)[STORED]
+    if measures is None:
+        con.execute("DELETE FROM measure_lattice")
+    else:
+        con.execute("DELETE FROM measure_lattice WHERE list_contains($measures, measure)",
+                    {"measures": [*measures, *([RATINGS] if MeasureId.WALKTHROUGH in measures
+                                               else [])]})
     con.register("lattice_cells", cells)
     try:
         con.execute("INSERT INTO measure_lattice BY NAME SELECT * FROM lattice_cells")
@@ -28,6 +45,14 @@ def build(con, settings: Settings) -> int:
     con.execute("INSERT OR REPLACE INTO meta VALUES ('lattice_rules', $rules)",
                 {"rules": rules_fingerprint(settings)})
     return len(cells)
+
+
+def recounted(con, settings: Settings, sources: Collection[str] | None) -> list[str] | None:
+    """The measures a build after changes to `sources` counts again (see `build`); None for
+    every one."""
+    if sources is None or ROSTER in sources or not is_current(con, settings):
+        return None
+    return [measure for measure, spec in MEASURES.items() if spec.source in sources]
 
 
 def record_history(con, as_of: dt.date) -> None:
