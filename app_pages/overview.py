@@ -92,10 +92,9 @@ st.subheader(sections.attention_heading(attention), anchor=False)
 if len(attention):
     st.caption("Whole schools on the headline measures first, then other measures, then "
                "student groups; within each, by how many students short of the goal (the gap "
-               "times n)." + (f" {len(attention)} in all: scroll the table, or download it "
-                              "as CSV." if len(attention) > ATTENTION_SHOWN else ""))
-    components.show_table(components.attention_table(attention), hide_index=True,
-                          key="overview_attention",
+               "times n).")
+    components.long_table(components.attention_table(attention), hide_index=True,
+                          key="overview_attention", file_name="needs-attention", what="items",
                           height=35 * (min(len(attention), ATTENTION_SHOWN) + 1) + 3)
 
 # The state test against the county and the state, from the public CAASPP research files.
@@ -122,5 +121,5 @@ if len(week.changes):
     st.caption("Each school's and the district's headline results (all students) that "
                "changed; the district first, then the largest changes. A result resting on "
                "a few new students says it was updated, without the size of the change.")
-    components.show_table(components.changes_table(week.changes), hide_index=True,
-                          key="overview_moved")
+    components.long_table(components.changes_table(week.changes), hide_index=True,
+                          key="overview_moved", file_name="what-changed", what="changes")

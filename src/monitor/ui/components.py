@@ -95,6 +95,25 @@ def show_table(table: pd.DataFrame | Styler, **kwargs) -> None:
     st.dataframe(table, **{"placeholder": ""} | kwargs)
 
 
+# A long list sends this many rows to the browser; the rest are one download away. (At 900
+# schools the attention list has thousands of items: every row sent twice on the overview took
+# a run's payload past 3 MB; no one reads past the first screenful, and the CSV has them all.)
+SHOWN_ROWS = 100
+
+
+def long_table(table: pd.DataFrame, *, key: str, file_name: str, what: str = "rows",
+               shown: int = SHOWN_ROWS, **kwargs) -> None:
+    """A table already in order, its first `shown` rows on the page and, when there are more, a
+    line saying so with every row as a CSV (made when the button is clicked)."""
+    show_table(table.head(shown), key=key, **kwargs)
+    if len(table) > shown:
+        line = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        line.caption(f"The first {shown:,} of {len(table):,} {what}, in order.")
+        line.download_button(f"All {len(table):,} (CSV)", lambda: to_csv_bytes(table),
+                             file_name=f"{file_name}.csv", mime="text/csv", key=f"{key}_all",
+                             icon=":material/download:", on_click="ignore")
+
+
 def readable(frame: pd.DataFrame) -> dict[str, object]:
     """A table's number formats (column_config, which the browser applies): counts with
     thousands separators (11,432) and other numbers to one decimal. The values underneath,

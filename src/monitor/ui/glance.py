@@ -2,8 +2,8 @@
 scrolling: which schools are off track on which goal, what changed this week, where to look
 next (the overview); a school's goals, what changed there and its own attention list (the
 School page). The data is monitor.views.glance and monitor.views.changes; every name and word from the
-data is escaped here (html.escape) before it is drawn. The whole lists are one click away
-(popovers with their tables)."""
+data is escaped here (html.escape) before it is drawn. The lists are one click away
+(popovers with their first rows, every row as a CSV: components.long_table)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def render_goals(goals: list[answers.Goal], *, key: str,
             ["Goal", "Window", "School", "Value (%)", "Goal (%)", "Points short", "Status"]]
         with row.popover(f"All {len(every):,}", icon=":material/list:",
                          help="Every school below a goal"):
-            components.show_table(every, hide_index=True, key=f"{key}_off_track")
+            components.long_table(every, hide_index=True, key=f"{key}_off_track",
+                                  file_name="schools-below-a-goal", what="schools below a goal")
     _html(lines)
 
 
@@ -100,8 +101,9 @@ def render_week(week: changes.Week, *, key: str, limit: int = 4,
     if len(week.changes):
         with row.popover(f"All {len(week.changes):,}", icon=":material/history:",
                          help="Every change of the week"):
-            components.show_table(components.changes_table(week.changes), hide_index=True,
-                                  key=f"{key}_changes")
+            components.long_table(components.changes_table(week.changes), hide_index=True,
+                                  key=f"{key}_changes", file_name="what-changed",
+                                  what="changes")
     lines = [f"<span class='quiet'>{escape(week.short())}</span>"]
     lines += [f"· {escape(line)}" for line in changes.summary(week, limit=2)[:limit]]
     _html(lines)
@@ -117,8 +119,9 @@ def render_next(attention: pd.DataFrame, *, key: str, limit: int = 5,
     if len(attention) > limit:
         with row.popover(f"All {len(attention):,}", icon=":material/list:",
                          help="Everything off track, in order"):
-            components.show_table(components.attention_table(attention), hide_index=True,
-                                  key=f"{key}_attention")
+            components.long_table(components.attention_table(attention), hide_index=True,
+                                  key=f"{key}_attention", file_name="needs-attention",
+                                  what="items")
     top = answers.look_next(attention, limit)
     _html([f"{_mark('not met')} <span class='what'>{escape(row.who)}</span>: "
            f"{escape(row.what)} <span class='quiet'>· {escape(row.why)}</span>"
