@@ -166,13 +166,14 @@ def waiting_for_schools(settings: Settings, calendar: pd.DataFrame, measure: str
     """Why a district status is held at a window, or None: the window is open and fewer than
     `status.reported_share` of the schools that take the measure have results in it (e.g.
     '1 of 31 schools in'). `calendar` is `assessment_calendar` output."""
-    row = calendar[(calendar["source"] == registry.spec(measure).source)
-                   & (calendar["calendar"] == settings.measures[measure].calendar)
-                   & (calendar["window_id"] == window_id)]
-    if row.empty or row["state"].iloc[0] != "open":
+    found = np.flatnonzero(
+        (calendar["source"].to_numpy(dtype=object) == registry.spec(measure).source)
+        & (calendar["calendar"].to_numpy(dtype=object) == settings.measures[measure].calendar)
+        & (calendar["window_id"].to_numpy(dtype=object) == window_id))
+    if not len(found) or calendar["state"].iloc[found[0]] != "open":
         return None
-    arrived, expected = int(row["schools_with_results"].iloc[0]), int(
-        row["schools_expected"].iloc[0])
+    arrived, expected = int(calendar["schools_with_results"].iloc[found[0]]), int(
+        calendar["schools_expected"].iloc[found[0]])
     if expected and arrived < settings.status.reported_share * expected:
         return f"{arrived} of {expected} schools in"
     return None
