@@ -211,3 +211,45 @@ def test_a_measure_with_details_is_its_pooled_value_in_the_grid_and_attention(de
         assert mine.empty or mine["value"].iloc[0] == pytest.approx(point["value"])
         checked += 1
     assert checked >= 5
+
+
+@hypothesis_settings(max_examples=60)
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.sampled_from(["BM1", "BM2", "BM3"])),
+                min_size=1, max_size=12),
+       st.integers(min_value=0, max_value=3))
+def test_the_data_pages_coverage_names_every_school_missing_a_started_window(rows, started_n):
+    """Each school expected (results from the source in either year) and missing a window
+    that has started is named, none other, in the schools' order (checked school by school
+    against the grid's definition)."""
+    import datetime as dt
+
+    from monitor.config import load_settings
+
+    settings = load_settings()
+    calendar = settings.calendars["benchmark"]
+    year = "2026-27"
+    starts = [w.dates(year)[0] for w in calendar.windows]
+    as_of = starts[started_n - 1] if started_n else starts[0] - dt.timedelta(days=1)
+    started = [w.id for w in calendar.windows if w.dates(year)[0] <= as_of]
+    schools = pd.DataFrame({"school_code": [f"S{i}" for i in range(len(rows))],
+                            "school_name": [f"School {i}" for i in range(len(rows))]})
+    found = []
+    for i, (this_year, last_year, label) in enumerate(rows):
+        window = next(w.id for w in calendar.windows if w.label == label)
+        if this_year:
+            found.append(("benchmark", year, f"S{i}", window, 12))
+        if last_year:
+            found.append(("benchmark", "2025-26", f"S{i}", window, 12))
+    found = pd.DataFrame(found, columns=["source", "school_year", "school_code", "window_id",
+                                         "n"])
+    section = sections.coverage(found, schools, "benchmark", "benchmark", calendar, year, as_of)
+    has = {(r.school_code, r.window_id) for r in found[found["school_year"] == year].itertuples()}
+    expected = set(found["school_code"])
+    missing = [c for c in schools["school_code"] if c in expected and started
+               and any((c, w) not in has for w in started)]
+    if missing:
+        names = ", ".join(f"School {c[1:]}" for c in missing[:3])
+        assert section.title == (f"{len(missing)} school(s) with a missing "
+                                 f"{calendar.label.lower()}: {names}")
+    else:
+        assert section.title.startswith("Every school with benchmark data has every window")
