@@ -7,6 +7,7 @@ import re
 import textwrap
 from html import escape
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -125,7 +126,8 @@ def readable(frame: pd.DataFrame) -> dict[str, object]:
         if (not isinstance(column, str) or pd.api.types.is_bool_dtype(values)
                 or not pd.api.types.is_numeric_dtype(values)):
             continue
-        whole = (values.dropna().astype(float) % 1 == 0).all()
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        whole = bool(np.all(np.isnan(numbers) | (numbers % 1 == 0)))
         formats[column] = st.column_config.NumberColumn(format="%,d" if whole else "%,.1f")
     return formats
 

@@ -2,7 +2,7 @@
 the same data instead of building it again (Plotly validates every property it is given, and
 that was most of a warm page run once the data was cached).
 
-Keyed on a digest of the factory's arguments by content (frames by pandas' row hashes,
+Keyed on a digest of the factory's arguments by content (frames by their pickle,
 everything else by its repr), so sessions showing the same data share one figure. Nothing
 changes a figure after it is built: Streamlit serialises a copy, and a slide or a PNG is drawn
 from a copy. Streamlit's own st.cache_resource would do the same, but its general-purpose
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 
@@ -25,13 +26,11 @@ MAX_FIGURES = 256
 
 def _digest(value: object, into) -> None:
     if isinstance(value, pd.DataFrame | pd.Series):
-        frame = value if isinstance(value, pd.DataFrame) else value.to_frame()
-        into.update(repr((type(value).__name__, list(frame.columns),
-                          [str(t) for t in frame.dtypes])).encode())
-        try:
-            into.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
-        except TypeError:           # cells pandas cannot hash (lists): the whole frame
-            into.update(frame.to_csv().encode())
+        # Its pickle: every value, dtype, column and index, so equal digests are equal frames
+        # (the same content laid out otherwise only misses the memo). Twenty times faster
+        # than pandas' row hashes on a chart's frame of Arrow strings, which were a sixth of a
+        # principal's warm School page.
+        into.update(pickle.dumps(value, protocol=5))
     elif isinstance(value, list | tuple):
         into.update(f"{type(value).__name__}{len(value)}".encode())
         for item in value:
