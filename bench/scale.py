@@ -34,6 +34,7 @@ AS_OF = "2026-11-23"
 SIZES = {"S": (5_000, 10), "M": (30_000, 50), "L": (400_000, 900)}
 RESULTS = HERE / "results.json"
 REPORT = HERE / "REPORT.md"
+TARGETS = HERE / "TARGETS.md"
 CHART = HERE / "scaling.png"
 PAGE_TITLES = {"overview": "District overview", "school": "School", "groups": "Student groups",
                "learning_walks": "Learning walks", "surveys": "Surveys", "data": "Data"}
@@ -283,9 +284,14 @@ def write_report(results: dict, reasons: str) -> None:
            f"{results.get('machine', '?')}. Demo districts as of {AS_OF}, two school years "
            f"each; server figures are medians of {results.get('repeat', '?')} runs, browser "
            "figures medians of as many warm visits. Raw figures: bench/results.json.", ""]
+    # The targets as last measured one by one with the scripts (bench/TARGETS.md, written by
+    # hand from their output), before the tables of the last whole `make bench`.
+    if TARGETS.exists():
+        out += [TARGETS.read_text().strip(), ""]
     targets_rows = targets(results)
     if targets_rows:
-        out += ["## Targets (size L unless noted)", "",
+        out += [f"## Targets at the last whole `make bench` ({results.get('measured', '?')}, size "
+                "L unless noted)", "",
                 table(["Target", "Measured", "", "Note"], targets_rows), ""]
         if reasons:
             out += [reasons.strip(), ""]

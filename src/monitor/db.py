@@ -303,11 +303,13 @@ def _forget_old_versions(target: Path) -> None:
 
 
 @contextlib.contextmanager
-def writable_copy(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writable_copy(path: Path | str | None = None,
+                  memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a copy of the database, swapped in atomically on success.
 
     Loads are serialised by a lock file beside the database. If the body raises, the copy is
-    thrown away and the database is untouched.
+    thrown away and the database is untouched. `memory_limit`: DuckDB's, for this connection
+    (past it, DuckDB spills to `<copy>.tmp` beside the database).
     """
     target = Path(path) if path else database_path()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -325,7 +327,8 @@ def writable_copy(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyCon
         try:
             if target.exists():
                 shutil.copy2(target, tmp)
-            con = duckdb.connect(str(tmp))
+            con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit}
+                                 if memory_limit else {})
             try:
                 create_schema(con)
                 yield con
@@ -337,3 +340,4 @@ def writable_copy(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyCon
         finally:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            shutil.rmtree(str(tmp) + ".tmp", ignore_errors=True)      # what DuckDB spilled

@@ -403,7 +403,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     try:
-        with writable_copy(path) as con:
+        with writable_copy(path, settings.engine.load_memory_limit) as con:
             found = schema_version_before(con)
             built = None
             if not lattice.is_current(con, settings):

@@ -184,8 +184,11 @@ class Engine(_Strict):
     threads: int = Field(0, ge=0)       # 0: one per core
     # Compute the measures tables of each new database version in the background (ui/warm.py).
     warm_after_load: bool = True
+    # The loader's own DuckDB (counting the lattice over every row): past it, DuckDB spills to
+    # a folder beside the database rather than take the machine (its default is 80% of RAM).
+    load_memory_limit: str = "2GB"
 
-    @field_validator("memory_limit")
+    @field_validator("memory_limit", "load_memory_limit")
     @classmethod
     def _size(cls, value: str) -> str:
         if not _MEMORY.match(value.strip()):

@@ -363,7 +363,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             progress(min(done / max(stages, 1), 1.0), text)
         done += 1
 
-    with writable_copy(db_path) as con:
+    with writable_copy(db_path, settings.engine.load_memory_limit) as con:
         prepared = []
         for path in ordered:
             report = FileReport(path.name)
