@@ -82,7 +82,7 @@ def child_floor(db: Path, files: list[Path]) -> dict:
     with duckdb.connect(str(db)) as con:
         for number, path in enumerate(files):
             con.read_csv(str(path)).to_table(f"t{number}")
-            rows += con.table(f"t{number}").aggregate("count(*)").fetchone()[0]
+            rows += con.table(f"t{number}").aggregate("count(*)").fetchall()[0][0]
         con.execute("CHECKPOINT")
     return {"seconds": time.perf_counter() - started, "rows": rows,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
