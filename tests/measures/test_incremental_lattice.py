@@ -80,11 +80,13 @@ def test_a_load_of_some_sources_stores_the_whole_builds_lattice(week, settings, 
                                                                monkeypatch):
     base, new = week
     counted: list[str] = []
+    counted_years: set[str] = set()
     real_counts = protecting.counts
 
-    def counting(con, settings, measures=None):
-        for raw in real_counts(con, settings, measures):
+    def counting(con, settings, measures=None, years=None):
+        for raw in real_counts(con, settings, measures, years):
             counted.append(str(raw["measure"].iloc[0]))
+            counted_years.update(raw["school_year"].astype(str))
             yield raw
     monkeypatch.setattr(protecting, "counts", counting)
     runs = ([[p] for p in new] if size == 1 else
@@ -94,11 +96,13 @@ def test_a_load_of_some_sources_stores_the_whole_builds_lattice(week, settings, 
         shutil.copy2(base, path)
         before = stored(path)
         counted.clear()
+        counted_years.clear()
         result = load_files(files, settings, db_path=path)
         assert result.exit_code == 0, [r.line() for r in result.reports]
         changed = {r.source for r in result.reports if r.loaded or r.replaced}
         after = stored(path)
         recounted = set(counted) - {lattice.RATINGS}
+        years_counted = set(counted_years)
         pd.testing.assert_frame_equal(after, whole_build(path, settings))
         # Only the measures counting the changed sources were counted again: every other
         # measure's cells are the ones stored before the load.
@@ -106,6 +110,9 @@ def test_a_load_of_some_sources_stores_the_whole_builds_lattice(week, settings, 
         mine = [m for m in MEASURES if m not in others]
         assert mine, changed
         assert recounted == set(mine), (changed, recounted)
+        # ...and only the school years the week's rows are in.
+        touched = set().union(*(r.school_years for r in result.reports if r.loaded))
+        assert years_counted and years_counted <= touched, (years_counted, touched)
         kept = before[before["measure"].isin(others)].reset_index(drop=True)
         pd.testing.assert_frame_equal(
             after[after["measure"].isin(others)].reset_index(drop=True), kept)
@@ -141,3 +148,29 @@ def test_a_run_that_changed_nothing_keeps_the_lattice(week, settings, tmp_path):
     assert all(r.loaded == 0 and r.replaced == 0 for r in result.reports)
     pd.testing.assert_frame_equal(stored(path), first)
     pd.testing.assert_frame_equal(first, whole_build(path, settings))
+
+
+def test_a_corrected_file_of_last_year_counts_last_year_again(week, settings, tmp_path,
+                                                             monkeypatch):
+    """A corrected export of last year (same name, one score changed): only last year's
+    cells of its measure are counted again, and the lattice is the whole build's."""
+    base, _ = week
+    original = next(p for p in base.parent.joinpath("last_week").iterdir()
+                    if p.name.startswith("district_benchmarks_2025"))
+    path = tmp_path / "corrected.duckdb"
+    shutil.copy2(base, path)
+    frame = pd.read_csv(original, dtype=str)
+    frame.loc[0, "Percent Correct"] = "0" if frame.loc[0, "Percent Correct"] != "0" else "100"
+    corrected = tmp_path / original.name
+    frame.to_csv(corrected, index=False)
+    years: list[set] = []
+    real_counts = protecting.counts
+
+    def counting(con, settings, measures=None, years_=None):
+        years.append(set(years_ or ["*"]))
+        yield from real_counts(con, settings, measures, years_)
+    monkeypatch.setattr(protecting, "counts", counting)
+    result = load_files([corrected], settings, db_path=path)
+    assert result.exit_code == 0 and result.reports[0].replaced, result.reports[0].line()
+    assert years == [{"2025-26"}]
+    pd.testing.assert_frame_equal(stored(path), whole_build(path, settings))

@@ -102,6 +102,9 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)  # "Rush Flag: 3 rows with 'maybe' ..."
     load_id: int | None = None
+    # The school years its rows are in (None among them: a row with none), which are those of
+    # the rows it replaced too (a corrected file replaces its own years' windows).
+    school_years: set[str | None] = field(default_factory=set)
 
     def line(self) -> str:
         if self.error:
@@ -297,6 +300,9 @@ def _load_one(con, path: Path, table: RawTable, adapted: Adapted, settings: Sett
         report.duplicates = accepted_rows - report.loaded
         years = ",".join(sorted(staged["school_year"].dropna().astype(str).unique())) \
             if "school_year" in staged else ""
+        report.school_years = (set(staged["school_year"].dropna().astype(str))
+                               | ({None} if staged["school_year"].isna().any() else set())
+                               if "school_year" in staged else {None})
         windows = ",".join(sorted(staged["window_id"].dropna().astype(str).unique())) \
             if "window_id" in staged else ""
         con.execute(
@@ -404,12 +410,14 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
         loaded = any(r.load_id is not None for r in reports)
         if loaded or not lattice.is_current(con, settings):
             # Only the measures whose rows changed are counted again (lattice.build).
-            changed = {r.source for r in reports if r.load_id is not None
-                       and (r.loaded or r.replaced)} if loaded else None
+            changing = [r for r in reports if r.load_id is not None and (r.loaded or r.replaced)]
+            changed = {r.source for r in changing} if loaded else None
+            # ...and only the school years their rows are in (every year: a row with none).
+            years = set().union(*(r.school_years for r in changing)) if loaded else {None}
             step("Counting and protecting the measures whose rows changed (the measures "
                  "lattice)" if lattice.recounted(con, settings, changed) is not None else
                  "Counting and protecting every measure (the measures lattice)")
-            lattice.build(con, settings, changed)
+            lattice.build(con, settings, changed, None if None in years else years)
             if loaded:
                 lattice.record_history(con, settings.as_of_date())
         if loaded or not health.is_kept(con, settings):

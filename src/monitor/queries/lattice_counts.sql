@@ -14,7 +14,9 @@
 -- Parameters: the measure's rule parameters (macros.sql), $details (whether it has any),
 -- $pool_subjects (false for surveys: a student and a teacher survey never pool),
 -- $pooled_details (false: leave out the rows of every detail pooled, already counted),
--- $unpooled and $pooled_only (lists of details; '-' when none).
+-- $unpooled and $pooled_only (lists of details; '-' when none), $years (the school years to
+-- count; '*' for every one: no sum crosses a school year, so a load counts only those its
+-- rows touched).
 -- stat_a is added up as a decimal: an exact sum, the same in whatever order DuckDB's threads
 -- add it (a float's last digit, and so a rounded mean, could differ from one build to the next).
 -- Students are counted once per cell by counting per student first (per_student), then
@@ -26,6 +28,7 @@ WITH outcomes AS (
                           $growth_windows, $growth_values, $exclude_rushed,
                           $favorable_top5, $favorable_top7, $reversed_items, $survey_detail,
                           $coaching_partly, $rubric_level)
+    WHERE (list_contains($years, '*') OR list_contains($years, school_year))
 ),
 members AS (
     SELECT o.*, 'all' AS group_id FROM outcomes o

@@ -2,14 +2,14 @@
 -- which do not add up and so are taken over each cell's students directly: per school and the
 -- district, grade key (grade, band, all: `grade_keys` registered beside it), subject and pooled
 -- subjects, and student group. Grain as lattice_rollup.sql, detail always '*'.
--- Parameters: the measure's rule parameters (macros.sql).
+-- Parameters: the measure's rule parameters (macros.sql), $years (as lattice_counts).
 WITH outcomes AS (
     SELECT *
     FROM measure_outcomes($measure, $esgi_cut, $proficient_rank, $percent_cut,
                           $growth_windows, $growth_values, $exclude_rushed,
                           $favorable_top5, $favorable_top7, $reversed_items, $survey_detail,
                           $coaching_partly, $rubric_level)
-    WHERE meets IS NOT NULL
+    WHERE meets IS NOT NULL AND (list_contains($years, '*') OR list_contains($years, school_year))
 ),
 members AS (
     SELECT o.*, 'all' AS group_id FROM outcomes o

@@ -10,7 +10,8 @@
 -- Grain: (school_year, window_id, scope, grade, subject, detail), the grain of
 -- lattice_counts.sql for group 'all' ('__district__', '__unplaced__', grade keys through
 -- `grade_keys` registered beside it, '*' for every subject and every detail pooled).
--- Parameters: the measure's rule parameters (macros.sql) and $unpooled (as lattice_counts).
+-- Parameters: the measure's rule parameters (macros.sql), $unpooled and $years (as
+-- lattice_counts).
 WITH observed AS (
     SELECT school_year, window_id, school_code, grade, coalesce(subject, '(none)') AS subject,
            detail, person
@@ -18,7 +19,7 @@ WITH observed AS (
                           $growth_windows, $growth_values, $exclude_rushed,
                           $favorable_top5, $favorable_top7, $reversed_items, $survey_detail,
                           $coaching_partly, $rubric_level)
-    WHERE meets IS NOT NULL
+    WHERE meets IS NOT NULL AND (list_contains($years, '*') OR list_contains($years, school_year))
 ),
 subjects AS (       -- each subject, and every subject pooled
     SELECT * EXCLUDE (subject), unnest([subject, '*']) AS subject FROM observed

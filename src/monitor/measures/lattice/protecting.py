@@ -204,18 +204,19 @@ def build_cells(con, settings: Settings) -> pd.DataFrame:
     return cells.astype({d: "str" for d in DIMENSIONS})
 
 
-def _protected(con, settings: Settings, measures: Collection[str] | None = None) -> pd.DataFrame:
+def _protected(con, settings: Settings, measures: Collection[str] | None = None,
+               years: Collection[str] | None = None) -> pd.DataFrame:
     """As `build_cells`, with the dimensions as categories (what storing them needs).
 
     No sum crosses measures, so each measure is protected on its own, on a second thread
     while the database counts the next (DuckDB does not hold Python's lock while it counts):
     at 400,000 students the build takes about as long as the counting alone. The ratings
-    (RATINGS) are not protected on their own: they follow the walks' cells. `measures`: those
-    only (None: every measure)."""
+    (RATINGS) are not protected on their own: they follow the walks' cells. `measures` and `years`:
+    those only (None: every one)."""
     rated = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lattice") as pool:
         pending = []
-        for raw in counts(con, settings, measures):
+        for raw in counts(con, settings, measures, years):
             if raw["measure"].iloc[0] == RATINGS:
                 rated.append(raw)      # hidden as the walks' cells are: those come first
             else:

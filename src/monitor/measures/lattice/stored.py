@@ -17,7 +17,8 @@ from monitor.measures.lattice.protecting import _protected, build_cells
 from monitor.registry import MEASURES, ROSTER, MeasureId
 
 
-def build(con, settings: Settings, sources: Collection[str] | None = None) -> int:
+def build(con, settings: Settings, sources: Collection[str] | None = None,
+          years: Collection[str] | None = None) -> int:
     """Count and protect the lattice of the database `con` (a load's writable copy) and store
     it there, with the rules it was built under. Returns the number of cells counted.
 
@@ -26,17 +27,26 @@ def build(con, settings: Settings, sources: Collection[str] | None = None) -> in
     sources' rows are counted and protected again, and the others' cells kept: no sum crosses
     a measure (each is protected on its own, `protect`) and a measure's cells depend on its
     own rows and the roster's alone, so this is the whole build's lattice, cell for cell
-    (tests/measures/test_incremental_lattice.py). None: every measure."""
+    (tests/measures/test_incremental_lattice.py). None: every measure.
+
+    `years`: the school years those rows are in (None: every year). No sum crosses a school
+    year either, and a measure's cells of one year depend on that year's rows alone (a
+    student's i-Ready baseline, a teacher's first rating, a coaching cycle are of the year),
+    so only those years' cells of those measures are counted again."""
     measures = recounted(con, settings, sources)
     if measures == []:
         return 0
-    cells = _protected(con, settings, measures)[STORED]
+    if measures is None:
+        years = None
+    cells = _protected(con, settings, measures, years)[STORED]
     if measures is None:
         con.execute("DELETE FROM measure_lattice")
     else:
-        con.execute("DELETE FROM measure_lattice WHERE list_contains($measures, measure)",
+        con.execute("DELETE FROM measure_lattice WHERE list_contains($measures, measure) AND "
+                    "(list_contains($years, '*') OR list_contains($years, school_year))",
                     {"measures": [*measures, *([RATINGS] if MeasureId.WALKTHROUGH in measures
-                                               else [])]})
+                                               else [])],
+                     "years": sorted(years) if years is not None else ["*"]})
     con.register("lattice_cells", cells)
     try:
         con.execute("INSERT INTO measure_lattice BY NAME SELECT * FROM lattice_cells")
