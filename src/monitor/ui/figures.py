@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import pickle
+import pickle  # nosec B403 - only dumps (a digest of our own frames), never loads
 import threading
 from collections import OrderedDict
 
