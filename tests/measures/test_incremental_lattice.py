@@ -75,7 +75,9 @@ def test_the_weeks_files_are_not_a_roster(week):
     assert len(new) >= 3 and not any(ROSTER in p.name for p in new)
 
 
-@pytest.mark.parametrize("size", [1, 2, "all"])
+# Each file alone in the fast lane; pairs and the whole week in the whole suite's.
+@pytest.mark.parametrize("size", [1, pytest.param(2, marks=pytest.mark.slow),
+                                  pytest.param("all", marks=pytest.mark.slow)])
 def test_a_load_of_some_sources_stores_the_whole_builds_lattice(week, settings, tmp_path, size,
                                                                monkeypatch):
     base, new = week
