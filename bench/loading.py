@@ -51,10 +51,12 @@ def child_load(db: Path, files: list[Path]) -> dict:
     recounted: list[str] | None = None
     real_build = lattice.build
 
-    def build(con, settings, sources=None):
+    def build(con, settings, sources=None, years=None):
         nonlocal recounted
         recounted = lattice.recounted(con, settings, sources)
-        return real_build(con, settings, sources)
+        if recounted is not None and years is not None:
+            recounted = [f"{m} ({', '.join(sorted(years))})" for m in recounted]
+        return real_build(con, settings, sources, years)
 
     from monitor.ingest import load as loader
     loader.lattice.build = build
