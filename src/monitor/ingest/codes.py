@@ -17,8 +17,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
+
+from monitor.ingest.common import per_value
 
 _SPACES = re.compile(r"\s+")
 
@@ -74,14 +75,11 @@ class Code:
 
     def read(self, series: pd.Series) -> Reading:
         """Each cell's meaning; unique values are read once (large exports stay fast)."""
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        meanings = np.empty(len(uniques) + 1, dtype=object)    # the last: a blank cell (-1)
-        meanings[:-1] = [self.meaning(v) for v in uniques]
-        meanings[-1] = self.blank
-        unknown = np.fromiter((m is UNRECOGNISED for m in meanings), bool, len(meanings))
-        unrecognised = pd.Series(unknown[codes], index=series.index)
+        meanings = per_value(series, self.meaning, self.blank).to_numpy(copy=True)
+        unknown = meanings == UNRECOGNISED      # the sentinel compares by identity
+        unrecognised = pd.Series(unknown, index=series.index)
         meanings[unknown] = None
-        values = pd.Series(meanings[codes], index=series.index, dtype=object)
+        values = pd.Series(meanings, index=series.index, dtype=object)
         values = values.where(values.notna(), None)
         return Reading(values, unrecognised)
 
