@@ -4,8 +4,9 @@ at once, measure by measure, the walks' rating cells with their parents."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -207,29 +208,47 @@ def build_cells(con, settings: Settings) -> pd.DataFrame:
 def _protected(con, settings: Settings, measures: Collection[str] | None = None,
                years: Collection[str] | None = None) -> pd.DataFrame:
     """As `build_cells`, with the dimensions as categories (what storing them needs).
+    `measures` and `years`: those only (None: every one)."""
+    parts = list(protected_parts(con, settings, measures, years))
+    if not parts:
+        empty = pd.DataFrame(columns=[*DIMENSIONS, "n", "n_records", "n_meeting"])
+        return _finish(empty.assign(hidden=False, reason=None), settings)
+    return pd.concat(parts, ignore_index=True)
+
+
+def protected_parts(con, settings: Settings, measures: Collection[str] | None = None,
+                    years: Collection[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The lattice's cells, counted and protected, a measure at a time (none empty), as each
+    is ready: a load stores each as it comes rather than holding the whole lattice at once.
 
     No sum crosses measures, so each measure is protected on its own, on a second thread
     while the database counts the next (DuckDB does not hold Python's lock while it counts):
     at 400,000 students the build takes about as long as the counting alone. The ratings
-    (RATINGS) are not protected on their own: they follow the walks' cells. `measures` and `years`:
-    those only (None: every one)."""
+    (RATINGS) are not protected on their own: they follow the walks' cells, and come last.
+    `measures` and `years`: those only (None: every one)."""
     rated = []
+    walks = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lattice") as pool:
-        pending = []
+        pending: deque[Future] = deque()
         for raw in counts(con, settings, measures, years):
             if raw["measure"].iloc[0] == RATINGS:
                 rated.append(raw)      # hidden as the walks' cells are: those come first
             else:
                 pending.append(pool.submit(_protected_measure, raw, settings))
-        parts = [part.result() for part in pending]
-    walks = [part for part in parts if len(part) and part["measure"].iloc[0] == MeasureId.WALKTHROUGH]
-    parts += [_with_parents_hidden(_counted(raw), walks[0] if walks else None, settings)
-              for raw in rated]
-    parts = [part for part in parts if len(part)]
-    if not parts:
-        empty = pd.DataFrame(columns=[*DIMENSIONS, "n", "n_records", "n_meeting"])
-        return _finish(empty.assign(hidden=False, reason=None), settings)
-    return pd.concat(parts, ignore_index=True)
+            while pending and (pending[0].done() or len(pending) > 1):
+                part = pending.popleft().result()
+                if len(part):
+                    walks = part if part["measure"].iloc[0] == MeasureId.WALKTHROUGH else walks
+                    yield part
+        for future in pending:
+            part = future.result()
+            if len(part):
+                walks = part if part["measure"].iloc[0] == MeasureId.WALKTHROUGH else walks
+                yield part
+    for raw in rated:
+        part = _with_parents_hidden(_counted(raw), walks, settings)
+        if len(part):
+            yield part
 
 
 def _counted(raw: pd.DataFrame) -> pd.DataFrame:

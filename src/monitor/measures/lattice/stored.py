@@ -13,7 +13,7 @@ import pandas as pd
 from monitor.config import Settings
 from monitor.db import sql
 from monitor.measures.lattice.dimensions import RATINGS, STORED, rules_fingerprint, rules_match
-from monitor.measures.lattice.protecting import _protected, build_cells
+from monitor.measures.lattice.protecting import build_cells, protected_parts
 from monitor.registry import MEASURES, ROSTER, MeasureId
 
 
@@ -38,8 +38,6 @@ def build(con, settings: Settings, sources: Collection[str] | None = None,
         return 0
     if measures is None:
         years = None
-    cells = _protected(con, settings, measures, years)[STORED]
-    if measures is None:
         con.execute("DELETE FROM measure_lattice")
     else:
         con.execute("DELETE FROM measure_lattice WHERE list_contains($measures, measure) AND "
@@ -47,14 +45,19 @@ def build(con, settings: Settings, sources: Collection[str] | None = None,
                     {"measures": [*measures, *([RATINGS] if MeasureId.WALKTHROUGH in measures
                                                else [])],
                      "years": sorted(years) if years is not None else ["*"]})
-    con.register("lattice_cells", cells)
-    try:
-        con.execute("INSERT INTO measure_lattice BY NAME SELECT * FROM lattice_cells")
-    finally:
-        con.unregister("lattice_cells")
+    stored = 0
+    # Each measure's cells stored as they are protected: the whole lattice is never held in
+    # memory at once (at 400,000 students, several million cells).
+    for part in protected_parts(con, settings, measures, years):
+        con.register("lattice_cells", part[STORED])
+        try:
+            con.execute("INSERT INTO measure_lattice BY NAME SELECT * FROM lattice_cells")
+        finally:
+            con.unregister("lattice_cells")
+        stored += len(part)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('lattice_rules', $rules)",
                 {"rules": rules_fingerprint(settings)})
-    return len(cells)
+    return stored
 
 
 def recounted(con, settings: Settings, sources: Collection[str] | None) -> list[str] | None:
