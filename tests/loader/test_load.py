@@ -277,10 +277,11 @@ def test_progress_is_told_each_stage(tmp_path, settings):
     load_files([bench, roster], settings, db_path=tmp_path / "m.duckdb",
                progress=lambda fraction, text: seen.append((round(fraction, 2), text)))
     assert [text.split()[0] for _, text in seen] == [
-        "Reading", "Reading", "Checking", "Writing", "Checking", "Writing", "Checking",
-        "Counting", "Saving"]
+        "Opening", "Opening", "Reading", "Checking", "Writing", "Reading", "Checking",
+        "Writing", "Checking", "Counting", "Saving"]
     assert seen[-3][1] == "Checking data health"
-    assert seen[2][1] == "Checking 12 rows of roster.csv"      # rosters go first
+    assert seen[2][1] == "Reading roster.csv"                   # rosters go first
+    assert seen[3][1] == "Checking 12 rows of roster.csv"
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] < 1
 

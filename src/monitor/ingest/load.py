@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,36 +21,12 @@ import pandas as pd
 from monitor.config import Settings
 from monitor.db import database_path, scalar, sql, writable_copy
 from monitor.exports import write_csv
-from monitor.ingest import (
-    assessments,
-    caaspp,
-    coaching,
-    health,
-    iready,
-    roster,
-    surveys,
-    walkthroughs,
-)
-from monitor.ingest.base import Adapted, Columns, Context, clip
+from monitor.ingest import health
+from monitor.ingest.base import Adapted, Context, clip
 from monitor.ingest.readers import RawTable, UnreadableFile, read_table
-from monitor.items import Wording
+from monitor.ingest.sources import SOURCES, detect_source
 from monitor.measures import lattice
-from monitor.registry import ROSTER, Source
 
-SOURCES = {
-    ROSTER: roster.adapt,
-    Source.ESGI: assessments.adapt_esgi,
-    Source.IREADY: iready.adapt,
-    Source.BENCHMARK: assessments.adapt_benchmark,
-    Source.PERFORMANCE_TASK: assessments.adapt_performance_task,
-    Source.STATE_TEST: assessments.adapt_state_test,
-    Source.WALKTHROUGH: walkthroughs.adapt,
-    Source.SURVEY: surveys.adapt,
-    Source.COACHING: coaching.adapt,
-    "caaspp_research": caaspp.adapt_research,
-    "caaspp_entities": caaspp.adapt_entities,
-    "caaspp_groups": caaspp.adapt_groups,
-}
 # Tables an adapter may write; identifiers in the generated anti-join come only from here.
 TABLE_COLUMNS = {
     "roster": ("school_year", "student_id", "school_code", "grade", "race_ethnicity",
@@ -138,45 +115,6 @@ class LoadResult:
         """As `exit_code`, but a health warning is a failure too (`load --strict`)."""
         code = self.exit_code
         return EXIT_HEALTH if self.warnings and code != EXIT_UNREADABLE else code
-
-
-def detect_source(table: RawTable, wording: Wording | None = None) -> str:
-    """Which adapter a file needs, from its headers alone (`wording`: the district's own
-    wording of survey items, config.toml [surveys.wording])."""
-    cols = Columns(table)
-    if caaspp.looks_like_research(cols):
-        return "caaspp_research"
-    if caaspp.looks_like_entities(cols):
-        return "caaspp_entities"
-    if caaspp.looks_like_groups(cols):
-        return "caaspp_groups"
-    if roster.looks_like(cols):
-        return "roster"
-    if iready.looks_like(cols):
-        return Source.IREADY
-    if table.question_text is not None or surveys.is_long(cols) or surveys.is_wide(table, wording):
-        return Source.SURVEY
-    if coaching.looks_like(cols):
-        return Source.COACHING
-    if walkthroughs.looks_like(cols):
-        return Source.WALKTHROUGH
-    if assessments.looks_like_state(cols):
-        return Source.STATE_TEST
-    if cols.has("Test Name", "Total Questions"):
-        return Source.ESGI
-    if cols.has("Assessment"):
-        return (Source.PERFORMANCE_TASK if assessments.is_performance_task(cols)
-                else Source.BENCHMARK)
-    if assessments.looks_like_wide_benchmark(cols):
-        return Source.BENCHMARK
-    if surveys.looks_like_unknown_items(table):
-        return Source.SURVEY        # whose items are not known: the survey loader says which
-    raise UnreadableFile(
-        f"{table.path.name}: cannot tell what kind of export this is from its headers "
-        f"({', '.join(clip(str(c)) for c in list(table.frame.columns)[:12])}); use --source "
-        "with one of "
-        f"{', '.join(SOURCES)}"
-    )
 
 
 def _context(con: duckdb.DuckDBPyConnection, settings: Settings,
@@ -361,7 +299,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
     reports: list[FileReport] = []
     rejected: list[dict[str, object]] = []
     ordered = [Path(p) for p in paths]
-    stages, done = 3 * len(ordered) + 3, 0
+    stages, done = 4 * len(ordered) + 3, 0
 
     def step(text: str) -> None:
         nonlocal done
@@ -369,29 +307,53 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             progress(min(done / max(stages, 1), 1.0), text)
         done += 1
 
+    def counted(table: RawTable, report: FileReport) -> RawTable:
+        report.rows_read = len(table.frame)
+        limit = settings.loading.max_rows_per_file
+        if report.rows_read > limit:
+            raise UnreadableFile(
+                f"{table.path.name}: {report.rows_read:,} data rows, more than the limit of "
+                f"{limit:,} (loading.max_rows_per_file); split the export and load the parts")
+        return table
+
     with writable_copy(db_path, settings.engine.load_memory_limit) as con:
-        prepared = []
+        # First what kind of export each file is, from its headers and first rows (a peek of
+        # a large file): each is then read whole, checked and written in turn, so that a run
+        # holds one large file's cells at a time, not every file's (at 400,000 students,
+        # gigabytes of strings).
+        prepared: list[tuple[Path, RawTable | None, FileReport]] = []
         for path in ordered:
             report = FileReport(path.name)
             reports.append(report)
-            step(f"Reading {path.name}")
+            step(f"Opening {path.name}")
             try:
-                table = read_table(path, settings.columns)
-                report.rows_read = len(table.frame)
-                limit = settings.loading.max_rows_per_file
-                if report.rows_read > limit:
-                    raise UnreadableFile(
-                        f"{path.name}: {report.rows_read:,} data rows, more than the limit of "
-                        f"{limit:,} (loading.max_rows_per_file); split the export and load the "
-                        "parts")
-                report.source = source or detect_source(table, settings.surveys.wording)
-                prepared.append((path, table, report))
+                table = read_table(path, settings.columns, peek=True)
+                if table.whole:
+                    counted(table, report)
+                found = source or detect_source(table, settings.surveys.wording,
+                                                headers_only=not table.whole)
+                if found is None:       # told by its values, not its headers: read it whole
+                    table = counted(read_table(path, settings.columns), report)
+                    found = detect_source(table, settings.surveys.wording)
+                report.source = found
+                prepared.append((path, table if table.whole else None, report))
             except UnreadableFile as exc:
                 report.error = clip(str(exc), 1000)
         # Rosters first, so results loaded in the same run find their students.
         prepared.sort(key=lambda item: item[2].source != "roster")
-        done = len(ordered) + 2 * (len(ordered) - len(prepared))
-        for path, table, report in prepared:
+        done = len(ordered) + 3 * (len(ordered) - len(prepared))
+        queue = deque(prepared)
+        del prepared
+        while queue:
+            path, table, report = queue.popleft()
+            step(f"Reading {path.name}")
+            if table is None:
+                try:
+                    table = counted(read_table(path, settings.columns), report)
+                except UnreadableFile as exc:
+                    report.error = clip(str(exc), 1000)
+                    done += 2
+                    continue
             step(f"Checking {report.rows_read:,} rows of {path.name}")
             try:
                 adapted = SOURCES[report.source](table, _context(con, settings, school_year))
@@ -405,6 +367,7 @@ def load_files(paths: list[Path | str], settings: Settings, source: str | None =
             rejected.extend(_reject_rows(table, adapted))
             step(f"Writing {path.name}")
             _load_one(con, path, table, adapted, settings, report)
+            del table, adapted          # before the next file is read
         step("Checking data health")
         counts, warnings = _health_check(con, settings, reports)
         loaded = any(r.load_id is not None for r in reports)

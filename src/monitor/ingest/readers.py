@@ -7,12 +7,19 @@ spaces and are mapped through config.toml's [columns] section.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+# What a peek reads of a CSV: its header and first rows, enough to tell what kind of export it is.
+# (At least PEEK_LINES lines: a Qualtrics export's question text and import ids among them.)
+PEEK_BYTES = 1 << 20
+PEEK_LINES = 8
 
 
 class UnreadableFile(ValueError):
@@ -26,22 +33,27 @@ class RawTable:
     header_rows: int = 1         # rows above the first data row (row numbers in messages)
     question_text: dict[str, str] | None = None  # Qualtrics: column -> question text row
     encoding: str = "utf-8"
+    whole: bool = True           # False: a peek, the file's first rows only (read_table)
 
     def file_row(self, index: int) -> int:
         """1-based line of a data row in the file, counting header rows."""
         return index + self.header_rows + 1
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _encoding(data: bytes) -> tuple[str, int]:
+    """(encoding, bytes to skip) of a CSV's bytes: UTF-8 (after a byte order mark, if any),
+    else Windows-1252 (what a spreadsheet saves); the decoded text is not kept."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:       # a BOM, then not UTF-8 after all
-            return data[3:].decode("cp1252", errors="replace"), "cp1252"
+            codecs.decode(memoryview(data)[3:], "utf-8")
+            return "utf-8", 3
+        except UnicodeDecodeError:
+            return "cp1252", 3
     try:
-        return data.decode("utf-8"), "utf-8"
+        codecs.decode(data, "utf-8")
+        return "utf-8", 0
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        return "cp1252", 0
 
 
 def _delimiter(first_line: str) -> str:
@@ -63,37 +75,58 @@ def _finish(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     frame.columns = columns
     frame = frame.loc[:, ~frame.columns.duplicated()]
     # Whole-row blanks (trailing separators at the end of an export) are not data rows.
-    stripped = frame.apply(lambda col: col.str.strip())
-    return frame[~(stripped.isna() | (stripped == "")).all(axis=1)]
+    # (A column at a time: a second copy of a large file's every cell is not needed.)
+    blank = np.ones(len(frame), dtype=bool)
+    for _, column in frame.items():
+        blank &= column.str.strip().fillna("").eq("").to_numpy(bool)
+        if not blank.any():
+            return frame
+    return frame[~blank]
 
 
-def read_table(path: Path | str, mapping: dict[str, str] | None = None) -> RawTable:
+def read_table(path: Path | str, mapping: dict[str, str] | None = None, *,
+               peek: bool = False) -> RawTable:
+    """The file's table of strings. `peek`: of a CSV, its header and first rows only (about
+    PEEK_BYTES of it: enough to tell what kind of export it is); a workbook is read whole."""
     path = Path(path)
     mapping = mapping or {}
     try:
-        data = path.read_bytes()
+        if peek:
+            with path.open("rb") as handle:
+                data = handle.read(PEEK_BYTES + 1)
+            if len(data) > PEEK_BYTES and data.count(b"\n", 0, PEEK_BYTES) >= PEEK_LINES:
+                data = data[:data.rindex(b"\n", 0, PEEK_BYTES) + 1]
+            else:
+                peek = False            # the whole file (or lines longer than a peek holds)
+        if not peek:
+            data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"{path.name}: cannot read the file ({exc.strerror})") from exc
     if not data.strip():
         raise UnreadableFile(f"{path.name}: the file is empty")
     if path.suffix.lower() in {".xlsx", ".xlsm"} or data[:4] == b"PK\x03\x04":
-        return _read_excel(path, data, mapping)
+        return _read_excel(path, data if not peek else path.read_bytes(), mapping)
     if b"\x00" in data[:4096]:
         raise UnreadableFile(f"{path.name}: not a text CSV or .xlsx file (binary content)")
-    text, encoding = _decode(data)
-    if not text.strip():
+    encoding, skip = _encoding(data)
+    body = memoryview(data)[skip:]
+    first_line = codecs.decode(body[:64 * 1024], encoding, errors="replace").split("\n", 1)[0]
+    if not first_line.strip() and not codecs.decode(body, encoding, errors="replace").strip():
         raise UnreadableFile(f"{path.name}: the file is empty")
-    first_line = text.split("\n", 1)[0]
     try:
+        # Parsed from the bytes themselves (no decoded copy of a large file beside them).
         frame = pd.read_csv(
-            io.StringIO(text), sep=_delimiter(first_line), dtype=str, keep_default_na=False,
-            na_values=[], quoting=csv.QUOTE_MINIMAL, skipinitialspace=False,
+            io.BytesIO(body), sep=_delimiter(first_line), dtype="string",
+            keep_default_na=False, na_values=[], quoting=csv.QUOTE_MINIMAL,
+            skipinitialspace=False, encoding=encoding, encoding_errors="replace",
         )
     except pd.errors.EmptyDataError as exc:
         raise UnreadableFile(f"{path.name}: no header row") from exc
     except (pd.errors.ParserError, csv.Error) as exc:
+        if peek:                        # cut inside a quoted cell: read it whole
+            return read_table(path, mapping)
         raise UnreadableFile(f"{path.name}: not a readable CSV ({exc})") from exc
-    frame = frame.astype("string")
+    del data, body
     header_rows, question_text = 1, None
     if len(frame) >= 2 and str(frame.iloc[1, 0]).startswith('{"ImportId"'):
         # Qualtrics: row 2 of the file is the question text, row 3 the import ids.
@@ -106,7 +139,8 @@ def read_table(path: Path | str, mapping: dict[str, str] | None = None) -> RawTa
             new: question_text.get(clean_header(old), "")
             for old, new in zip(question_text, frame.columns, strict=False)
         }
-    return RawTable(path, frame, header_rows, question_text, encoding)
+    return RawTable(path, frame, header_rows, question_text,
+                    "utf-8-sig" if skip and encoding == "utf-8" else encoding, whole=not peek)
 
 
 def _read_excel(path: Path, data: bytes, mapping: dict[str, str]) -> RawTable:
