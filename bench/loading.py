@@ -34,8 +34,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PHASES = {"Reading": "reading", "Checking data health": "health", "Checking": "checking rows",
-          "Writing": "writing", "Counting": "lattice", "Saving": "saving"}
+PHASES = {"Opening": "reading", "Reading": "reading", "Checking data health": "health",
+          "Checking": "checking rows", "Writing": "writing", "Counting": "lattice", "Saving": "saving"}
 
 
 def _phase(text: str) -> str:
