@@ -235,7 +235,7 @@ def protected_parts(con, settings: Settings, measures: Collection[str] | None = 
                 rated.append(raw)      # hidden as the walks' cells are: those come first
             else:
                 pending.append(pool.submit(_protected_measure, raw, settings))
-            while pending and (pending[0].done() or len(pending) > 1):
+            while pending and pending[0].done():
                 part = pending.popleft().result()
                 if len(part):
                     walks = part if part["measure"].iloc[0] == MeasureId.WALKTHROUGH else walks
