@@ -116,7 +116,7 @@ def read_table(path: Path | str, mapping: dict[str, str] | None = None, *,
     try:
         # Parsed from the bytes themselves (no decoded copy of a large file beside them).
         frame = pd.read_csv(
-            io.BytesIO(body), sep=_delimiter(first_line), dtype="string",
+            io.BytesIO(body), sep=_delimiter(first_line), dtype="string[pyarrow]",
             keep_default_na=False, na_values=[], quoting=csv.QUOTE_MINIMAL,
             skipinitialspace=False, encoding=encoding, encoding_errors="replace",
         )
@@ -148,5 +148,5 @@ def _read_excel(path: Path, data: bytes, mapping: dict[str, str]) -> RawTable:
         frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise UnreadableFile(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
-    frame = frame.astype("string")
+    frame = frame.astype("string[pyarrow]")
     return RawTable(path, _finish(frame, mapping), 1, None, "xlsx")
