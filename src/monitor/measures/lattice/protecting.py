@@ -4,9 +4,8 @@ at once, measure by measure, the walks' rating cells with their parents."""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Collection, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -207,48 +206,58 @@ def build_cells(con, settings: Settings) -> pd.DataFrame:
 
 def _protected(con, settings: Settings, measures: Collection[str] | None = None,
                years: Collection[str] | None = None) -> pd.DataFrame:
-    """As `build_cells`, with the dimensions as categories (what storing them needs).
-    `measures` and `years`: those only (None: every one)."""
-    parts = list(protected_parts(con, settings, measures, years))
+    """As `build_cells`, with the dimensions as categories. `measures` and `years`: those only
+    (None: every one)."""
+    parts: list[pd.DataFrame] = []
+    protect_each(con, settings, parts.append, measures, years)
     if not parts:
         empty = pd.DataFrame(columns=[*DIMENSIONS, "n", "n_records", "n_meeting"])
         return _finish(empty.assign(hidden=False, reason=None), settings)
     return pd.concat(parts, ignore_index=True)
 
 
-def protected_parts(con, settings: Settings, measures: Collection[str] | None = None,
-                    years: Collection[str] | None = None) -> Iterator[pd.DataFrame]:
-    """The lattice's cells, counted and protected, a measure at a time (none empty), as each
-    is ready: a load stores each as it comes rather than holding the whole lattice at once.
+def protect_each(con, settings: Settings, keep: Callable[[pd.DataFrame], None],
+                 measures: Collection[str] | None = None,
+                 years: Collection[str] | None = None) -> None:
+    """Count the lattice's cells and protect them a measure at a time, handing each measure's
+    protected cells (dimensions as categories; none empty) to `keep` as soon as they are
+    ready, on the thread that protected them (one thread, always the same one): a load stores
+    each and lets it go, rather than holding every measure's cells at once.
 
-    No sum crosses measures, so each measure is protected on its own, on a second thread
+    No sum crosses measures, so each measure is protected on its own, on that second thread
     while the database counts the next (DuckDB does not hold Python's lock while it counts):
     at 400,000 students the build takes about as long as the counting alone. The ratings
     (RATINGS) are not protected on their own: they follow the walks' cells, and come last.
     `measures` and `years`: those only (None: every one)."""
     rated = []
-    walks = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lattice") as pool:
-        pending: deque[Future] = deque()
+        pending = []
         for raw in counts(con, settings, measures, years):
             if raw["measure"].iloc[0] == RATINGS:
                 rated.append(raw)      # hidden as the walks' cells are: those come first
             else:
-                pending.append(pool.submit(_protected_measure, raw, settings))
-            while pending and pending[0].done():
-                part = pending.popleft().result()
-                if len(part):
-                    walks = part if part["measure"].iloc[0] == MeasureId.WALKTHROUGH else walks
-                    yield part
-        for future in pending:
-            part = future.result()
-            if len(part):
-                walks = part if part["measure"].iloc[0] == MeasureId.WALKTHROUGH else walks
-                yield part
-    for raw in rated:
-        part = _with_parents_hidden(_counted(raw), walks, settings)
-        if len(part):
-            yield part
+                pending.append(pool.submit(_protect_and_keep, raw, settings, keep))
+        found = [walks for walks in (part.result() for part in pending) if walks is not None]
+        for raw in rated:
+            pool.submit(_keep_ratings, raw, found[0] if found else None, settings,
+                        keep).result()
+
+
+def _protect_and_keep(raw: pd.DataFrame, settings: Settings,
+                      keep: Callable[[pd.DataFrame], None]) -> pd.DataFrame | None:
+    """One measure's cells protected and handed to `keep`; returned too where they are the
+    learning walks' (their ratings' parents)."""
+    part = _protected_measure(raw, settings)
+    if len(part):
+        keep(part)
+    return part if len(part) and part["measure"].iloc[0] == MeasureId.WALKTHROUGH else None
+
+
+def _keep_ratings(raw: pd.DataFrame, walks: pd.DataFrame | None, settings: Settings,
+                  keep: Callable[[pd.DataFrame], None]) -> None:
+    part = _with_parents_hidden(_counted(raw), walks, settings)
+    if len(part):
+        keep(part)
 
 
 def _counted(raw: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 from monitor.config import Settings
 from monitor.db import sql
 from monitor.measures.lattice.dimensions import RATINGS, STORED, rules_fingerprint, rules_match
-from monitor.measures.lattice.protecting import build_cells, protected_parts
+from monitor.measures.lattice.protecting import build_cells, protect_each
 from monitor.registry import MEASURES, ROSTER, MeasureId
 
 
@@ -46,15 +46,24 @@ def build(con, settings: Settings, sources: Collection[str] | None = None,
                                                else [])],
                      "years": sorted(years) if years is not None else ["*"]})
     stored = 0
-    # Each measure's cells stored as they are protected: the whole lattice is never held in
-    # memory at once (at 400,000 students, several million cells).
-    for part in protected_parts(con, settings, measures, years):
-        con.register("lattice_cells", part[STORED])
+    writer = con.cursor()
+
+    def keep(part: pd.DataFrame) -> None:
+        # Each measure's cells stored as soon as they are protected, on the protecting thread
+        # (its own cursor) while the database counts the next: the whole lattice is never held
+        # in memory at once (at 400,000 students, several million cells).
+        nonlocal stored
+        writer.register("lattice_cells", part[STORED])
         try:
-            con.execute("INSERT INTO measure_lattice BY NAME SELECT * FROM lattice_cells")
+            writer.execute("INSERT INTO measure_lattice BY NAME SELECT * FROM lattice_cells")
         finally:
-            con.unregister("lattice_cells")
+            writer.unregister("lattice_cells")
         stored += len(part)
+
+    try:
+        protect_each(con, settings, keep, measures, years)
+    finally:
+        writer.close()
     con.execute("INSERT OR REPLACE INTO meta VALUES ('lattice_rules', $rules)",
                 {"rules": rules_fingerprint(settings)})
     return stored
