@@ -327,8 +327,11 @@ def writable_copy(path: Path | str | None = None,
         try:
             if target.exists():
                 shutil.copy2(target, tmp)
-            con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit}
-                                 if memory_limit else {})
+            # DuckDB hands memory it no longer uses back to the system as it goes (a load's
+            # large queries come one after another, beside the lattice's own arrays).
+            con = duckdb.connect(str(tmp), config={
+                "allocator_background_threads": True, "allocator_flush_threshold": "16MB",
+                **({"memory_limit": memory_limit} if memory_limit else {})})
             try:
                 create_schema(con)
                 yield con
