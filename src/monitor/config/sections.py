@@ -186,7 +186,7 @@ class Engine(_Strict):
     warm_after_load: bool = True
     # The loader's own DuckDB (counting the lattice over every row): past it, DuckDB spills to
     # a folder beside the database rather than take the machine (its default is 80% of RAM).
-    load_memory_limit: str = "2GB"
+    load_memory_limit: str = "1GB"
 
     @field_validator("memory_limit", "load_memory_limit")
     @classmethod
