@@ -32,5 +32,6 @@ if [ "${1:-}" = "--fast" ]; then
   shift
   "$PY" -m pytest -n 2 --dist worksteal -m "not slow" "$@"
 else
-  "$PY" -m pytest -n 2 --dist worksteal "$@"
+  # --durations: the slowest tests named at the end of CI's log (where the time goes).
+  "$PY" -m pytest -n 2 --dist worksteal --durations=25 "$@"
 fi
