@@ -127,7 +127,11 @@ st.caption("Teachers observed on the learning walks, and the coaching logs: coun
 district_f = f.model_copy(update={"school": None})
 shown = [adults.adults(measure, row["school_name"], measures.trajectory(settings, measure, f),
                        min_n) for measure in registry.ADULTS]
-for tab, adult in zip(st.tabs([a.tab for a in shown]), shown, strict=True):
+# Only the open tab is drawn (choosing another reruns the page).
+adult_tabs = st.tabs([a.tab for a in shown], key="school_adults", on_change="rerun")
+for tab, adult in zip(adult_tabs, shown, strict=True):
+    if not tab.open:
+        continue
     with tab:
         if adult.line:
             st.caption(text.markdown(adult.line))

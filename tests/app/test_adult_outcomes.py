@@ -18,6 +18,7 @@ from monitor.config import load_settings
 from monitor.keys import GRADE_BANDS
 
 from ..conftest import AS_OF
+from .tabs import choose_tab, open_tables
 from .test_pages import figures, run_page
 from .test_principal import principal_run, shown_text
 
@@ -69,7 +70,7 @@ def test_the_overview_shows_teacher_growth_against_its_goal(use_demo_db):
     captions = " ".join(c.value for c in at.caption)
     assert "teachers at Q3" in captions and f"as of {AS_OF:%B %-d, %Y}" in captions
     # The schools table: each school's share with its count of teachers, or why not.
-    schools = next(d.value for d in at.dataframe if "Status" in d.value.columns
+    schools = next(d.value for d in open_tables(at).dataframe if "Status" in d.value.columns
                    and "School" in d.value.columns and "n" in d.value.columns)
     assert len(schools) and schools["n"].dropna().ge(10).all()
 
@@ -130,11 +131,15 @@ def test_the_school_page_shows_its_adults(use_demo_db, demo_db):
             "Teacher growth", "Teacher growth (district)", "Coaching goals",
             "Coaching goals (district)", "Leader coaching (district)")]
         assert len(tabs) == 3 and tabs[-1] == "Leader coaching (district)", tabs
-        lines = [c.value for c in at.caption if c.value.startswith("Not shown for ")]
+        # Only the open tab is drawn: each opened in turn, as a reader would.
+        lines, specs = [], []
+        for tab in tabs:
+            choose_tab(at, "school_adults", tab)
+            lines += [c.value for c in at.caption if c.value.startswith("Not shown for ")]
+            specs += [spec_text(f) for f in figures(at)]
         assert len(lines) == sum(t.endswith("(district)") for t in tabs)
         assert any("a school has a handful of leaders, never 10" in line for line in lines)
         assert all(line.startswith("Not shown for " + name.split()[0]) for line in lines)
-        specs = [spec_text(f) for f in figures(at)]
         for measure in ("teacher_growth", "coaching_goals", "leader_coaching"):
             chart = json.loads(next(s for s in specs if settings.measures[measure].label in s))
             trace = next(t for t in chart["data"] if t.get("name") == "This year")
@@ -155,7 +160,7 @@ def test_the_debrief_has_a_teacher_growth_slide(use_demo_db):
 
 
 def test_the_surveys_page_shows_student_voice(use_demo_db):
-    at = run_page("surveys")
+    at = open_tables(run_page("surveys"))
     constructs = next(d.value for d in at.dataframe if "Construct" in d.value.columns
                       and "Item" not in d.value.columns)
     assert "Student voice" in set(constructs["Construct"])
@@ -274,7 +279,7 @@ def test_a_cycle_names_an_adult_outcome_and_reviews_it_from_the_data(leading, us
     points = data.cycle_points(Scope(role="district", analyst=True), rules.DISTRICT,
                                indicator, rules.school_year_of(cycle.starts_on))
     assert points["value"].notna().any()               # the district has values to follow
-    review = next(d.value for d in at.dataframe if "Indicator" in d.value.columns)
+    review = next(d.value for d in open_tables(at).dataframe if "Indicator" in d.value.columns)
     row = review.iloc[0]
     assert row["Indicator"] == rules.indicator_label(settings, indicator)
     start = rules.value_on(points, cycle.starts_on)

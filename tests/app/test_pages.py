@@ -18,6 +18,7 @@ from monitor.writing.records import Author, Note
 from monitor.writing.store import Store
 
 from ..conftest import AS_OF
+from .tabs import open_charts, open_tables
 
 PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "data"]
 APP = str(PROJECT_ROOT / "app.py")
@@ -45,6 +46,21 @@ def figures(at: AppTest) -> list[dict]:
 
 def trace_names(figure: dict) -> list[str]:
     return [trace.get("name") for trace in figure["data"]]
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_each_chart_draws_its_table_when_its_table_tab_is_opened(page_name, use_demo_db):
+    """Every chart has a "Table" tab; a page draws only the open tab of each (opening the other
+    reruns it), so a run sends no chart's table until a reader asks for it, and no chart then."""
+    at = run_page(page_name)
+    charts, tables = len(at.get("plotly_chart")), len(at.dataframe)
+    assert charts
+    open_tables(at)
+    assert not at.get("plotly_chart")
+    assert len(at.dataframe) == tables + charts
+    assert all(len(frame.value) for frame in at.dataframe[-charts:])
+    open_charts(at)
+    assert (len(at.get("plotly_chart")), len(at.dataframe)) == (charts, tables)
 
 
 @pytest.mark.parametrize("page_name", PAGES)
@@ -212,12 +228,14 @@ def test_school_filter_applies_on_school_page(use_demo_db):
 
 def test_groups_page_suppresses_small_groups(use_demo_db):
     at = run_page("groups")
-    table = at.dataframe[0].value
+    specs = " ".join(json.dumps(f) for f in figures(at))
+    table = next(d.value for d in open_tables(at).dataframe
+                 if {"Value (%)", "n"} <= set(d.value.columns))
     # A hidden group shows neither its value nor its exact n; every shown one is large enough.
     hidden = table[table["Value (%)"].isna()]
     assert len(hidden) and hidden["n"].isna().all()
     assert (table.loc[table["Value (%)"].notna(), "n"] >= 10).all()
-    assert "n<10" in " ".join(json.dumps(f) for f in figures(at))
+    assert "n<10" in specs
 
 
 def test_groups_page_shows_catching_up_and_transitions(use_demo_db):
@@ -297,10 +315,11 @@ def test_school_page_ranks_the_school_among_its_level_and_by_grade(use_demo_db):
     assert peers.startswith(f"{school['school_name']} is ") and "(median" in peers
     by_grade = next(t for t in titles if t.startswith("By grade at"))
     assert "grade " in by_grade
-    table = next(d.value for d in at.dataframe if "District, same grade (%)" in d.value)
+    tables = [d.value for d in open_tables(at).dataframe]
+    table = next(t for t in tables if "District, same grade (%)" in t)
     assert set(table["Grade"]) <= {"6", "7", "8"} and len(table) >= 2
-    peers_table = next(d.value for d in at.dataframe if "School" in d.value
-                       and "Goal (%)" in d.value and "Level" not in d.value)
+    peers_table = next(t for t in tables if "School" in t
+                       and "Goal (%)" in t and "Level" not in t)
     assert peers_table["School"].str.endswith("(this school)").sum() == 1
     assert len(at.metric) >= 4          # the headline tiles, for this school
 
@@ -309,21 +328,22 @@ def test_groups_page_colours_status_and_change_and_says_which_gaps_close(use_dem
     at = run_page("groups")
     titles = [s.value for s in at.subheader]
     assert any(t.startswith("Performance level (status and change together") for t in titles)
-    grid = next(d.value for d in at.dataframe if "Performance level" in d.value)
+    # Colour is never the only signal: the chart's cells say the level and the goal status.
+    figure = next(f for f in figures(at) if f["data"][0]["type"] == "heatmap")
+    tables = [d.value for d in open_tables(at).dataframe]
+    grid = next(t for t in tables if "Performance level" in t)
     coloured = grid[grid["Performance level"].notna()]
     assert len(coloured) and set(coloured["Performance level"]) <= {
         "Red", "Orange", "Yellow", "Green", "Blue"}
     # A level is never a not-met result's Blue (the colour of a goal met on every page).
     assert (coloured.loc[coloured["Performance level"] == "Blue", "Goal status"] == "met").all()
-    # Colour is never the only signal: the chart's cells say the level and the goal status.
-    figure = next(f for f in figures(at) if f["data"][0]["type"] == "heatmap")
     texts = [a["text"] for a in figure["layout"]["annotations"]]
     levels = [t for t in texts if t.startswith(("Red", "Orange", "Yellow", "Green", "Blue"))]
     assert levels and all(" level · " in t for t in levels)
     assert all(t.endswith(("· met", "· approaching", "· not met")) for t in levels)
     trend = next(t for t in titles if "closing" in t)
     assert "widening since" in trend
-    gaps = next(d.value for d in at.dataframe if "Trend" in d.value)
+    gaps = next(t for t in tables if "Trend" in t)
     assert set(gaps["Trend"]) <= {"closing", "widening", "steady"}
     shrank = gaps["Gap now"].abs() < gaps["Gap last year"].abs() - 1
     assert (gaps.loc[shrank, "Trend"] == "closing").all()
@@ -333,15 +353,15 @@ def test_surveys_page_has_response_rates_schools_and_items_by_distance(use_demo_
     at = run_page("surveys")
     text = " ".join(m.value for m in at.markdown)
     assert "response rate" in text and "respondents of" in text
-    schools = next(d.value for d in at.dataframe if "Response rate (%)" in d.value)
+    tables = [d.value for d in open_tables(at).dataframe]
+    schools = next(t for t in tables if "Response rate (%)" in t)
     rates = schools["Response rate (%)"].dropna()
     assert len(rates) and rates.between(0, 100).all()
-    items = next(d.value for d in at.dataframe if "Points from goal" in d.value)
+    items = next(t for t in tables if "Points from goal" in t)
     distance = items["Points from goal"].dropna()
     assert distance.is_monotonic_increasing and len(items) >= 10
     assert any(s.value.startswith("Furthest from the") for s in at.subheader)
-    constructs = next(d.value for d in at.dataframe if "Construct" in d.value
-                      and "Fall" in d.value and "Spring" in d.value)
+    constructs = next(t for t in tables if "Construct" in t and "Fall" in t and "Spring" in t)
     assert constructs["Fall"].notna().all()
 
 
@@ -391,7 +411,8 @@ def test_learning_walks_page_has_ratings_schools_leading_and_calibration(use_dem
     assert any("schools at or above the goal" in t for t in titles)
     leading = next(t for t in titles if "benchmark results at BM" in t)
     assert "r = " in leading and "schools" in leading
-    calibration = next(d.value for d in at.dataframe if "Difference (points)" in d.value)
+    calibration = next(d.value for d in open_tables(at).dataframe
+                       if "Difference (points)" in d.value)
     # The demo user is a district analyst: observer names are shown.
     assert calibration["Observer"].str.contains("@").all()
     assert any(b.proto.label == "Present" for b in at.button)
@@ -401,9 +422,10 @@ def test_observer_names_are_for_analysts_only(tmp_path, monkeypatch, use_demo_db
     _config_with(tmp_path, monkeypatch, 'demo = false\nallow_without_sign_in = true\n'
                                         'role_without_sign_in = "district"')
     at = run_page("learning_walks")
-    calibration = next(d.value for d in at.dataframe if "Difference (points)" in d.value)
-    assert calibration["Observer"].str.startswith("Observer ").all()
     assert not any("@" in json.dumps(f) for f in figures(at))
+    calibration = next(d.value for d in open_tables(at).dataframe
+                       if "Difference (points)" in d.value)
+    assert calibration["Observer"].str.startswith("Observer ").all()
 
 
 def test_presentation_mode_steps_through_slides_and_leaves(tmp_path, monkeypatch, use_demo_db):

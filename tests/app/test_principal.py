@@ -13,6 +13,8 @@ from monitor.config import PROJECT_ROOT
 from monitor.measures import privacy, selection
 from monitor.ui import data
 
+from .tabs import open_charts, open_tables
+
 APP = str(PROJECT_ROOT / "app.py")
 PAGES = ["overview", "school", "groups", "learning_walks", "surveys", "cycles", "reflection",
          "goals"]
@@ -40,10 +42,12 @@ def principal_run(page: str, params: dict[str, str] | None = None,
 
 
 def shown_text(at: AppTest) -> str:
+    """Every word on the page, every chart's table among them (each one's tab opened)."""
     parts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown")
              for e in at.get(kind)]
-    for frame in at.dataframe:
+    for frame in open_tables(at).dataframe:
         parts.append(frame.value.to_csv())
+    open_charts(at)
     return "\n".join(str(p) for p in parts)
 
 

@@ -10,6 +10,7 @@ from monitor.db import Database
 from monitor.measures import selection
 from monitor.views import measures_table, reads
 
+from .tabs import open_tables
 from .test_pages import run_page
 
 YEAR = "2026-27"
@@ -23,7 +24,9 @@ def command_line_table(db_path, measure="benchmark", subject="ELA") -> pd.DataFr
 
 
 def frames(at) -> list[pd.DataFrame]:
-    return [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
+    """Every table on the page, each chart's among them (its tab opened)."""
+    return [d.value.data if hasattr(d.value, "data") else d.value
+            for d in open_tables(at).dataframe]
 
 
 def test_overview_schools_match_the_command_line(use_demo_db):
