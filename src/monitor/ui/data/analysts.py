@@ -8,7 +8,7 @@ import streamlit as st
 
 from monitor.access import AccessDenied, Scope, require
 from monitor.ingest import health
-from monitor.ui.data.cache import _database, _db, _query, settings, stamp
+from monitor.ui.data.cache import _database, _db, _query, keyed, settings, stamp
 
 # -- analysts only: loads, row counts and student-level rejected rows -------------------------
 
@@ -32,7 +32,7 @@ def rejected_rows(scope: Scope) -> pd.DataFrame | None:
     return pd.read_csv(path, dtype=str) if path.exists() else None
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@keyed(st.cache_data, max_entries=4)
 def _raw_health(db_stamp) -> tuple[pd.DataFrame, list[str]]:
     return health.check(_db(db_stamp).connection(), settings())
 
