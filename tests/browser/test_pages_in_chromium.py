@@ -48,3 +48,31 @@ def test_link_with_filters_opens_the_same_view(page: Page, server, artifacts):
     expect(main.get_by_text("District · 2026-27 · English learners", exact=False)).to_be_visible()
     expect(main.get_by_role("heading", name="District overview")).to_be_visible()
     page.screenshot(path=artifacts / "filters-in-url.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_a_charts_table_opens_in_its_tab_and_closes_again(page: Page, server, artifacts):
+    """Each chart's table is drawn when its "Table" tab is chosen (the page reruns), in place of
+    the chart, and the chart comes back with "Chart"; nothing else on the page changes."""
+    page.goto(f"{server}/")
+    settled(page, charts=True)
+    main = page.get_by_test_id("stMain")
+    charts = main.locator(".js-plotly-plot").count()
+    tables = main.get_by_test_id("stDataFrame").count()
+    heading = main.get_by_role("heading", name="schools not met", exact=False).first
+    expect(heading).to_be_visible()
+    table_tab = main.get_by_role("tab", name="Table").nth(1)
+    table_tab.scroll_into_view_if_needed()
+    table_tab.click()
+    expect(table_tab).to_have_attribute("aria-selected", "true")
+    settled(page)
+    expect(main.get_by_test_id("stDataFrame")).to_have_count(tables + 1)
+    expect(main.locator(".js-plotly-plot")).to_have_count(charts - 1)
+    expect(main.get_by_role("tabpanel").get_by_test_id("stDataFrame").first).to_be_visible()
+    page.screenshot(path=artifacts / "chart-table-tab.png")
+    chart_tab = main.get_by_role("tab", name="Chart").nth(1)
+    chart_tab.click()
+    expect(chart_tab).to_have_attribute("aria-selected", "true")
+    settled(page, charts=True)
+    expect(main.locator(".js-plotly-plot")).to_have_count(charts)
+    expect(main.get_by_test_id("stDataFrame")).to_have_count(tables)
