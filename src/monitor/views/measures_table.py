@@ -74,7 +74,7 @@ def measure_table(cells: pd.DataFrame, settings: Settings, measure: str, subject
     ends = {(year, w.id): w.dates(year)[1] for year in years for w in calendar.windows}
     rows["_closed"] = keys.per_year_and_window({k: end < as_of for k, end in ends.items()})
     rows["_year_over"] = keys.spread(
-        "year", {y: ends[(y, calendar.ids[-1])] < as_of for y in years}, False).astype(bool)
+        "year", {y: ends[(y, calendar.ids[-1])] < as_of for y in years}, False)
     projected, below = _projection(keys.series, position, value,
                                    rows["target"].to_numpy(float), rows["_closed"].to_numpy(),
                                    rows["_year_over"].to_numpy(), len(calendar.ids) - 1,
