@@ -21,19 +21,21 @@ def open_charts(at: AppTest) -> AppTest:
 
 
 def choose_tabs(at: AppTest, label: str) -> AppTest:
+    """Every chart's tabs opened at `label`, and the page run again."""
     keys = [key for key in at.session_state.keys()
             if isinstance(key, str) and key.endswith(VIEW_SUFFIX)]
-    for key in keys:
-        at.session_state[key] = label
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return _run_with(at, dict.fromkeys(keys, label))
 
 
 def choose_tab(at: AppTest, key: str, label: str) -> AppTest:
     """One set of tabs (`key`) opened at `label`, and the page run again."""
     assert label in [tab.label for tab in at.tabs], (key, label)
-    at.session_state[key] = label
+    return _run_with(at, {key: label})
+
+
+def _run_with(at: AppTest, opened: dict[str, str]) -> AppTest:
+    for key, label in opened.items():
+        at.session_state[key] = label
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
