@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from monitor.access import Scope
 from monitor.config import PROJECT_ROOT
 from monitor.db import Database
+from monitor.ui import data
 from monitor.views import movement
 from monitor.writing.records import Author, Note
 from monitor.writing.store import Store
@@ -252,12 +253,11 @@ def test_groups_page_shows_catching_up_and_transitions(use_demo_db):
 
 def test_groups_page_says_why_a_school_has_no_level_table_in_a_large_district(
         use_demo_db, monkeypatch):
-    import streamlit as st
     monkeypatch.setattr(movement, "LINKED_SCHOOLS_MAX", 1)
-    st.cache_data.clear()
+    data.forget_results()
     code = school_codes(use_demo_db)[1]
     at = run_page("groups", {"school": code})
-    st.cache_data.clear()
+    data.forget_results()
     assert any("shown for the district only" in i.value for i in at.info), \
         [i.value for i in at.info]
 

@@ -153,7 +153,6 @@ def test_the_app_shows_the_problem_not_a_traceback(tmp_path, monkeypatch, demo_d
     monkeypatch.setenv("MONITOR_DB", str(path))
     import streamlit as st
     st.cache_resource.clear()
-    st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception

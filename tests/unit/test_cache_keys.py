@@ -1,12 +1,16 @@
-"""The caches' keys (monitor.ui.data.cache.keyed) are the text of their arguments: equal
+"""The caches (monitor.ui.data.cache.keyed). Their keys are the text of their arguments: equal
 arguments give one key, different ones different keys, and a value whose text is not exact is
-refused rather than keyed by an address or a summary."""
+refused rather than keyed by an address or a summary. What they hand out is each caller's own:
+whatever a caller does to it, the cached result another session reads stays as it was."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -15,7 +19,7 @@ from hypothesis import strategies as st
 from monitor.access import Scope
 from monitor.measures.selection import Filters
 from monitor.registry import MeasureId
-from monitor.ui.data.cache import _key_text
+from monitor.ui.data.cache import _key_text, handed_out, keyed
 
 years = st.sampled_from(["2025-26", "2026-27"])
 maybe = st.none() | st.sampled_from(["ELA", "Math", "1", "K", "Middle (6-8)", "0610011", "'", ""])
@@ -60,3 +64,122 @@ def test_a_value_without_an_exact_text_is_refused(value):
 def test_a_database_stamp_is_a_key():
     stamp = (3, 17, "/srv/config.toml", 1733500000000000000, "2026-11-23", ("goals", 4))
     assert _key_text((stamp, dt.date(2026, 11, 23))) == repr((stamp, dt.date(2026, 11, 23)))
+
+
+# -- what a cache hands out ------------------------------------------------------------------
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({"school": pd.array(["A", "B", "C"], dtype="str"), "n": [10, 20, 30],
+                         "value": [50.0, 60.0, np.nan], "shown": [True, False, True]})
+
+
+def _set_cell(f):
+    f.loc[0, "n"] = 99
+
+
+def _set_by_position(f):
+    f.iloc[1, 2] = -1.0
+
+
+def _new_column(f):
+    f["x"] = 1
+
+
+def _replace_column(f):
+    f["school"] = f["school"].str.lower()
+
+
+def _column_in_place(f):
+    column = f["value"]
+    column.iloc[0] = 7.0
+    column.fillna(0, inplace=True)
+
+
+def _numpy_in_place(f):
+    f["n"].to_numpy()[0] = 5            # read-only: raises
+
+
+def _frame_in_place(f):
+    f.sort_values("n", ascending=False, inplace=True)
+    f.drop(columns="shown", inplace=True)
+    f.rename(columns={"n": "count"}, inplace=True)
+    f.reset_index(drop=True, inplace=True)
+
+
+def _update(f):
+    f.update(pd.DataFrame({"n": [0, 0, 0]}))
+    f.fillna({"value": 0.0}, inplace=True)
+    f.replace({"n": {10: 11}}, inplace=True)
+
+
+WRITES = [_set_cell, _set_by_position, _new_column, _replace_column, _column_in_place,
+          _numpy_in_place, _frame_in_place, _update]
+
+
+class Pair(NamedTuple):
+    frame: pd.DataFrame
+    note: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    frames: dict[str, pd.DataFrame]
+    lines: list[str]
+    pair: Pair
+
+
+def _result() -> Result:
+    return Result({"ELA": _frame(), "Math": _frame()}, ["a line"], Pair(_frame(), "n<10"))
+
+
+def _frames(result: Result) -> list[pd.DataFrame]:
+    return [*result.frames.values(), result.pair.frame]
+
+
+_EXAMPLES = itertools.count()
+
+
+@given(st.lists(st.sampled_from(WRITES), max_size=6))
+def test_whatever_a_caller_does_to_its_result_the_cached_one_stays(writes):
+    """Two sessions read one cached result (pandas' copy-on-write under a shallow copy):
+    writes into one's frames, in place or not, reach neither the cache nor the other."""
+    computed = []
+
+    @keyed()
+    def result(stamp):
+        computed.append(stamp)
+        return _result()
+
+    stamp = f"version {next(_EXAMPLES)}"      # the cache outlives one example
+    theirs = result(stamp)
+    for write in writes:                    # each a caller of its own, one after another
+        mine = result(stamp)
+        for frame in _frames(mine):
+            try:
+                write(frame)
+            except ValueError as exc:       # a read-only array says so rather than sharing
+                assert "read-only" in str(exc)
+        mine.lines.append("mine")
+    again = result(stamp)
+    assert computed == [stamp]              # one computation, every caller
+    for frame in [*_frames(theirs), *_frames(again)]:
+        pd.testing.assert_frame_equal(frame, _frame())
+    assert again.lines == theirs.lines == ["a line"]
+
+
+def test_each_caller_gets_new_containers_around_the_same_data():
+    cached = _result()
+    first, second = handed_out(cached), handed_out(cached)
+    assert first is not cached and first.frames is not second.frames
+    assert first.lines is not cached.lines and isinstance(first.pair, Pair)
+    assert first.pair.frame is not cached.pair.frame
+    assert np.shares_memory(first.pair.frame["n"].to_numpy(), cached.pair.frame["n"].to_numpy())
+    assert handed_out((1, "a", None, dt.date(2026, 11, 23), frozenset({"x"}))) == (
+        1, "a", None, dt.date(2026, 11, 23), frozenset({"x"}))
+
+
+@pytest.mark.parametrize("value", [np.array([1, 2]), {"a"}, object(), bytearray(b"x"),
+                                   [1, {"k": np.zeros(2)}]])
+def test_a_result_that_could_be_changed_in_place_and_is_not_a_frame_is_refused(value):
+    with pytest.raises(TypeError, match="cannot hand out"):
+        handed_out(value)

@@ -4,7 +4,6 @@ rejected."""
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from monitor.access import AccessDenied, Scope, require
 from monitor.ingest import health
@@ -32,7 +31,7 @@ def rejected_rows(scope: Scope) -> pd.DataFrame | None:
     return pd.read_csv(path, dtype=str) if path.exists() else None
 
 
-@keyed(st.cache_data, max_entries=4)
+@keyed(max_entries=4)
 def _raw_health(db_stamp) -> tuple[pd.DataFrame, list[str]]:
     return health.check(_db(db_stamp).connection(), settings())
 

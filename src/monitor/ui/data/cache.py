@@ -4,6 +4,7 @@ never handed to a page), and `view`, which caches a page computation per scope."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import functools
@@ -11,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
+import pydantic
 import sqlalchemy
 import streamlit as st
 
@@ -183,26 +187,71 @@ def _key_text(args: tuple) -> str:
     return repr(args)
 
 
-def keyed(cache, name: str | None = None, **options) -> Callable:
-    """`cache` (st.cache_data or st.cache_resource) keyed on the text of the arguments
-    (`_key_text`) rather than on Streamlit's hashing of each: the stamp, a Scope and a Filters
-    hashed that way cost about 0.8 ms a call, dozens of calls a page run (a sixth of a
-    principal's warm School page at 400,000 students). The function keeps its signature and
-    its `clear`."""
+# Every keyed cache, so `forget_results` can empty them all.
+_KEYED: list[Callable] = []
+
+
+def keyed(name: str | None = None, **options) -> Callable:
+    """A cache (st.cache_resource, with `options` such as max_entries) keyed on the text of
+    the arguments (`_key_text`) rather than on Streamlit's hashing of each: the stamp, a Scope
+    and a Filters hashed that way cost about 0.8 ms a call, dozens of calls a page run (a
+    sixth of a principal's warm School page at 400,000 students). Each caller receives its own
+    copy of the result sharing the cached one's data (`handed_out`). The function keeps its
+    signature and its `clear`."""
     def decorate(func: Callable[..., Result]) -> Callable[..., Result]:
         def compute(key: str, _args: tuple):     # "_": Streamlit does not hash _args
             return func(*_args)
         # Streamlit keys a cache on the function's module, qualified name and source.
         compute.__module__ = func.__module__
         compute.__qualname__ = name or f"{func.__qualname__}.cached"
-        cached = cache(show_spinner=False, **options)(compute)
+        cached = st.cache_resource(show_spinner=False, **options)(compute)
+        _KEYED.append(cached)
 
         @functools.wraps(func)
         def call(*args):
-            return cached(_key_text(args), args)
+            return handed_out(cached(_key_text(args), args))
         call.clear = cached.clear
         return call
     return decorate
+
+
+# Values a cached result may hold as they are: nothing can change them in place.
+_UNCHANGEABLE = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, enum.Enum,
+                 np.generic, frozenset, pd.Index, pydantic.BaseModel)
+
+
+def handed_out(value):
+    """A caller's own copy of a cached result, sharing the result's data.
+
+    With pandas' copy-on-write (always on since pandas 3), a shallow copy of a frame shares
+    its arrays until one side writes to them, and then the writer copies; the numpy arrays a
+    frame hands out are read-only. So whatever a page does with what it received changes its
+    copy, never the cached result another session reads, as st.cache_data's unpickled copy
+    guaranteed; but one result is held once (cache_data held its pickle, and each hit
+    unpickled the whole of it: at 400,000 students hundreds of MB a worker and a third of a
+    warm run). Containers are copied around their items; a value of any other kind is
+    refused (TypeError), so nothing mutable is shared by mistake (pydantic models here are
+    frozen)."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if isinstance(value, _UNCHANGEABLE):
+        return value
+    if isinstance(value, go.Figure):
+        # Shared as monitor.ui.figures shares the pages' figures: nothing changes a figure
+        # after it is built (Streamlit serialises a copy; slides are drawn from a copy).
+        return value
+    if isinstance(value, tuple):
+        items = [handed_out(item) for item in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    if isinstance(value, list):
+        return [handed_out(item) for item in value]
+    if isinstance(value, dict):
+        return {key: handed_out(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{
+            field.name: handed_out(getattr(value, field.name))
+            for field in dataclasses.fields(value) if field.init})
+    raise TypeError(f"a cached result cannot hand out a {type(value).__name__}")
 
 
 def view(func: Callable[..., Result]) -> Callable[..., Result]:
@@ -216,7 +265,7 @@ def view(func: Callable[..., Result]) -> Callable[..., Result]:
     def compute(db_stamp, scope, *args):
         return func(scope, *args)
     compute.__module__ = func.__module__
-    cached = keyed(st.cache_data, f"{func.__qualname__}.view", max_entries=512)(compute)
+    cached = keyed(f"{func.__qualname__}.view", max_entries=512)(compute)
 
     @functools.wraps(func)
     def checked(scope: Scope, *args):
@@ -229,25 +278,24 @@ def view(func: Callable[..., Result]) -> Callable[..., Result]:
 
 
 # -- whole-district results: cached, never returned to a page unscoped ----------------------
-# A measure's cells and its measures table are held as shared objects (cache_resource), not
-# copied in and out of the cache on every use (cache_data pickles a result when it stores it
-# and unpickles it at each hit: a sixth of a first overview at 400,000 students). They reach
-# a page only through a scoped, cache_data layer below (_scoped_cells, _scoped_measure_table,
-# the views), which hands each run its own copy; what reads them here never changes them
-# (tests/app/test_scoped_data.py checks that after every page has run).
+# A measure's cells and its measures table for the whole district. They reach a page only
+# through a scoped layer (_scoped_cells, _scoped_measure_table, the views): for a user who
+# sees every school, the same data again, handed out (`handed_out`) rather than held twice.
+# Nothing a page does changes them (tests/app/test_scoped_data.py checks that after every
+# page has run).
 
-@keyed(st.cache_resource, max_entries=256)
+@keyed(max_entries=256)
 def _raw_cells(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
     return reads.measure_cells(_db(db_stamp), settings(), measure, filters)
 
 
-@keyed(st.cache_data, max_entries=32)
+@keyed(max_entries=32)
 def _raw_item_cells(db_stamp, filters: selection.Filters) -> pd.DataFrame:
     return reads.measure_cells(_db(db_stamp), settings(), MeasureId.SURVEY, filters,
                                survey_items=True)
 
 
-@keyed(st.cache_resource, max_entries=64)
+@keyed(max_entries=64)
 def _raw_measure_table(db_stamp, measure: str, filters: selection.Filters) -> pd.DataFrame:
     return _table_of(_raw_cells(db_stamp, measure, filters), measure, filters)
 
@@ -255,9 +303,8 @@ def _raw_measure_table(db_stamp, measure: str, filters: selection.Filters) -> pd
 def forget_results() -> None:
     """Forget every computed result, copied or shared, but not the open database: what a
     server that has just started holds (benchmarks and tests of a first view)."""
-    st.cache_data.clear()
-    _raw_cells.clear()
-    _raw_measure_table.clear()
+    for cached in _KEYED:
+        cached.clear()
 
 
 def _table_of(cells: pd.DataFrame, measure: str, filters: selection.Filters) -> pd.DataFrame:
@@ -266,7 +313,7 @@ def _table_of(cells: pd.DataFrame, measure: str, filters: selection.Filters) -> 
                                         selection.subject_of(measure, filters), filters.grade)
 
 
-@keyed(st.cache_data)
+@keyed()
 def _raw_query(db_stamp, name: str, params: tuple = ()) -> pd.DataFrame:
     return _db(db_stamp).query(
         name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})

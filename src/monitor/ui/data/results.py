@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
 
 from monitor.access import Scope, require
 from monitor.ingest import health
@@ -34,7 +33,7 @@ from monitor.views.sections import PEER_MINIMUM
 
 # -- what pages receive: scoped, and cached per scope ------------------------------------------
 
-@keyed(st.cache_data, max_entries=512)
+@keyed(max_entries=512)
 def _scoped_cells(db_stamp, scope: Scope, measure: str, filters: selection.Filters) -> pd.DataFrame:
     if scope.schools is not None:
         # A principal: their schools and the district, protected for their view (the district
@@ -75,7 +74,7 @@ def warm(db_stamp, what: str, measure: str, filters: selection.Filters) -> None:
         raise ValueError(f"nothing to warm called {what!r}")
 
 
-@keyed(st.cache_data, max_entries=256)
+@keyed(max_entries=256)
 def _scoped_measure_table(db_stamp, scope: Scope, measure: str,
                           filters: selection.Filters) -> pd.DataFrame:
     if scope.schools is not None:
@@ -83,7 +82,7 @@ def _scoped_measure_table(db_stamp, scope: Scope, measure: str,
     return scope.restrict(_raw_measure_table(db_stamp, measure, filters), "school")
 
 
-@keyed(st.cache_data, max_entries=256)
+@keyed(max_entries=256)
 def _one_scope_measure_table(db_stamp, scope: Scope, measure: str, filters: selection.Filters,
                              where: str) -> pd.DataFrame:
     # Its rows are the whole table's rows of `where`: what they compare with (last year, the
@@ -112,7 +111,7 @@ def schools(scope: Scope) -> pd.DataFrame:
     return require(scope).restrict(_query("schools"), "school_code")
 
 
-@keyed(st.cache_data, max_entries=64)
+@keyed(max_entries=64)
 def _caaspp(db_stamp, filters: selection.Filters, school_year: str,
             schools: tuple[str, ...] | None) -> pd.DataFrame:
     return state_test.caaspp_comparison(_db(db_stamp), settings(), filters, school_year, schools)
@@ -127,7 +126,7 @@ def caaspp_comparison(scope: Scope, filters: selection.Filters, school_year: str
     return scope.restrict(frame, "school_code")
 
 
-@keyed(st.cache_data, max_entries=64)
+@keyed(max_entries=64)
 def _catching_up(db_stamp, measure: str, filters: selection.Filters, start: str, end: str,
                  schools: tuple[str, ...] | None):
     return movement.catching_up(_db(db_stamp), settings(), measure, filters, start, end, schools)
@@ -142,7 +141,7 @@ def catching_up(scope: Scope, measure: str, filters: selection.Filters, start: s
                                        scope.schools), "scope")
 
 
-@keyed(st.cache_data, max_entries=64)
+@keyed(max_entries=64)
 def _transitions(db_stamp, source: str, filters: selection.Filters, start: str, end: str,
                  viewer: tuple[str, ...] | None = None):
     return movement.level_transitions(_db(db_stamp), settings(), source, filters, start, end,
@@ -159,7 +158,7 @@ def level_transitions(scope: Scope, source: str, filters: selection.Filters, sta
                         viewer)
 
 
-@keyed(st.cache_data, max_entries=64)
+@keyed(max_entries=64)
 def _response_rates(db_stamp, school_year: str, survey: str,
                     schools: tuple[str, ...] | None) -> pd.DataFrame:
     return reads.response_rates(_db(db_stamp), settings(), school_year, survey, schools)
@@ -175,7 +174,7 @@ def response_rates(scope: Scope, filters: selection.Filters, survey: str) -> pd.
     return scope.restrict(frame, "scope").reset_index(drop=True)
 
 
-@keyed(st.cache_data, max_entries=16)
+@keyed(max_entries=16)
 def _coverage(db_stamp, years: tuple[str, ...]) -> pd.DataFrame:
     return health.coverage(_db(db_stamp).connection(), settings(), list(years))
 
@@ -215,7 +214,7 @@ def _walk_params(filters: selection.Filters) -> dict:
             "subject": selection.subject_of(MeasureId.WALKTHROUGH, filters), "grades": filters.grades()}
 
 
-@keyed(st.cache_data, max_entries=128)
+@keyed(max_entries=128)
 def _scoped_ratings(db_stamp, scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     # A principal's: the district's and theirs, protected for their view.
     return scope.restrict(reads.rating_cells(_db(db_stamp), settings(), filters,
@@ -266,7 +265,7 @@ def walk_dates(scope: Scope, filters: selection.Filters) -> pd.DataFrame:
     return _query("walkthrough_dates", year=filters.school_year, school=filters.school)
 
 
-@keyed(st.cache_data, max_entries=32)
+@keyed(max_entries=32)
 def _week(db_stamp, as_of: dt.date, schools: tuple[str, ...] | None):
     return reads.week_changes(_db(db_stamp), settings(), as_of, schools)
 
