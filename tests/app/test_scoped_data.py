@@ -211,3 +211,33 @@ def test_observer_calibration_shows_no_walk_whose_own_cell_is_hidden(settings, u
     after = data.observer_calibration(scope, f)
     assert walks[0] not in set(after["window_id"])
     assert set(after["window_id"]) == set(walks[1:])
+
+
+def test_cells_read_ahead_are_read_once_and_are_what_a_page_reads(settings, use_demo_db,
+                                                                   monkeypatch):
+    """A page's view reads several measures' cells ahead on other threads (prefetch_cells):
+    each is read once however the page's own requests interleave with the threads, each is
+    what reading it directly gives, and a principal cannot read another school's ahead."""
+    from monitor.views import reads
+
+    codes = Database(use_demo_db).query("schools")["school_code"].tolist()
+    year = settings.current_school_year()
+    wanted = [(m, selection.Filters(school_year=year, subject=subject))
+              for m in ("benchmark", "iready_growth", "esgi") for subject in ("ELA", "Math")]
+    real, read = reads.measure_cells, []
+    monkeypatch.setattr(reads, "measure_cells",
+                        lambda *a, **k: read.append((a[2], a[3].subject)) or real(*a, **k))
+    for scope in (Scope(role="district"), Scope(role="principal", schools=(codes[0],))):
+        data.forget_results()
+        read.clear()
+        data.prefetch_cells(scope, wanted)
+        for measure, f in reversed(wanted):         # the page asks in its own order
+            got = data.cells(scope, measure, f)
+            fresh = real(Database(use_demo_db), settings, measure, f,
+                         **({} if scope.schools is None else {"schools": scope.schools}))
+            pd.testing.assert_frame_equal(got.reset_index(drop=True),
+                                          scope.restrict(fresh, "scope").reset_index(drop=True))
+        assert sorted(read) == sorted((m, f.subject) for m, f in wanted), scope
+    with pytest.raises(AccessDenied, match=codes[1]):
+        data.prefetch_cells(Scope(role="principal", schools=(codes[0],)),
+                            [("benchmark", wanted[0][1].model_copy(update={"school": codes[1]}))])

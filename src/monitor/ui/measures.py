@@ -96,6 +96,7 @@ def tables_through(scope: Scope, filters: selection.Filters, measures: tuple[str
     """The measures tables of several measures up to the view date, keyed by tile label (with
     `one_scope`, of the filters' school or the district only)."""
     settings = data.settings()
+    data.prefetch_cells(scope, [(m, scoped_filters(m, filters)) for m in measures])
     return {tile_label(settings, m, scoped_filters(m, filters)): selection.table_through(
         data.measure_table(scope, m, scoped_filters(m, filters), one_scope), settings, m,
         filters) for m in measures}
@@ -127,10 +128,12 @@ def headline_tables(scope: Scope, filters: selection.Filters,
     all students: the goals a first screen answers for."""
     settings = data.settings()
     headline = tuple(m for m, cfg in settings.measures.items() if cfg.headline)
+    each = [filters.model_copy(update={"subject": subject, "group": "all"})
+            for subject in registry.STUDENT_SUBJECTS]
+    data.prefetch_cells(scope, [(m, scoped_filters(m, f)) for f in each for m in headline])
     tables: dict[str, pd.DataFrame] = {}
-    for subject in registry.STUDENT_SUBJECTS:
-        tables |= tables_through(scope, filters.model_copy(
-            update={"subject": subject, "group": "all"}), headline, one_scope)
+    for f in each:
+        tables |= tables_through(scope, f, headline, one_scope)
     return tables
 
 

@@ -4,10 +4,12 @@ never handed to a page), and `view`, which caches a page computation per scope."
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import enum
 import functools
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -275,6 +277,28 @@ def view(func: Callable[..., Result]) -> Callable[..., Result]:
                 _allowed(scope, arg)
         return cached(stamp(), scope, *(_name(arg) for arg in args))
     return checked
+
+
+LOG = logging.getLogger(__name__)
+# Threads that compute results a page run will ask for next (`prefetch`): a query waits in
+# DuckDB (which lets go of Python's lock) while the page's thread works in pandas.
+_AHEAD = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="monitor-ahead")
+
+
+def prefetch(calls: list[tuple[Callable, tuple]]) -> None:
+    """Start cached computations (a keyed function and its arguments) on other threads, for
+    results the page will ask for shortly. A run that asks for one before it is done waits
+    for it (Streamlit holds a lock per cache entry), so nothing is computed twice; one that
+    failed is computed again by the run that asks, which then shows the error."""
+    for func, args in calls:
+        _AHEAD.submit(_quietly, func, args)
+
+
+def _quietly(func: Callable, args: tuple) -> None:
+    try:
+        func(*args)
+    except Exception:           # the asking run computes it again and says what went wrong
+        LOG.debug("prefetch of %s failed", func.__qualname__, exc_info=True)
 
 
 # -- whole-district results: cached, never returned to a page unscoped ----------------------
