@@ -200,7 +200,10 @@ def main() -> None:
                       cpu_ms_per_interaction=round(1000 * cpu / max(result["interactions"], 1)),
                       rss_mb=round(sum(memory_mb(pid) for pid in pids[:max(args.workers, 1)])),
                       peak_mb=round(sum(memory_mb(pid, "VmHWM")
-                                        for pid in pids[:max(args.workers, 1)])))
+                                        for pid in pids[:max(args.workers, 1)])),
+                      # Each worker's own peak (the target is per worker).
+                      peak_mb_each=[round(memory_mb(pid, "VmHWM"))
+                                    for pid in pids[:max(args.workers, 1)]])
     print(json.dumps(result))
 
 
