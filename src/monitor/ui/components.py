@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import textwrap
+from collections.abc import Callable
 from html import escape
 
 import numpy as np
@@ -28,10 +30,13 @@ def _slug(text: str) -> str:
 VIEW_SUFFIX = "_view"
 
 
-def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
+def render_chart(title: str, fig: go.Figure | None,
+                 table: pd.DataFrame | Callable[[], pd.DataFrame], *,
                  as_of: dt.date | None, n_note: str, key: str, narrow: bool = False) -> None:
     """A chart titled with its finding, its n and as-of date, a table view and downloads.
     With no figure (nothing in it may be shown), the title, caption and table say why.
+    `table` may be a function that makes it: called only when the table is shown or
+    downloaded, not on every run of the page.
 
     CSV: the table, formulas neutralised, written when the button is clicked. PNG: drawn on
     the server only when the button is clicked, with the finding, n and as-of date on the
@@ -46,9 +51,10 @@ def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
         st.subheader(text.markdown(title), anchor=False)
     st.caption(text.markdown(caption))
     name = _slug(title)
+    made = functools.cache(table if callable(table) else lambda: table)
     if fig is None:
-        show_table(table, hide_index=True, key=f"{key}_table")
-        st.download_button("Download CSV", lambda: to_csv_bytes(table),
+        show_table(made(), hide_index=True, key=f"{key}_table")
+        st.download_button("Download CSV", lambda: to_csv_bytes(made()),
                            file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
                            icon=":material/download:", on_click="ignore")
         return
@@ -64,10 +70,10 @@ def render_chart(title: str, fig: go.Figure | None, table: pd.DataFrame, *,
         })
     if table_tab.open:
         with table_tab:
-            show_table(table, hide_index=True, key=f"{key}_table")
+            show_table(made(), hide_index=True, key=f"{key}_table")
     buttons = st.container(horizontal=True)
     # Both files are made when clicked, not on every run of the page.
-    buttons.download_button("Download CSV", lambda: to_csv_bytes(table),
+    buttons.download_button("Download CSV", lambda: to_csv_bytes(made()),
                             file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
                             icon=":material/download:", on_click="ignore")
     buttons.download_button("Download PNG", lambda: chart_png(fig, title, caption),

@@ -221,7 +221,7 @@ def render_trajectory(settings: Settings, measure: str, frame: pd.DataFrame, lab
         figures.goal_trajectory_chart(
             frame, label, comparison, comparison_label,
             first_window_empty=registry.spec(measure).first_window_empty),
-        components.trajectory_table(frame) if table is None else table,
+        (lambda: components.trajectory_table(frame)) if table is None else table,
         as_of=settings.as_of_date(), n_note=note, key=key, narrow=narrow)
 
 
