@@ -4,8 +4,9 @@ Every public function here takes the user's `Scope` (monitor.access) first and r
 without one; it applies the scope to what it returns, so a principal never receives another
 school's rows, and only analysts receive student-level rows.
 
-Streamlit's data cache is shared by every session. The whole-district results are cached by
-private functions (names starting with `_raw`) that pages never call; what pages receive is
+The caches are shared by every session (st.cache_resource, each result held once; a caller
+receives its own copy-on-write copy, `cache.handed_out`). The whole-district results are cached
+by private functions (names starting with `_raw`) that pages never call; what pages receive is
 cached again keyed on the scope, so one user's result is never served to another. Every cache
 key also holds the database stamp (it changes when a load replaces the file) and the frozen
 Filters.
