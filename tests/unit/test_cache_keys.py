@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pydantic
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -174,12 +175,17 @@ def test_each_caller_gets_new_containers_around_the_same_data():
     assert first.lines is not cached.lines and isinstance(first.pair, Pair)
     assert first.pair.frame is not cached.pair.frame
     assert np.shares_memory(first.pair.frame["n"].to_numpy(), cached.pair.frame["n"].to_numpy())
-    assert handed_out((1, "a", None, dt.date(2026, 11, 23), frozenset({"x"}))) == (
-        1, "a", None, dt.date(2026, 11, 23), frozenset({"x"}))
+    frozen = Filters(school_year="2026-27")
+    assert handed_out((1, "a", None, dt.date(2026, 11, 23), frozenset({"x"}), frozen)) == (
+        1, "a", None, dt.date(2026, 11, 23), frozenset({"x"}), frozen)
+
+
+class _Open(pydantic.BaseModel):
+    n: int = 1
 
 
 @pytest.mark.parametrize("value", [np.array([1, 2]), {"a"}, object(), bytearray(b"x"),
-                                   [1, {"k": np.zeros(2)}]])
+                                   [1, {"k": np.zeros(2)}], _Open()])
 def test_a_result_that_could_be_changed_in_place_and_is_not_a_frame_is_refused(value):
     with pytest.raises(TypeError, match="cannot hand out"):
         handed_out(value)

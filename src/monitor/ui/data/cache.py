@@ -219,7 +219,7 @@ def keyed(name: str | None = None, **options) -> Callable:
 
 # Values a cached result may hold as they are: nothing can change them in place.
 _UNCHANGEABLE = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, enum.Enum,
-                 np.generic, frozenset, pd.Index, pydantic.BaseModel)
+                 np.generic, frozenset, pd.Index)
 
 
 def handed_out(value):
@@ -232,11 +232,13 @@ def handed_out(value):
     guaranteed; but one result is held once (cache_data held its pickle, and each hit
     unpickled the whole of it: at 400,000 students hundreds of MB a worker and a third of a
     warm run). Containers are copied around their items; a value of any other kind is
-    refused (TypeError), so nothing mutable is shared by mistake (pydantic models here are
+    refused (TypeError), so nothing mutable is shared by mistake (a pydantic model only if
     frozen)."""
     if isinstance(value, pd.DataFrame | pd.Series):
         return value.copy(deep=False)
     if isinstance(value, _UNCHANGEABLE):
+        return value
+    if isinstance(value, pydantic.BaseModel) and value.model_config.get("frozen"):
         return value
     if isinstance(value, go.Figure):
         # Shared as monitor.ui.figures shares the pages' figures: nothing changes a figure
