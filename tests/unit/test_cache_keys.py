@@ -191,3 +191,25 @@ class _Open(pydantic.BaseModel):
 def test_a_result_that_could_be_changed_in_place_and_is_not_a_frame_is_refused(value):
     with pytest.raises(TypeError, match="cannot hand out"):
         handed_out(value)
+
+
+def test_our_own_threads_use_the_caches_without_filling_the_log(caplog):
+    """Read-ahead and the warmer call Streamlit's caches off a script run on purpose: its
+    "missing ScriptRunContext" warning is dropped for them, kept for any other thread."""
+    import threading
+
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    import monitor.ui.data.cache  # noqa: F401 - installs the filter
+
+    def ask(name: str) -> None:
+        thread = threading.Thread(target=get_script_run_ctx, name=name)
+        thread.start()
+        thread.join()
+
+    with caplog.at_level("WARNING"):
+        ask("monitor-ahead_0")
+        ask("monitor-cache-warmer")
+        ask("someone-else")
+    warned = [r.getMessage() for r in caplog.records if "ScriptRunContext" in r.getMessage()]
+    assert len(warned) == 1 and "someone-else" in warned[0], warned

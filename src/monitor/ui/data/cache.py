@@ -287,6 +287,21 @@ LOG = logging.getLogger(__name__)
 _AHEAD = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="monitor-ahead")
 
 
+class _OwnThreads(logging.Filter):
+    """Streamlit warns "missing ScriptRunContext" whenever its caches are used off a script
+    run's thread: our own threads (read-ahead, the cache warmer, named "monitor-...") do so on
+    purpose, once per result, and would fill a server's log with it. Others still warn."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Thread 'monitor-")
+                    and "missing ScriptRunContext" in message)
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+    _OwnThreads())
+
+
 def prefetch(calls: list[tuple[Callable, tuple]]) -> None:
     """Start cached computations (a keyed function and its arguments) on other threads, for
     results the page will ask for shortly. A run that asks for one before it is done waits
