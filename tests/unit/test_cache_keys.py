@@ -213,3 +213,34 @@ def test_our_own_threads_use_the_caches_without_filling_the_log(caplog):
         ask("someone-else")
     warned = [r.getMessage() for r in caplog.records if "ScriptRunContext" in r.getMessage()]
     assert len(warned) == 1 and "someone-else" in warned[0], warned
+
+
+def test_a_read_ahead_asked_again_while_pending_is_queued_once(monkeypatch):
+    import threading
+
+    from monitor.ui.data import cache
+
+    release, submitted, computed = threading.Event(), [], []
+
+    @keyed()
+    def slow(stamp):
+        computed.append(stamp)
+        release.wait(10)
+        return stamp
+
+    real_submit = cache._AHEAD.submit
+    monkeypatch.setattr(cache._AHEAD, "submit",
+                        lambda *a: submitted.append(a[1:3]) or real_submit(*a))
+    stamp = f"version {next(_EXAMPLES)}"
+    cache.prefetch([(slow, (stamp,))])
+    cache.prefetch([(slow, (stamp,)), (slow, (stamp,))])       # still pending: not again
+    assert submitted == [(slow, (stamp,))]
+    release.set()
+    assert slow(stamp) == stamp and computed == [stamp]         # waited for, not recomputed
+    for _ in range(3000):                                       # the pool lets go of it
+        if not cache._pending:
+            break
+        threading.Event().wait(0.01)
+    assert not cache._pending
+    cache.prefetch([(slow, (stamp,))])                          # done: may be asked again
+    assert submitted == [(slow, (stamp,))] * 2

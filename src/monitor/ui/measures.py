@@ -96,10 +96,11 @@ def tables_through(scope: Scope, filters: selection.Filters, measures: tuple[str
     """The measures tables of several measures up to the view date, keyed by tile label (with
     `one_scope`, of the filters' school or the district only)."""
     settings = data.settings()
-    data.prefetch_cells(scope, [(m, scoped_filters(m, filters)) for m in measures])
-    return {tile_label(settings, m, scoped_filters(m, filters)): selection.table_through(
-        data.measure_table(scope, m, scoped_filters(m, filters), one_scope), settings, m,
-        filters) for m in measures}
+    scoped = {m: scoped_filters(m, filters) for m in measures}
+    data.prefetch_cells(scope, list(scoped.items()))
+    return {tile_label(settings, m, f): selection.table_through(
+        data.measure_table(scope, m, f, one_scope), settings, m, filters)
+        for m, f in scoped.items()}
 
 
 group_names = views.group_names

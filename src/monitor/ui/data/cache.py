@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import functools
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -302,20 +303,35 @@ logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").add
     _OwnThreads())
 
 
+# What is submitted and not yet done: asked again (a view and the view inside it read ahead
+# the same cells), it is not queued twice, where a second thread would only wait on the
+# first's cache lock while other reads queue behind it.
+_pending: set[tuple[int, str]] = set()
+_pending_lock = threading.Lock()
+
+
 def prefetch(calls: list[tuple[Callable, tuple]]) -> None:
     """Start cached computations (a keyed function and its arguments) on other threads, for
     results the page will ask for shortly. A run that asks for one before it is done waits
     for it (Streamlit holds a lock per cache entry), so nothing is computed twice; one that
     failed is computed again by the run that asks, which then shows the error."""
     for func, args in calls:
-        _AHEAD.submit(_quietly, func, args)
+        key = (id(func), _key_text(args))
+        with _pending_lock:
+            if key in _pending:
+                continue
+            _pending.add(key)
+        _AHEAD.submit(_quietly, func, args, key)
 
 
-def _quietly(func: Callable, args: tuple) -> None:
+def _quietly(func: Callable, args: tuple, key: tuple[int, str]) -> None:
     try:
         func(*args)
     except Exception:           # the asking run computes it again and says what went wrong
         LOG.debug("prefetch of %s failed", func.__qualname__, exc_info=True)
+    finally:
+        with _pending_lock:
+            _pending.discard(key)
 
 
 # -- whole-district results: cached, never returned to a page unscoped ----------------------
